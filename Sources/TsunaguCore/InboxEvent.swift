@@ -1,0 +1,30 @@
+/// One webhook event as the inbox keeps it: identifying and sensitive content only in `sealedEvent`,
+/// everything needed to order and route it in clear.
+public struct InboxEvent: Sendable, Hashable {
+    /// LINE's `webhookEventId`, the dedupe key (or a digest of the event for old-format bodies without one).
+    public var eventID: String
+    /// The event's `type` as LINE named it, e.g. `message`, `follow`, or a type we do not know yet.
+    public var eventType: String
+    /// When the event happened, in milliseconds since the epoch (LINE's `timestamp`).
+    public var occurredAt: Int64
+    /// When Tsunagu received it, in milliseconds since the epoch.
+    public var receivedAt: Int64
+    public var sourceKind: SourceKind
+    /// The chat the event belongs to; `nil` when the event has no chat (e.g. partner-feature events).
+    public var conversation: Pseudonym?
+    /// The event's JSON as received, sealed with AES-GCM; opaque to the core and the store.
+    public var sealedEvent: [UInt8]
+
+    public init(
+        eventID: String, eventType: String, occurredAt: Int64, receivedAt: Int64,
+        sourceKind: SourceKind, conversation: Pseudonym?, sealedEvent: [UInt8]
+    ) {
+        self.eventID = eventID
+        self.eventType = eventType
+        self.occurredAt = occurredAt
+        self.receivedAt = receivedAt
+        self.sourceKind = sourceKind
+        self.conversation = conversation
+        self.sealedEvent = sealedEvent
+    }
+}

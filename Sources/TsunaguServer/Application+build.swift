@@ -1,0 +1,43 @@
+public import Hummingbird
+import HTTPTypes
+public import Logging
+
+/// The public listener's routes: `POST /webhook` and `GET /healthz`; any other method on `/webhook` is 405.
+public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: Int) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/webhook": [.post], "/healthz": [.get]]))
+    WebhookController(ingestor: dependencies.ingestor, maxBodyBytes: maxBodyBytes, metrics: dependencies.metrics)
+        .addRoutes(to: router)
+    HealthController(database: dependencies.database).addRoutes(to: router)
+    return router
+}
+
+/// The staff listener's routes: `GET /healthz` and `GET /metrics` (the staff API joins it later).
+public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
+    HealthController(database: dependencies.database).addRoutes(to: router)
+    MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox).addRoutes(to: router)
+    return router
+}
+
+/// Which listener an application serves; named in logs.
+public enum Listener: String, Sendable {
+    case webhook
+    case staff
+}
+
+/// One listener as a Hummingbird application; it logs its bound port once it runs (useful with port 0).
+public func buildApplication(
+    _ listener: Listener, router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "tsunagu"),
+        onServerRunning: { channel in
+            logger.notice(
+                "Listening",
+                metadata: ["listener": "\(listener.rawValue)", "port": "\(channel.localAddress?.port ?? port)"])
+        },
+        logger: logger)
+}

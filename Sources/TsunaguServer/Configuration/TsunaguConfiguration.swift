@@ -1,0 +1,112 @@
+public import Configuration
+import Foundation
+public import Logging
+public import TsunaguStore
+
+/// Everything `tsunagud serve` needs, read and validated once at start-up.
+///
+/// Keys (file key → environment variable, default; see `config/tsunagu.yaml`):
+/// - `line.channelSecret` → `LINE_CHANNEL_SECRET`, required, secret
+/// - `line.channelAccessToken` → `LINE_CHANNEL_ACCESS_TOKEN`, empty, secret (used by the outbound client)
+/// - `line.apiBaseUrl` → `LINE_API_BASE_URL`, `https://api.line.me`
+/// - `line.dataApiBaseUrl` → `LINE_DATA_API_BASE_URL`, `https://api-data.line.me`
+/// - `tsunagu.webhook.host`/`port` → `TSUNAGU_WEBHOOK_HOST`/`_PORT`, `0.0.0.0:8080`
+/// - `tsunagu.webhook.maxBodyBytes` → `TSUNAGU_WEBHOOK_MAX_BODY_BYTES`, 1 MiB
+/// - `tsunagu.staff.host`/`port` → `TSUNAGU_STAFF_HOST`/`_PORT`, `127.0.0.1:8081`
+/// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`
+/// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
+/// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
+/// - `tsunagu.logLevel` → `TSUNAGU_LOG_LEVEL`, `info`
+public struct TsunaguConfiguration: Sendable {
+    public var channelSecret: String
+    public var channelAccessToken: String?
+    public var apiBaseURL: String
+    public var dataAPIBaseURL: String
+    public var webhookHost: String
+    public var webhookPort: Int
+    public var webhookMaxBodyBytes: Int
+    public var staffHost: String
+    public var staffPort: Int
+    public var databasePath: String
+    public var durability: Durability
+    public var dataKey: DataKey
+    public var logLevel: Logger.Level
+
+    /// Reads and validates every setting.
+    ///
+    /// - Throws: ``StartupError`` naming the first setting that is missing or malformed.
+    public init(reader: ConfigReader) throws {
+        func string(_ setting: SettingKey, secret: Bool = false) -> String? {
+            guard let value = reader.string(forKey: setting.key, isSecret: secret)?
+                .trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty
+            else { return nil }
+            return value
+        }
+        func integer(_ setting: SettingKey, default value: Int, in range: ClosedRange<Int>, what: String) throws -> Int {
+            guard let text = string(setting) else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw StartupError("\(setting.environmentVariable) must be \(what), not \"\(text)\".")
+            }
+            return number
+        }
+
+        guard let secret = string(.channelSecret, secret: true) else {
+            throw StartupError(
+                "LINE_CHANNEL_SECRET is not set; set it to the channel secret from the LINE Developers Console (scripts/run makes a local one).")
+        }
+        self.channelSecret = secret
+        self.channelAccessToken = string(.channelAccessToken, secret: true)
+        self.apiBaseURL = string(.apiBaseURL) ?? "https://api.line.me"
+        self.dataAPIBaseURL = string(.dataAPIBaseURL) ?? "https://api-data.line.me"
+        self.webhookHost = string(.webhookHost) ?? "0.0.0.0"
+        self.webhookPort = try integer(.webhookPort, default: 8080, in: 0...65535, what: "a port number from 0 to 65535")
+        self.webhookMaxBodyBytes = try integer(
+            .webhookMaxBodyBytes, default: 1 << 20, in: 1024...(64 << 20), what: "a byte count from 1024 to 67108864")
+        self.staffHost = string(.staffHost) ?? "127.0.0.1"
+        self.staffPort = try integer(.staffPort, default: 8081, in: 0...65535, what: "a port number from 0 to 65535")
+        self.databasePath = try Self.databasePath(reader: reader)
+
+        let durabilityText = string(.durability) ?? Durability.full.rawValue
+        guard let durability = Durability(rawValue: durabilityText.lowercased()) else {
+            throw StartupError("TSUNAGU_DURABILITY must be full or normal, not \"\(durabilityText)\".")
+        }
+        self.durability = durability
+
+        let levelText = string(.logLevel) ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw StartupError("TSUNAGU_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        self.logLevel = level
+        self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
+    }
+
+    /// The database path alone, for operator commands that only read the database.
+    public static func databasePath(reader: ConfigReader) throws -> String {
+        reader.string(forKey: SettingKey.database.key)?.trimmingCharacters(in: .whitespacesAndNewlines)
+            .nonEmpty ?? "data/tsunagu.sqlite"
+    }
+
+    private static func readDataKey(inline: String?, file: String?) throws -> DataKey {
+        let hint = "generate one with: head -c 32 /dev/urandom | base64"
+        if let inline {
+            guard let key = DataKey(base64: inline) else {
+                throw StartupError("TSUNAGU_DATA_KEY is not a Base64-encoded 32-byte key; \(hint).")
+            }
+            return key
+        }
+        guard let file else {
+            throw StartupError("Neither TSUNAGU_DATA_KEY nor TSUNAGU_DATA_KEY_FILE is set; \(hint).")
+        }
+        guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw StartupError("TSUNAGU_DATA_KEY_FILE names \(file), which cannot be read.")
+        }
+        guard let key = DataKey(base64: contents) else {
+            throw StartupError("TSUNAGU_DATA_KEY_FILE (\(file)) does not hold a Base64-encoded 32-byte key; \(hint).")
+        }
+        return key
+    }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}

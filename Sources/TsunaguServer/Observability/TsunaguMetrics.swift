@@ -1,0 +1,57 @@
+import CoreMetrics
+public import Prometheus
+import Synchronization
+
+/// The server's metrics, in a registry the server owns (not the process-global one), so each app instance,
+/// and each test, has its own.
+///
+/// Labels carry only fixed vocabularies (HTTP status codes, outcome names), never an id, text or token.
+public final class TsunaguMetrics: Sendable {
+    /// What `GET /metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let requestsByStatus = Mutex<[Int: CoreMetrics.Counter]>([:])
+    private let eventsStored: CoreMetrics.Counter
+    private let eventsDuplicate: CoreMetrics.Counter
+    private let inboxPending: CoreMetrics.Gauge
+    private let requestDuration: CoreMetrics.Timer
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .milliseconds(2500),
+        ]
+        self.factory = factory
+        self.eventsStored = Counter(label: "tsunagu_webhook_events_total", dimensions: [("outcome", "stored")], factory: factory)
+        self.eventsDuplicate = Counter(
+            label: "tsunagu_webhook_events_total", dimensions: [("outcome", "duplicate")], factory: factory)
+        self.inboxPending = Gauge(label: "tsunagu_inbox_pending", factory: factory)
+        self.requestDuration = Timer(label: "tsunagu_webhook_request_duration_seconds", factory: factory)
+    }
+
+    /// Counts one webhook request by its response status and records how long it took.
+    func recordWebhookRequest(status: Int, duration: Duration) {
+        let counter = requestsByStatus.withLock { counters in
+            if let counter = counters[status] { return counter }
+            let counter = Counter(
+                label: "tsunagu_webhook_requests_total", dimensions: [("status", String(status))], factory: factory)
+            counters[status] = counter
+            return counter
+        }
+        counter.increment()
+        let (seconds, attoseconds) = duration.components
+        requestDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    func recordEvents(stored: Int, duplicates: Int) {
+        if stored > 0 { eventsStored.increment(by: stored) }
+        if duplicates > 0 { eventsDuplicate.increment(by: duplicates) }
+    }
+
+    func setInboxPending(_ count: Int) {
+        inboxPending.record(count)
+    }
+}

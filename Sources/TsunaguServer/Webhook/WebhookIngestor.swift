@@ -1,0 +1,92 @@
+public import Foundation
+import LineMessaging
+public import TsunaguCore
+import Crypto
+
+/// Turns a signed webhook request into durable inbox events: verify, decode, seal, pseudonymise, append.
+///
+/// It is the whole ingress decision without HTTP, so route tests and the benchmark exercise the same code.
+/// Nothing identifying leaves it in clear: the events it stores carry only the chat's pseudonym, and the
+/// event's JSON is sealed and bound to its event id.
+public struct WebhookIngestor: Sendable {
+    /// What the HTTP layer should answer.
+    public enum Outcome: Sendable, Equatable {
+        /// The signature is missing or wrong: 401, nothing read further.
+        case unauthorized
+        /// Signed, but not JSON of the webhook shape: 400.
+        case malformed
+        /// Every event is durable (stored now, or already stored earlier): 200.
+        case accepted(stored: Int, duplicates: Int)
+    }
+
+    private let signature: WebhookSignature
+    private let sealer: EventSealer
+    private let pseudonymizer: Pseudonymizer
+    private let inbox: any InboxStore
+    private let now: @Sendable () -> Date
+
+    public init(
+        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.signature = WebhookSignature(channelSecret: channelSecret)
+        self.sealer = EventSealer(dataKey: dataKey)
+        self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
+        self.inbox = inbox
+        self.now = now
+    }
+
+    /// - Throws: only when the inbox cannot store the events; then nothing was acknowledged.
+    public func ingest(body: Data, signatureHeader: String?) async throws -> Outcome {
+        guard let verified = signature.verify(body, signature: signatureHeader) else { return .unauthorized }
+        let request: WebhookRequestBody
+        do {
+            request = try WebhookRequestBody.decode(verified)
+        } catch {
+            return .malformed
+        }
+        guard !request.events.isEmpty else { return .accepted(stored: 0, duplicates: 0) }
+
+        let receivedAt = Int64(now().timeIntervalSince1970 * 1000)
+        let events = try request.events.map { try inboxEvent(for: $0, receivedAt: receivedAt) }
+        let outcomes = try await inbox.append(events)
+        let stored = outcomes.count { $0 == .stored }
+        return .accepted(stored: stored, duplicates: outcomes.count - stored)
+    }
+
+    private func inboxEvent(for event: WebhookEvent, receivedAt: Int64) throws -> InboxEvent {
+        let eventJSON = try JSONEncoder().encode(event.raw)
+        let eventID = event.webhookEventID ?? Self.derivedEventID(for: event)
+        let (kind, chatID) = Self.sourceKind(of: event.source)
+        return InboxEvent(
+            eventID: eventID,
+            eventType: event.type,
+            occurredAt: event.timestamp,
+            receivedAt: receivedAt,
+            sourceKind: kind,
+            conversation: chatID.map(pseudonymizer.pseudonym(of:)),
+            sealedEvent: try sealer.seal(eventJSON, boundTo: eventID))
+    }
+
+    private static func sourceKind(of source: WebhookSource?) -> (SourceKind, String?) {
+        switch source {
+        case .user(let userID): (.user, userID)
+        case .group(let groupID, _): (.group, groupID)
+        case .room(let roomID, _): (.room, roomID)
+        case .unknown, nil: (.none, nil)
+        }
+    }
+
+    /// An id for old-format events that carry no `webhookEventId`: a digest of the event without its
+    /// delivery context, so that a redelivery of the same event still gets the same id.
+    static func derivedEventID(for event: WebhookEvent) -> String {
+        var raw = event.raw
+        if case .object(var members) = raw {
+            members["deliveryContext"] = nil
+            raw = .object(members)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let canonical = (try? encoder.encode(raw)) ?? Data()
+        return "sha256:" + SHA256.hash(data: canonical).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}

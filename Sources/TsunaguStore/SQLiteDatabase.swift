@@ -1,0 +1,104 @@
+public import GRDB
+import Foundation
+
+/// The embedded SQLite database: one façade that opens it safely, migrates it, and hands out the stores.
+///
+/// It opens a WAL-mode `DatabasePool` (one writer, concurrent readers) with `secure_delete` on, so deleted
+/// rows leave no plaintext in free pages, and applies the requested ``Durability`` on the writer *after*
+/// opening — GRDB's pool resets `synchronous` once `prepareDatabase` has run — then reads it back.
+public struct SQLiteDatabase: Sendable {
+    /// The underlying GRDB writer; stores in this module use it, callers use the stores.
+    let writer: any DatabaseWriter
+    /// The durability in force, as read back from SQLite.
+    public let durability: Durability
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    ///
+    /// - Throws: ``StoreError`` with code `notWritable` when the file or its folder cannot be written.
+    public static func open(path: String, durability: Durability = .full) throws -> SQLiteDatabase {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.notWritable, "Cannot create the database folder \(folder).", cause: error)
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw StoreError(.notWritable, "The database folder \(folder) is not writable.")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: makeConfiguration(readonly: false))
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragmaValue)")
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.notWritable, "Cannot open the database at \(path) for writing.", cause: error)
+        }
+        let inForce = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        guard inForce == durability.synchronousPragmaValue else {
+            throw StoreError(.durabilityNotApplied, "SQLite did not accept the durability level \(durability.rawValue).")
+        }
+        return SQLiteDatabase(writer: pool, durability: durability, path: path)
+    }
+
+    /// Opens an existing database for reading only, e.g. for `tsunagud inbox` while the server runs.
+    public static func openReadOnly(path: String) throws -> SQLiteDatabase {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.notFound, "No database exists at \(path); start tsunagud once to create it.")
+        }
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: makeConfiguration(readonly: true))
+        } catch {
+            throw StoreError(.notFound, "Cannot open the database at \(path) for reading.", cause: error)
+        }
+        let migrated = try queue.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
+        guard migrated else {
+            throw StoreError(.notMigrated, "The database at \(path) is from another version; start tsunagud to migrate it.")
+        }
+        return SQLiteDatabase(writer: queue, durability: .full, path: path)
+    }
+
+    /// An in-memory database for tests: same schema, no file.
+    public static func inMemory() throws -> SQLiteDatabase {
+        let queue = try DatabaseQueue(configuration: makeConfiguration(readonly: false))
+        try Migrations.migrator.migrate(queue)
+        return SQLiteDatabase(writer: queue, durability: .full, path: ":memory:")
+    }
+
+    static func makeConfiguration(readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.busyMode = .timeout(10)
+        configuration.label = "tsunagu"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        return configuration
+    }
+
+    /// Whether the database answers a trivial query; the `/healthz` database status.
+    public func isHealthy() async -> Bool {
+        (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// The pragmas that carry our promises, read back from SQLite (for tests and the operator).
+    public func pragmas() async throws -> [String: String] {
+        try await writer.writeWithoutTransaction { db in
+            var result: [String: String] = [:]
+            for name in ["journal_mode", "synchronous", "secure_delete"] {
+                result[name] = try String.fetchOne(db, sql: "PRAGMA \(name)")
+            }
+            return result
+        }
+    }
+
+    /// Closes the database, checkpointing the write-ahead log.
+    public func close() throws {
+        if let pool = writer as? DatabasePool { try pool.close() } else if let queue = writer as? DatabaseQueue { try queue.close() }
+    }
+}

@@ -1,0 +1,60 @@
+public import TsunaguCore
+import GRDB
+import Foundation
+
+/// The inbox on SQLite. Appends from concurrent requests share one transaction (group commit), so at the
+/// default `full` durability the cost of a sync is spread over every request waiting for it.
+public struct SQLiteInboxStore: InboxStore {
+    private let database: SQLiteDatabase
+    private let committer: GroupCommitter<InboxEvent, InboxAppendOutcome>
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+        let writer = database.writer
+        self.committer = GroupCommitter { events in
+            try await writer.write { db in try Self.insert(events, in: db) }
+        }
+    }
+
+    public func append(_ events: [InboxEvent]) async throws -> [InboxAppendOutcome] {
+        guard !events.isEmpty else { return [] }
+        return try await committer.submit(events)
+    }
+
+    public func counts() async throws -> InboxCounts {
+        try await database.writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS stored,
+                           COALESCE(SUM(duplicate_count), 0) AS duplicates,
+                           COALESCE(SUM(processed_at IS NULL), 0) AS pending
+                    FROM inbox_event
+                    """)!
+            let stored: Int = row["stored"]
+            let pending: Int = row["pending"]
+            return InboxCounts(stored: stored, duplicates: row["duplicates"], pending: pending, processed: stored - pending)
+        }
+    }
+
+    /// Inserts each event, or counts it as a duplicate when its id is already stored (also within the batch).
+    private static func insert(_ events: [InboxEvent], in db: Database) throws -> [InboxAppendOutcome] {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO inbox_event
+                    (event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (event_id) DO UPDATE SET duplicate_count = duplicate_count + 1
+                RETURNING duplicate_count
+                """)
+        return try events.map { event in
+            let duplicateCount = try Int.fetchOne(
+                statement,
+                arguments: [
+                    event.eventID, event.eventType, event.occurredAt, event.receivedAt, event.sourceKind.rawValue,
+                    event.conversation?.rawValue, Data(event.sealedEvent),
+                ])
+            return duplicateCount == 0 ? .stored : .duplicate
+        }
+    }
+}

@@ -1,0 +1,56 @@
+public import Foundation
+public import LineMessaging
+
+/// Builds realistic LINE webhook bodies and signs them, as the LINE platform would.
+public struct WebhookFixtures: Sendable {
+    public let channelSecret: String
+
+    public init(channelSecret: String = TestSecrets.channelSecret) { self.channelSecret = channelSecret }
+
+    /// A `message` event with a text message from a one-to-one chat.
+    public static func textEvent(
+        userID: String, text: String, eventID: String = ULIDLike.make(), timestamp: Int64 = 1_767_225_600_000,
+        replyToken: String = UUID().uuidString.lowercased(), isRedelivery: Bool = false
+    ) -> JSONValue {
+        .object([
+            "type": .string("message"), "mode": .string("active"), "timestamp": .integer(timestamp),
+            "source": .object(["type": .string("user"), "userId": .string(userID)]),
+            "webhookEventId": .string(eventID),
+            "deliveryContext": .object(["isRedelivery": .bool(isRedelivery)]),
+            "replyToken": .string(replyToken),
+            "message": .object([
+                "id": .string(String(timestamp)), "type": .string("text"), "text": .string(text),
+                "quoteToken": .string("q-" + eventID), "markAsReadToken": .string("r-" + eventID),
+            ]),
+        ])
+    }
+
+    /// A `message` event from a group chat.
+    public static func groupTextEvent(groupID: String, userID: String, text: String, eventID: String = ULIDLike.make()) -> JSONValue {
+        guard case .object(var members) = textEvent(userID: userID, text: text, eventID: eventID) else { fatalError() }
+        members["source"] = .object(["type": .string("group"), "groupId": .string(groupID), "userId": .string(userID)])
+        return .object(members)
+    }
+
+    /// The request body `{"destination": …, "events": […]}`, as bytes.
+    public static func body(events: [JSONValue], destination: String = "U0123456789abcdef0123456789abcdef") -> Data {
+        try! JSONEncoder().encode(JSONValue.object(["destination": .string(destination), "events": .array(events)]))
+    }
+
+    public func sign(_ body: Data) -> String { WebhookSignature(channelSecret: channelSecret).sign(body) }
+}
+
+/// Secrets and identifiers used across tests: distinctive, so a leak check can search for them.
+public enum TestSecrets {
+    public static let channelSecret = "test-channel-secret-5f1c0a"
+    /// A fixed 32-byte data key, Base64.
+    public static let dataKeyBase64 = Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()
+    /// A LINE-shaped user id.
+    public static func userID(_ n: Int) -> String { "U" + String(format: "%032x", 0xfeed_0000 + n) }
+}
+
+/// A 26-character, ULID-shaped event id (unique, not time-ordered: tests need uniqueness only).
+public enum ULIDLike {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    public static func make() -> String { String((0..<26).map { _ in alphabet.randomElement()! }) }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Logging
+import TsunaguServer
+
+extension Tsunagud {
+    /// `tsunagud serve`: the webhook listener and the staff listener, until SIGTERM or SIGINT.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the webhook listener (default 0.0.0.0:8080) and the staff listener (default 127.0.0.1:8081).",
+            discussion: """
+                Start-up refuses, in one sentence naming the setting, when LINE_CHANNEL_SECRET is missing, \
+                the data key is malformed, or the database cannot be written. SIGTERM or SIGINT stops \
+                accepting, finishes requests in flight and exits 0.
+                """)
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let configuration: TsunaguConfiguration
+            do {
+                configuration = try TsunaguConfiguration(reader: try await options.reader())
+            } catch {
+                throw Failure.exit(error)
+            }
+            let level = configuration.logLevel
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            do {
+                try await TsunaguService.run(configuration: configuration, logger: Logger(label: "tsunagud"))
+            } catch let error as StartupError {
+                throw Failure.exit(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import LineMessaging
+import Testing
+import TsunaguTesting
+
+@Suite("Webhook body decoding")
+struct WebhookDecodingTests {
+    static let sampleFiles = (try? OfficialSamples.bodyFiles()) ?? []
+
+    private func verified(_ data: Data) -> VerifiedWebhookBody {
+        let signature = WebhookSignature(channelSecret: "s")
+        return signature.verify(data, signature: signature.sign(data))!
+    }
+
+    @Test("all official sample bodies are found")
+    func samplesAreThere() throws {
+        #expect(try OfficialSamples.bodyFiles().count >= 30)
+    }
+
+    @Test("every official sample decodes, and every event keeps its type and its JSON", arguments: sampleFiles)
+    func officialSample(_ file: URL) throws {
+        let data = try Data(contentsOf: file)
+        let decoded = try WebhookRequestBody.decode(verified(data))
+        let generic = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let events = try #require(generic["events"] as? [[String: Any]])
+        #expect(decoded.events.count == events.count)
+        for (event, json) in zip(decoded.events, events) {
+            #expect(event.type == json["type"] as? String)
+            // The raw JSON re-encodes to the same value LINE sent.
+            let reencoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(event.raw)) as? NSDictionary
+            #expect(reencoded == (json as NSDictionary))
+            if case .unknown(let type) = event.payload {
+                #expect(!Self.knownTypes.contains(type), "known type \(type) fell back to unknown in \(file.lastPathComponent)")
+            }
+        }
+    }
+
+    static let knownTypes: Set<String> = [
+        "message", "messageEdited", "unsend", "follow", "unfollow", "join", "leave", "memberJoined", "memberLeft",
+        "postback", "videoPlayComplete", "beacon", "accountLink", "membership",
+    ]
+
+    @Test("the v3 sample's events decode into the right typed payloads")
+    func typedPayloads() throws {
+        let data = try Data(contentsOf: OfficialSamples.directory.appendingPathComponent("python-v3-webhook.json"))
+        let events = try WebhookRequestBody.decode(verified(data)).events
+        let first = try #require(events.first)
+        guard case .message(.text(_, let text, _, _)) = first.payload else {
+            Issue.record("first event is not a text message: \(first.payload)")
+            return
+        }
+        #expect(!text.isEmpty)
+        #expect(events.contains { if case .follow = $0.payload { true } else { false } })
+        #expect(events.contains { if case .unsend = $0.payload { true } else { false } })
+        #expect(events.contains { if case .messageEdited = $0.payload { true } else { false } })
+        #expect(events.contains { if case .message(.sticker) = $0.payload { true } else { false } })
+        #expect(events.contains { if case .postback = $0.payload { true } else { false } })
+        #expect(events.contains { $0.isRedelivery })
+        #expect(events.contains { if case .group = $0.source { true } else { false } })
+        #expect(events.contains { if case .room = $0.source { true } else { false } })
+        let unknown = try #require(events.last)
+        #expect(unknown.payload == .unknown(type: "undefined"))
+    }
+
+    @Test("an unknown event type and an unknown message type are kept with their raw JSON")
+    func unknownTypes() throws {
+        let data = try Data(contentsOf: OfficialSamples.directory.appendingPathComponent("java-callback/unknown.json"))
+        let events = try WebhookRequestBody.decode(verified(data)).events
+        let event = try #require(events.first)
+        #expect(event.payload == .unknown(type: event.type))
+        #expect(event.raw["type"]?.stringValue == event.type)
+    }
+
+    @Test("a known type with malformed fields becomes unknown instead of failing the request")
+    func malformedKnownPayload() throws {
+        let body = #"{"events":[{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":42}}]}"#
+        let events = try WebhookRequestBody.decode(verified(Data(body.utf8))).events
+        #expect(events.first?.payload == .unknown(type: "message"))
+        #expect(events.first?.raw["message"]?["text"] == .integer(42))
+    }
+
+    @Test("unknown keys are ignored")
+    func unknownKeys() throws {
+        let body = #"{"future":true,"events":[{"type":"unfollow","timestamp":5,"extra":{"a":[1,2]},"source":{"type":"user","userId":"U1"}}]}"#
+        let event = try #require(try WebhookRequestBody.decode(verified(Data(body.utf8))).events.first)
+        #expect(event.payload == .unfollow)
+        #expect(event.source == .user(userID: "U1"))
+    }
+
+    @Test(
+        "bodies that are not of the webhook shape are refused",
+        arguments: [
+            "", "not json", "[]", "{}", #"{"events":{}}"#, #"{"events":[1]}"#, #"{"events":[{"timestamp":1}]}"#,
+            #"{"events":[{"type":"follow"}]}"#, #"{"events":[{"type":"follow","timestamp":1e400}]}"#,
+            #"{"events":[{"type":"follow","timestamp":"now"}]}"#, "{\"events\":[{\"type\":\"follow\",\"timestamp\":1}]",
+        ])
+    func malformedBodies(_ body: String) {
+        #expect(throws: WebhookDecodingError.self) { try WebhookRequestBody.decode(verified(Data(body.utf8))) }
+    }
+
+    @Test("an empty events array (the console's verify request) decodes to no events")
+    func verifyRequest() throws {
+        #expect(try WebhookRequestBody.decode(verified(Data(#"{"destination":"U1","events":[]}"#.utf8))).events.isEmpty)
+    }
+}

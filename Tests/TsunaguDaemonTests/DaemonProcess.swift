@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+import TsunaguTesting
+
+/// A `tsunagud` child process, built by the same `swift build` as the tests, with its stderr captured.
+final class DaemonProcess: Sendable {
+    let process: Process
+    private let stderrBuffer = Locked("")
+
+    /// The `tsunagud` binary beside the test runner.
+    static var executable: URL {
+        let runner = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        var directory = runner.deletingLastPathComponent()
+        // On Linux the runner may sit inside `Tsunagu PackageTests.xctest`; the products are beside that.
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("tsunagud").path),
+            directory.path != "/"
+        {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("tsunagud")
+    }
+
+    /// Environment for a daemon on free ports over `database`.
+    static func environment(database: String, extra: [String: String] = [:]) -> [String: String] {
+        [
+            "LINE_CHANNEL_SECRET": TestSecrets.channelSecret, "TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64,
+            "TSUNAGU_DATABASE": database, "TSUNAGU_WEBHOOK_HOST": "127.0.0.1", "TSUNAGU_WEBHOOK_PORT": "0",
+            "TSUNAGU_STAFF_PORT": "0", "TSUNAGU_LOG_LEVEL": "info", "PATH": "/usr/bin:/bin",
+        ].merging(extra) { $1 }
+    }
+
+    init(arguments: [String] = ["serve"], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        let text = stderrBuffer
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        }
+        try process.run()
+    }
+
+    var stderr: String { stderrBuffer.value }
+
+    /// The port a listener logged once it was bound, polled until `deadline`.
+    func port(of listener: String, within timeout: Duration = .seconds(60)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for line in stderr.split(separator: "\n") where line.contains("listener=\(listener)") {
+                if let match = line.firstMatch(of: /port=(\d+)/), let port = Int(match.1) { return port }
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw DaemonError("tsunagud did not report its \(listener) port; stderr:\n\(stderr)")
+    }
+
+    /// Waits for the process to exit, up to `timeout`, and returns its status.
+    func waitForExit(within timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw DaemonError("tsunagud did not exit in time") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
+
+    deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
+}
+
+struct DaemonError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `tsunagud` to completion (for operator commands and refusals) and returns status and output.
+func runDaemonCommand(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = DaemonProcess.executable
+    process.arguments = arguments
+    process.environment = environment
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import InMemoryLogging
+import LineMessaging
+import Logging
+import TsunaguServer
+import TsunaguStore
+import TsunaguTesting
+import TsunaguCore
+import Testing
+
+/// The real webhook and staff routers over a real SQLite file, with logs captured at trace level.
+struct TestHarness {
+    let directory: TemporaryDirectory
+    let database: SQLiteDatabase
+    let dependencies: ServerDependencies
+    let logs = InMemoryLogHandler()
+    let fixtures = WebhookFixtures()
+    let maxBodyBytes: Int
+
+    init(maxBodyBytes: Int = 64 * 1024) throws {
+        directory = try TemporaryDirectory()
+        database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
+        dependencies = ServerDependencies(
+            database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "test") { _ in logs }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    func webhookApp() -> some ApplicationProtocol {
+        Application(router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: maxBodyBytes), logger: logger)
+    }
+
+    func staffApp() -> some ApplicationProtocol {
+        Application(router: buildStaffRouter(dependencies: dependencies), logger: logger)
+    }
+
+    func counts() async throws -> TsunaguCoreCounts { try await dependencies.inbox.counts() }
+}
+
+typealias TsunaguCoreCounts = TsunaguCore.InboxCounts
+
+extension TestClientProtocol {
+    /// Posts `body` to `/webhook`, signed unless a signature header is given explicitly.
+    @discardableResult
+    func postWebhook(
+        _ body: Data, signature: String? = nil, signatureHeaderName: String = "x-line-signature", sign: Bool = true
+    ) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let value = signature ?? (sign ? WebhookFixtures().sign(body) : nil) {
+            headers[HTTPField.Name(signatureHeaderName)!] = value
+        }
+        return try await execute(uri: "/webhook", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+    }
+}
+
+/// `#expect(response.status == expected)`, usable with `try await` in test-client closures, where the
+/// macro's expansion cannot see the closure's `throws`.
+func expectStatus(
+    _ expected: HTTPResponse.Status, _ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(response.status == expected, sourceLocation: sourceLocation)
+}

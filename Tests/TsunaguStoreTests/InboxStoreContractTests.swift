@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import TsunaguCore
+import TsunaguStore
+import TsunaguTesting
+
+/// The store contract, run unchanged against every backend.
+@Suite("Inbox store contract")
+struct InboxStoreContractTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqliteFile, sqliteMemory, inMemoryTwin
+        var testDescription: String { rawValue }
+
+        func make() throws -> any InboxStore {
+            switch self {
+            case .sqliteFile:
+                let path = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("tsunagu-contract-\(UUID().uuidString)/inbox.sqlite").path
+                return SQLiteInboxStore(database: try SQLiteDatabase.open(path: path))
+            case .sqliteMemory: return SQLiteInboxStore(database: try SQLiteDatabase.inMemory())
+            case .inMemoryTwin: return InMemoryInboxStore()
+            }
+        }
+    }
+
+    @Test("a repeated event id is a duplicate, in a later append or the same one", arguments: Backend.allCases)
+    func dedupe(_ backend: Backend) async throws {
+        #expect(try await InboxStoreContract.dedupe { try backend.make() } == [])
+    }
+
+    @Test("concurrent appends store each id exactly once", arguments: Backend.allCases)
+    func concurrent(_ backend: Backend) async throws {
+        #expect(try await InboxStoreContract.concurrentAppends { try backend.make() } == [])
+    }
+
+    @Test("an empty append changes nothing", arguments: Backend.allCases)
+    func empty(_ backend: Backend) async throws {
+        #expect(try await InboxStoreContract.emptyAppend { try backend.make() } == [])
+    }
+}

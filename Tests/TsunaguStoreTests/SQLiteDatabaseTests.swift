@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TsunaguCore
+@testable import TsunaguStore
+import TsunaguTesting
+
+@Suite("SQLite database")
+struct SQLiteDatabaseTests {
+    @Test("full durability is really in force: WAL, synchronous FULL, secure_delete on")
+    func fullDurability() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .full)
+        let pragmas = try await database.pragmas()
+        #expect(pragmas == ["journal_mode": "wal", "synchronous": "2", "secure_delete": "1"])
+    }
+
+    @Test("normal durability is applied when asked for")
+    func normalDurability() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .normal)
+        #expect(try await database.pragmas()["synchronous"] == "1")
+    }
+
+    @Test("a path that cannot be written is refused in one sentence")
+    func notWritable() throws {
+        let error = #expect(throws: StoreError.self) {
+            try SQLiteDatabase.open(path: "/proc/tsunagu-cannot-exist/db.sqlite")
+        }
+        #expect(error?.code == .notWritable)
+        #expect(error?.message.hasSuffix(".") == true)
+    }
+
+    @Test("the folder is created when missing, and a reopened database keeps its events")
+    func reopen() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("nested/folder/db.sqlite")
+        let first = try SQLiteDatabase.open(path: path)
+        _ = try await SQLiteInboxStore(database: first).append([InboxStoreContract.event("kept")])
+        try first.close()
+        let second = try SQLiteDatabase.open(path: path)
+        #expect(try await SQLiteInboxStore(database: second).append([InboxStoreContract.event("kept")]) == [.duplicate])
+    }
+
+    @Test("a read-only view counts what the writer stored, while the writer is open")
+    func readOnlyWhileOpen() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("db.sqlite")
+        let writer = SQLiteInboxStore(database: try SQLiteDatabase.open(path: path))
+        _ = try await writer.append([InboxStoreContract.event("a"), InboxStoreContract.event("b")])
+        _ = try await writer.append([InboxStoreContract.event("a")])
+        let reader = SQLiteInboxStore(database: try SQLiteDatabase.openReadOnly(path: path))
+        #expect(try await reader.counts() == InboxCounts(stored: 2, duplicates: 1, pending: 2, processed: 0))
+    }
+
+    @Test("opening a missing database read-only says how to create it")
+    func readOnlyMissing() {
+        let error = #expect(throws: StoreError.self) { try SQLiteDatabase.openReadOnly(path: "/nonexistent/db.sqlite") }
+        #expect(error?.code == .notFound)
+        #expect(error?.message.contains("start tsunagud") == true)
+    }
+}

@@ -1,0 +1,17 @@
+# Installs the Debian packages named as arguments when any of them is missing.
+# Sourced by the scripts; needs root (or sudo) only when something is missing.
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What every build needs: SQLite for GRDB, libcurl (OpenSSL TLS) for the outbound client, pkg-config.
+BUILD_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config)
