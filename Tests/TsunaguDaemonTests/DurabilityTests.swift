@@ -125,6 +125,25 @@ struct DurabilityTests {
         #expect(!daemon.stderr.contains(TestSecrets.dataKeyBase64))
     }
 
+    @Test("a declared body over the cap gets 413 at once, without the server waiting for the rest")
+    func oversizedBodyIsRefusedUnread() async throws {
+        let directory = try TemporaryDirectory()
+        let daemon = try DaemonProcess(environment: DaemonProcess.environment(database: directory.path("t.sqlite")))
+        let port = try await daemon.port(of: "webhook")
+        let connection = try RawHTTPConnection(port: port)
+        // Declare 10 MB, send 1 KB, and stop: a server that read the rest before answering would time out.
+        connection.send(
+            "POST /webhook HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "x-line-signature: AAAA\r\nContent-Length: 10485760\r\n\r\n" + String(repeating: "x", count: 1024))
+        let head = connection.readResponseHead()
+        #expect(head.hasPrefix("HTTP/1.1 413"), "got: \(head.prefix(80))")
+        // The server is still there for the next client.
+        let healthy = try await TestClient.withClient(host: "127.0.0.1", port: port) { try await $0.get("/healthz").status }
+        #expect(healthy == .ok)
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
     @Test(
         "start-up refusals exit 1 with one sentence naming the variable",
         arguments: [
