@@ -1,7 +1,7 @@
-/// Any JSON value, kept as received.
+/// Any JSON value, for building webhook bodies (test fixtures, the LINE stand-in) and reading odd ones.
 ///
-/// LINE adds fields and event types without notice. Each event is therefore stored in the inbox as the
-/// JSON LINE sent (sealed), not as our typed model, so a field we do not model yet is never lost.
+/// Not on the ingress path: events are kept as the exact bytes LINE sent (``WebhookEvent/rawJSON``), which
+/// is both more faithful and far cheaper than decoding into this generic tree.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)

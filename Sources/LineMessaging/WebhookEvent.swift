@@ -1,3 +1,5 @@
+public import Foundation
+
 /// One event of a webhook request: the common properties every event has, its typed payload, and the JSON
 /// exactly as LINE sent it.
 ///
@@ -17,11 +19,12 @@ public struct WebhookEvent: Sendable, Hashable {
     public var isRedelivery: Bool
     public var replyToken: String?
     public var payload: WebhookEventPayload
-    /// The event as received; what the inbox seals and stores.
-    public var raw: JSONValue
+    /// The event's JSON exactly as LINE sent it (its bytes within the request body); what the inbox seals.
+    public var rawJSON: Data
 }
 
 extension WebhookEvent: Decodable {
+    /// Decodes the event's fields; ``rawJSON`` is left empty for the caller that holds the bytes to fill.
     private enum CodingKeys: String, CodingKey {
         case type, timestamp, mode, source, webhookEventId, deliveryContext, replyToken
     }
@@ -38,6 +41,6 @@ extension WebhookEvent: Decodable {
         self.isRedelivery = try c.decodeIfPresent(DeliveryContext.self, forKey: .deliveryContext)?.isRedelivery ?? false
         self.replyToken = try c.decodeIfPresent(String.self, forKey: .replyToken)
         self.payload = (try? WebhookEventPayload(type: type, from: decoder)) ?? .unknown(type: type)
-        self.raw = try JSONValue(from: decoder)
+        self.rawJSON = Data()  // Set by WebhookRequestBody.decode, which knows the event's bytes.
     }
 }

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 
 /// Verifies and produces the `x-line-signature` of a webhook request.

@@ -26,9 +26,10 @@ struct WebhookDecodingTests {
         #expect(decoded.events.count == events.count)
         for (event, json) in zip(decoded.events, events) {
             #expect(event.type == json["type"] as? String)
-            // The raw JSON re-encodes to the same value LINE sent.
-            let reencoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(event.raw)) as? NSDictionary
-            #expect(reencoded == (json as NSDictionary))
+            // The raw bytes are the event exactly as LINE sent it: a slice of the body that parses to it.
+            #expect(data.range(of: event.rawJSON) != nil)
+            let reparsed = try JSONSerialization.jsonObject(with: event.rawJSON) as? NSDictionary
+            #expect(reparsed == (json as NSDictionary))
             if case .unknown(let type) = event.payload {
                 #expect(!Self.knownTypes.contains(type), "known type \(type) fell back to unknown in \(file.lastPathComponent)")
             }
@@ -68,7 +69,7 @@ struct WebhookDecodingTests {
         let events = try WebhookRequestBody.decode(verified(data)).events
         let event = try #require(events.first)
         #expect(event.payload == .unknown(type: event.type))
-        #expect(event.raw["type"]?.stringValue == event.type)
+        #expect(String(decoding: event.rawJSON, as: UTF8.self).contains(event.type))
     }
 
     @Test("a known type with malformed fields becomes unknown instead of failing the request")
@@ -76,7 +77,7 @@ struct WebhookDecodingTests {
         let body = #"{"events":[{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":42}}]}"#
         let events = try WebhookRequestBody.decode(verified(Data(body.utf8))).events
         #expect(events.first?.payload == .unknown(type: "message"))
-        #expect(events.first?.raw["message"]?["text"] == .integer(42))
+        #expect(events.first.map { String(decoding: $0.rawJSON, as: UTF8.self) } == #"{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":42}}"#)
     }
 
     @Test("unknown keys are ignored")
@@ -93,9 +94,35 @@ struct WebhookDecodingTests {
             "", "not json", "[]", "{}", #"{"events":{}}"#, #"{"events":[1]}"#, #"{"events":[{"timestamp":1}]}"#,
             #"{"events":[{"type":"follow"}]}"#, #"{"events":[{"type":"follow","timestamp":1e400}]}"#,
             #"{"events":[{"type":"follow","timestamp":"now"}]}"#, "{\"events\":[{\"type\":\"follow\",\"timestamp\":1}]",
+            // Beyond the shape: duplicate or escaped `events` keys, trailing bytes, bad literals and numbers,
+            // control characters in strings, bad escapes, and nesting deeper than any LINE body.
+            #"{"events":[],"events":[]}"#, #"{"\u0065vents":[]}"#, #"{"events":[]} x"#, #"{"events":[]}{}"#,
+            #"{"events":[{"type":"follow","timestamp":1,"x":tru}]}"#, #"{"events":[{"type":"follow","timestamp":01}]}"#,
+            #"{"events":[{"type":"follow","timestamp":1,"x":1.}]}"#, #"{"events":[{"type":"follow","timestamp":1,"x":-}]}"#,
+            "{\"events\":[{\"type\":\"fo\u{01}llow\",\"timestamp\":1}]}", #"{"events":[{"type":"follow\x","timestamp":1}]}"#,
+            #"{"events":[{"type":"follow","timestamp":1,"x":"\u12G4"}]}"#, #"{"events":[1,]}"#, #"{"events":[],}"#,
+            #"{"events":["# + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "]}",
         ])
     func malformedBodies(_ body: String) {
         #expect(throws: WebhookDecodingError.self) { try WebhookRequestBody.decode(verified(Data(body.utf8))) }
+    }
+
+    @Test("a body that is not valid UTF-8 is refused")
+    func invalidUTF8() {
+        var body = Data(#"{"events":[{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":"X"}}]}"#.utf8)
+        body[body.firstIndex(of: UInt8(ascii: "X"))!] = 0xC3  // a lead byte with no continuation
+        #expect(throws: WebhookDecodingError.self) { try WebhookRequestBody.decode(verified(body)) }
+    }
+
+    @Test("each event keeps its exact bytes, whitespace and key order included, and reasonable nesting passes")
+    func exactBytes() throws {
+        let first = #"{ "timestamp" : 7, "type":"unfollow" ,"future":{"a":[[[[1]]]],"b":"\u3042\n"}}"#
+        let second = #"{"type":"follow","timestamp":8,"follow":{"isUnblocked":true}}"#
+        let body = "{\"events\": [ \(first) ,\n \(second) ], \"destination\":\"U1\"}"
+        let decoded = try WebhookRequestBody.decode(verified(Data(body.utf8)))
+        #expect(decoded.destination == "U1")
+        #expect(decoded.events.map { String(decoding: $0.rawJSON, as: UTF8.self) } == [first, second])
+        #expect(decoded.events.map(\.payload) == [.unfollow, .follow(isUnblocked: true)])
     }
 
     @Test("an empty events array (the console's verify request) decodes to no events")

@@ -54,7 +54,6 @@ public struct WebhookIngestor: Sendable {
     }
 
     private func inboxEvent(for event: WebhookEvent, receivedAt: Int64) throws -> InboxEvent {
-        let eventJSON = try JSONEncoder().encode(event.raw)
         let eventID = event.webhookEventID ?? Self.derivedEventID(for: event)
         let (kind, chatID) = Self.sourceKind(of: event.source)
         return InboxEvent(
@@ -64,7 +63,7 @@ public struct WebhookIngestor: Sendable {
             receivedAt: receivedAt,
             sourceKind: kind,
             conversation: chatID.map(pseudonymizer.pseudonym(of:)),
-            sealedEvent: try sealer.seal(eventJSON, boundTo: eventID))
+            sealedEvent: try sealer.seal(event.rawJSON, boundTo: eventID))
     }
 
     private static func sourceKind(of source: WebhookSource?) -> (SourceKind, String?) {
@@ -76,17 +75,12 @@ public struct WebhookIngestor: Sendable {
         }
     }
 
-    /// An id for old-format events that carry no `webhookEventId`: a digest of the event without its
-    /// delivery context, so that a redelivery of the same event still gets the same id.
+    /// An id for old-format events that carry no `webhookEventId`: a digest of the event's bytes, which a
+    /// redelivery repeats exactly (such events have no `deliveryContext` to differ in).
     static func derivedEventID(for event: WebhookEvent) -> String {
-        var raw = event.raw
-        if case .object(var members) = raw {
-            members["deliveryContext"] = nil
-            raw = .object(members)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let canonical = (try? encoder.encode(raw)) ?? Data()
-        return "sha256:" + SHA256.hash(data: canonical).prefix(16).map { String(format: "%02x", $0) }.joined()
+        "sha256:" + SHA256.hash(data: event.rawJSON).prefix(16).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }
