@@ -6,14 +6,21 @@ import Foundation
 /// default `full` durability the cost of a sync is spread over every request waiting for it.
 public struct SQLiteInboxStore: InboxStore {
     private let database: SQLiteDatabase
-    private let committer: GroupCommitter<InboxEvent, InboxAppendOutcome>
+    private let committer: GroupCommitter<Database, InboxEvent, InboxAppendOutcome>
 
     public init(database: SQLiteDatabase) {
         self.database = database
         let writer = database.writer
-        self.committer = GroupCommitter { events in
-            try await writer.write { db in try Self.insert(events, in: db) }
-        }
+        self.committer = GroupCommitter(
+            access: { body in writer.asyncWriteWithoutTransaction { db in body(db) } },
+            flush: { db, events in
+                var outcomes: [InboxAppendOutcome] = []
+                try db.inTransaction(.immediate) {
+                    outcomes = try Self.insert(events, in: db)
+                    return .commit
+                }
+                return outcomes
+            })
     }
 
     public func append(_ events: [InboxEvent]) async throws -> [InboxAppendOutcome] {

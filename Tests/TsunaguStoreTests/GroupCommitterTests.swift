@@ -1,70 +1,60 @@
+import Dispatch
 import Synchronization
 import Testing
+import TsunaguTesting
 @testable import TsunaguStore
 
 @Suite("Group commit")
 struct GroupCommitterTests {
-    /// A flush that waits until it is released, and records every batch it was given.
-    final class GatedFlush: Sendable {
-        let batches = Mutex<[[Int]]>([])
-        let firstStarted: AsyncStream<Void>
-        private let started: AsyncStream<Void>.Continuation
-        let gate: AsyncStream<Void>
-        private let release: AsyncStream<Void>.Continuation
-
-        init() {
-            (firstStarted, started) = AsyncStream.makeStream()
-            (gate, release) = AsyncStream.makeStream()
-        }
-
-        func flush(_ items: [Int]) async -> [Int] {
-            let isFirst = batches.withLock { batches in
-                batches.append(items)
-                return batches.count == 1
-            }
-            if isFirst {
-                started.yield()
-                for await _ in gate { break }
-            }
-            return items.map { $0 * 10 }
-        }
-
-        func open() { release.yield() }
+    /// A writer of its own (a serial queue, like GRDB's) for committers under test.
+    static func serialWriter() -> GroupCommitter<Void, Int, Int>.WriterAccess {
+        let queue = DispatchQueue(label: "test-writer")
+        return { body in queue.async { body(()) } }
     }
 
     @Test("callers that arrive during a flush share the next one, and each gets its own outcomes")
     func batchesConcurrentCallers() async throws {
-        let gated = GatedFlush()
-        let committer = GroupCommitter<Int, Int> { await gated.flush($0) }
+        let batches = Locked<[[Int]]>([])
+        let firstFlushMayEnd = DispatchSemaphore(value: 0)
+        let committer = GroupCommitter<Void, Int, Int>(access: Self.serialWriter()) { _, items in
+            let isFirst = batches.withLock { batches in
+                batches.append(items)
+                return batches.count == 1
+            }
+            if isFirst { firstFlushMayEnd.wait() }
+            return items.map { $0 * 10 }
+        }
         let callers = 40
 
         try await withThrowingTaskGroup(of: (Int, [Int]).self) { group in
             group.addTask { (0, try await committer.submit([0])) }
-            // Hold the first flush until every other caller is queued behind it.
-            for await _ in gated.firstStarted { break }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while batches.value.isEmpty && ContinuousClock.now < deadline { await Task.yield() }
             for caller in 1..<callers {
                 group.addTask { (caller, try await committer.submit([caller, caller + 1000])) }
             }
-            let deadline = ContinuousClock.now + .seconds(10)
-            // The leader's own entry left the queue with its batch, so a full queue holds every other caller.
+            // Hold the first flush until every other caller is queued behind it.
             while committer.queuedCallers < callers - 1 && ContinuousClock.now < deadline { await Task.yield() }
             #expect(committer.queuedCallers == callers - 1)
-            gated.open()
+            firstFlushMayEnd.signal()
             for try await (caller, outcome) in group {
                 #expect(outcome == (caller == 0 ? [0] : [caller * 10, (caller + 1000) * 10]))
             }
         }
-        let batches = gated.batches.withLock { $0 }
-        #expect(batches.joined().count == 1 + (callers - 1) * 2)
-        #expect(batches.count < callers / 2, "expected shared flushes, got \(batches.count) for \(callers) callers")
+        let recorded = batches.value
+        #expect(recorded.joined().count == 1 + (callers - 1) * 2)
+        #expect(recorded.count == 2, "the 39 queued callers should share one flush, got \(recorded.count - 1)")
     }
 
     @Test("a failed flush fails every caller of that batch, and the next batch still runs")
     func failureIsPerBatch() async throws {
         struct Boom: Error {}
-        let calls = Mutex(0)
-        let committer = GroupCommitter<Int, Int> { items in
-            let call = calls.withLock { $0 += 1; return $0 }
+        let calls = Locked(0)
+        let committer = GroupCommitter<Void, Int, Int>(access: Self.serialWriter()) { _, items in
+            let call = calls.withLock { value -> Int in
+                value += 1
+                return value
+            }
             if call == 1 { throw Boom() }
             return items
         }
@@ -74,10 +64,9 @@ struct GroupCommitterTests {
 
     @Test("a batch never exceeds the item cap unless one caller alone is larger")
     func respectsCap() async throws {
-        let sizes = Mutex<[Int]>([])
-        let committer = GroupCommitter<Int, Int>(maxBatchItems: 5) { items in
+        let sizes = Locked<[Int]>([])
+        let committer = GroupCommitter<Void, Int, Int>(maxBatchItems: 5, access: Self.serialWriter()) { _, items in
             sizes.withLock { $0.append(items.count) }
-            await Task.yield()
             return items
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -85,7 +74,7 @@ struct GroupCommitterTests {
             group.addTask { _ = try await committer.submit(Array(0..<7)) }
             try await group.waitForAll()
         }
-        let recorded = sizes.withLock { $0 }
+        let recorded = sizes.value
         #expect(recorded.reduce(0, +) == 67)
         #expect(recorded.allSatisfy { $0 <= 5 || $0 == 7 })
     }
