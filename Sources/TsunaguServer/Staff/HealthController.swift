@@ -2,12 +2,12 @@ public import Hummingbird
 import HTTPTypes
 public import TsunaguStore
 
-/// `GET /healthz` on both listeners: 200 with the version and the database status, 503 when the database
-/// does not answer, so a load balancer takes the instance out.
+/// `GET /healthz` on both listeners: 200 with the version and the database status (at most a second old),
+/// 503 when the database does not answer, so a load balancer takes the instance out.
 public struct HealthController<Context: RequestContext>: Sendable {
-    let database: SQLiteDatabase
+    let probe: DatabaseHealthProbe
 
-    public init(database: SQLiteDatabase) { self.database = database }
+    public init(database: SQLiteDatabase) { self.probe = DatabaseHealthProbe(database: database) }
 
     struct Health: ResponseEncodable {
         var status: String
@@ -17,7 +17,7 @@ public struct HealthController<Context: RequestContext>: Sendable {
 
     public func addRoutes(to router: Router<Context>) {
         router.get("/healthz") { _, _ -> EditedResponse<Health> in
-            let healthy = await database.isHealthy()
+            let healthy = await probe.isHealthy()
             return EditedResponse(
                 status: healthy ? .ok : .serviceUnavailable,
                 response: Health(status: healthy ? "ok" : "degraded", version: TsunaguVersion.current, database: healthy ? "ok" : "unavailable"))
