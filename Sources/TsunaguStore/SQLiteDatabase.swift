@@ -1,9 +1,9 @@
-public import GRDB
+import GRDB
 import Foundation
 
 /// The embedded SQLite database: one façade that opens it safely, migrates it, and hands out the stores.
 ///
-/// It opens a WAL-mode `DatabasePool` (one writer, concurrent readers) with `secure_delete` on, so deleted
+/// It creates the file owner-only (0600), opens a WAL-mode `DatabasePool` (one writer, concurrent readers) with `secure_delete` on, so deleted
 /// rows leave no plaintext in free pages, and applies the requested ``Durability`` on the writer *after*
 /// opening — GRDB's pool resets `synchronous` once `prepareDatabase` has run — then reads it back.
 public struct SQLiteDatabase: Sendable {
@@ -25,6 +25,12 @@ public struct SQLiteDatabase: Sendable {
         }
         guard FileManager.default.isWritableFile(atPath: folder) else {
             throw StoreError(.notWritable, "The database folder \(folder) is not writable.")
+        }
+        // Owner-only from the first byte: SQLite gives the -wal and -shm files the database file's mode.
+        if !FileManager.default.fileExists(atPath: path),
+            !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        {
+            throw StoreError(.notWritable, "Cannot create the database file \(path).")
         }
         let pool: DatabasePool
         do {

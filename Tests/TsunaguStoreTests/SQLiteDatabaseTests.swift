@@ -14,6 +14,18 @@ struct SQLiteDatabaseTests {
         #expect(pragmas == ["journal_mode": "wal", "synchronous": "2", "secure_delete": "1"])
     }
 
+    @Test("a new database and its write-ahead log are readable by their owner only")
+    func ownerOnlyFiles() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("db.sqlite")
+        let store = SQLiteInboxStore(database: try SQLiteDatabase.open(path: path))
+        _ = try await store.append([InboxStoreContract.event("a")])
+        for file in [path, path + "-wal", path + "-shm"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file) has mode \(String(mode ?? 0, radix: 8))")
+        }
+    }
+
     @Test("normal durability is applied when asked for")
     func normalDurability() async throws {
         let directory = try TemporaryDirectory()
