@@ -32,6 +32,11 @@ extension Tsunagud {
                 try await TsunaguService.run(configuration: configuration, logger: Logger(label: "tsunagud"))
             } catch let error as StartupError {
                 throw Failure.exit(error)
+            } catch where String(describing: error).contains("Address already in use") {
+                throw Failure.exit(
+                    StartupError(
+                        "A listening address is already in use; stop the other process or change TSUNAGU_WEBHOOK_PORT or TSUNAGU_STAFF_PORT."
+                    ))
             }
         }
     }

@@ -161,6 +161,20 @@ struct DurabilityTests {
         #expect(!result.stderr.contains(TestSecrets.dataKeyBase64))
     }
 
+    @Test("a port that is already taken is refused in one sentence naming the port settings")
+    func portInUse() async throws {
+        let directory = try TemporaryDirectory()
+        let first = try DaemonProcess(environment: DaemonProcess.environment(database: directory.path("a.sqlite")))
+        let port = try await first.port(of: "webhook")
+        let environment = DaemonProcess.environment(
+            database: directory.path("b.sqlite"), extra: ["TSUNAGU_WEBHOOK_PORT": String(port)])
+        let result = try await runDaemonCommand(["serve"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("TSUNAGU_WEBHOOK_PORT"), "\(result.stderr)")
+        first.kill(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+    }
+
     @Test("inbox on a database that does not exist says how to create it and exits 1")
     func inboxWithoutDatabase() async throws {
         let result = try await runDaemonCommand(
