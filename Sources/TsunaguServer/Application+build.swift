@@ -1,6 +1,7 @@
 public import Hummingbird
 import HTTPTypes
 public import Logging
+import NIOCore
 
 /// The public listener's routes: `POST /webhook` and `GET /healthz`; any other method on `/webhook` is 405.
 public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: Int) -> Router<BasicRequestContext> {
@@ -28,11 +29,15 @@ public enum Listener: String, Sendable {
 }
 
 /// One listener as a Hummingbird application; it logs its bound port once it runs (useful with port 0).
+///
+/// A connection that stays silent for a minute is closed, so clients that open connections and go quiet
+/// cannot hold them forever.
 public func buildApplication(
     _ listener: Listener, router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger
 ) -> some ApplicationProtocol {
     Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(60))),
         configuration: .init(address: .hostname(host, port: port), serverName: "tsunagu"),
         onServerRunning: { channel in
             logger.notice(
