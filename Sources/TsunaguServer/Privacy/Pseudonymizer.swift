@@ -14,9 +14,6 @@ public struct Pseudonymizer: Sendable {
 
     public func pseudonym(of chatID: String) -> Pseudonym {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(chatID.utf8), using: key)
-        return Pseudonym(rawValue: mac.prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined())
+        return Pseudonym(rawValue: mac.prefix(16).hexString)
     }
 }

@@ -53,7 +53,8 @@ public struct WebhookController<Context: RequestContext>: Sendable {
             case .accepted(let stored, let duplicates):
                 metrics.recordEvents(stored: stored, duplicates: duplicates)
                 if duplicates > 0 {
-                    context.logger.info("Acknowledged repeated webhook events", metadata: ["duplicates": "\(duplicates)"])
+                    // Debug, not info: a redelivery storm must not flood the log; the metric counts them.
+                    context.logger.debug("Acknowledged repeated webhook events", metadata: ["duplicates": "\(duplicates)"])
                 }
                 return Response(status: .ok)
             }

@@ -78,9 +78,6 @@ public struct WebhookIngestor: Sendable {
     /// An id for old-format events that carry no `webhookEventId`: a digest of the event's bytes, which a
     /// redelivery repeats exactly (such events have no `deliveryContext` to differ in).
     static func derivedEventID(for event: WebhookEvent) -> String {
-        "sha256:" + SHA256.hash(data: event.rawJSON).prefix(16).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        "sha256:" + SHA256.hash(data: event.rawJSON).prefix(16).hexString
     }
 }
