@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(
             name: "LineMessaging",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CurlHTTP", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(name: "TsunaguCore", swiftSettings: swiftSettings),
@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "TsunaguTesting",
             dependencies: [
-                "LineMessaging", "TsunaguCore", "TsunaguStore", "TsunaguServer",
+                "CurlHTTP", "LineMessaging", "TsunaguCore", "TsunaguStore", "TsunaguServer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LineMessagingTests",
-            dependencies: ["LineMessaging", "TsunaguTesting"],
+            dependencies: ["LineMessaging", "TsunaguTesting", "CurlHTTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
