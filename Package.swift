@@ -43,6 +43,15 @@ let package = Package(
         ),
         .target(name: "TsunaguCore", swiftSettings: swiftSettings),
         .target(
+            name: "LineSandbox",
+            dependencies: [
+                "LineMessaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TsunaguStore",
             dependencies: ["TsunaguCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
@@ -97,7 +106,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LineMessagingTests",
-            dependencies: ["LineMessaging", "TsunaguTesting", "CurlHTTP"],
+            dependencies: [
+                "LineMessaging", "TsunaguTesting", "CurlHTTP", "LineSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

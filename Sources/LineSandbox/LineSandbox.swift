@@ -1,0 +1,104 @@
+public import Foundation
+public import Hummingbird
+import HTTPTypes
+public import LineMessaging
+
+/// A local stand-in for the LINE platform, on loopback: the Messaging API endpoints Tsunagu calls, a record
+/// of every message it accepted, injectable faults, and the phone side, which signs webhook events for a
+/// simulated user as LINE would.
+///
+/// Used by the integration tests, by `scripts/run` when no real channel is configured, and by newcomers who
+/// want to see the whole loop without a LINE account.
+public final class LineSandbox: Sendable {
+    public struct Configuration: Sendable {
+        /// The channel access token the Messaging API endpoints accept.
+        public var accessToken: String
+        /// The channel secret webhook events are signed with.
+        public var channelSecret: String
+        /// How long a reply token works after it was issued (LINE: about a minute).
+        public var replyTokenLifetime: Duration
+        /// The bot's own user id, as `GET /v2/bot/info` and webhook `destination` give it.
+        public var botUserID: String
+
+        public init(
+            accessToken: String, channelSecret: String, replyTokenLifetime: Duration = .seconds(60),
+            botUserID: String = "U00000000000000000000000000000b07"
+        ) {
+            self.accessToken = accessToken
+            self.channelSecret = channelSecret
+            self.replyTokenLifetime = replyTokenLifetime
+            self.botUserID = botUserID
+        }
+    }
+
+    public let configuration: Configuration
+    private let state = SandboxState()
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    /// The Messaging API endpoints and the admin endpoints under `/sandbox`.
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        MessagingAPIController(configuration: configuration, state: state).addRoutes(to: router)
+        SandboxAdminController(sandbox: self).addRoutes(to: router)
+    }
+
+    /// Every message accepted so far, in the order accepted.
+    public var deliveries: [SandboxDelivery] { state.deliveries }
+
+    /// The messages accepted for one chat, in order.
+    public func deliveries(to chatID: String) -> [SandboxDelivery] { state.deliveries.filter { $0.chatID == chatID } }
+
+    /// The group and room ids the bot left.
+    public var leftChats: [String] { state.leftChats }
+
+    /// Faults applied to every following Messaging API call.
+    public var faults: SandboxFaults {
+        get { state.faults }
+        set { state.faults = newValue }
+    }
+
+    /// Forgets everything: tokens, retry keys, deliveries, faults.
+    public func reset() { state.reset() }
+
+    /// A reply token for `chatID`, valid once, for ``Configuration/replyTokenLifetime``.
+    public func issueReplyToken(for chatID: String) -> String { state.issueReplyToken(for: chatID) }
+
+    // MARK: - The phone side
+
+    /// A signed webhook request carrying one text message from `userID`, with a fresh reply token.
+    public func textMessageWebhook(from userID: String, text: String, at date: Date = Date()) -> (body: Data, signature: String) {
+        let eventID = Self.eventID()
+        let timestamp = Int64(date.timeIntervalSince1970 * 1000)
+        let event: JSONValue = .object([
+            "type": .string("message"), "mode": .string("active"), "timestamp": .integer(timestamp),
+            "source": .object(["type": .string("user"), "userId": .string(userID)]),
+            "webhookEventId": .string(eventID), "deliveryContext": .object(["isRedelivery": .bool(false)]),
+            "replyToken": .string(issueReplyToken(for: userID)),
+            "message": .object([
+                "id": .string(String(timestamp)), "type": .string("text"), "text": .string(text),
+                "quoteToken": .string("q" + eventID), "markAsReadToken": .string("r" + eventID),
+            ]),
+        ])
+        return signed([event])
+    }
+
+    /// Signs a webhook body of `events` as LINE would.
+    public func signed(_ events: [JSONValue]) -> (body: Data, signature: String) {
+        let body = (try? JSONEncoder().encode(
+            JSONValue.object(["destination": .string(configuration.botUserID), "events": .array(events)]))) ?? Data()
+        return (body, WebhookSignature(channelSecret: configuration.channelSecret).sign(body))
+    }
+
+    /// A 26-character ULID-shaped id: 10 characters of time, 16 of randomness, Crockford Base32.
+    static func eventID(at date: Date = Date()) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var time = UInt64(date.timeIntervalSince1970 * 1000)
+        var characters = [Character](repeating: "0", count: 26)
+        for index in stride(from: 9, through: 0, by: -1) {
+            characters[index] = alphabet[Int(time & 31)]
+            time >>= 5
+        }
+        for index in 10..<26 { characters[index] = alphabet[Int.random(in: 0..<32)] }
+        return String(characters)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// `/sandbox/...`: a small JSON admin surface to read what was delivered and to inject faults, for
+/// scripts, the chaos suite and the practice phone.
+///
+/// - `GET /sandbox/deliveries[?chat=ID]`: accepted messages in order
+/// - `GET /sandbox/left-chats`: the groups and rooms the bot left
+/// - `PUT /sandbox/faults`: a ``SandboxFaults`` JSON object; `GET` reads it back
+/// - `POST /sandbox/reply-tokens` with `{"chatId": …}`: issues a reply token
+/// - `POST /sandbox/reset`: forgets everything
+struct SandboxAdminController: Sendable {
+    let sandbox: LineSandbox
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        let sandbox = self.sandbox
+        router.get("/sandbox/deliveries") { request, _ -> Response in
+            let chat = request.uri.queryParameters.get("chat")
+            return try Self.json(chat.map { sandbox.deliveries(to: $0) } ?? sandbox.deliveries)
+        }
+        router.get("/sandbox/left-chats") { _, _ in try Self.json(sandbox.leftChats) }
+        router.get("/sandbox/faults") { _, _ in try Self.json(sandbox.faults) }
+        router.put("/sandbox/faults") { request, context -> Response in
+            sandbox.faults = try await request.decode(as: SandboxFaults.self, context: context)
+            return Response(status: .noContent)
+        }
+        router.post("/sandbox/reply-tokens") { request, context -> Response in
+            struct Body: Decodable { var chatId: String }
+            let body = try await request.decode(as: Body.self, context: context)
+            return try Self.json(["replyToken": sandbox.issueReplyToken(for: body.chatId)])
+        }
+        router.post("/sandbox/reset") { _, _ -> Response in
+            sandbox.reset()
+            return Response(status: .noContent)
+        }
+    }
+
+    private static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,44 @@
+/// Faults the sandbox injects into Messaging API calls, to test the outbox against a LINE that is slow,
+/// failing or rate-limiting. Rates are fractions of requests, applied by a seeded generator so that a run
+/// can be repeated.
+public struct SandboxFaults: Sendable, Hashable, Codable {
+    /// Added before answering every request.
+    public var latencyMilliseconds: Int = 0
+    /// Share of requests answered 500.
+    public var serverErrorRate: Double = 0
+    /// Share of requests answered 429 with `Retry-After`.
+    public var rateLimitRate: Double = 0
+    /// The `Retry-After` seconds sent with injected 429s.
+    public var retryAfterSeconds: Int = 1
+    /// Seed of the generator that picks which requests fail.
+    public var seed: UInt64 = 1
+
+    public init(
+        latencyMilliseconds: Int = 0, serverErrorRate: Double = 0, rateLimitRate: Double = 0, retryAfterSeconds: Int = 1,
+        seed: UInt64 = 1
+    ) {
+        self.latencyMilliseconds = latencyMilliseconds
+        self.serverErrorRate = serverErrorRate
+        self.rateLimitRate = rateLimitRate
+        self.retryAfterSeconds = retryAfterSeconds
+        self.seed = seed
+    }
+
+    enum Injection: Equatable {
+        case serverError
+        case rateLimited(retryAfterSeconds: Int)
+    }
+
+    /// The fault for the `n`th request: a pure function of the seed and `n` (SplitMix64).
+    func injection(for n: Int) -> Injection? {
+        guard serverErrorRate > 0 || rateLimitRate > 0 else { return nil }
+        var z = seed &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        let roll = Double(z >> 11) / Double(1 << 53)
+        if roll < serverErrorRate { return .serverError }
+        if roll < serverErrorRate + rateLimitRate { return .rateLimited(retryAfterSeconds: retryAfterSeconds) }
+        return nil
+    }
+}
