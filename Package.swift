@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "TsunaguServer",
             dependencies: [
-                "LineMessaging", "TsunaguCore", "TsunaguStore",
+                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "TsunaguDaemonTests",
             dependencies: [
-                "tsunagud", "TsunaguTesting", "TsunaguStore", "TsunaguCore",
+                "tsunagud", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

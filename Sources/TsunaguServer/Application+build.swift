@@ -26,6 +26,8 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
 public enum Listener: String, Sendable {
     case webhook
     case staff
+    /// The in-process LINE sandbox (sandbox mode only).
+    case sandbox
 }
 
 /// One listener as a Hummingbird application; it logs its bound port once it runs (useful with port 0).

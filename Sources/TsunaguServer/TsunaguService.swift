@@ -1,4 +1,6 @@
+import CurlHTTP
 import Hummingbird
+import LineSandbox
 public import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -21,6 +23,20 @@ public enum TsunaguService {
             "Database ready",
             metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
 
+        var services: [any Service] = []
+        if let sandboxPort = configuration.sandboxPort {
+            let sandbox = LineSandbox(configuration: .init(
+                accessToken: configuration.channelAccessToken ?? "", channelSecret: configuration.channelSecret))
+            let router = Router()
+            sandbox.addRoutes(to: router)
+            services.append(buildApplication(.sandbox, router: router, host: "127.0.0.1", port: sandboxPort, logger: logger))
+            logger.notice("Sandbox mode: messages go to the local LINE sandbox, not to LINE", metadata: ["port": "\(sandboxPort)"])
+        } else {
+            let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(10)))
+            try await LineChannelCheck.run(configuration: configuration, transport: transport, logger: logger)
+            transport.shutdown()
+        }
+
         let dependencies = ServerDependencies(
             database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey)
         let webhook = buildApplication(
@@ -31,9 +47,9 @@ public enum TsunaguService {
             .staff, router: buildStaffRouter(dependencies: dependencies),
             host: configuration.staffHost, port: configuration.staffPort, logger: logger)
 
+        services += [webhook, staff]
         let group = ServiceGroup(
-            configuration: .init(
-                services: [webhook, staff], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try database.close()
         logger.notice("Stopped")

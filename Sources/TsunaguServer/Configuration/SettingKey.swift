@@ -27,6 +27,8 @@ public struct SettingKey: Sendable {
     public static let dataKey = SettingKey("tsunagu.dataKey", "TSUNAGU_DATA_KEY")
     public static let dataKeyFile = SettingKey("tsunagu.dataKeyFile", "TSUNAGU_DATA_KEY_FILE")
     public static let logLevel = SettingKey("tsunagu.logLevel", "TSUNAGU_LOG_LEVEL")
+    public static let sandboxEnabled = SettingKey("tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED")
+    public static let sandboxPort = SettingKey("tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT")
 
     /// The variables whose values are secrets: marked secret when read, so no access report can show them.
     public static let secretVariables: Set<String> = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TSUNAGU_DATA_KEY"]

@@ -17,6 +17,8 @@ public import TsunaguStore
 /// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
 /// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
 /// - `tsunagu.logLevel` → `TSUNAGU_LOG_LEVEL`, `info`
+/// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
+///   sandbox in-process on loopback and send to it instead of LINE
 public struct TsunaguConfiguration: Sendable {
     public var channelSecret: String
     public var channelAccessToken: String?
@@ -31,6 +33,8 @@ public struct TsunaguConfiguration: Sendable {
     public var durability: Durability
     public var dataKey: DataKey
     public var logLevel: Logger.Level
+    /// The in-process LINE sandbox's port, when sandbox mode is on.
+    public var sandboxPort: Int?
 
     /// Reads and validates every setting.
     ///
@@ -77,6 +81,17 @@ public struct TsunaguConfiguration: Sendable {
             throw StartupError("TSUNAGU_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
         }
         self.logLevel = level
+        let sandboxText = string(.sandboxEnabled)?.lowercased() ?? "false"
+        guard ["true", "false", "1", "0", "yes", "no"].contains(sandboxText) else {
+            throw StartupError("TSUNAGU_SANDBOX_ENABLED must be true or false, not \"\(sandboxText)\".")
+        }
+        let sandboxPort = try integer(.sandboxPort, default: 8082, in: 0...65535, what: "a port number from 0 to 65535")
+        self.sandboxPort = ["true", "1", "yes"].contains(sandboxText) ? sandboxPort : nil
+        if let sandboxPort = self.sandboxPort {
+            // The client talks to the in-process sandbox, with a token the sandbox accepts.
+            self.apiBaseURL = "http://127.0.0.1:\(sandboxPort)"
+            self.channelAccessToken = self.channelAccessToken ?? "sandbox-access-token"
+        }
         self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
     }
 

@@ -1,0 +1,78 @@
+import CurlHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LineSandbox
+import Testing
+import TsunaguTesting
+
+/// Start-up's check of the LINE channel, and sandbox mode, with the real daemon and the real libcurl client.
+@Suite("tsunagud and the LINE channel", .serialized)
+struct LineChannelTests {
+    static let accessToken = "real-looking-access-token"
+
+    /// Runs `body` while a LINE sandbox is served on a free port.
+    func withSandbox(_ body: @escaping @Sendable (_ baseURL: String) async throws -> Void) async throws {
+        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let router = Router()
+        sandbox.addRoutes(to: router)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in try await body("http://127.0.0.1:\(client.port!)") }
+    }
+
+    @Test("an access token LINE rejects stops start-up with one sentence naming it")
+    func rejectedToken() async throws {
+        try await withSandbox { baseURL in
+            let directory = try TemporaryDirectory()
+            let environment = DaemonProcess.environment(
+                database: directory.path("t.sqlite"),
+                extra: ["LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": "revoked-token"])
+            let result = try await runDaemonCommand(["serve"], environment: environment)
+            #expect(result.status == 1)
+            let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(last.hasPrefix("tsunagud: ") && last.contains("LINE_CHANNEL_ACCESS_TOKEN") && last.contains("401"))
+            #expect(!result.stderr.contains("revoked-token"))
+        }
+    }
+
+    @Test("an accepted token lets start-up go on and says the channel is ready")
+    func acceptedToken() async throws {
+        try await withSandbox { baseURL in
+            let directory = try TemporaryDirectory()
+            let daemon = try DaemonProcess(environment: DaemonProcess.environment(
+                database: directory.path("t.sqlite"),
+                extra: ["LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
+            _ = try await daemon.port(of: "webhook")
+            #expect(daemon.stderr.contains("LINE channel ready"))
+            #expect(!daemon.stderr.contains(Self.accessToken))
+            daemon.kill(SIGTERM)
+            #expect(try await daemon.waitForExit() == 0)
+        }
+    }
+
+    @Test("LINE being unreachable does not stop start-up: webhooks are still received")
+    func unreachableLine() async throws {
+        let directory = try TemporaryDirectory()
+        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
+            database: directory.path("t.sqlite"),
+            extra: ["LINE_API_BASE_URL": "http://127.0.0.1:\(try FreePort.find())", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
+        _ = try await daemon.port(of: "webhook")
+        #expect(daemon.stderr.contains("LINE could not be checked"))
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    @Test("sandbox mode serves the LINE sandbox in-process on loopback")
+    func sandboxMode() async throws {
+        let directory = try TemporaryDirectory()
+        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
+            database: directory.path("t.sqlite"), extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0"]))
+        let port = try await daemon.port(of: "sandbox")
+        let info = try await CurlTransport().send(HTTPClientRequest(
+            method: "GET", url: "http://127.0.0.1:\(port)/v2/bot/info", headers: [("Authorization", "Bearer sandbox-access-token")]))
+        #expect(info.status == 200)
+        #expect(daemon.stderr.contains("Sandbox mode"))
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+}
