@@ -94,6 +94,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TsunaguCoreTests",
+            dependencies: ["TsunaguCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CurlHTTPTests",
             dependencies: [
                 "CurlHTTP", "TsunaguTesting",
