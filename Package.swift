@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TsunaguStoreTests",
-            dependencies: ["TsunaguStore", "TsunaguCore", "TsunaguTesting"],
+            dependencies: ["TsunaguStore", "TsunaguCore", "TsunaguTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -25,6 +25,30 @@ enum Migrations {
                         WHERE processed_at IS NULL;
                     """)
         }
+        migrator.registerMigration("v2-outbox") { db in
+            // One row per send (up to five messages to one chat). The chat id, the reply token and the text
+            // are in sealed_payload; the clear columns are what ordering, retrying and reporting need.
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_entry (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        conversation TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        retry_key TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        reply_token_usable_until INTEGER,
+                        reply_outcome_unknown INTEGER NOT NULL DEFAULT 0,
+                        first_push_at INTEGER,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        sealed_payload BLOB,
+                        UNIQUE (conversation, sequence)
+                    ) STRICT;
+                    CREATE INDEX outbox_entry_pending ON outbox_entry (conversation, sequence) WHERE state = 'pending';
+                    """)
+        }
         return migrator
     }
 }

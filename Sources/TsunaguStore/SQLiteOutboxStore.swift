@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+public import TsunaguCore
+
+/// The outbox on SQLite.
+public struct SQLiteOutboxStore: OutboxStore {
+    private let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) { self.database = database }
+
+    public func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry] {
+        try await database.writer.write { db in
+            var next: [Pseudonym: Int64] = [:]
+            return try entries.map { new in
+                let sequence: Int64
+                if let known = next[new.conversation] {
+                    sequence = known
+                } else {
+                    sequence = try Int64.fetchOne(
+                        db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
+                        arguments: [new.conversation.rawValue]) ?? 1
+                }
+                next[new.conversation] = sequence + 1
+                let entry = OutboxEntry(
+                    id: new.id, conversation: new.conversation, sequence: sequence, retryKey: new.retryKey,
+                    createdAt: new.createdAt, replyTokenUsableUntil: new.replyTokenUsableUntil, nextAttemptAt: new.createdAt,
+                    sealedPayload: new.sealedPayload)
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox_entry (id, conversation, sequence, retry_key, state, created_at,
+                            reply_token_usable_until, next_attempt_at, sealed_payload)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        entry.id, entry.conversation.rawValue, entry.sequence, entry.retryKey, entry.createdAt,
+                        entry.replyTokenUsableUntil, entry.nextAttemptAt, Data(entry.sealedPayload),
+                    ])
+                return entry
+            }
+        }
+    }
+
+    public func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.* FROM outbox_entry e
+                    JOIN (SELECT conversation, MIN(sequence) AS head FROM outbox_entry
+                          WHERE state = 'pending' GROUP BY conversation) h
+                      ON e.conversation = h.conversation AND e.sequence = h.head
+                    WHERE e.next_attempt_at <= ?
+                    ORDER BY e.next_attempt_at, e.created_at
+                    LIMIT ?
+                    """,
+                arguments: [now, limit]
+            ).map(Self.entry(from:))
+        }
+    }
+
+    public func update(_ entry: OutboxEntry) async throws {
+        try await database.writer.write { db in
+            let keepsPayload = entry.state == .pending || entry.state == .deadLettered
+            try db.execute(
+                sql: """
+                    UPDATE outbox_entry SET state = ?, reply_token_usable_until = ?, reply_outcome_unknown = ?,
+                        first_push_at = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+                        sealed_payload = CASE WHEN ? THEN sealed_payload ELSE NULL END
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    entry.state.rawValue, entry.replyTokenUsableUntil, entry.replyOutcomeUnknown, entry.firstPushAt,
+                    entry.attempts, entry.nextAttemptAt, entry.lastError, keepsPayload, entry.id,
+                ])
+        }
+    }
+
+    public func withholdPending(for conversation: Pseudonym) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox_entry SET state = 'withheld', sealed_payload = NULL WHERE conversation = ? AND state = 'pending'",
+                arguments: [conversation.rawValue])
+            return db.changesCount
+        }
+    }
+
+    public func counts() async throws -> OutboxCounts {
+        try await database.writer.read { db in
+            var byState = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0.rawValue, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox_entry GROUP BY state") {
+                byState[row["state"]] = row["n"]
+            }
+            let deadLetters = try Row.fetchAll(
+                db,
+                sql: "SELECT id, created_at, attempts, last_error FROM outbox_entry WHERE state = 'deadLettered' ORDER BY created_at"
+            ).map { row in
+                OutboxCounts.DeadLetter(id: row["id"], createdAt: row["created_at"], attempts: row["attempts"], reason: row["last_error"])
+            }
+            return OutboxCounts(byState: byState, deadLetters: deadLetters)
+        }
+    }
+
+    private static func entry(from row: Row) -> OutboxEntry {
+        let payload: Data? = row["sealed_payload"]
+        return OutboxEntry(
+            id: row["id"], conversation: Pseudonym(rawValue: row["conversation"]), sequence: row["sequence"],
+            retryKey: row["retry_key"], state: OutboxState(rawValue: row["state"]) ?? .pending, createdAt: row["created_at"],
+            replyTokenUsableUntil: row["reply_token_usable_until"], replyOutcomeUnknown: row["reply_outcome_unknown"],
+            firstPushAt: row["first_push_at"], attempts: row["attempts"], nextAttemptAt: row["next_attempt_at"],
+            lastError: row["last_error"], sealedPayload: payload.map(Array.init) ?? [])
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import Testing
+import TsunaguCore
+import TsunaguStore
+import TsunaguTesting
+
+@Suite("Outbox store on SQLite")
+struct SQLiteOutboxStoreTests {
+    let directory: TemporaryDirectory
+    let database: SQLiteDatabase
+    let store: SQLiteOutboxStore
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        database = try SQLiteDatabase.open(path: directory.path("outbox.sqlite"))
+        store = SQLiteOutboxStore(database: database)
+    }
+
+    static func new(_ id: String, _ conversation: String, at time: Int64 = 0) -> NewOutboxEntry {
+        NewOutboxEntry(
+            id: id, conversation: Pseudonym(rawValue: conversation), retryKey: "key-\(id)", createdAt: time,
+            replyTokenUsableUntil: time + 45_000, sealedPayload: Array("payload-\(id)".utf8))
+    }
+
+    @Test("entries are numbered per conversation, in order, across calls")
+    func sequences() async throws {
+        let first = try await store.enqueue([Self.new("a1", "A"), Self.new("b1", "B"), Self.new("a2", "A")])
+        let second = try await store.enqueue([Self.new("a3", "A")])
+        #expect(first.map(\.sequence) == [1, 1, 2])
+        #expect(second.map(\.sequence) == [3])
+    }
+
+    @Test("only the head of each conversation is offered; the next one only after the head is settled")
+    func headOfLine() async throws {
+        _ = try await store.enqueue([Self.new("a1", "A"), Self.new("a2", "A"), Self.new("b1", "B"), Self.new("a3", "A")])
+        #expect(Set(try await store.dueEntries(now: 0, limit: 10).map(\.id)) == ["a1", "b1"])
+
+        var head = try #require(try await store.dueEntries(now: 0, limit: 10).first { $0.id == "a1" })
+        head.state = .delivered
+        try await store.update(head)
+        #expect(Set(try await store.dueEntries(now: 0, limit: 10).map(\.id)) == ["a2", "b1"])
+    }
+
+    @Test("a head waiting for its retry time holds back its conversation, not others")
+    func retryTimeHoldsConversation() async throws {
+        _ = try await store.enqueue([Self.new("a1", "A"), Self.new("a2", "A"), Self.new("b1", "B")])
+        var head = try #require(try await store.dueEntries(now: 0, limit: 10).first { $0.id == "a1" })
+        head.attempts = 1
+        head.nextAttemptAt = 5_000
+        head.lastError = "Internal error"
+        head.replyOutcomeUnknown = true
+        head.firstPushAt = 10
+        try await store.update(head)
+        #expect(try await store.dueEntries(now: 4_999, limit: 10).map(\.id) == ["b1"])
+        let due = try #require(try await store.dueEntries(now: 5_000, limit: 10).first { $0.id == "a1" })
+        #expect(due.attempts == 1 && due.lastError == "Internal error" && due.replyOutcomeUnknown && due.firstPushAt == 10)
+        #expect(due.sealedPayload == Array("payload-a1".utf8) && due.retryKey == "key-a1")
+    }
+
+    @Test("delivered and withheld entries lose their payload; dead letters keep it, with LINE's reason")
+    func payloadLifetime() async throws {
+        _ = try await store.enqueue([Self.new("a1", "A"), Self.new("b1", "B"), Self.new("c1", "C"), Self.new("c2", "C")])
+        let due = try await store.dueEntries(now: 0, limit: 10)
+        var delivered = try #require(due.first { $0.id == "a1" })
+        delivered.state = .delivered
+        try await store.update(delivered)
+        var dead = try #require(due.first { $0.id == "b1" })
+        dead.state = .deadLettered
+        dead.attempts = 1
+        dead.lastError = "The property 'to' is invalid"
+        try await store.update(dead)
+        #expect(try await store.withholdPending(for: Pseudonym(rawValue: "C")) == 2)
+        #expect(try await store.dueEntries(now: 0, limit: 10).isEmpty)
+
+        let rows = try DatabaseQueue(path: directory.path("outbox.sqlite")).read { db in
+            try Row.fetchAll(db, sql: "SELECT id, sealed_payload FROM outbox_entry ORDER BY id")
+        }
+        let kept = Dictionary(uniqueKeysWithValues: rows.map { (($0["id"] as String), ($0["sealed_payload"] as Data?) != nil) })
+        #expect(kept == ["a1": false, "b1": true, "c1": false, "c2": false])
+
+        let counts = try await store.counts()
+        #expect(counts.byState == ["pending": 0, "delivered": 1, "deadLettered": 1, "withheld": 2])
+        #expect(counts.deadLetters == [.init(id: "b1", createdAt: 0, attempts: 1, reason: "The property 'to' is invalid")])
+    }
+
+    @Test("the due list is capped, oldest retry time first")
+    func limit() async throws {
+        _ = try await store.enqueue((0..<20).map { Self.new("e\($0)", "C\($0)", at: Int64(20 - $0)) })
+        let due = try await store.dueEntries(now: 100, limit: 5)
+        #expect(due.map(\.id) == ["e19", "e18", "e17", "e16", "e15"])
+    }
+}
