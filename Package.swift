@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "TsunaguServerTests",
             dependencies: [
-                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguStore",
+                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguStore", "LineSandbox", "CurlHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -57,6 +57,9 @@ public final class LineSandbox: Sendable {
         set { state.faults = newValue }
     }
 
+    /// How many requests were answered with an injected fault so far.
+    public var injectedFaults: Int { state.injectedFaults }
+
     /// Forgets everything: tokens, retry keys, deliveries, faults.
     public func reset() { state.reset() }
 

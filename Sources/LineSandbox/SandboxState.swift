@@ -19,6 +19,7 @@ final class SandboxState: Sendable {
         var nextMessageID: UInt64 = 600_000_000_000_000_000
         var faults = SandboxFaults()
         var requestCount = 0
+        var injectedFaults = 0
     }
 
     private let storage = Mutex(Storage())
@@ -72,6 +73,7 @@ final class SandboxState: Sendable {
 
     var deliveries: [SandboxDelivery] { storage.withLock { $0.deliveries } }
     var leftChats: [String] { storage.withLock { $0.leftChats } }
+    var injectedFaults: Int { storage.withLock { $0.injectedFaults } }
 
     var faults: SandboxFaults {
         get { storage.withLock { $0.faults } }
@@ -82,7 +84,9 @@ final class SandboxState: Sendable {
     func nextFault() -> SandboxFaults.Injection? {
         storage.withLock { storage in
             storage.requestCount += 1
-            return storage.faults.injection(for: storage.requestCount)
+            let injection = storage.faults.injection(for: storage.requestCount)
+            if injection != nil { storage.injectedFaults += 1 }
+            return injection
         }
     }
 

@@ -1,0 +1,133 @@
+import CurlHTTP
+import Foundation
+public import LineMessaging
+public import Logging
+public import ServiceLifecycle
+public import TsunaguCore
+
+/// The service that delivers the outbox to LINE until told to stop.
+///
+/// Each round takes the due entries (at most one per conversation: the store offers only each
+/// conversation's head), delivers them concurrently, saves each entry's next state as decided by
+/// ``DeliveryPolicy``, and then waits for new work, the next retry time, or a short poll interval. Per-user
+/// order holds because an entry is offered only once every earlier entry of its conversation is settled.
+/// On graceful shutdown it finishes the round in progress; on a crash, nothing is lost: every entry is
+/// still in the store, and a push is retried with the same retry key.
+public struct OutboxSender: Service {
+    private let store: any OutboxStore
+    private let client: LineMessagingClient
+    private let sealer: EventSealer
+    private let policy: DeliveryPolicy
+    private let batchSize: Int
+    private let idleInterval: Duration
+    private let now: @Sendable () -> Int64
+    private let logger: Logger
+
+    public init(
+        store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
+        batchSize: Int = 64, idleInterval: Duration = .milliseconds(200),
+        now: (@Sendable () -> Int64)? = nil, logger: Logger
+    ) {
+        self.store = store
+        self.client = client
+        self.sealer = sealer
+        self.policy = policy
+        self.batchSize = batchSize
+        self.idleInterval = idleInterval
+        self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let delivered = await deliverDueEntries()
+            if delivered == 0 {
+                try? await Task.sleep(for: idleInterval)
+            }
+        }
+    }
+
+    /// One round: every due entry, concurrently. Returns how many entries were attempted.
+    @discardableResult
+    public func deliverDueEntries() async -> Int {
+        let due: [OutboxEntry]
+        do {
+            due = try await store.dueEntries(now: now(), limit: batchSize)
+        } catch {
+            logger.error("Could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for entry in due {
+                group.addTask { await attempt(entry) }
+            }
+        }
+        return due.count
+    }
+
+    private func attempt(_ entry: OutboxEntry) async {
+        var random = SystemRandomNumberGenerator()
+        let next: OutboxEntry
+        do {
+            let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
+            let route = payload.replyToken == nil ? .push : policy.route(for: entry, now: now())
+            let outcome = await send(payload, entry: entry, by: route)
+            next = policy.next(after: outcome, of: entry, by: route, now: now(), using: &random)
+        } catch {
+            var dead = entry
+            dead.state = .deadLettered
+            dead.lastError = "The sealed payload could not be opened (was the data key changed?)"
+            next = dead
+        }
+        do {
+            try await store.update(next)
+        } catch {
+            // The entry stays as it was and is attempted again; a push repeats its retry key, so LINE
+            // shows it once.
+            logger.error("Could not save an outbox entry", metadata: ["outbox.entry": "\(entry.id)", "error.type": "\(type(of: error))"])
+        }
+        if next.state == .deadLettered {
+            logger.warning("An outbox entry was dead-lettered", metadata: ["outbox.entry": "\(entry.id)", "reason": "\(next.lastError ?? "")"])
+        }
+    }
+
+    private func send(_ payload: OutboxPayload, entry: OutboxEntry, by route: DeliveryPolicy.Route) async -> DeliveryPolicy.AttemptOutcome {
+        do {
+            switch route {
+            case .reply:
+                _ = try await client.reply(token: payload.replyToken ?? "", messages: payload.messages)
+                return .accepted
+            case .push:
+                switch try await client.push(to: payload.chatID, messages: payload.messages, retryKey: UUID(uuidString: entry.retryKey) ?? UUID()) {
+                case .accepted: return .accepted
+                case .alreadyAccepted: return .alreadyAccepted
+                }
+            }
+        } catch {
+            return OutboxSenderMapping.outcome(error, route)
+        }
+    }
+}
+
+/// How a client error reads to the delivery policy.
+public enum OutboxSenderMapping {
+    public static func outcome(_ error: LineClientError, _ route: DeliveryPolicy.Route) -> DeliveryPolicy.AttemptOutcome {
+        switch error {
+        case .api(let apiError):
+            if route == .reply && apiError.isInvalidReplyToken { return .replyTokenInvalid }
+            if apiError.isMonthlyQuotaExhausted { return .quotaExhausted(reason: apiError.message) }
+            if apiError.status == 429 || apiError.status >= 500 {
+                return .retryable(retryAfterMs: apiError.retryAfterSeconds.map { Int64($0) * 1000 }, reason: apiError.description)
+            }
+            return .rejected(reason: apiError.description)
+        case .transport(let transportError):
+            // A refused connection sent nothing; any other failure may have reached LINE.
+            return transportError.code == .connectionFailed
+                ? .retryable(retryAfterMs: nil, reason: error.description) : .unknown
+        case .unexpectedResponse:
+            return .accepted  // LINE answered 2xx: it accepted, whatever its body said.
+        case .limits(let sentence):
+            return .rejected(reason: sentence)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import CurlHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LineMessaging
+import LineSandbox
+import Logging
+import Testing
+import TsunaguCore
+import TsunaguServer
+import TsunaguStore
+import TsunaguTesting
+
+/// The outbox sender with a real SQLite outbox, the real libcurl client and the LINE sandbox on loopback.
+@Suite("Outbox sender against the sandbox")
+struct OutboxSenderTests {
+    static let accessToken = "outbox-test-token"
+    let sealer = EventSealer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
+
+    struct Harness: Sendable {
+        let sandbox: LineSandbox
+        let store: SQLiteOutboxStore
+        let sender: OutboxSender
+        let sealer: EventSealer
+        let directory: TemporaryDirectory
+
+        /// Adds one send per (chat, text), numbered per chat in the order given.
+        func enqueue(_ sends: [(chat: String, text: String, replyToken: String?)]) async throws {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let entries = try sends.map { send in
+                let id = UUID().uuidString
+                let payload = OutboxPayload(chatID: send.chat, replyToken: send.replyToken, messages: [OutgoingMessage(text: send.text)])
+                return NewOutboxEntry(
+                    id: id, conversation: Pseudonym(rawValue: "p-" + send.chat), retryKey: UUID().uuidString.lowercased(),
+                    createdAt: now, replyTokenUsableUntil: send.replyToken == nil ? nil : now + 45_000,
+                    sealedPayload: try payload.sealed(with: sealer, entryID: id))
+            }
+            _ = try await store.enqueue(entries)
+        }
+
+        /// Runs rounds until nothing is pending (or 20 s pass); returns the final counts.
+        func drain() async throws -> OutboxCounts {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                if try await store.counts().byState["pending"] == 0 { break }
+                if await sender.deliverDueEntries() == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            return try await store.counts()
+        }
+    }
+
+    func withHarness(
+        replyTokenLifetime: Duration = .seconds(60), _ body: @escaping @Sendable (Harness) async throws -> Void
+    ) async throws {
+        let sandbox = LineSandbox(configuration: .init(
+            accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
+        let router = Router()
+        sandbox.addRoutes(to: router)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let sealer = self.sealer
+        try await app.test(.live) { client in
+            let directory = try TemporaryDirectory()
+            let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: directory.path("outbox.sqlite")))
+            var policy = DeliveryPolicy()
+            policy.baseBackoffMs = 2
+            policy.maxBackoffMs = 20
+            let lineClient = LineMessagingClient(
+                transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: "http://127.0.0.1:\(client.port!)")
+            let sender = OutboxSender(
+                store: store, client: lineClient, sealer: sealer, policy: policy, logger: Logger(label: "test"))
+            try await body(Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory))
+        }
+    }
+
+    @Test("a fresh reply token is used for the first send, later sends are pushed, each chat in order")
+    func routesAndOrder() async throws {
+        try await withHarness { harness in
+            let token = harness.sandbox.issueReplyToken(for: "Ua")
+            try await harness.enqueue([
+                ("Ua", "a1", token), ("Ub", "b1", nil), ("Ua", "a2", nil), ("Ub", "b2", nil), ("Ua", "a3", nil),
+            ])
+            let counts = try await harness.drain()
+            #expect(counts.byState["delivered"] == 5)
+            let a = harness.sandbox.deliveries(to: "Ua")
+            #expect(a.map(\.message.text) == ["a1", "a2", "a3"])
+            #expect(a.map(\.method) == [.reply, .push, .push])
+            #expect(harness.sandbox.deliveries(to: "Ub").map(\.message.text) == ["b1", "b2"])
+        }
+    }
+
+    @Test("through 30 % server errors and 10 % rate limiting, every send arrives once and in order")
+    func faults() async throws {
+        try await withHarness { harness in
+            harness.sandbox.faults = SandboxFaults(serverErrorRate: 0.3, rateLimitRate: 0.1, retryAfterSeconds: 0, seed: 42)
+            let users = (0..<8).map { "U\($0)" }
+            try await harness.enqueue((0..<40).map { index in (users[index % 8], "m\(index)", nil) })
+            let counts = try await harness.drain()
+            #expect(counts.byState["delivered"] == 40 && counts.byState["pending"] == 0)
+            #expect(harness.sandbox.injectedFaults >= 10, "only \(harness.sandbox.injectedFaults) faults were injected")
+            let texts = harness.sandbox.deliveries.map(\.message.text)
+            #expect(texts.count == 40 && Set(texts).count == 40, "a send was shown twice or lost")
+            for (offset, user) in users.enumerated() {
+                let expected = stride(from: offset, to: 40, by: 8).map { "m\($0)" }
+                #expect(harness.sandbox.deliveries(to: user).map(\.message.text) == expected)
+            }
+        }
+    }
+
+    @Test("a reply token LINE no longer accepts falls back to one push")
+    func expiredReplyToken() async throws {
+        try await withHarness(replyTokenLifetime: .zero) { harness in
+            let token = harness.sandbox.issueReplyToken(for: "Ua")
+            try await harness.enqueue([("Ua", "遅れてごめんなさい", token)])
+            #expect(try await harness.drain().byState["delivered"] == 1)
+            #expect(harness.sandbox.deliveries(to: "Ua").map(\.method) == [.push])
+        }
+    }
+
+    @Test("a send LINE refuses for good is a dead letter with LINE's reason, and does not block the next")
+    func deadLetter() async throws {
+        try await withHarness { harness in
+            try await harness.enqueue([("", "宛先なし", nil), ("Ub", "届く", nil)])
+            let counts = try await harness.drain()
+            #expect(counts.byState["deadLettered"] == 1 && counts.byState["delivered"] == 1)
+            #expect(counts.deadLetters.first?.reason?.contains("to") == true)
+            #expect(harness.sandbox.deliveries.map(\.message.text) == ["届く"])
+        }
+    }
+
+    @Test("client errors map onto the delivery policy's outcomes")
+    func outcomeMapping() {
+        func api(_ status: Int, _ message: String, retryAfter: Int? = nil) -> LineClientError {
+            .api(LineAPIError(status: status, message: message, retryAfterSeconds: retryAfter))
+        }
+        #expect(OutboxSenderMapping.outcome(api(400, "Invalid reply token"), .reply) == .replyTokenInvalid)
+        #expect(OutboxSenderMapping.outcome(api(429, "You have reached your monthly limit."), .push) == .quotaExhausted(reason: "You have reached your monthly limit."))
+        guard case .retryable(let after, _) = OutboxSenderMapping.outcome(api(429, "Too many", retryAfter: 3), .push) else {
+            Issue.record("429 not retryable")
+            return
+        }
+        #expect(after == 3_000)
+        guard case .rejected = OutboxSenderMapping.outcome(api(400, "bad"), .push) else { Issue.record("400 not rejected"); return }
+        #expect(OutboxSenderMapping.outcome(.transport(HTTPTransportError(.timeout, "t")), .push) == .unknown)
+        guard case .retryable = OutboxSenderMapping.outcome(.transport(HTTPTransportError(.connectionFailed, "c")), .push) else {
+            Issue.record("a refused connection is not retryable")
+            return
+        }
+    }
+}
