@@ -16,7 +16,12 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private struct Inbox {
         var submissions: [Submission] = []
+        /// Requests handed to the loop that were cancelled since; the loop drains these.
         var cancellations: Set<UInt64> = []
+        /// Ids reserved by `send` but not yet submitted, and those of them already cancelled: a cancel
+        /// that comes first is kept here, where the loop cannot drain it, until `submit` sees it.
+        var reserved: Set<UInt64> = []
+        var cancelledBeforeSubmit: Set<UInt64> = []
         var nextID: UInt64 = 0
         var stopping = false
         var stopped = false
@@ -45,6 +50,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     func reserveID() -> UInt64 {
         inbox.withLock { inbox in
             inbox.nextID &+= 1
+            inbox.reserved.insert(inbox.nextID)
             return inbox.nextID
         }
     }
@@ -52,9 +58,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     func submit(id: UInt64, request: HTTPClientRequest, continuation: CheckedContinuation<HTTPClientResponse, any Error>) {
         enum Admission { case accepted, cancelled, shutDown }
         let admission = inbox.withLock { inbox -> Admission in
-            guard !inbox.stopping else { return .shutDown }
+            inbox.reserved.remove(id)
             // Cancelled before it got here (the task was cancelled before `send` submitted it).
-            if inbox.cancellations.remove(id) != nil { return .cancelled }
+            if inbox.cancelledBeforeSubmit.remove(id) != nil { return .cancelled }
+            guard !inbox.stopping else { return .shutDown }
             inbox.submissions.append(Submission(id: id, request: request, continuation: continuation))
             return .accepted
         }
@@ -68,10 +75,13 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Cancels request `id` wherever it is: not yet submitted, waiting in the inbox, or in flight.
     func cancel(id: UInt64) {
         let waiting = inbox.withLock { inbox -> Submission? in
-            if let index = inbox.submissions.firstIndex(where: { $0.id == id }) {
+            if inbox.reserved.contains(id) {
+                inbox.cancelledBeforeSubmit.insert(id)
+            } else if let index = inbox.submissions.firstIndex(where: { $0.id == id }) {
                 return inbox.submissions.remove(at: index)
+            } else {
+                inbox.cancellations.insert(id)
             }
-            inbox.cancellations.insert(id)
             return nil
         }
         if let waiting {
