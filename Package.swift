@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [
-                "CurlHTTP", "TsunaguTesting",
+                "CurlHTTP", "TsunaguTesting", "TsunaguServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -137,7 +137,8 @@ let package = Package(
         .testTarget(
             name: "TsunaguDaemonTests",
             dependencies: [
-                "tsunagud", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP",
+                "tsunagud", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
+                "LineMessaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Hummingbird
+import LineMessaging
 import LineSandbox
 public import Logging
 import ServiceLifecycle
@@ -11,6 +12,7 @@ import TsunaguStore
 /// answer) and closes the database, checkpointing its log.
 public enum TsunaguService {
     public static func run(configuration: TsunaguConfiguration, logger: Logger) async throws {
+        var configuration = configuration
         let database: SQLiteDatabase
         do {
             database = try SQLiteDatabase.open(path: configuration.databasePath, durability: configuration.durability)
@@ -24,7 +26,11 @@ public enum TsunaguService {
             metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
 
         var services: [any Service] = []
-        if let sandboxPort = configuration.sandboxPort {
+        let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
+        if var sandboxPort = configuration.sandboxPort {
+            // Port 0 means any free port; the client must know which one, so it is chosen here.
+            if sandboxPort == 0 { sandboxPort = try FreeLoopbackPort.find() }
+            configuration.apiBaseURL = "http://127.0.0.1:\(sandboxPort)"
             let sandbox = LineSandbox(configuration: .init(
                 accessToken: configuration.channelAccessToken ?? "", channelSecret: configuration.channelSecret))
             let router = Router()
@@ -32,9 +38,14 @@ public enum TsunaguService {
             services.append(buildApplication(.sandbox, router: router, host: "127.0.0.1", port: sandboxPort, logger: logger))
             logger.notice("Sandbox mode: messages go to the local LINE sandbox, not to LINE", metadata: ["port": "\(sandboxPort)"])
         } else {
-            let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(10)))
             try await LineChannelCheck.run(configuration: configuration, transport: transport, logger: logger)
-            transport.shutdown()
+        }
+        if let token = configuration.channelAccessToken {
+            // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
+            let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
+            services.append(OutboxSender(
+                store: SQLiteOutboxStore(database: database), client: client,
+                sealer: EventSealer(dataKey: configuration.dataKey), logger: logger))
         }
 
         let dependencies = ServerDependencies(
@@ -51,6 +62,7 @@ public enum TsunaguService {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        transport.shutdown()
         try database.close()
         logger.notice("Stopped")
     }

@@ -13,6 +13,6 @@ struct Tsunagud: AsyncParsableCommand {
             every key, its default and its variable.
             """,
         version: TsunaguVersion.current,
-        subcommands: [Serve.self, Inbox.self],
+        subcommands: [Serve.self, Inbox.self, Outbox.self],
         defaultSubcommand: Serve.self)
 }

@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import Testing
 import TsunaguTesting
+import TsunaguServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,7 +52,7 @@ struct CurlTransportTLSTests {
         let port: Int
 
         init(pki: TestPKI) async throws {
-            port = try FreePort.find()
+            port = try FreeLoopbackPort.find()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
             process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", pki.certPath, "-key", pki.keyPath, "-www", "-quiet"]
             process.standardOutput = FileHandle.nullDevice

@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import Testing
 import TsunaguTesting
+import TsunaguServer
 
 @Suite("CurlTransport against a local server")
 struct CurlTransportTests {
@@ -66,7 +67,7 @@ struct CurlTransportTests {
 
     @Test("a closed port fails with .connectionFailed")
     func connectionRefused() async throws {
-        let port = try FreePort.find()
+        let port = try FreeLoopbackPort.find()
         let error = await #expect(throws: HTTPTransportError.self) {
             try await CurlTransport().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
         }

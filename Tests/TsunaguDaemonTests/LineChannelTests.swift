@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LineSandbox
 import Testing
 import TsunaguTesting
+import TsunaguServer
 
 /// Start-up's check of the LINE channel, and sandbox mode, with the real daemon and the real libcurl client.
 @Suite("tsunagud and the LINE channel", .serialized)
@@ -55,7 +56,7 @@ struct LineChannelTests {
         let directory = try TemporaryDirectory()
         let daemon = try DaemonProcess(environment: DaemonProcess.environment(
             database: directory.path("t.sqlite"),
-            extra: ["LINE_API_BASE_URL": "http://127.0.0.1:\(try FreePort.find())", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
+            extra: ["LINE_API_BASE_URL": "http://127.0.0.1:\(try FreeLoopbackPort.find())", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
         _ = try await daemon.port(of: "webhook")
         #expect(daemon.stderr.contains("LINE could not be checked"))
         daemon.kill(SIGTERM)

@@ -87,9 +87,9 @@ public struct TsunaguConfiguration: Sendable {
         }
         let sandboxPort = try integer(.sandboxPort, default: 8082, in: 0...65535, what: "a port number from 0 to 65535")
         self.sandboxPort = ["true", "1", "yes"].contains(sandboxText) ? sandboxPort : nil
-        if let sandboxPort = self.sandboxPort {
-            // The client talks to the in-process sandbox, with a token the sandbox accepts.
-            self.apiBaseURL = "http://127.0.0.1:\(sandboxPort)"
+        if self.sandboxPort != nil {
+            // The client talks to the in-process sandbox (its address is set once its port is known), with a
+            // token the sandbox accepts.
             self.channelAccessToken = self.channelAccessToken ?? "sandbox-access-token"
         }
         self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))

@@ -2,9 +2,9 @@
 import Glibc
 #endif
 
-/// A loopback TCP port that was free a moment ago (bound to port 0, then released), for servers that
-/// cannot report the port they bound themselves.
-public enum FreePort {
+/// A loopback TCP port that was free a moment ago (bound to port 0, then released), for sandbox mode
+/// with port 0 and for test servers that cannot report the port they bound themselves.
+public enum FreeLoopbackPort {
     public struct Unavailable: Error {}
 
     public static func find() throws -> Int {
