@@ -47,18 +47,21 @@ struct MessagingAPIController: Sendable {
         do {
             let faults = state.faults
             if faults.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.latencyMilliseconds)) }
-            switch state.nextFault() {
+            let fault = state.nextFault()
+            switch fault {
             case .serverError: throw Refusal(answer: Answer(status: .internalServerError, json: ["message": "Internal server error"]))
             case .rateLimited(let seconds):
                 throw Refusal(answer: Answer(status: .tooManyRequests, json: ["message": "Too Many Requests"], headers: [.retryAfter: String(seconds)]))
-            case nil: break
+            case .lostAnswer, nil: break
             }
             guard request.headers[.authorization] == "Bearer \(configuration.accessToken)" else {
                 throw Refusal(answer: Answer(status: .unauthorized, json: [
                     "message": "Authentication failed. Confirm that the access token in the authorization header is valid.",
                 ]))
             }
-            answer = try await body(request, requestID)
+            let carriedOut = try await body(request, requestID)
+            // A lost answer: the request was carried out, but the client hears only a failure.
+            answer = fault == .lostAnswer ? Answer(status: .internalServerError, json: ["message": "Internal server error"]) : carriedOut
         } catch let refusal as Refusal {
             answer = refusal.answer
         } catch {

@@ -8,15 +8,19 @@ public struct SandboxFaults: Sendable, Hashable, Codable {
     public var serverErrorRate: Double = 0
     /// Share of requests answered 429 with `Retry-After`.
     public var rateLimitRate: Double = 0
+    /// Share of requests carried out and then answered 500, as if the answer had been lost on the way:
+    /// the client cannot know it succeeded, which is what retry keys are for.
+    public var lostAnswerRate: Double = 0
     /// The `Retry-After` seconds sent with injected 429s.
     public var retryAfterSeconds: Int = 1
     /// Seed of the generator that picks which requests fail.
     public var seed: UInt64 = 1
 
     public init(
-        latencyMilliseconds: Int = 0, serverErrorRate: Double = 0, rateLimitRate: Double = 0, retryAfterSeconds: Int = 1,
-        seed: UInt64 = 1
+        latencyMilliseconds: Int = 0, serverErrorRate: Double = 0, rateLimitRate: Double = 0, lostAnswerRate: Double = 0,
+        retryAfterSeconds: Int = 1, seed: UInt64 = 1
     ) {
+        self.lostAnswerRate = lostAnswerRate
         self.latencyMilliseconds = latencyMilliseconds
         self.serverErrorRate = serverErrorRate
         self.rateLimitRate = rateLimitRate
@@ -27,11 +31,12 @@ public struct SandboxFaults: Sendable, Hashable, Codable {
     enum Injection: Equatable {
         case serverError
         case rateLimited(retryAfterSeconds: Int)
+        case lostAnswer
     }
 
     /// The fault for the `n`th request: a pure function of the seed and `n` (SplitMix64).
     func injection(for n: Int) -> Injection? {
-        guard serverErrorRate > 0 || rateLimitRate > 0 else { return nil }
+        guard serverErrorRate > 0 || rateLimitRate > 0 || lostAnswerRate > 0 else { return nil }
         var z = seed &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -39,6 +44,7 @@ public struct SandboxFaults: Sendable, Hashable, Codable {
         let roll = Double(z >> 11) / Double(1 << 53)
         if roll < serverErrorRate { return .serverError }
         if roll < serverErrorRate + rateLimitRate { return .rateLimited(retryAfterSeconds: retryAfterSeconds) }
+        if roll < serverErrorRate + rateLimitRate + lostAnswerRate { return .lostAnswer }
         return nil
     }
 }

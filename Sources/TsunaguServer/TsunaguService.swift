@@ -45,7 +45,7 @@ public enum TsunaguService {
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(
                 store: SQLiteOutboxStore(database: database), client: client,
-                sealer: EventSealer(dataKey: configuration.dataKey), logger: logger))
+                sealer: EventSealer(dataKey: configuration.dataKey), policy: configuration.deliveryPolicy, logger: logger))
         }
 
         let dependencies = ServerDependencies(

@@ -106,6 +106,18 @@ struct OutboxSenderTests {
         }
     }
 
+    @Test("a push LINE carried out but whose answer was lost is retried with the same key and shown once")
+    func lostAnswers() async throws {
+        try await withHarness { harness in
+            harness.sandbox.faults = SandboxFaults(lostAnswerRate: 0.5, seed: 3)
+            try await harness.enqueue((0..<30).map { ("U\($0 % 3)", "m\($0)", nil) })
+            #expect(try await harness.drain().byState["delivered"] == 30)
+            #expect(harness.sandbox.injectedFaults >= 8)
+            let texts = harness.sandbox.deliveries.map(\.message.text)
+            #expect(texts.count == 30 && Set(texts).count == 30, "a send was shown twice")
+        }
+    }
+
     @Test("a reply token LINE no longer accepts falls back to one push")
     func expiredReplyToken() async throws {
         try await withHarness(replyTokenLifetime: .zero) { harness in

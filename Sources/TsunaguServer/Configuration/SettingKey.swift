@@ -27,6 +27,8 @@ public struct SettingKey: Sendable {
     public static let dataKey = SettingKey("tsunagu.dataKey", "TSUNAGU_DATA_KEY")
     public static let dataKeyFile = SettingKey("tsunagu.dataKeyFile", "TSUNAGU_DATA_KEY_FILE")
     public static let logLevel = SettingKey("tsunagu.logLevel", "TSUNAGU_LOG_LEVEL")
+    public static let outboxRetryBase = SettingKey("tsunagu.outbox.retryBaseMs", "TSUNAGU_OUTBOX_RETRY_BASE_MS")
+    public static let outboxRetryMax = SettingKey("tsunagu.outbox.retryMaxMs", "TSUNAGU_OUTBOX_RETRY_MAX_MS")
     public static let sandboxEnabled = SettingKey("tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED")
     public static let sandboxPort = SettingKey("tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT")
 

@@ -2,6 +2,7 @@ public import Configuration
 import Foundation
 public import Logging
 public import TsunaguStore
+public import TsunaguCore
 
 /// Everything `tsunagud serve` needs, read and validated once at start-up.
 ///
@@ -17,6 +18,8 @@ public import TsunaguStore
 /// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
 /// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
 /// - `tsunagu.logLevel` → `TSUNAGU_LOG_LEVEL`, `info`
+/// - `tsunagu.outbox.retryBaseMs`/`retryMaxMs` → `TSUNAGU_OUTBOX_RETRY_BASE_MS`/`_MAX_MS`, `500`/`300000`:
+///   the first retry's delay and the longest, for sends LINE did not accept
 /// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
 ///   sandbox in-process on loopback and send to it instead of LINE
 public struct TsunaguConfiguration: Sendable {
@@ -33,6 +36,8 @@ public struct TsunaguConfiguration: Sendable {
     public var durability: Durability
     public var dataKey: DataKey
     public var logLevel: Logger.Level
+    /// Retry delays of the outbox (the rest of the policy is LINE's rules).
+    public var deliveryPolicy: DeliveryPolicy
     /// The in-process LINE sandbox's port, when sandbox mode is on.
     public var sandboxPort: Int?
 
@@ -81,6 +86,11 @@ public struct TsunaguConfiguration: Sendable {
             throw StartupError("TSUNAGU_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
         }
         self.logLevel = level
+        var policy = DeliveryPolicy()
+        policy.baseBackoffMs = Int64(try integer(.outboxRetryBase, default: 500, in: 1...60_000, what: "milliseconds from 1 to 60000"))
+        policy.maxBackoffMs = Int64(
+            try integer(.outboxRetryMax, default: 300_000, in: 10...3_600_000, what: "milliseconds from 10 to 3600000"))
+        self.deliveryPolicy = policy
         let sandboxText = string(.sandboxEnabled)?.lowercased() ?? "false"
         guard ["true", "false", "1", "0", "yes", "no"].contains(sandboxText) else {
             throw StartupError("TSUNAGU_SANDBOX_ENABLED must be true or false, not \"\(sandboxText)\".")

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import LineMessaging
 
 /// What an outbox entry keeps sealed: where to send, the reply token if any, and the messages.
