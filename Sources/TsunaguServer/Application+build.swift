@@ -18,7 +18,8 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
     HealthController(database: dependencies.database).addRoutes(to: router)
-    MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox).addRoutes(to: router)
+    MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
+        .addRoutes(to: router)
     return router
 }
 

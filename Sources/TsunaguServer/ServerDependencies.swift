@@ -5,6 +5,7 @@ public import TsunaguStore
 public struct ServerDependencies: Sendable {
     public let database: SQLiteDatabase
     public let inbox: any InboxStore
+    public let outbox: any OutboxStore
     public let metrics: TsunaguMetrics
     public let ingestor: WebhookIngestor
 
@@ -21,6 +22,7 @@ public struct ServerDependencies: Sendable {
     ) {
         self.database = database
         self.inbox = inbox
+        self.outbox = SQLiteOutboxStore(database: database)
         self.metrics = metrics
         self.ingestor = WebhookIngestor(channelSecret: channelSecret, dataKey: dataKey, inbox: inbox)
     }

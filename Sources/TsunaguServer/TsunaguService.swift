@@ -40,16 +40,16 @@ public enum TsunaguService {
         } else {
             try await LineChannelCheck.run(configuration: configuration, transport: transport, logger: logger)
         }
+        let dependencies = ServerDependencies(
+            database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey)
         if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(
-                store: SQLiteOutboxStore(database: database), client: client,
-                sealer: EventSealer(dataKey: configuration.dataKey), policy: configuration.deliveryPolicy, logger: logger))
+                store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
+                policy: configuration.deliveryPolicy, metrics: dependencies.metrics, logger: logger))
         }
 
-        let dependencies = ServerDependencies(
-            database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey)
         let webhook = buildApplication(
             .webhook,
             router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: configuration.webhookMaxBodyBytes),

@@ -58,10 +58,16 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func update(_ entry: OutboxEntry) async throws {
+    public func update(_ entries: [OutboxEntry]) async throws {
+        guard !entries.isEmpty else { return }
         try await database.writer.write { db in
-            let keepsPayload = entry.state == .pending || entry.state == .deadLettered
-            try db.execute(
+            for entry in entries { try Self.update(entry, in: db) }
+        }
+    }
+
+    private static func update(_ entry: OutboxEntry, in db: Database) throws {
+        let keepsPayload = entry.state == .pending || entry.state == .deadLettered
+        try db.execute(
                 sql: """
                     UPDATE outbox_entry SET state = ?, reply_token_usable_until = ?, reply_outcome_unknown = ?,
                         first_push_at = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
@@ -72,7 +78,6 @@ public struct SQLiteOutboxStore: OutboxStore {
                     entry.state.rawValue, entry.replyTokenUsableUntil, entry.replyOutcomeUnknown, entry.firstPushAt,
                     entry.attempts, entry.nextAttemptAt, entry.lastError, keepsPayload, entry.id,
                 ])
-        }
     }
 
     public func withholdPending(for conversation: Pseudonym) async throws -> Int {

@@ -10,6 +10,7 @@ import TsunaguCore
 import TsunaguServer
 import TsunaguStore
 import TsunaguTesting
+import Prometheus
 
 /// The outbox sender with a real SQLite outbox, the real libcurl client and the LINE sandbox on loopback.
 @Suite("Outbox sender against the sandbox")
@@ -23,6 +24,7 @@ struct OutboxSenderTests {
         let sender: OutboxSender
         let sealer: EventSealer
         let directory: TemporaryDirectory
+        let metrics: TsunaguMetrics
 
         /// Adds one send per (chat, text), numbered per chat in the order given.
         func enqueue(_ sends: [(chat: String, text: String, replyToken: String?)]) async throws {
@@ -66,9 +68,10 @@ struct OutboxSenderTests {
             policy.maxBackoffMs = 20
             let lineClient = LineMessagingClient(
                 transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: "http://127.0.0.1:\(client.port!)")
+            let metrics = TsunaguMetrics()
             let sender = OutboxSender(
-                store: store, client: lineClient, sealer: sealer, policy: policy, logger: Logger(label: "test"))
-            try await body(Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory))
+                store: store, client: lineClient, sealer: sealer, policy: policy, metrics: metrics, logger: Logger(label: "test"))
+            try await body(Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory, metrics: metrics))
         }
     }
 
@@ -97,6 +100,11 @@ struct OutboxSenderTests {
             let counts = try await harness.drain()
             #expect(counts.byState["delivered"] == 40 && counts.byState["pending"] == 0)
             #expect(harness.sandbox.injectedFaults >= 10, "only \(harness.sandbox.injectedFaults) faults were injected")
+            let page = harness.metrics.registry.emitToString()
+            #expect(page.contains(#"tsunagu_outbox_messages_total{result="delivered"} 40"#))
+            #expect(page.contains(#"tsunagu_outbox_messages_total{result="retried"}"#))
+            #expect(page.contains("tsunagu_outbox_send_duration_seconds_count"))
+            #expect(!page.contains("U0") && !page.contains("m1"), "a chat id or text in the metrics")
             let texts = harness.sandbox.deliveries.map(\.message.text)
             #expect(texts.count == 40 && Set(texts).count == 40, "a send was shown twice or lost")
             for (offset, user) in users.enumerated() {

@@ -44,6 +44,7 @@ struct StaffRouteTests {
             #expect(page.contains(#"tsunagu_webhook_events_total{outcome="stored"} 1"#))
             #expect(page.contains(#"tsunagu_webhook_events_total{outcome="duplicate"} 1"#))
             #expect(page.contains("tsunagu_inbox_pending 1"))
+            #expect(page.contains("tsunagu_outbox_pending 0"))
             #expect(page.contains("tsunagu_webhook_request_duration_seconds_bucket"))
         }
     }

@@ -38,7 +38,7 @@ struct SQLiteOutboxStoreTests {
 
         var head = try #require(try await store.dueEntries(now: 0, limit: 10).first { $0.id == "a1" })
         head.state = .delivered
-        try await store.update(head)
+        try await store.update([head])
         #expect(Set(try await store.dueEntries(now: 0, limit: 10).map(\.id)) == ["a2", "b1"])
     }
 
@@ -51,7 +51,7 @@ struct SQLiteOutboxStoreTests {
         head.lastError = "Internal error"
         head.replyOutcomeUnknown = true
         head.firstPushAt = 10
-        try await store.update(head)
+        try await store.update([head])
         #expect(try await store.dueEntries(now: 4_999, limit: 10).map(\.id) == ["b1"])
         let due = try #require(try await store.dueEntries(now: 5_000, limit: 10).first { $0.id == "a1" })
         #expect(due.attempts == 1 && due.lastError == "Internal error" && due.replyOutcomeUnknown && due.firstPushAt == 10)
@@ -64,12 +64,12 @@ struct SQLiteOutboxStoreTests {
         let due = try await store.dueEntries(now: 0, limit: 10)
         var delivered = try #require(due.first { $0.id == "a1" })
         delivered.state = .delivered
-        try await store.update(delivered)
+        try await store.update([delivered])
         var dead = try #require(due.first { $0.id == "b1" })
         dead.state = .deadLettered
         dead.attempts = 1
         dead.lastError = "The property 'to' is invalid"
-        try await store.update(dead)
+        try await store.update([dead])
         #expect(try await store.withholdPending(for: Pseudonym(rawValue: "C")) == 2)
         #expect(try await store.dueEntries(now: 0, limit: 10).isEmpty)
 

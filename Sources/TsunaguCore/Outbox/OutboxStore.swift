@@ -8,8 +8,8 @@
 public protocol OutboxStore: Sendable {
     func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry]
     func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry]
-    /// Saves an entry after an attempt.
-    func update(_ entry: OutboxEntry) async throws
+    /// Saves entries after their attempts, in one transaction.
+    func update(_ entries: [OutboxEntry]) async throws
     /// Withholds every pending entry of a conversation (she blocked the account); returns how many.
     func withholdPending(for conversation: Pseudonym) async throws -> Int
     func counts() async throws -> OutboxCounts

@@ -15,6 +15,9 @@ public final class TsunaguMetrics: Sendable {
     private let eventsDuplicate: CoreMetrics.Counter
     private let inboxPending: CoreMetrics.Gauge
     private let requestDuration: CoreMetrics.Timer
+    private let outboxResults = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let outboxPending: CoreMetrics.Gauge
+    private let outboxSendDuration: CoreMetrics.Timer
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -30,6 +33,29 @@ public final class TsunaguMetrics: Sendable {
             label: "tsunagu_webhook_events_total", dimensions: [("outcome", "duplicate")], factory: factory)
         self.inboxPending = Gauge(label: "tsunagu_inbox_pending", factory: factory)
         self.requestDuration = Timer(label: "tsunagu_webhook_request_duration_seconds", factory: factory)
+        self.outboxPending = Gauge(label: "tsunagu_outbox_pending", factory: factory)
+        self.outboxSendDuration = Timer(label: "tsunagu_outbox_send_duration_seconds", factory: factory)
+    }
+
+    /// Counts one outbox attempt by what became of it: `delivered`, `retried`, `deadLettered`, `withheld`.
+    func recordOutboxResult(_ result: String) {
+        let counter = outboxResults.withLock { counters in
+            if let counter = counters[result] { return counter }
+            let counter = Counter(label: "tsunagu_outbox_messages_total", dimensions: [("result", result)], factory: factory)
+            counters[result] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// How long one call to LINE took.
+    func recordOutboxSend(duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        outboxSendDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    func setOutboxPending(_ count: Int) {
+        outboxPending.record(count)
     }
 
     /// Counts one webhook request by its response status and records how long it took.

@@ -22,12 +22,14 @@ public struct OutboxSender: Service {
     private let idleInterval: Duration
     private let now: @Sendable () -> Int64
     private let logger: Logger
+    private let metrics: TsunaguMetrics?
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
-        batchSize: Int = 64, idleInterval: Duration = .milliseconds(200),
-        now: (@Sendable () -> Int64)? = nil, logger: Logger
+        batchSize: Int = 256, idleInterval: Duration = .milliseconds(200),
+        now: (@Sendable () -> Int64)? = nil, metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
+        self.metrics = metrics
         self.store = store
         self.client = client
         self.sealer = sealer
@@ -47,7 +49,9 @@ public struct OutboxSender: Service {
         }
     }
 
-    /// One round: every due entry, concurrently. Returns how many entries were attempted.
+    /// One round: every due entry, concurrently, then every result saved in one transaction. If the process
+    /// dies before the save, the round's entries are simply attempted again: pushes with the same retry
+    /// keys, which LINE answers 409. Returns how many entries were attempted.
     @discardableResult
     public func deliverDueEntries() async -> Int {
         let due: [OutboxEntry]
@@ -57,21 +61,37 @@ public struct OutboxSender: Service {
             logger.error("Could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
             return 0
         }
-        await withTaskGroup(of: Void.self) { group in
+        let results = await withTaskGroup(of: OutboxEntry.self) { group in
             for entry in due {
                 group.addTask { await attempt(entry) }
+            }
+            return await group.reduce(into: [OutboxEntry]()) { $0.append($1) }
+        }
+        do {
+            try await store.update(results)
+        } catch {
+            // The entries stay as they were and are attempted again; pushes repeat their retry keys.
+            logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
+        }
+        for entry in results {
+            metrics?.recordOutboxResult(entry.state == .pending ? "retried" : entry.state.rawValue)
+            if entry.state == .deadLettered {
+                logger.warning("An outbox entry was dead-lettered", metadata: ["outbox.entry": "\(entry.id)", "reason": "\(entry.lastError ?? "")"])
             }
         }
         return due.count
     }
 
-    private func attempt(_ entry: OutboxEntry) async {
+    /// Attempts one entry and returns it as it should be saved.
+    private func attempt(_ entry: OutboxEntry) async -> OutboxEntry {
         var random = SystemRandomNumberGenerator()
         let next: OutboxEntry
         do {
             let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
             let route = payload.replyToken == nil ? .push : policy.route(for: entry, now: now())
+            let start = ContinuousClock.now
             let outcome = await send(payload, entry: entry, by: route)
+            metrics?.recordOutboxSend(duration: .now - start)
             next = policy.next(after: outcome, of: entry, by: route, now: now(), using: &random)
         } catch {
             var dead = entry
@@ -79,16 +99,7 @@ public struct OutboxSender: Service {
             dead.lastError = "The sealed payload could not be opened (was the data key changed?)"
             next = dead
         }
-        do {
-            try await store.update(next)
-        } catch {
-            // The entry stays as it was and is attempted again; a push repeats its retry key, so LINE
-            // shows it once.
-            logger.error("Could not save an outbox entry", metadata: ["outbox.entry": "\(entry.id)", "error.type": "\(type(of: error))"])
-        }
-        if next.state == .deadLettered {
-            logger.warning("An outbox entry was dead-lettered", metadata: ["outbox.entry": "\(entry.id)", "reason": "\(next.lastError ?? "")"])
-        }
+        return next
     }
 
     private func send(_ payload: OutboxPayload, entry: OutboxEntry, by route: DeliveryPolicy.Route) async -> DeliveryPolicy.AttemptOutcome {
