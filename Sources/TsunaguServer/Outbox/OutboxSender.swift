@@ -11,7 +11,8 @@ public import TsunaguCore
 /// conversation's head), delivers them concurrently, saves each entry's next state as decided by
 /// ``DeliveryPolicy``, and then waits for new work, the next retry time, or a short poll interval. Per-user
 /// order holds because an entry is offered only once every earlier entry of its conversation is settled.
-/// On graceful shutdown it finishes the round in progress; on a crash, nothing is lost: every entry is
+/// Calls are paced under LINE's per-endpoint limit (`requestsPerSecond` each for reply and push; LINE
+/// allows 2,000). On graceful shutdown it finishes the round in progress; on a crash, nothing is lost: every entry is
 /// still in the store, and a push is retried with the same retry key.
 public struct OutboxSender: Service {
     private let store: any OutboxStore
@@ -23,12 +24,17 @@ public struct OutboxSender: Service {
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let metrics: TsunaguMetrics?
+    private let replyLimiter: RateLimiter
+    private let pushLimiter: RateLimiter
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
         batchSize: Int = 256, idleInterval: Duration = .milliseconds(200),
-        now: (@Sendable () -> Int64)? = nil, metrics: TsunaguMetrics? = nil, logger: Logger
+        now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, metrics: TsunaguMetrics? = nil,
+        logger: Logger
     ) {
+        self.replyLimiter = RateLimiter(ratePerSecond: requestsPerSecond)
+        self.pushLimiter = RateLimiter(ratePerSecond: requestsPerSecond)
         self.metrics = metrics
         self.store = store
         self.client = client
@@ -106,9 +112,11 @@ public struct OutboxSender: Service {
         do {
             switch route {
             case .reply:
+                await replyLimiter.acquire()
                 _ = try await client.reply(token: payload.replyToken ?? "", messages: payload.messages)
                 return .accepted
             case .push:
+                await pushLimiter.acquire()
                 switch try await client.push(to: payload.chatID, messages: payload.messages, retryKey: UUID(uuidString: entry.retryKey) ?? UUID()) {
                 case .accepted: return .accepted
                 case .alreadyAccepted: return .alreadyAccepted
