@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tsunagud", targets: ["tsunagud"]),
+        .executable(name: "line-sandbox", targets: ["line-sandbox"]),
         .library(name: "TsunaguServer", targets: ["TsunaguServer"]),
     ],
     dependencies: [
@@ -80,6 +81,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "line-sandbox",
+            dependencies: [
+                "LineSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tsunagu-bench",
+            dependencies: [
+                "TsunaguServer", "TsunaguStore", "TsunaguCore", "LineMessaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -26,7 +26,9 @@ public enum TsunaguService {
             metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
 
         var services: [any Service] = []
-        let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
+        // As many connections as the sender has sends in flight.
+        let transport = CurlTransport(
+            configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(20), maxConnectionsPerHost: 256))
         if var sandboxPort = configuration.sandboxPort {
             // Port 0 means any free port; the client must know which one, so it is chosen here.
             if sandboxPort == 0 { sandboxPort = try FreeLoopbackPort.find() }

@@ -29,7 +29,7 @@ public struct OutboxSender: Service {
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
-        batchSize: Int = 256, idleInterval: Duration = .milliseconds(200),
+        batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200),
         now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, metrics: TsunaguMetrics? = nil,
         logger: Logger
     ) {
