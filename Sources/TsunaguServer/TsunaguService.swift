@@ -49,7 +49,8 @@ public enum TsunaguService {
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(
                 store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
-                policy: configuration.deliveryPolicy, metrics: dependencies.metrics, logger: logger))
+                policy: configuration.deliveryPolicy, monthlyPushQuota: configuration.monthlyPushQuota,
+                metrics: dependencies.metrics, logger: logger))
         }
 
         let webhook = buildApplication(

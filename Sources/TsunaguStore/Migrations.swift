@@ -49,6 +49,10 @@ enum Migrations {
                     CREATE INDEX outbox_entry_pending ON outbox_entry (conversation, sequence) WHERE state = 'pending';
                     """)
         }
+        migrator.registerMigration("v3-push-usage") { db in
+            // Pushes LINE accepted, per month in Japan time: free plans cap them; replies are free.
+            try db.execute(sql: "CREATE TABLE push_usage (month TEXT PRIMARY KEY NOT NULL, pushes INTEGER NOT NULL) STRICT")
+        }
         return migrator
     }
 }

@@ -58,10 +58,16 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func update(_ entries: [OutboxEntry]) async throws {
-        guard !entries.isEmpty else { return }
+    @discardableResult
+    public func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int {
         try await database.writer.write { db in
             for entry in entries { try Self.update(entry, in: db) }
+            if pushes > 0 {
+                try db.execute(
+                    sql: "INSERT INTO push_usage (month, pushes) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET pushes = pushes + excluded.pushes",
+                    arguments: [month, pushes])
+            }
+            return try Int.fetchOne(db, sql: "SELECT pushes FROM push_usage WHERE month = ?", arguments: [month]) ?? 0
         }
     }
 
@@ -101,7 +107,10 @@ public struct SQLiteOutboxStore: OutboxStore {
             ).map { row in
                 OutboxCounts.DeadLetter(id: row["id"], createdAt: row["created_at"], attempts: row["attempts"], reason: row["last_error"])
             }
-            return OutboxCounts(byState: byState, deadLetters: deadLetters)
+            let pushes = try Row.fetchAll(db, sql: "SELECT month, pushes FROM push_usage").reduce(into: [String: Int]()) {
+                $0[$1["month"]] = $1["pushes"]
+            }
+            return OutboxCounts(byState: byState, deadLetters: deadLetters, pushesByMonth: pushes)
         }
     }
 

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LineMessaging
 import LineSandbox
 import Logging
+import InMemoryLogging
 import Testing
 import TsunaguCore
 import TsunaguServer
@@ -52,7 +53,8 @@ struct OutboxSenderTests {
     }
 
     func withHarness(
-        replyTokenLifetime: Duration = .seconds(60), _ body: @escaping @Sendable (Harness) async throws -> Void
+        replyTokenLifetime: Duration = .seconds(60), monthlyPushQuota: Int = 200, logs: InMemoryLogHandler = InMemoryLogHandler(),
+        _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         let sandbox = LineSandbox(configuration: .init(
             accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
@@ -70,7 +72,8 @@ struct OutboxSenderTests {
                 transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: "http://127.0.0.1:\(client.port!)")
             let metrics = TsunaguMetrics()
             let sender = OutboxSender(
-                store: store, client: lineClient, sealer: sealer, policy: policy, metrics: metrics, logger: Logger(label: "test"))
+                store: store, client: lineClient, sealer: sealer, policy: policy, monthlyPushQuota: monthlyPushQuota,
+                metrics: metrics, logger: Logger(label: "test") { _ in logs })
             try await body(Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory, metrics: metrics))
         }
     }
@@ -145,6 +148,25 @@ struct OutboxSenderTests {
             #expect(counts.deadLetters.first?.reason?.contains("to") == true)
             #expect(harness.sandbox.deliveries.map(\.message.text) == ["届く"])
         }
+    }
+
+    @Test("pushes are counted against the monthly quota, replies are not, and 80 % is warned about once")
+    func monthlyQuota() async throws {
+        let logs = InMemoryLogHandler()
+        try await withHarness(monthlyPushQuota: 10, logs: logs) { harness in
+            let token = harness.sandbox.issueReplyToken(for: "Ureply")
+            try await harness.enqueue([("Ureply", "返信", token)] + (0..<7).map { ("U\($0)", "push \($0)", nil) })
+            #expect(try await harness.drain().byState["delivered"] == 8)
+            try await harness.enqueue((7..<9).map { ("U\($0)", "push \($0)", nil) })
+            #expect(try await harness.drain().byState["delivered"] == 10)
+            let month = QuotaMonth.of(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+            #expect(try await harness.store.counts().pushesByMonth[month] == 9, "the reply must not count")
+            let page = harness.metrics.registry.emitToString()
+            #expect(page.contains("tsunagu_outbox_monthly_pushes 9"))
+            #expect(page.contains("tsunagu_outbox_monthly_push_quota_used_ratio 0.9"))
+        }
+        let warnings = logs.entries.filter { "\($0.message)".contains("80 %") }
+        #expect(warnings.count == 1, "expected one warning when crossing 8 of 10, got \(warnings.count)")
     }
 
     @Test("client errors map onto the delivery policy's outcomes")

@@ -38,7 +38,7 @@ struct SQLiteOutboxStoreTests {
 
         var head = try #require(try await store.dueEntries(now: 0, limit: 10).first { $0.id == "a1" })
         head.state = .delivered
-        try await store.update([head])
+        try await store.update([head], countingPushes: 0, in: "2026-11")
         #expect(Set(try await store.dueEntries(now: 0, limit: 10).map(\.id)) == ["a2", "b1"])
     }
 
@@ -51,7 +51,7 @@ struct SQLiteOutboxStoreTests {
         head.lastError = "Internal error"
         head.replyOutcomeUnknown = true
         head.firstPushAt = 10
-        try await store.update([head])
+        try await store.update([head], countingPushes: 0, in: "2026-11")
         #expect(try await store.dueEntries(now: 4_999, limit: 10).map(\.id) == ["b1"])
         let due = try #require(try await store.dueEntries(now: 5_000, limit: 10).first { $0.id == "a1" })
         #expect(due.attempts == 1 && due.lastError == "Internal error" && due.replyOutcomeUnknown && due.firstPushAt == 10)
@@ -64,12 +64,12 @@ struct SQLiteOutboxStoreTests {
         let due = try await store.dueEntries(now: 0, limit: 10)
         var delivered = try #require(due.first { $0.id == "a1" })
         delivered.state = .delivered
-        try await store.update([delivered])
+        try await store.update([delivered], countingPushes: 0, in: "2026-11")
         var dead = try #require(due.first { $0.id == "b1" })
         dead.state = .deadLettered
         dead.attempts = 1
         dead.lastError = "The property 'to' is invalid"
-        try await store.update([dead])
+        try await store.update([dead], countingPushes: 0, in: "2026-11")
         #expect(try await store.withholdPending(for: Pseudonym(rawValue: "C")) == 2)
         #expect(try await store.dueEntries(now: 0, limit: 10).isEmpty)
 
@@ -82,6 +82,15 @@ struct SQLiteOutboxStoreTests {
         let counts = try await store.counts()
         #expect(counts.byState == ["pending": 0, "delivered": 1, "deadLettered": 1, "withheld": 2])
         #expect(counts.deadLetters == [.init(id: "b1", createdAt: 0, attempts: 1, reason: "The property 'to' is invalid")])
+    }
+
+    @Test("accepted pushes are counted per month in the same transaction as the results")
+    func pushUsage() async throws {
+        #expect(try await store.update([], countingPushes: 3, in: "2026-11") == 3)
+        #expect(try await store.update([], countingPushes: 2, in: "2026-11") == 5)
+        #expect(try await store.update([], countingPushes: 1, in: "2026-12") == 1)
+        #expect(try await store.update([], countingPushes: 0, in: "2026-12") == 1)
+        #expect(try await store.counts().pushesByMonth == ["2026-11": 5, "2026-12": 1])
     }
 
     @Test("the due list is capped, oldest retry time first")

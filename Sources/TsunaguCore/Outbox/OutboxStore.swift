@@ -8,8 +8,10 @@
 public protocol OutboxStore: Sendable {
     func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry]
     func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry]
-    /// Saves entries after their attempts, in one transaction.
-    func update(_ entries: [OutboxEntry]) async throws
+    /// Saves entries after their attempts, in one transaction, adding `pushes` delivered pushes to the count
+    /// of `month` (e.g. `2026-11`); returns that month's count after the update.
+    @discardableResult
+    func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int
     /// Withholds every pending entry of a conversation (she blocked the account); returns how many.
     func withholdPending(for conversation: Pseudonym) async throws -> Int
     func counts() async throws -> OutboxCounts
@@ -55,9 +57,29 @@ public struct OutboxCounts: Sendable, Hashable, Codable {
 
     public var byState: [String: Int]
     public var deadLetters: [DeadLetter]
+    /// Pushes LINE accepted, by month (Japan time, `yyyy-MM`): what free plans cap. Replies are free.
+    public var pushesByMonth: [String: Int]
 
-    public init(byState: [String: Int], deadLetters: [DeadLetter]) {
+    public init(byState: [String: Int], deadLetters: [DeadLetter], pushesByMonth: [String: Int] = [:]) {
         self.byState = byState
         self.deadLetters = deadLetters
+        self.pushesByMonth = pushesByMonth
+    }
+}
+
+/// The month LINE's message allowance counts in: the calendar month in Japan (UTC+9), as `yyyy-MM`.
+public enum QuotaMonth {
+    public static func of(milliseconds: Int64) -> String {
+        let days = (milliseconds + 9 * 3_600_000) / 86_400_000  // days since 1970-01-01, Japan time
+        // Civil date from days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return "\(year)-\(month < 10 ? "0" : "")\(month)"
     }
 }

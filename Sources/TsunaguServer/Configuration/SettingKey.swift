@@ -29,6 +29,7 @@ public struct SettingKey: Sendable {
     public static let logLevel = SettingKey("tsunagu.logLevel", "TSUNAGU_LOG_LEVEL")
     public static let outboxRetryBase = SettingKey("tsunagu.outbox.retryBaseMs", "TSUNAGU_OUTBOX_RETRY_BASE_MS")
     public static let outboxRetryMax = SettingKey("tsunagu.outbox.retryMaxMs", "TSUNAGU_OUTBOX_RETRY_MAX_MS")
+    public static let monthlyPushQuota = SettingKey("tsunagu.outbox.monthlyPushQuota", "TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA")
     public static let sandboxEnabled = SettingKey("tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED")
     public static let sandboxPort = SettingKey("tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT")
 

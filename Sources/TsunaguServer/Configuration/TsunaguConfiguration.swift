@@ -20,6 +20,8 @@ public import TsunaguCore
 /// - `tsunagu.logLevel` → `TSUNAGU_LOG_LEVEL`, `info`
 /// - `tsunagu.outbox.retryBaseMs`/`retryMaxMs` → `TSUNAGU_OUTBOX_RETRY_BASE_MS`/`_MAX_MS`, `500`/`300000`:
 ///   the first retry's delay and the longest, for sends LINE did not accept
+/// - `tsunagu.outbox.monthlyPushQuota` → `TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA`, `200`: the plan's monthly
+///   push allowance, for the 80 % warning and the quota metric (0: no warning)
 /// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
 ///   sandbox in-process on loopback and send to it instead of LINE
 public struct TsunaguConfiguration: Sendable {
@@ -38,6 +40,8 @@ public struct TsunaguConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Retry delays of the outbox (the rest of the policy is LINE's rules).
     public var deliveryPolicy: DeliveryPolicy
+    /// The plan's monthly push allowance (0: not tracked against a quota).
+    public var monthlyPushQuota: Int
     /// The in-process LINE sandbox's port, when sandbox mode is on.
     public var sandboxPort: Int?
 
@@ -91,6 +95,7 @@ public struct TsunaguConfiguration: Sendable {
         policy.maxBackoffMs = Int64(
             try integer(.outboxRetryMax, default: 300_000, in: 10...3_600_000, what: "milliseconds from 10 to 3600000"))
         self.deliveryPolicy = policy
+        self.monthlyPushQuota = try integer(.monthlyPushQuota, default: 200, in: 0...100_000_000, what: "a number of messages")
         let sandboxText = string(.sandboxEnabled)?.lowercased() ?? "false"
         guard ["true", "false", "1", "0", "yes", "no"].contains(sandboxText) else {
             throw StartupError("TSUNAGU_SANDBOX_ENABLED must be true or false, not \"\(sandboxText)\".")

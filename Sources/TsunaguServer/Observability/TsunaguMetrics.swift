@@ -18,6 +18,8 @@ public final class TsunaguMetrics: Sendable {
     private let outboxResults = Mutex<[String: CoreMetrics.Counter]>([:])
     private let outboxPending: CoreMetrics.Gauge
     private let outboxSendDuration: CoreMetrics.Timer
+    private let monthlyPushes: CoreMetrics.Gauge
+    private let monthlyPushQuotaUsed: CoreMetrics.Gauge
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -35,6 +37,14 @@ public final class TsunaguMetrics: Sendable {
         self.requestDuration = Timer(label: "tsunagu_webhook_request_duration_seconds", factory: factory)
         self.outboxPending = Gauge(label: "tsunagu_outbox_pending", factory: factory)
         self.outboxSendDuration = Timer(label: "tsunagu_outbox_send_duration_seconds", factory: factory)
+        self.monthlyPushes = Gauge(label: "tsunagu_outbox_monthly_pushes", factory: factory)
+        self.monthlyPushQuotaUsed = Gauge(label: "tsunagu_outbox_monthly_push_quota_used_ratio", factory: factory)
+    }
+
+    /// Pushes accepted this month, and their share of the plan's quota (when one is configured).
+    func setMonthlyPushes(_ pushes: Int, quota: Int) {
+        monthlyPushes.record(pushes)
+        if quota > 0 { monthlyPushQuotaUsed.record(Double(pushes) / Double(quota)) }
     }
 
     /// Counts one outbox attempt by what became of it: `delivered`, `retried`, `deadLettered`, `withheld`.

@@ -24,15 +24,17 @@ public struct OutboxSender: Service {
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let metrics: TsunaguMetrics?
+    private let monthlyPushQuota: Int
     private let replyLimiter: RateLimiter
     private let pushLimiter: RateLimiter
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
         batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200),
-        now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, metrics: TsunaguMetrics? = nil,
-        logger: Logger
+        now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, monthlyPushQuota: Int = 200,
+        metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
+        self.monthlyPushQuota = monthlyPushQuota
         self.replyLimiter = RateLimiter(ratePerSecond: requestsPerSecond)
         self.pushLimiter = RateLimiter(ratePerSecond: requestsPerSecond)
         self.metrics = metrics
@@ -67,14 +69,17 @@ public struct OutboxSender: Service {
             logger.error("Could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
             return 0
         }
-        let results = await withTaskGroup(of: OutboxEntry.self) { group in
+        let attempts = await withTaskGroup(of: (entry: OutboxEntry, pushAccepted: Bool).self) { group in
             for entry in due {
                 group.addTask { await attempt(entry) }
             }
-            return await group.reduce(into: [OutboxEntry]()) { $0.append($1) }
+            return await group.reduce(into: [(entry: OutboxEntry, pushAccepted: Bool)]()) { $0.append($1) }
         }
+        let results = attempts.map(\.entry)
+        let pushes = attempts.count { $0.pushAccepted }
         do {
-            try await store.update(results)
+            let used = try await store.update(results, countingPushes: pushes, in: QuotaMonth.of(milliseconds: now()))
+            notePushUsage(used: used, added: pushes)
         } catch {
             // The entries stay as they were and are attempted again; pushes repeat their retry keys.
             logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
@@ -88,24 +93,36 @@ public struct OutboxSender: Service {
         return due.count
     }
 
-    /// Attempts one entry and returns it as it should be saved.
-    private func attempt(_ entry: OutboxEntry) async -> OutboxEntry {
+    /// Publishes this month's push count and warns once when it crosses 80 % of the plan's quota.
+    private func notePushUsage(used: Int, added: Int) {
+        metrics?.setMonthlyPushes(used, quota: monthlyPushQuota)
+        guard monthlyPushQuota > 0 else { return }
+        let threshold = (monthlyPushQuota * 8 + 9) / 10
+        if used >= threshold && used - added < threshold {
+            logger.warning(
+                "Pushes this month have reached 80 % of the plan's quota; replies are still free",
+                metadata: ["pushes": "\(used)", "quota": "\(monthlyPushQuota)"])
+        }
+    }
+
+    /// Attempts one entry; returns it as it should be saved, and whether LINE accepted a push of it (which
+    /// counts against the monthly quota; a 409 counts too, since its first acceptance was never recorded).
+    private func attempt(_ entry: OutboxEntry) async -> (entry: OutboxEntry, pushAccepted: Bool) {
         var random = SystemRandomNumberGenerator()
-        let next: OutboxEntry
         do {
             let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
             let route = payload.replyToken == nil ? .push : policy.route(for: entry, now: now())
             let start = ContinuousClock.now
             let outcome = await send(payload, entry: entry, by: route)
             metrics?.recordOutboxSend(duration: .now - start)
-            next = policy.next(after: outcome, of: entry, by: route, now: now(), using: &random)
+            let next = policy.next(after: outcome, of: entry, by: route, now: now(), using: &random)
+            return (next, route == .push && (outcome == .accepted || outcome == .alreadyAccepted))
         } catch {
             var dead = entry
             dead.state = .deadLettered
             dead.lastError = "The sealed payload could not be opened (was the data key changed?)"
-            next = dead
+            return (dead, false)
         }
-        return next
     }
 
     private func send(_ payload: OutboxPayload, entry: OutboxEntry, by route: DeliveryPolicy.Route) async -> DeliveryPolicy.AttemptOutcome {
