@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "LineSandbox",
             dependencies: [
-                "LineMessaging",
+                "LineMessaging", "CurlHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "line-sandbox",
             dependencies: [
-                "LineSandbox",
+                "LineSandbox", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -2,6 +2,7 @@ public import Foundation
 public import Hummingbird
 import HTTPTypes
 public import LineMessaging
+public import CurlHTTP
 
 /// A local stand-in for the LINE platform, on loopback: the Messaging API endpoints Tsunagu calls, a record
 /// of every message it accepted, injectable faults, and the phone side, which signs webhook events for a
@@ -19,11 +20,14 @@ public final class LineSandbox: Sendable {
         public var replyTokenLifetime: Duration
         /// The bot's own user id, as `GET /v2/bot/info` and webhook `destination` give it.
         public var botUserID: String
+        /// Where the phone side posts webhook events: Tsunagu's `/webhook`.
+        public var webhookURL: String?
 
         public init(
             accessToken: String, channelSecret: String, replyTokenLifetime: Duration = .seconds(60),
-            botUserID: String = "U00000000000000000000000000000b07"
+            botUserID: String = "U00000000000000000000000000000b07", webhookURL: String? = nil
         ) {
+            self.webhookURL = webhookURL
             self.accessToken = accessToken
             self.channelSecret = channelSecret
             self.replyTokenLifetime = replyTokenLifetime
@@ -83,6 +87,19 @@ public final class LineSandbox: Sendable {
             ]),
         ])
         return signed([event])
+    }
+
+    /// Posts a signed text message from `userID` to ``Configuration/webhookURL``, as LINE would deliver it,
+    /// and returns the HTTP status Tsunagu answered.
+    public func sendText(_ text: String, from userID: String, over transport: any HTTPTransport) async throws -> Int {
+        guard let url = configuration.webhookURL else {
+            throw HTTPTransportError(.invalidRequest, "The sandbox has no webhook URL to post to.")
+        }
+        let (body, signature) = textMessageWebhook(from: userID, text: text)
+        let response = try await transport.send(HTTPClientRequest(
+            method: "POST", url: url,
+            headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: body))
+        return response.status
     }
 
     /// Signs a webhook body of `events` as LINE would.

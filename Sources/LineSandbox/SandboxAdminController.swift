@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
+import CurlHTTP
 
 /// `/sandbox/...`: a small JSON admin surface to read what was delivered and to inject faults, for
 /// scripts, the chaos suite and the practice phone.
@@ -10,8 +11,11 @@ import HTTPTypes
 /// - `PUT /sandbox/faults`: a ``SandboxFaults`` JSON object; `GET` reads it back
 /// - `POST /sandbox/reply-tokens` with `{"chatId": …}`: issues a reply token
 /// - `POST /sandbox/reset`: forgets everything
+/// - `POST /sandbox/phone/text` with `{"userId": …, "text": …}`: the phone side sends her message to
+///   Tsunagu's webhook, signed, with a reply token the sandbox honours; answers `{"status": <Tsunagu's>}`
 struct SandboxAdminController: Sendable {
     let sandbox: LineSandbox
+    let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(2), totalTimeout: .seconds(10)))
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         let sandbox = self.sandbox
@@ -29,6 +33,17 @@ struct SandboxAdminController: Sendable {
             struct Body: Decodable { var chatId: String }
             let body = try await request.decode(as: Body.self, context: context)
             return try Self.json(["replyToken": sandbox.issueReplyToken(for: body.chatId)])
+        }
+        let transport = self.transport
+        router.post("/sandbox/phone/text") { request, context -> Response in
+            struct Body: Decodable {
+                var userId: String
+                var text: String
+            }
+            let body = try await request.decode(as: Body.self, context: context)
+            guard !body.userId.isEmpty, !body.text.isEmpty else { throw HTTPError(.badRequest, message: "userId and text are required.") }
+            let status = try await sandbox.sendText(body.text, from: body.userId, over: transport)
+            return try Self.json(["status": status])
         }
         router.post("/sandbox/reset") { _, _ -> Response in
             sandbox.reset()

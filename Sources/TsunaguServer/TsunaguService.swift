@@ -33,8 +33,11 @@ public enum TsunaguService {
             // Port 0 means any free port; the client must know which one, so it is chosen here.
             if sandboxPort == 0 { sandboxPort = try FreeLoopbackPort.find() }
             configuration.apiBaseURL = "http://127.0.0.1:\(sandboxPort)"
+            // The phone side posts to our own webhook listener (its configured port; with port 0 it has none).
+            let webhookURL = configuration.webhookPort == 0 ? nil : "http://127.0.0.1:\(configuration.webhookPort)/webhook"
             let sandbox = LineSandbox(configuration: .init(
-                accessToken: configuration.channelAccessToken ?? "", channelSecret: configuration.channelSecret))
+                accessToken: configuration.channelAccessToken ?? "", channelSecret: configuration.channelSecret,
+                webhookURL: webhookURL))
             let router = Router()
             sandbox.addRoutes(to: router)
             services.append(buildApplication(.sandbox, router: router, host: "127.0.0.1", port: sandboxPort, logger: logger))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurlHTTP
 import Foundation
 import Hummingbird
 import LineSandbox
@@ -8,37 +9,74 @@ import LineSandbox
 struct LineSandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "line-sandbox",
-        abstract: "A local stand-in for the LINE Messaging API, with a record of what it accepted and injectable faults.",
-        discussion: """
-            Serves the Messaging API endpoints Tsunagu calls on loopback, checks the bearer token and LINE's \
-            limits, and records every accepted message (GET /sandbox/deliveries). Point tsunagud at it with \
-            LINE_API_BASE_URL and LINE_CHANNEL_ACCESS_TOKEN.
-            """)
+        abstract: "A local stand-in for the LINE platform: the Messaging API, a record of what it accepted, faults, and a phone.",
+        subcommands: [Serve.self, SendText.self],
+        defaultSubcommand: Serve.self)
 
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8082
-    @Option(help: "The channel access token to accept.") var accessToken = "sandbox-access-token"
-    @Option(help: "The channel secret webhooks are signed with.") var channelSecret = "sandbox-channel-secret"
-    @Option(help: "Milliseconds added before every answer.") var latencyMs = 0
-    @Option(help: "Share of requests answered 500 (0 to 1).") var serverErrorRate = 0.0
-    @Option(help: "Share of requests answered 429 (0 to 1).") var rateLimitRate = 0.0
-    @Option(help: "Share of requests carried out but answered 500 (0 to 1).") var lostAnswerRate = 0.0
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the Messaging API endpoints Tsunagu calls.",
+            discussion: """
+                Checks the bearer token and LINE's limits and records every accepted message \
+                (GET /sandbox/deliveries). Point tsunagud at it with LINE_API_BASE_URL and \
+                LINE_CHANNEL_ACCESS_TOKEN; give --webhook-url to let its phone side message Tsunagu.
+                """)
 
-    func validate() throws {
-        for (name, rate) in [("server-error-rate", serverErrorRate), ("rate-limit-rate", rateLimitRate), ("lost-answer-rate", lostAnswerRate)] {
-            guard (0...1).contains(rate) else { throw ValidationError("--\(name) must be between 0 and 1.") }
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port to listen on.") var port = 8082
+        @Option(help: "The channel access token to accept.") var accessToken = "sandbox-access-token"
+        @Option(help: "The channel secret webhooks are signed with (Tsunagu's LINE_CHANNEL_SECRET).") var channelSecret = "sandbox-channel-secret"
+        @Option(help: "Tsunagu's webhook, for the phone side (e.g. http://127.0.0.1:8080/webhook).") var webhookUrl: String?
+        @Option(help: "Milliseconds added before every answer.") var latencyMs = 0
+        @Option(help: "Share of requests answered 500 (0 to 1).") var serverErrorRate = 0.0
+        @Option(help: "Share of requests answered 429 (0 to 1).") var rateLimitRate = 0.0
+        @Option(help: "Share of requests carried out but answered 500 (0 to 1).") var lostAnswerRate = 0.0
+
+        func validate() throws {
+            for (name, rate) in [("server-error-rate", serverErrorRate), ("rate-limit-rate", rateLimitRate), ("lost-answer-rate", lostAnswerRate)] {
+                guard (0...1).contains(rate) else { throw ValidationError("--\(name) must be between 0 and 1.") }
+            }
+            guard latencyMs >= 0 else { throw ValidationError("--latency-ms cannot be negative.") }
         }
-        guard latencyMs >= 0 else { throw ValidationError("--latency-ms cannot be negative.") }
+
+        func run() async throws {
+            let sandbox = LineSandbox(configuration: .init(accessToken: accessToken, channelSecret: channelSecret, webhookURL: webhookUrl))
+            sandbox.faults = SandboxFaults(
+                latencyMilliseconds: latencyMs, serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate,
+                lostAnswerRate: lostAnswerRate)
+            let router = Router()
+            sandbox.addRoutes(to: router)
+            let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "line-sandbox"))
+            try await app.runService()
+        }
     }
 
-    func run() async throws {
-        let sandbox = LineSandbox(configuration: .init(accessToken: accessToken, channelSecret: channelSecret))
-        sandbox.faults = SandboxFaults(
-            latencyMilliseconds: latencyMs, serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate,
-            lostAnswerRate: lostAnswerRate)
-        let router = Router()
-        sandbox.addRoutes(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "line-sandbox"))
-        try await app.runService()
+    struct SendText: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "send-text",
+            abstract: "Send a text message to Tsunagu as a young woman on her phone would, through a running sandbox.")
+
+        @Option(help: "The running sandbox.") var sandbox = "http://127.0.0.1:8082"
+        @Option(help: "Her (made-up) LINE user id.") var user = "U0123456789abcdef0123456789abcd01"
+        @Argument(help: "What she writes.") var text: String
+
+        func run() async throws {
+            let body = try JSONEncoder().encode(["userId": user, "text": text])
+            let response: HTTPClientResponse
+            do {
+                response = try await CurlTransport().send(HTTPClientRequest(
+                    method: "POST", url: sandbox + "/sandbox/phone/text", headers: [("Content-Type", "application/json")], body: body))
+            } catch {
+                FileHandle.standardError.write(Data("line-sandbox: no sandbox answered at \(sandbox); start one with `line-sandbox serve`.\n".utf8))
+                throw ExitCode.failure
+            }
+            struct Answer: Decodable { var status: Int }
+            guard response.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: response.body) else {
+                FileHandle.standardError.write(Data("line-sandbox: the sandbox could not deliver it (HTTP \(response.status)); is --webhook-url set?\n".utf8))
+                throw ExitCode.failure
+            }
+            print("Tsunagu answered \(answer.status)")
+            if answer.status != 200 { throw ExitCode.failure }
+        }
     }
 }

@@ -63,6 +63,27 @@ struct LineChannelTests {
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    @Test("in sandbox mode the sandbox's phone side messages Tsunagu, and the message is stored")
+    func sandboxPhone() async throws {
+        let directory = try TemporaryDirectory()
+        let webhookPort = try FreeLoopbackPort.find()
+        let environment = DaemonProcess.environment(
+            database: directory.path("t.sqlite"),
+            extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0", "TSUNAGU_WEBHOOK_PORT": String(webhookPort)])
+        let daemon = try DaemonProcess(environment: environment)
+        let sandboxPort = try await daemon.port(of: "sandbox")
+        _ = try await daemon.port(of: "webhook")
+        let response = try await CurlTransport().send(HTTPClientRequest(
+            method: "POST", url: "http://127.0.0.1:\(sandboxPort)/sandbox/phone/text",
+            headers: [("Content-Type", "application/json")], body: Data(#"{"userId":"U0123","text":"こんばんは"}"#.utf8)))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":200}"#)
+        let inbox = try await runDaemonCommand(["inbox", "--json"], environment: environment)
+        #expect(inbox.stdout.contains(#""stored":1"#), "\(inbox.stdout) \(inbox.stderr)")
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
     @Test("sandbox mode serves the LINE sandbox in-process on loopback")
     func sandboxMode() async throws {
         let directory = try TemporaryDirectory()
