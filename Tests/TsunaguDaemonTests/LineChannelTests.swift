@@ -51,6 +51,24 @@ struct LineChannelTests {
         }
     }
 
+    @Test("the standard proxy variable carries the daemon's calls to LINE (a city network's forced proxy)")
+    func proxyFromEnvironment() async throws {
+        try await withSandbox { baseURL in
+            let directory = try TemporaryDirectory()
+            // LINE's host does not resolve here: only the proxy (the sandbox, standing in for one) can answer.
+            let daemon = try DaemonProcess(environment: DaemonProcess.environment(
+                database: directory.path("t.sqlite"),
+                extra: [
+                    "LINE_API_BASE_URL": "http://api.line.invalid", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
+                    "http_proxy": baseURL,
+                ]))
+            _ = try await daemon.port(of: "webhook")
+            #expect(daemon.stderr.contains("LINE channel ready"), "\(daemon.stderr)")
+            daemon.kill(SIGTERM)
+            #expect(try await daemon.waitForExit() == 0)
+        }
+    }
+
     @Test("LINE being unreachable does not stop start-up: webhooks are still received")
     func unreachableLine() async throws {
         let directory = try TemporaryDirectory()
