@@ -104,7 +104,9 @@ let package = Package(
         .target(
             name: "TsunaguTesting",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "TsunaguCore", "TsunaguStore", "TsunaguServer",
+                "CurlHTTP", "LineMessaging", "LineSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguStore", "TsunaguServer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

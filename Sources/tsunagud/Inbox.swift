@@ -22,9 +22,7 @@ extension Tsunagud {
                 let database = try SQLiteDatabase.openReadOnly(path: path)
                 let counts = try await SQLiteInboxStore(database: database).counts()
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(counts), as: UTF8.self))
+                    try JSONOutput.print(counts)
                 } else {
                     for (name, value) in [
                         ("stored", counts.stored), ("duplicates", counts.duplicates),

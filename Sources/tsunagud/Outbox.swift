@@ -21,9 +21,7 @@ extension Tsunagud {
                 let path = try TsunaguConfiguration.databasePath(reader: try await options.reader())
                 let counts = try await SQLiteOutboxStore(database: try SQLiteDatabase.openReadOnly(path: path)).counts()
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try encoder.encode(counts), as: UTF8.self))
+                    try JSONOutput.print(counts)
                     return
                 }
                 for state in OutboxState.allCases {

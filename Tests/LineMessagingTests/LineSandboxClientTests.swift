@@ -20,11 +20,7 @@ struct LineSandboxClientTests {
     ) async throws {
         let sandbox = LineSandbox(configuration: .init(
             accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
-        let router = Router()
-        sandbox.addRoutes(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
-            let baseURL = "http://127.0.0.1:\(client.port!)"
+        try await sandbox.serve { baseURL in
             try await body(sandbox, LineMessagingClient(transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: baseURL), baseURL)
         }
     }

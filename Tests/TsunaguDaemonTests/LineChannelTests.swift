@@ -14,11 +14,8 @@ struct LineChannelTests {
 
     /// Runs `body` while a LINE sandbox is served on a free port.
     func withSandbox(_ body: @escaping @Sendable (_ baseURL: String) async throws -> Void) async throws {
-        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
-        let router = Router()
-        sandbox.addRoutes(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in try await body("http://127.0.0.1:\(client.port!)") }
+        try await LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+            .serve(body)
     }
 
     @Test("an access token LINE rejects stops start-up with one sentence naming it")

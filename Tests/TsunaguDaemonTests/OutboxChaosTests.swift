@@ -18,10 +18,7 @@ struct OutboxChaosTests {
     func chaos() async throws {
         let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(serverErrorRate: 0.3, rateLimitRate: 0.1, lostAnswerRate: 0.05, retryAfterSeconds: 0, seed: 7)
-        let router = Router()
-        sandbox.addRoutes(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in
+        try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let databasePath = directory.path("chaos.sqlite")
             let users = (0..<200).map { String(format: "U%032x", $0) }
@@ -43,7 +40,7 @@ struct OutboxChaosTests {
             try database.close()
 
             let environment = DaemonProcess.environment(database: databasePath, extra: [
-                "LINE_API_BASE_URL": "http://127.0.0.1:\(client.port!)", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
+                "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
                 "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "100",
             ])
             /// Runs a daemon until `done` (or the deadline), then ends it with `signal`.

@@ -58,18 +58,15 @@ struct OutboxSenderTests {
     ) async throws {
         let sandbox = LineSandbox(configuration: .init(
             accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
-        let router = Router()
-        sandbox.addRoutes(to: router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let sealer = self.sealer
-        try await app.test(.live) { client in
+        try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: directory.path("outbox.sqlite")))
             var policy = DeliveryPolicy()
             policy.baseBackoffMs = 2
             policy.maxBackoffMs = 20
             let lineClient = LineMessagingClient(
-                transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: "http://127.0.0.1:\(client.port!)")
+                transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: baseURL)
             let metrics = TsunaguMetrics()
             let sender = OutboxSender(
                 store: store, client: lineClient, sealer: sealer, policy: policy, monthlyPushQuota: monthlyPushQuota,
