@@ -166,6 +166,21 @@ struct OutboxSenderTests {
         #expect(warnings.count == 1, "expected one warning when crossing 8 of 10, got \(warnings.count)")
     }
 
+    @Test("the sender's logs, dead letters included, carry no chat id and no text")
+    func logsCarryNoPersonalData() async throws {
+        let logs = InMemoryLogHandler()
+        let chat = "U" + String(repeating: "5e", count: 16)
+        let text = String(repeating: "とても長い相談", count: 800)  // over LINE's limit: refused before sending
+        try await withHarness(logs: logs) { harness in
+            try await harness.enqueue([(chat, text, nil), (chat, "短い返事", nil)])
+            let counts = try await harness.drain()
+            #expect(counts.byState["deadLettered"] == 1 && counts.byState["delivered"] == 1)
+        }
+        let lines = logs.entries.map { "\($0.message) \($0.metadata)" }
+        #expect(lines.contains { $0.contains("dead-lettered") }, "the dead letter was not logged, so this proves nothing")
+        #expect(!lines.contains { $0.contains(chat) || $0.contains("とても長い相談") || $0.contains("短い返事") })
+    }
+
     @Test("client errors map onto the delivery policy's outcomes")
     func outcomeMapping() {
         func api(_ status: Int, _ message: String, retryAfter: Int? = nil) -> LineClientError {
