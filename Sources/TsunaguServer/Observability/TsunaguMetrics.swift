@@ -1,6 +1,5 @@
 import CoreMetrics
 public import Prometheus
-import Synchronization
 
 /// The server's metrics, in a registry the server owns (not the process-global one), so each app instance,
 /// and each test, has its own.
@@ -10,12 +9,11 @@ public final class TsunaguMetrics: Sendable {
     /// What `GET /metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let requestsByStatus = Mutex<[Int: CoreMetrics.Counter]>([:])
-    private let eventsStored: CoreMetrics.Counter
-    private let eventsDuplicate: CoreMetrics.Counter
+    private let requestsByStatus: CounterFamily
+    private let events: CounterFamily
     private let inboxPending: CoreMetrics.Gauge
     private let requestDuration: CoreMetrics.Timer
-    private let outboxResults = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let outboxResults: CounterFamily
     private let outboxPending: CoreMetrics.Gauge
     private let outboxSendDuration: CoreMetrics.Timer
     private let monthlyPushes: CoreMetrics.Gauge
@@ -30,9 +28,12 @@ public final class TsunaguMetrics: Sendable {
             .milliseconds(500), .seconds(1), .milliseconds(2500),
         ]
         self.factory = factory
-        self.eventsStored = Counter(label: "tsunagu_webhook_events_total", dimensions: [("outcome", "stored")], factory: factory)
-        self.eventsDuplicate = Counter(
-            label: "tsunagu_webhook_events_total", dimensions: [("outcome", "duplicate")], factory: factory)
+        self.requestsByStatus = CounterFamily(label: "tsunagu_webhook_requests_total", dimension: "status", factory: factory)
+        self.events = CounterFamily(label: "tsunagu_webhook_events_total", dimension: "outcome", factory: factory)
+        self.outboxResults = CounterFamily(label: "tsunagu_outbox_messages_total", dimension: "result", factory: factory)
+        // Both outcomes are shown from the start, at zero, so a dashboard need not wait for the first repeat.
+        events.increment("stored", by: 0)
+        events.increment("duplicate", by: 0)
         self.inboxPending = Gauge(label: "tsunagu_inbox_pending", factory: factory)
         self.requestDuration = Timer(label: "tsunagu_webhook_request_duration_seconds", factory: factory)
         self.outboxPending = Gauge(label: "tsunagu_outbox_pending", factory: factory)
@@ -49,19 +50,12 @@ public final class TsunaguMetrics: Sendable {
 
     /// Counts one outbox attempt by what became of it: `delivered`, `retried`, `deadLettered`, `withheld`.
     func recordOutboxResult(_ result: String) {
-        let counter = outboxResults.withLock { counters in
-            if let counter = counters[result] { return counter }
-            let counter = Counter(label: "tsunagu_outbox_messages_total", dimensions: [("result", result)], factory: factory)
-            counters[result] = counter
-            return counter
-        }
-        counter.increment()
+        outboxResults.increment(result)
     }
 
     /// How long one call to LINE took.
     func recordOutboxSend(duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        outboxSendDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        outboxSendDuration.record(duration)
     }
 
     func setOutboxPending(_ count: Int) {
@@ -70,21 +64,13 @@ public final class TsunaguMetrics: Sendable {
 
     /// Counts one webhook request by its response status and records how long it took.
     func recordWebhookRequest(status: Int, duration: Duration) {
-        let counter = requestsByStatus.withLock { counters in
-            if let counter = counters[status] { return counter }
-            let counter = Counter(
-                label: "tsunagu_webhook_requests_total", dimensions: [("status", String(status))], factory: factory)
-            counters[status] = counter
-            return counter
-        }
-        counter.increment()
-        let (seconds, attoseconds) = duration.components
-        requestDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        requestsByStatus.increment(String(status))
+        requestDuration.record(duration)
     }
 
     func recordEvents(stored: Int, duplicates: Int) {
-        if stored > 0 { eventsStored.increment(by: stored) }
-        if duplicates > 0 { eventsDuplicate.increment(by: duplicates) }
+        if stored > 0 { events.increment("stored", by: stored) }
+        if duplicates > 0 { events.increment("duplicate", by: duplicates) }
     }
 
     func setInboxPending(_ count: Int) {
