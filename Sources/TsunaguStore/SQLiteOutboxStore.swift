@@ -114,6 +114,12 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func pendingCount() async throws -> Int {
+        try await database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_entry WHERE state = 'pending'") ?? 0
+        }
+    }
+
     private static func entry(from row: Row) -> OutboxEntry {
         let payload: Data? = row["sealed_payload"]
         return OutboxEntry(

@@ -29,6 +29,7 @@ struct SQLiteOutboxStoreTests {
         let second = try await store.enqueue([Self.new("a3", "A")])
         #expect(first.map(\.sequence) == [1, 1, 2])
         #expect(second.map(\.sequence) == [3])
+        #expect(try await store.pendingCount() == 4)
     }
 
     @Test("only the head of each conversation is offered; the next one only after the head is settled")
@@ -71,6 +72,7 @@ struct SQLiteOutboxStoreTests {
         dead.lastError = "The property 'to' is invalid"
         try await store.update([dead], countingPushes: 0, in: "2026-11")
         #expect(try await store.withholdPending(for: Pseudonym(rawValue: "C")) == 2)
+        #expect(try await store.pendingCount() == 0)
         #expect(try await store.dueEntries(now: 0, limit: 10).isEmpty)
 
         let rows = try DatabaseQueue(path: directory.path("outbox.sqlite")).read { db in

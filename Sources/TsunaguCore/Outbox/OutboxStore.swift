@@ -15,6 +15,8 @@ public protocol OutboxStore: Sendable {
     /// Withholds every pending entry of a conversation (she blocked the account); returns how many.
     func withholdPending(for conversation: Pseudonym) async throws -> Int
     func counts() async throws -> OutboxCounts
+    /// How many entries are pending; cheap, for the metrics gauge read at every scrape.
+    func pendingCount() async throws -> Int
 }
 
 /// A send to add to the outbox.

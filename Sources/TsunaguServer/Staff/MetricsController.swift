@@ -19,7 +19,7 @@ public struct MetricsController<Context: RequestContext>: Sendable {
     public func addRoutes(to router: Router<Context>) {
         router.get("/metrics") { _, _ -> Response in
             if let counts = try? await inbox.counts() { metrics.setInboxPending(counts.pending) }
-            if let counts = try? await outbox.counts() { metrics.setOutboxPending(counts.byState["pending"] ?? 0) }
+            if let pending = try? await outbox.pendingCount() { metrics.setOutboxPending(pending) }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
