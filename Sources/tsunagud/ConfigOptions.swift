@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import TsunaguServer
+import TsunaguStore
 
 /// The option every subcommand shares: where the config file is.
 struct ConfigOptions: ParsableArguments {
@@ -10,5 +11,10 @@ struct ConfigOptions: ParsableArguments {
 
     func reader() async throws -> ConfigReader {
         try await ConfigReader.tsunagu(configFile: config)
+    }
+
+    /// The configured database, opened for reading only: what operator commands look at while the server runs.
+    func openDatabaseReadOnly() async throws -> SQLiteDatabase {
+        try SQLiteDatabase.openReadOnly(path: try TsunaguConfiguration.databasePath(reader: try await reader()))
     }
 }

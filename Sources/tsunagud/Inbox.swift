@@ -18,9 +18,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let path = try TsunaguConfiguration.databasePath(reader: try await options.reader())
-                let database = try SQLiteDatabase.openReadOnly(path: path)
-                let counts = try await SQLiteInboxStore(database: database).counts()
+                let counts = try await SQLiteInboxStore(database: try await options.openDatabaseReadOnly()).counts()
                 if json {
                     try JSONOutput.print(counts)
                 } else {

@@ -18,8 +18,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let path = try TsunaguConfiguration.databasePath(reader: try await options.reader())
-                let counts = try await SQLiteOutboxStore(database: try SQLiteDatabase.openReadOnly(path: path)).counts()
+                let counts = try await SQLiteOutboxStore(database: try await options.openDatabaseReadOnly()).counts()
                 if json {
                     try JSONOutput.print(counts)
                     return

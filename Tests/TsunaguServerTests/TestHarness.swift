@@ -42,10 +42,9 @@ struct TestHarness {
         Application(router: buildStaffRouter(dependencies: dependencies), logger: logger)
     }
 
-    func counts() async throws -> TsunaguCoreCounts { try await dependencies.inbox.counts() }
+    func counts() async throws -> InboxCounts { try await dependencies.inbox.counts() }
 }
 
-typealias TsunaguCoreCounts = TsunaguCore.InboxCounts
 
 extension TestClientProtocol {
     /// Posts `body` to `/webhook`, signed unless a signature header is given explicitly.
