@@ -1,0 +1,73 @@
+/// Folds the ways one Japanese phrase can be typed into one form, so a phrase list can match them all.
+///
+/// Applied alike to the configured phrases and to her message: full-width Latin letters and digits become
+/// ASCII, half-width katakana become full-width (with their voicing marks), katakana become hiragana,
+/// Latin letters become lowercase, everything that is not a letter or digit (spaces, punctuation, emoji,
+/// long-vowel marks such as ー and 〜) is dropped, small vowels used for drawling (ぁぃぅぇぉ) are dropped,
+/// and runs of one character collapse to one. 「死 に た ー い」, 「しにたぁぁい」 and 「ｼﾆﾀｲ」 all become
+/// 「死にたい」's spellings 「死にたい」 / 「しにたい」.
+public enum TextNormalizer {
+    public static func normalize(_ text: String) -> String {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x3099, 0xFF9E:  // Voiced sound mark (combining, or half-width).
+                if let last = scalars.last, let voiced = voiced(last) { scalars[scalars.count - 1] = voiced }
+            case 0x309A, 0xFF9F:  // Semi-voiced sound mark.
+                if let last = scalars.last, let semiVoiced = semiVoiced(last) { scalars[scalars.count - 1] = semiVoiced }
+            default:
+                guard let folded = fold(scalar) else { continue }
+                if folded == scalars.last { continue }  // Collapse repeats: 「いいいい」 → 「い」.
+                scalars.append(folded)
+            }
+        }
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars)
+        return String(result)
+    }
+
+    /// One scalar's folded form, or `nil` when it is dropped.
+    private static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        var value = scalar.value
+        if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }  // Full-width ASCII.
+        if (0xFF66...0xFF9D).contains(value) { value = halfWidthKatakana[Int(value - 0xFF66)] }
+        if (0x30A1...0x30F6).contains(value) { value -= 0x60 }  // Katakana → hiragana.
+        if (0x41...0x5A).contains(value) { value += 0x20 }  // ASCII lowercase.
+        if [0x3041, 0x3043, 0x3045, 0x3047, 0x3049].contains(value) { return nil }  // ぁぃぅぇぉ: drawl.
+        guard let folded = Unicode.Scalar(value) else { return nil }
+        let properties = folded.properties
+        guard properties.isAlphabetic || properties.numericType != nil else { return nil }
+        if value == 0x30FC || value == 0x301C || value == 0xFF5E { return nil }  // ー 〜 ～ are alphabetic extenders.
+        return folded
+    }
+
+    /// ｦ (U+FF66) … ﾝ (U+FF9D) as full-width katakana.
+    private static let halfWidthKatakana: [UInt32] = [
+        0x30F2, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30E3, 0x30E5, 0x30E7, 0x30C3, 0x30FC,
+        0x30A2, 0x30A4, 0x30A6, 0x30A8, 0x30AA, 0x30AB, 0x30AD, 0x30AF, 0x30B1, 0x30B3,
+        0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1, 0x30C4, 0x30C6, 0x30C8,
+        0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8, 0x30DB,
+        0x30DE, 0x30DF, 0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8,
+        0x30E9, 0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3,
+    ]
+
+    /// か → が, は → ば, う → ゔ (already folded to hiragana).
+    private static func voiced(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        let voiceable: Set<UInt32> = [
+            0x304B, 0x304D, 0x304F, 0x3051, 0x3053, 0x3055, 0x3057, 0x3059, 0x305B, 0x305D,
+            0x305F, 0x3061, 0x3064, 0x3066, 0x3068, 0x306F, 0x3072, 0x3075, 0x3078, 0x307B,
+        ]
+        if voiceable.contains(value) { return Unicode.Scalar(value + 1) }
+        if value == 0x3046 { return Unicode.Scalar(0x3094) }
+        return nil
+    }
+
+    /// は → ぱ.
+    private static func semiVoiced(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        return [0x306F, 0x3072, 0x3075, 0x3078, 0x307B].contains(value) ? Unicode.Scalar(value + 2) : nil
+    }
+}

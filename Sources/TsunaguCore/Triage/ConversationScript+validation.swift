@@ -1,0 +1,153 @@
+/// A mistake in the conversation script: where (a path of keys and indexes into the YAML) and what.
+public struct ScriptProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Keys and list indexes, e.g. `["topic", "choices", 2, "label"]` as `"topic"`, `"choices"`, `"2"`, `"label"`.
+    public var path: [String]
+    public var message: String
+
+    public init(path: [String], message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { path.isEmpty ? message : "\(path.joined(separator: ".")): \(message)" }
+}
+
+extension ConversationScript {
+    /// LINE's limits for quick replies: 13 buttons, labels of 20 characters.
+    static let maxChoices = 13
+    static let maxLabelLength = 20
+
+    /// Every problem found (not just the first), so one edit fixes them all.
+    public func validate() -> [ScriptProblem] {
+        var problems: [ScriptProblem] = []
+        func require(_ condition: Bool, _ path: [String], _ message: String) {
+            if !condition { problems.append(ScriptProblem(path: path, message: message)) }
+        }
+        let texts: [(String, String)] = [
+            ("welcome", welcome), ("consentReminder", consentReminder), ("consentDeclined", consentDeclined),
+            ("returning", returning), ("choosePrompt", choosePrompt), ("queued", queued), ("outOfHours", outOfHours),
+            ("stillWaiting", stillWaiting), ("handoff", handoff), ("closing", closing), ("surveyThanks", surveyThanks),
+            ("groupNotice", groupNotice),
+        ]
+        for (key, text) in texts {
+            require(!text.isBlank, [key], "must not be empty")
+            require(text.utf16.count <= 5_000, [key], "is longer than LINE's 5,000 characters")
+        }
+        for (key, question) in [("consent", consent), ("topic", topic), ("urgency", urgency), ("survey", survey)] {
+            require(!question.text.isBlank, [key, "text"], "must not be empty")
+            require(!question.choices.isEmpty, [key, "choices"], "needs at least one choice")
+            require(question.choices.count <= Self.maxChoices, [key, "choices"], "has more than LINE's 13 quick replies")
+            var seen: Set<String> = []
+            for (index, choice) in question.choices.enumerated() {
+                let path = [key, "choices", "\(index)"]
+                require(!choice.id.isBlank && !choice.id.contains(":"), path + ["id"], "must be a word without ':'")
+                require(seen.insert(choice.id).inserted, path + ["id"], "repeats the id '\(choice.id)'")
+                require(!choice.label.isBlank, path + ["label"], "must not be empty")
+                require(choice.label.count <= Self.maxLabelLength, path + ["label"], "is longer than LINE's 20 characters")
+            }
+        }
+        for id in ["yes", "no"] {
+            require(consent.choices.contains { $0.id == id }, ["consent", "choices"], "needs a choice with id '\(id)'")
+        }
+        require(!stop.words.isEmpty, ["stop", "words"], "needs at least one word, e.g. やめる")
+        require(!stop.reply.isBlank, ["stop", "reply"], "must not be empty")
+        require(emergency.reply.contains("{contacts}"), ["emergency", "reply"], "must contain {contacts}")
+        require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
+        require(!emergency.phrases.isEmpty, ["emergency", "phrases"], "needs at least one category of phrases")
+        for (category, phrases) in emergency.phrases {
+            require(!phrases.isEmpty, ["emergency", "phrases", category], "needs at least one phrase")
+            for (index, phrase) in phrases.enumerated() {
+                require(
+                    TextNormalizer.normalize(phrase).count >= 2, ["emergency", "phrases", category, "\(index)"],
+                    "is too short to match safely")
+            }
+        }
+        require(outOfHours.contains("{next_opening}"), ["outOfHours"], "must contain {next_opening}")
+        require(!info.items.isEmpty, ["info", "items"], "needs at least one item")
+        require(info.items.count < Self.maxChoices, ["info", "items"], "has more than 12 items")
+        for (index, item) in info.items.enumerated() {
+            require(item.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "label"], "is longer than 20 characters")
+            require(!item.text.isBlank, ["info", "items", "\(index)", "text"], "must not be empty")
+        }
+        require(!partners.isEmpty, ["partners"], "needs at least one partner")
+        require(queue.minutesPerCase > 0, ["queue", "minutesPerCase"], "must be more than 0")
+        require(queue.counsellorsOnShift > 0, ["queue", "counsellorsOnShift"], "must be more than 0")
+        do {
+            _ = try officeHours()
+        } catch {
+            problems.append(error)
+        }
+        return problems
+    }
+
+    /// The schedule as ``OfficeHours``.
+    public func officeHours() throws(ScriptProblem) -> OfficeHours {
+        var slots: [OfficeHours.Slot] = []
+        for (index, slot) in hours.slots.enumerated() {
+            let path = ["hours", "slots", "\(index)"]
+            guard let start = Self.minutes(slot.from) else {
+                throw ScriptProblem(path: path + ["from"], message: "must be a time such as 10:00")
+            }
+            guard let end = Self.minutes(slot.to), end != start else {
+                throw ScriptProblem(path: path + ["to"], message: "must be a time such as 17:00, other than 'from'")
+            }
+            guard !slot.days.isEmpty else { throw ScriptProblem(path: path + ["days"], message: "needs at least one day") }
+            for name in slot.days {
+                guard let weekday = Self.weekdays[name] else {
+                    throw ScriptProblem(path: path + ["days"], message: "'\(name)' is not one of mon, tue, wed, thu, fri, sat, sun")
+                }
+                let days: OfficeHours.Slot.Days
+                if let week = slot.week {
+                    guard (1...5).contains(week) || week == -1 else {
+                        throw ScriptProblem(path: path + ["week"], message: "must be 1 to 5, or -1 for the last")
+                    }
+                    days = .monthly(ordinal: week, weekday)
+                } else {
+                    days = .weekly(weekday)
+                }
+                slots.append(OfficeHours.Slot(days: days, start: start, end: end > start ? end : end + 1440))
+            }
+        }
+        var closed: Set<CivilDate> = []
+        for (index, text) in hours.closedDates.enumerated() {
+            guard let date = CivilDate(text) else {
+                throw ScriptProblem(path: ["hours", "closedDates", "\(index)"], message: "must be a date such as 2026-08-13")
+            }
+            closed.insert(date)
+        }
+        var yearEnd: OfficeHours.YearEndBreak?
+        if let range = hours.yearEndBreak {
+            let parts = range.map { $0.split(separator: "-").compactMap { Int($0) } }
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && (1...12).contains($0[0]) && (1...31).contains($0[1]) })
+            else {
+                throw ScriptProblem(path: ["hours", "yearEndBreak"], message: "must be two days such as [12-29, 01-03]")
+            }
+            yearEnd = .init(startMonth: parts[0][0], startDay: parts[0][1], endMonth: parts[1][0], endDay: parts[1][1])
+        }
+        return OfficeHours(slots: slots, closedOnHolidays: hours.closedOnHolidays, closedDates: closed, yearEndBreak: yearEnd)
+    }
+
+    /// The emergency phrases as a detector.
+    public func emergencyDetector() -> EmergencyDetector {
+        EmergencyDetector(
+            categories: emergency.phrases.keys.sorted().map { EmergencyDetector.Category(name: $0, phrases: emergency.phrases[$0]!) },
+            exclusions: emergency.exclusions)
+    }
+
+    private static let weekdays: [String: Weekday] = [
+        "sun": .sunday, "mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday, "sat": .saturday,
+    ]
+
+    /// `HH:mm` → minutes after midnight; `24:00` is allowed as the end of a day.
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
+            (0...24).contains(hours), (0..<60).contains(minutes), hours * 60 + minutes <= 1440
+        else { return nil }
+        return hours * 60 + minutes
+    }
+}
+
+extension String {
+    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+}

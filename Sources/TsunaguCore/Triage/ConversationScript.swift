@@ -1,0 +1,162 @@
+/// Everything a young woman reads, and the office's hours and safety phrases: `config/script.ja.yaml`.
+///
+/// The operator edits it without rebuilding; `tsunagud` decodes and ``validate()``s it at start-up and
+/// refuses to start, naming the file, line and problem, when it is broken. Placeholders in braces are filled
+/// by the engine: `{position}`, `{wait}`, `{next_opening}`, `{contacts}`, `{hours}`.
+public struct ConversationScript: Sendable, Hashable, Decodable {
+    /// The first message: greeting and a short privacy notice.
+    public var welcome: String
+    /// Asked with the welcome: may we keep what she writes, as the notice says? Choice ids `yes` and `no`.
+    public var consent: Question
+    /// Reminder when she writes instead of choosing.
+    public var consentReminder: String
+    /// When she declines: nothing is kept; she can come back any time.
+    public var consentDeclined: String
+    /// Someone who talked with us before starts a new consultation.
+    public var returning: String
+    public var topic: Question
+    public var urgency: Question
+    /// A gentle nudge when she writes instead of tapping a choice (the choices are shown again).
+    public var choosePrompt: String
+    /// Queued during office hours: `{position}` and `{wait}`.
+    public var queued: String
+    /// Queued outside office hours: `{next_opening}` and `{contacts}`.
+    public var outOfHours: String
+    /// Her first message while she waits (later ones are only recorded).
+    public var stillWaiting: String
+    /// A counsellor has taken her case.
+    public var handoff: String
+    /// Sent when the counsellor closes the case, before the survey.
+    public var closing: String
+    public var survey: Question
+    public var surveyThanks: String
+    public var stop: Stop
+    public var acknowledgements: Acknowledgements
+    /// To a group or room, once, before the bot leaves: this is a one-to-one service.
+    public var groupNotice: String
+    public var emergency: Emergency
+    public var info: InformationMenu
+    /// Partners a counsellor may refer her to (ids are what `close --referral` takes).
+    public var partners: [Partner]
+    public var queue: QueueWording
+    public var hours: Hours
+
+    /// A question with quick-reply choices.
+    public struct Question: Sendable, Hashable, Decodable {
+        public var text: String
+        public var choices: [Choice]
+    }
+
+    public struct Choice: Sendable, Hashable, Decodable {
+        public var id: String
+        /// The button (LINE allows 20 characters).
+        public var label: String
+        /// For urgency choices: how the case is queued. Defaults to `normal`.
+        public var priority: Priority?
+    }
+
+    /// Writing one of `words` (the whole message) stops everything and destroys what she wrote.
+    public struct Stop: Sendable, Hashable, Decodable {
+        public var words: [String]
+        public var reply: String
+    }
+
+    public struct Acknowledgements: Sendable, Hashable, Decodable {
+        /// A kind word for a sticker, an image, and any other media (not downloaded).
+        public var sticker: String
+        public var image: String
+        public var media: String
+        /// How they appear in the transcript.
+        public var stickerRecord: String
+        public var imageRecord: String
+        public var mediaRecord: String
+    }
+
+    public struct Emergency: Sendable, Hashable, Decodable {
+        /// Sent at once, at any hour: `{contacts}` is the list below.
+        public var reply: String
+        public var contacts: [Contact]
+        /// Category name → phrases (self-harm, suicide, violence, danger).
+        public var phrases: [String: [String]]
+        /// Everyday idioms cut out before matching, e.g. 「死ぬほど眠い」.
+        public var exclusions: [String]
+    }
+
+    public struct Contact: Sendable, Hashable, Decodable {
+        public var name: String
+        public var number: String
+        public var note: String?
+    }
+
+    /// What the bot answers itself, at any time: hours, drop-in spaces, free sanitary products, suit rental.
+    public struct InformationMenu: Sendable, Hashable, Decodable {
+        /// Messages that open the menu (whole message, after folding), e.g. 「メニュー」.
+        public var triggers: [String]
+        public var text: String
+        public var items: [InformationItem]
+    }
+
+    public struct InformationItem: Sendable, Hashable, Decodable {
+        public var id: String
+        public var label: String
+        /// `{hours}` is replaced by the office hours and the next opening.
+        public var text: String
+    }
+
+    public struct Partner: Sendable, Hashable, Decodable {
+        public var id: String
+        public var name: String
+    }
+
+    /// How the wait is put into words, from the number of cases ahead of her.
+    public struct QueueWording: Sendable, Hashable, Decodable {
+        /// The honest average of minutes a counsellor spends before taking the next case.
+        public var minutesPerCase: Int
+        public var counsellorsOnShift: Int
+        /// `{minutes}` / `{hours}`.
+        public var waitSoon: String
+        public var waitMinutes: String
+        public var waitHours: String
+    }
+
+    /// The office's schedule as the YAML writes it; see ``officeHours``.
+    public struct Hours: Sendable, Hashable, Decodable {
+        public struct Slot: Sendable, Hashable, Decodable {
+            /// `mon` … `sun`.
+            public var days: [String]
+            /// For monthly slots: 1–5, or -1 for the last such weekday.
+            public var week: Int?
+            /// `HH:mm`; `to` may be earlier than `from` (the slot runs past midnight).
+            public var from: String
+            public var to: String
+        }
+
+        public var slots: [Slot]
+        public var closedOnHolidays: Bool
+        /// `yyyy-MM-dd`.
+        public var closedDates: [String]
+        /// `MM-dd` to `MM-dd`, e.g. 12-29 to 01-03.
+        public var yearEndBreak: [String]?
+        /// How the hours read in messages (the `{hours}` placeholder).
+        public var summary: String
+    }
+}
+
+/// How soon a queued case should be taken.
+public enum Priority: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// Emergency wording was detected: before everyone else.
+    case emergency
+    /// She asked to talk as soon as possible.
+    case urgent
+    case normal
+
+    public var rank: Int {
+        switch self {
+        case .emergency: 0
+        case .urgent: 1
+        case .normal: 2
+        }
+    }
+
+    public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rank < rhs.rank }
+}

@@ -1,0 +1,475 @@
+/// The conversation engine: `(conversation, event, context, script) → (conversation, actions)`.
+///
+/// A pure value with no I/O, no clock and no randomness (time and the queue come in a ``TriageContext``,
+/// a new case's id from the caller), so every transition is tested in microseconds and the caller can
+/// commit the new state and its effects in one transaction.
+///
+/// Two rules hold in every state: emergency wording is answered at once with the emergency contacts and
+/// the case goes to the front of the queue; a stop word (「やめる」, the whole message) destroys what she
+/// wrote and ends everything. The information menu is answered in every state without a counsellor.
+public struct TriageEngine: Sendable {
+    public let script: ConversationScript
+    public let hours: OfficeHours
+    private let detector: EmergencyDetector
+    private let stopWords: Set<String>
+    private let infoTriggers: Set<String>
+
+    /// - Throws: the script's first problem, if it has any (``ConversationScript/validate()`` lists them all).
+    public init(script: ConversationScript) throws(ScriptProblem) {
+        if let problem = script.validate().first { throw problem }
+        self.script = script
+        self.hours = try script.officeHours()
+        self.detector = script.emergencyDetector()
+        self.stopWords = Set(script.stop.words.map(TextNormalizer.normalize))
+        self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
+    }
+
+    /// Decides what `event` does to `conversation`.
+    /// - Parameter newCaseID: the id to give a case if this decision opens one.
+    public func decide(
+        _ event: TriageEvent, for conversation: Conversation, context: TriageContext, newCaseID: String
+    ) -> TriageDecision {
+        var turn = Turn(conversation: conversation, context: context, newCaseID: newCaseID)
+        switch event {
+        case .fromGroup:
+            turn.send(script.groupNotice)
+            turn.actions.append(.leaveChat)
+        case .unfollow:
+            turn.conversation.reachable = false
+            turn.actions.append(.stopPushes)
+            turn.endCase(outcome: "unfollowed")
+        case .follow:
+            turn.conversation.reachable = true
+            if case .new = conversation.state { welcome(&turn) } else if case .closed = conversation.state { welcome(&turn) }
+        case .unsend(let messageID):
+            turn.actions.append(.deleteMessage(messageID: messageID))
+        case .claimed(let counsellor):
+            claimed(by: counsellor, &turn)
+        case .released:
+            if case .active = conversation.state { turn.conversation.state = .queued(priority: turn.caseRecord?.priority ?? .normal) }
+        case .closed(let outcome, let referral):
+            closedByCounsellor(outcome: outcome, referral: referral, &turn)
+        case .text(let text):
+            fromHer(text: text, &turn)
+        case .choice(let data):
+            fromHer(choice: data, &turn)
+        case .sticker:
+            fromHer(media: script.acknowledgements.sticker, record: script.acknowledgements.stickerRecord, &turn)
+        case .image:
+            fromHer(media: script.acknowledgements.image, record: script.acknowledgements.imageRecord, &turn)
+        case .otherMedia:
+            fromHer(media: script.acknowledgements.media, record: script.acknowledgements.mediaRecord, &turn)
+        }
+        return TriageDecision(conversation: turn.conversation, actions: turn.actions, openedCase: turn.openedCase)
+    }
+
+    // MARK: Her messages
+
+    private func fromHer(text: String, _ turn: inout Turn) {
+        if let category = detector.category(of: text) {
+            emergency(category: category, text: text, &turn)
+            return
+        }
+        let folded = TextNormalizer.normalize(text)
+        if stopWords.contains(folded) {
+            stop(&turn)
+            return
+        }
+        if infoTriggers.contains(folded) {
+            showInformationMenu(&turn)
+            return
+        }
+        // A typed label counts as tapping it.
+        if let data = choiceData(matchingLabel: text, in: turn.conversation.state) {
+            fromHer(choice: data, &turn)
+            return
+        }
+        switch turn.conversation.state {
+        case .new, .closed:
+            startConsultation(firstMessage: text, &turn)
+        case .consent:
+            remindConsent(&turn)
+        case .topic:
+            turn.record(text)
+            notAnswered(question: script.topic, &turn) { turn in chooseTopic(turn.defaultChoice(of: script.topic), &turn) }
+        case .urgency:
+            turn.record(text)
+            notAnswered(question: script.urgency, &turn) { turn in
+                chooseUrgency(turn.defaultChoice(of: script.urgency), &turn)
+            }
+        case .queued:
+            turn.record(text)
+            tellStillWaiting(&turn)
+        case .active:
+            turn.record(text)
+        case .survey:
+            turn.finishSurvey(satisfaction: nil)
+            startConsultation(firstMessage: text, &turn)
+        }
+    }
+
+    private func fromHer(choice data: String, _ turn: inout Turn) {
+        let parts = data.split(separator: ":", maxSplits: 1).map(String.init)
+        let (group, id) = (parts.first ?? "", parts.count == 2 ? parts[1] : "")
+        switch (group, turn.conversation.state) {
+        case ("info", _):
+            if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
+        case ("consent", .consent) where id == "yes":
+            turn.conversation.hasConsented = true
+            turn.openCase()
+            turn.ask(script.topic, prefix: "topic")
+        case ("consent", .consent) where id == "no":
+            turn.send(script.consentDeclined)
+            turn.conversation.state = .new
+        case ("topic", .topic) where script.topic.choices.contains(where: { $0.id == id }):
+            chooseTopic(script.topic.choices.first { $0.id == id }!, &turn)
+        case ("urgency", .urgency) where script.urgency.choices.contains(where: { $0.id == id }):
+            chooseUrgency(script.urgency.choices.first { $0.id == id }!, &turn)
+        case ("survey", .survey) where script.survey.choices.contains(where: { $0.id == id }):
+            turn.finishSurvey(satisfaction: id)
+            turn.send(script.surveyThanks)
+        default:
+            // A button from an earlier question: treat it as the words on it.
+            let label = label(forChoice: group, id) ?? id
+            if case .consent = turn.conversation.state { remindConsent(&turn) } else { fromHer(text: label, &turn) }
+        }
+    }
+
+    private func fromHer(media acknowledgement: String, record: String, _ turn: inout Turn) {
+        switch turn.conversation.state {
+        case .new, .closed, .survey:
+            if case .survey = turn.conversation.state {
+                turn.finishSurvey(satisfaction: nil)
+                return
+            }
+            startConsultation(firstMessage: record, &turn)
+        case .consent:
+            turn.send(acknowledgement)
+            remindConsent(&turn)
+        case .topic:
+            turn.record(record)
+            turn.send(acknowledgement)
+            turn.ask(script.topic, prefix: "topic")
+        case .urgency:
+            turn.record(record)
+            turn.send(acknowledgement)
+            turn.ask(script.urgency, prefix: "urgency")
+        case .queued:
+            turn.record(record)
+            if !turn.conversation.toldStillWaiting { turn.send(acknowledgement) }
+            tellStillWaiting(&turn)
+        case .active:
+            turn.record(record)
+        }
+    }
+
+    // MARK: Steps
+
+    private func welcome(_ turn: inout Turn) {
+        turn.send(script.welcome)
+        turn.ask(script.consent, prefix: "consent")
+        turn.conversation.state = .consent
+        turn.conversation.unansweredPrompts = 0
+    }
+
+    /// A first message (or the first after a closed case): the welcome, or straight to the topic for
+    /// someone who consented before.
+    private func startConsultation(firstMessage: String, _ turn: inout Turn) {
+        guard turn.conversation.hasConsented else {
+            welcome(&turn)
+            return
+        }
+        turn.openCase()
+        turn.record(firstMessage)
+        turn.send(script.returning)
+        turn.ask(script.topic, prefix: "topic")
+    }
+
+    private func remindConsent(_ turn: inout Turn) {
+        turn.send(script.consentReminder)
+        turn.ask(script.consent, prefix: "consent")
+    }
+
+    /// She wrote instead of choosing: ask once more, then carry on with a sensible default.
+    private func notAnswered(
+        question: ConversationScript.Question, _ turn: inout Turn, otherwise proceed: (inout Turn) -> Void
+    ) {
+        if turn.conversation.unansweredPrompts == 0 {
+            turn.conversation.unansweredPrompts += 1
+            turn.send(script.choosePrompt)
+            turn.ask(question, prefix: question == script.topic ? "topic" : "urgency")
+        } else {
+            proceed(&turn)
+        }
+    }
+
+    private func chooseTopic(_ choice: ConversationScript.Choice, _ turn: inout Turn) {
+        turn.updateCase { $0.topic = choice.id }
+        turn.ask(script.urgency, prefix: "urgency")
+    }
+
+    private func chooseUrgency(_ choice: ConversationScript.Choice, _ turn: inout Turn) {
+        let priority = choice.priority ?? .normal
+        turn.updateCase { $0.urgency = choice.id }
+        enqueue(priority: priority, &turn)
+        let status = hours.status(at: turn.context.now)
+        if status.isOpen {
+            let ahead = turn.context.waitingAhead.filter { $0.key <= priority }.values.reduce(0, +)
+            turn.send(
+                script.queued
+                    .replacing("{position}", with: "\(ahead + 1)")
+                    .replacing("{wait}", with: waitWording(casesAhead: ahead)))
+        } else {
+            turn.send(outOfHoursMessage(status))
+        }
+    }
+
+    private func enqueue(priority: Priority, _ turn: inout Turn) {
+        let now = turn.context.now
+        let open = hours.status(at: now).isOpen
+        turn.updateCase { record in
+            record.priority = min(record.priority ?? priority, priority)
+            if record.queuedAt == nil {
+                record.queuedAt = now
+                record.outOfHours = !open
+            }
+        }
+        turn.conversation.state = .queued(priority: turn.caseRecord?.priority ?? priority)
+        turn.conversation.toldStillWaiting = false
+    }
+
+    private func tellStillWaiting(_ turn: inout Turn) {
+        guard !turn.conversation.toldStillWaiting else { return }
+        turn.conversation.toldStillWaiting = true
+        turn.send(script.stillWaiting)
+    }
+
+    private func emergency(category: String, text: String, _ turn: inout Turn) {
+        switch turn.conversation.state {
+        case .new, .consent, .closed, .survey:
+            if case .survey = turn.conversation.state { turn.finishSurvey(satisfaction: nil) }
+            turn.openCase()
+        case .topic, .urgency, .queued, .active:
+            break
+        }
+        turn.record(text)
+        turn.updateCase { record in
+            if record.emergency == nil { record.emergency = category }
+        }
+        turn.send(script.emergency.reply.replacing("{contacts}", with: contactList()))
+        turn.actions.append(.alert(category: category))
+        if case .active = turn.conversation.state {
+            turn.updateCase { $0.priority = .emergency }
+        } else {
+            enqueue(priority: .emergency, &turn)
+            let status = hours.status(at: turn.context.now)
+            if !status.isOpen { turn.send(outOfHoursMessage(status)) }
+        }
+    }
+
+    private func stop(_ turn: inout Turn) {
+        if let record = turn.conversation.currentCase { turn.actions.append(.shredCase(caseID: record.id)) }
+        turn.endCase(outcome: "stopped")
+        turn.actions.append(.stopPushes)
+        turn.conversation.state = .new
+        turn.conversation.hasConsented = false
+        turn.send(script.stop.reply)
+    }
+
+    private func showInformationMenu(_ turn: inout Turn) {
+        let choices = script.info.items.map { BotChoice(label: $0.label, data: "info:\($0.id)") }
+        turn.actions.append(.send([BotMessage(text: script.info.text, choices: choices)]))
+    }
+
+    private func showInformation(_ id: String, _ turn: inout Turn) {
+        guard let item = script.info.items.first(where: { $0.id == id }) else {
+            showInformationMenu(&turn)
+            return
+        }
+        turn.send(item.text.replacing("{hours}", with: hoursWording(at: turn.context.now)))
+        // Bring back the question she was answering, so its buttons are under the last message again.
+        switch turn.conversation.state {
+        case .consent: turn.ask(script.consent, prefix: "consent")
+        case .topic: turn.ask(script.topic, prefix: "topic")
+        case .urgency: turn.ask(script.urgency, prefix: "urgency")
+        case .survey: turn.ask(script.survey, prefix: "survey")
+        case .new, .queued, .active, .closed: break
+        }
+    }
+
+    // MARK: Counsellor events
+
+    private func claimed(by counsellor: String, _ turn: inout Turn) {
+        switch turn.conversation.state {
+        case .queued:
+            let now = turn.context.now
+            turn.updateCase { if $0.claimedAt == nil { $0.claimedAt = now } }
+            turn.conversation.state = .active(counsellor: counsellor)
+            turn.send(script.handoff)
+        case .active:
+            turn.conversation.state = .active(counsellor: counsellor)  // A transfer: she is not told twice.
+        default:
+            break
+        }
+    }
+
+    private func closedByCounsellor(outcome: String, referral: String?, _ turn: inout Turn) {
+        switch turn.conversation.state {
+        case .queued, .active:
+            let now = turn.context.now
+            turn.updateCase { record in
+                record.closedAt = now
+                record.outcome = outcome
+                record.referral = referral
+            }
+            turn.conversation.state = .survey
+            turn.send(script.closing)
+            turn.ask(script.survey, prefix: "survey")
+        default:
+            break
+        }
+    }
+
+    // MARK: Wording
+
+    private func outOfHoursMessage(_ status: OfficeHours.Status) -> String {
+        let next: String
+        if case .closed(let opening?) = status { next = JapaneseWording.dateTime(opening) } else { next = "" }
+        return script.outOfHours.replacing("{next_opening}", with: next).replacing("{contacts}", with: contactList())
+    }
+
+    private func contactList() -> String {
+        script.emergency.contacts.map { contact in
+            "・\(contact.name) \(contact.number)" + (contact.note.map { "（\($0)）" } ?? "")
+        }.joined(separator: "\n")
+    }
+
+    private func waitWording(casesAhead: Int) -> String {
+        let minutes = casesAhead * script.queue.minutesPerCase / script.queue.counsellorsOnShift
+        if minutes < 10 { return script.queue.waitSoon }
+        if minutes < 90 {
+            return script.queue.waitMinutes.replacing("{minutes}", with: "\((minutes + 9) / 10 * 10)")
+        }
+        return script.queue.waitHours.replacing("{hours}", with: "\((minutes + 59) / 60)")
+    }
+
+    private func hoursWording(at now: Int64) -> String {
+        switch hours.status(at: now) {
+        case .open:
+            return script.hours.summary
+        case .closed(let opening):
+            guard let opening else { return script.hours.summary }
+            return script.hours.summary + "\n次の受付：" + JapaneseWording.dateTime(opening)
+        }
+    }
+
+    private func choiceData(matchingLabel text: String, in state: TriageState) -> String? {
+        let question: (ConversationScript.Question, String)
+        switch state {
+        case .consent: question = (script.consent, "consent")
+        case .topic: question = (script.topic, "topic")
+        case .urgency: question = (script.urgency, "urgency")
+        case .survey: question = (script.survey, "survey")
+        default: return nil
+        }
+        let folded = TextNormalizer.normalize(text)
+        return question.0.choices.first { TextNormalizer.normalize($0.label) == folded }.map { "\(question.1):\($0.id)" }
+    }
+
+    private func label(forChoice group: String, _ id: String) -> String? {
+        let questions = ["consent": script.consent, "topic": script.topic, "urgency": script.urgency, "survey": script.survey]
+        return questions[group]?.choices.first { $0.id == id }?.label
+    }
+}
+
+/// The decision being built.
+private struct Turn {
+    var conversation: Conversation
+    let context: TriageContext
+    let newCaseID: String
+    var actions: [TriageAction] = []
+    var openedCase = false
+
+    init(conversation: Conversation, context: TriageContext, newCaseID: String) {
+        self.conversation = conversation
+        self.context = context
+        self.newCaseID = newCaseID
+    }
+
+    /// The current case, if it is still open.
+    var caseRecord: CaseRecord? {
+        guard let record = conversation.currentCase, record.closedAt == nil || conversation.state == .survey else { return nil }
+        return record
+    }
+
+    mutating func send(_ text: String) {
+        append(BotMessage(text: text))
+    }
+
+    mutating func ask(_ question: ConversationScript.Question, prefix: String) {
+        append(BotMessage(text: question.text, choices: question.choices.map { BotChoice(label: $0.label, data: "\(prefix):\($0.id)") }))
+        switch prefix {
+        case "consent": conversation.state = .consent
+        case "topic": conversation.state = .topic
+        case "urgency": conversation.state = .urgency
+        default: break
+        }
+    }
+
+    /// Consecutive sends go out together (one reply while her reply token is fresh).
+    private mutating func append(_ message: BotMessage) {
+        if case .send(let messages)? = actions.last {
+            actions[actions.count - 1] = .send(messages + [message])
+        } else {
+            actions.append(.send([message]))
+        }
+    }
+
+    mutating func record(_ text: String) {
+        guard caseRecord != nil else { return }
+        actions.append(.record(text))
+    }
+
+    mutating func openCase() {
+        guard caseRecord == nil || conversation.state == .survey else { return }
+        conversation.currentCase = CaseRecord(id: newCaseID, openedAt: context.now)
+        conversation.unansweredPrompts = 0
+        conversation.toldStillWaiting = false
+        openedCase = true
+    }
+
+    mutating func updateCase(_ change: (inout CaseRecord) -> Void) {
+        guard var record = conversation.currentCase else { return }
+        change(&record)
+        conversation.currentCase = record
+    }
+
+    /// Ends her open case (she blocked us, or asked to stop); the anonymous record stays for statistics.
+    /// Without an open case she simply starts again from the beginning next time.
+    mutating func endCase(outcome: String) {
+        guard let record = caseRecord else {
+            conversation.state = .new
+            return
+        }
+        let now = context.now
+        if record.closedAt == nil {
+            updateCase { record in
+                record.closedAt = now
+                record.outcome = outcome
+            }
+        }
+        let closed = conversation.currentCase ?? record
+        conversation.state = .closed(outcome: closed.outcome ?? outcome, referral: closed.referral)
+    }
+
+    func defaultChoice(of question: ConversationScript.Question) -> ConversationScript.Choice {
+        question.choices.last { ($0.priority ?? .normal) == .normal } ?? question.choices[question.choices.count - 1]
+    }
+
+    mutating func finishSurvey(satisfaction: String?) {
+        guard case .survey = conversation.state else { return }
+        updateCase { $0.satisfaction = satisfaction }
+        let record = conversation.currentCase
+        conversation.state = .closed(outcome: record?.outcome ?? "closed", referral: record?.referral)
+    }
+}

@@ -1,0 +1,56 @@
+/// What happened, as the engine needs to know it: her side (from LINE) or the counsellor's (from the staff API).
+public enum TriageEvent: Sendable, Hashable {
+    /// She added the account, or unblocked it (`unblocked`).
+    case follow(unblocked: Bool)
+    /// She blocked the account.
+    case unfollow
+    /// She wrote something.
+    case text(String)
+    /// She tapped a quick reply; `data` is the choice, e.g. `topic:work`.
+    case choice(data: String)
+    case sticker
+    case image
+    /// Video, audio, file or location: acknowledged, not downloaded.
+    case otherMedia
+    /// She took back one of her messages (LINE's message id).
+    case unsend(messageID: String)
+    /// Something arrived from a group or a room.
+    case fromGroup
+    /// A counsellor took her case.
+    case claimed(counsellor: String)
+    /// The counsellor put the case back in the queue.
+    case released
+    /// The counsellor closed the case.
+    case closed(outcome: String, referral: String?)
+
+    /// A stable name for the transition tables and metrics.
+    public var kind: String {
+        switch self {
+        case .follow(let unblocked): unblocked ? "unblock" : "follow"
+        case .unfollow: "unfollow"
+        case .text: "text"
+        case .choice: "choice"
+        case .sticker: "sticker"
+        case .image: "image"
+        case .otherMedia: "media"
+        case .unsend: "unsend"
+        case .fromGroup: "group"
+        case .claimed: "claimed"
+        case .released: "released"
+        case .closed: "closed"
+        }
+    }
+}
+
+/// What the engine needs to know about the world besides the event: the time and the queue.
+public struct TriageContext: Sendable, Hashable {
+    /// Milliseconds since the epoch.
+    public var now: Int64
+    /// Cases already waiting that would be taken before a new one of each priority.
+    public var waitingAhead: [Priority: Int]
+
+    public init(now: Int64, waitingAhead: [Priority: Int] = [:]) {
+        self.now = now
+        self.waitingAhead = waitingAhead
+    }
+}

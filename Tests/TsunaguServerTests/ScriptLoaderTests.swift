@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TsunaguCore
+import TsunaguServer
+
+@Suite("Conversation script loader")
+struct ScriptLoaderTests {
+    private func failure(_ yaml: String) -> String {
+        do {
+            _ = try ScriptLoader.load(yaml: yaml, name: "script.ja.yaml")
+            return "loaded"
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func theShippedScriptLoadsAndValidates() {
+        #expect(ScriptFixture.engine.script.topic.choices.count == 8)
+        #expect(ScriptFixture.engine.script.validate().isEmpty)
+    }
+
+    @Test func aLabelTooLongIsReportedWithItsLine() {
+        let yaml = ScriptFixture.yaml.replacingOccurrences(of: "label: 家族・パートナー", with: "label: 家族やパートナーとの関係についての相談をしたい")
+        let line = ScriptFixture.yaml.components(separatedBy: "\n").firstIndex { $0.contains("label: 家族・パートナー") }! + 1
+        let message = failure(yaml)
+        #expect(message.contains("script.ja.yaml:\(line) (topic.choices.1.label)"), "\(message)")
+        #expect(message.contains("20 characters"))
+    }
+
+    @Test func aMissingKeyIsNamed() {
+        let yaml = ScriptFixture.yaml.replacingOccurrences(of: "groupNotice:", with: "groupNote:")
+        #expect(failure(yaml).contains("the key 'groupNotice' is missing"))
+    }
+
+    @Test func aBadTimeIsReportedWithItsLine() {
+        let yaml = ScriptFixture.yaml.replacingOccurrences(of: "from: \"18:00\"", with: "from: \"18:75\"")
+        let line = ScriptFixture.yaml.components(separatedBy: "\n").firstIndex { $0.contains("from: \"18:00\"") }! + 1
+        let message = failure(yaml)
+        #expect(message.contains("script.ja.yaml:\(line) (hours.slots.1.from)"), "\(message)")
+    }
+
+    @Test func brokenYAMLIsReportedWithItsLine() {
+        let message = failure("welcome: [unclosed\n")
+        #expect(message.contains("not valid YAML"))
+        #expect(message.contains("line"))
+    }
+}

@@ -1,0 +1,212 @@
+import Testing
+import TsunaguCore
+import TsunaguServer
+
+/// The conversation engine with the shipped script: every state × event kind, and the conversations that
+/// matter most, step by step.
+@Suite("Triage engine")
+struct TriageEngineTests {
+    let engine = ScriptFixture.engine
+    /// Monday 2026-11-30 11:00 in Japan: the office is open.
+    static let openTime = JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 11 * 60).milliseconds
+    /// Sunday 2026-11-29 20:00: closed (the fifth Sunday); next opening Monday 10:00.
+    static let closedTime = JapanTime(date: CivilDate(year: 2026, month: 11, day: 29), minuteOfDay: 20 * 60).milliseconds
+
+    static func conversation(in state: String) -> Conversation {
+        var record = CaseRecord(id: "case-1", openedAt: openTime - 60_000)
+        switch state {
+        case "new": return Conversation()
+        case "consent": return Conversation(state: .consent)
+        case "topic": return Conversation(state: .topic, currentCase: record, hasConsented: true)
+        case "urgency":
+            record.topic = "work"
+            return Conversation(state: .urgency, currentCase: record, hasConsented: true)
+        case "queued":
+            (record.topic, record.priority, record.queuedAt) = ("work", .normal, openTime - 30_000)
+            return Conversation(state: .queued(priority: .normal), currentCase: record, hasConsented: true)
+        case "active":
+            (record.topic, record.priority, record.queuedAt, record.claimedAt) = ("work", .normal, openTime - 30_000, openTime - 10_000)
+            return Conversation(state: .active(counsellor: "c1"), currentCase: record, hasConsented: true)
+        case "survey":
+            (record.outcome, record.closedAt) = ("resolved", openTime - 5_000)
+            return Conversation(state: .survey, currentCase: record, hasConsented: true)
+        case "closed":
+            (record.outcome, record.closedAt) = ("resolved", openTime - 5_000)
+            return Conversation(state: .closed(outcome: "resolved", referral: nil), currentCase: record, hasConsented: true)
+        default: fatalError(state)
+        }
+    }
+
+    static let states = ["new", "consent", "topic", "urgency", "queued", "active", "survey", "closed"]
+    static let events: [TriageEvent] = [
+        .follow(unblocked: false), .follow(unblocked: true), .unfollow, .text("相談したいことがあります"),
+        .choice(data: "topic:work"), .sticker, .image, .otherMedia, .unsend(messageID: "m1"), .fromGroup,
+        .claimed(counsellor: "c2"), .released, .closed(outcome: "resolved", referral: "hellowork"),
+    ]
+
+    /// Next state for each event kind (columns in the order of `events`), per state (rows).
+    static let table: [String: [String]] = [
+        //          follow     unblock    unfollow  text       choice     sticker    image      media      unsend     group      claimed    released   closed
+        "new":     ["consent", "consent", "new",    "consent", "consent", "consent", "consent", "consent", "new",     "new",     "new",     "new",     "new"],
+        "consent": ["consent", "consent", "new",    "consent", "consent", "consent", "consent", "consent", "consent", "consent", "consent", "consent", "consent"],
+        "topic":   ["topic",   "topic",   "closed", "topic",   "urgency", "topic",   "topic",   "topic",   "topic",   "topic",   "topic",   "topic",   "topic"],
+        "urgency": ["urgency", "urgency", "closed", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency"],
+        "queued":  ["queued",  "queued",  "closed", "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "active",  "queued",  "survey"],
+        "active":  ["active",  "active",  "closed", "active",  "active",  "active",  "active",  "active",  "active",  "active",  "active",  "queued",  "survey"],
+        "survey":  ["survey",  "survey",  "closed", "topic",   "topic",   "closed",  "closed",  "closed",  "survey",  "survey",  "survey",  "survey",  "survey"],
+        "closed":  ["consent", "consent", "new",    "topic",   "topic",   "topic",   "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "closed"],
+    ]
+
+    @Test(arguments: states)
+    func transitionTable(state: String) {
+        for (index, event) in Self.events.enumerated() {
+            let decision = engine.decide(
+                event, for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            #expect(decision.conversation.state.name == Self.table[state]![index], "\(state) + \(event.kind)")
+        }
+    }
+
+    /// Emergency wording, in every state and at any hour: the contacts at once, an alert, and the front of the queue.
+    @Test(arguments: states)
+    func emergencyInEveryState(state: String) {
+        for now in [Self.openTime, Self.closedTime] {
+            let decision = engine.decide(
+                .text("もう死にたい"), for: Self.conversation(in: state), context: TriageContext(now: now), newCaseID: "case-2")
+            let first = decision.messages.first?.text ?? ""
+            #expect(first.contains("110") && first.contains("#8008") && first.contains("#8891"), "\(state)")
+            #expect(decision.actions.contains(.alert(category: "suicide")), "\(state)")
+            #expect(decision.actions.contains(.record("もう死にたい")), "\(state)")
+            #expect(decision.conversation.currentCase?.priority == .emergency, "\(state)")
+            #expect(decision.conversation.currentCase?.emergency == "suicide", "\(state)")
+            if state == "active" {
+                #expect(decision.conversation.state == .active(counsellor: "c1"))
+            } else {
+                #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
+            }
+        }
+    }
+
+    @Test func firstContactToQueuedDuringOfficeHours() {
+        let context = TriageContext(now: Self.openTime, waitingAhead: [.normal: 3, .urgent: 1])
+        var conversation = Conversation()
+        var decision = engine.decide(.follow(unblocked: false), for: conversation, context: context, newCaseID: "case-1")
+        #expect(decision.conversation.state == .consent)
+        #expect(decision.actions.count == 1)  // One send: the welcome and the consent question together.
+        #expect(decision.messages.map(\.text) == [engine.script.welcome, engine.script.consent.text])
+        #expect(decision.messages.last?.choices.map(\.data) == ["consent:yes", "consent:no"])
+        #expect(!decision.actions.contains { if case .record = $0 { true } else { false } })  // Nothing kept before consent.
+        conversation = decision.conversation
+
+        decision = engine.decide(.choice(data: "consent:yes"), for: conversation, context: context, newCaseID: "case-1")
+        #expect(decision.openedCase && decision.conversation.currentCase?.id == "case-1")
+        #expect(decision.messages.last?.choices.count == 8)
+        conversation = decision.conversation
+
+        decision = engine.decide(.text("仕事・就職"), for: conversation, context: context, newCaseID: "unused")  // Typed label.
+        #expect(decision.conversation.currentCase?.topic == "work")
+        #expect(decision.conversation.state == .urgency)
+        conversation = decision.conversation
+
+        decision = engine.decide(.choice(data: "urgency:today"), for: conversation, context: context, newCaseID: "unused")
+        #expect(decision.conversation.state == .queued(priority: .normal))
+        #expect(decision.conversation.currentCase?.queuedAt == Self.openTime)
+        #expect(decision.conversation.currentCase?.outOfHours == false)
+        // Four cases ahead (normal and urgent), two counsellors, 30 minutes each: fifth, about an hour.
+        #expect(decision.messages.first?.text.contains("5番目") == true)
+        #expect(decision.messages.first?.text.contains("約60分") == true)
+    }
+
+    @Test func outOfHoursNamesTheNextOpening() {
+        let decision = engine.decide(
+            .choice(data: "urgency:now"), for: Self.conversation(in: "urgency"), context: TriageContext(now: Self.closedTime),
+            newCaseID: "unused")
+        #expect(decision.conversation.state == .queued(priority: .urgent))
+        #expect(decision.conversation.currentCase?.outOfHours == true)
+        let text = decision.messages.first?.text ?? ""
+        #expect(text.contains("11月30日(月) 10:00"))
+        #expect(text.contains("よりそいホットライン"))
+    }
+
+    @Test func stopDestroysHerContentAndForgetsHerConsent() {
+        let decision = engine.decide(.text("やめる"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.actions.contains(.shredCase(caseID: "case-1")))
+        #expect(decision.actions.contains(.stopPushes))
+        #expect(decision.conversation.state == .new)
+        #expect(!decision.conversation.hasConsented)
+        #expect(decision.conversation.currentCase?.outcome == "stopped")
+        #expect(decision.messages.map(\.text) == [engine.script.stop.reply])
+        // Writing やめる inside a sentence is a topic, not a stop.
+        let topic = engine.decide(.text("仕事をやめるか迷ってる"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(!topic.actions.contains(.stopPushes))
+    }
+
+    @Test func unfollowEndsTheCaseAndUnblockingMakesHerReachable() {
+        let blocked = engine.decide(.unfollow, for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(blocked.actions == [.stopPushes])
+        #expect(!blocked.conversation.reachable)
+        #expect(blocked.conversation.currentCase?.outcome == "unfollowed")
+        #expect(blocked.conversation.currentCase?.closedAt == Self.openTime)
+        let back = engine.decide(.follow(unblocked: true), for: blocked.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(back.conversation.reachable)
+        #expect(back.conversation.state == .consent)
+    }
+
+    @Test func groupsAreDeclinedPolitely() {
+        let decision = engine.decide(.fromGroup, for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.messages.map(\.text) == [engine.script.groupNotice])
+        #expect(decision.actions.last == .leaveChat)
+    }
+
+    @Test func stickersAreAcknowledgedAndRecorded() {
+        let decision = engine.decide(.sticker, for: Self.conversation(in: "topic"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.actions.first == .record("[スタンプ]"))
+        #expect(decision.messages.first?.text == engine.script.acknowledgements.sticker)
+        #expect(decision.messages.last?.choices.count == 8)  // The topic question again.
+        let image = engine.decide(.image, for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(image.actions == [.record("[画像]")])  // A counsellor is talking with her: the bot stays quiet.
+    }
+
+    @Test func theInformationMenuAnswersInAnyStateWithoutChangingIt() {
+        for state in Self.states {
+            let menu = engine.decide(.text("メニュー"), for: Self.conversation(in: state), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+            #expect(menu.conversation.state.name == state)
+            #expect(menu.messages.first?.choices.map(\.data).contains("info:sanitary") == true)
+            let hours = engine.decide(.choice(data: "info:hours"), for: Self.conversation(in: state), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+            #expect(hours.conversation.state.name == state)
+            #expect(hours.messages.first?.text.contains("次の受付：11月30日(月) 10:00") == true)
+        }
+    }
+
+    @Test func writingInsteadOfChoosingIsAskedOnceThenDefaulted() {
+        let context = TriageContext(now: Self.openTime)
+        let first = engine.decide(.text("彼のことで悩んでて"), for: Self.conversation(in: "topic"), context: context, newCaseID: "x")
+        #expect(first.conversation.state == .topic)
+        #expect(first.actions.first == .record("彼のことで悩んでて"))
+        let second = engine.decide(.text("うまく選べない"), for: first.conversation, context: context, newCaseID: "x")
+        #expect(second.conversation.state == .urgency)
+        #expect(second.conversation.currentCase?.topic == "other")
+    }
+
+    @Test func theSurveyIsAskedAtCloseAndRecorded() {
+        let context = TriageContext(now: Self.openTime)
+        let closed = engine.decide(.closed(outcome: "resolved", referral: "hellowork"), for: Self.conversation(in: "active"), context: context, newCaseID: "x")
+        #expect(closed.conversation.state == .survey)
+        #expect(closed.conversation.currentCase?.referral == "hellowork")
+        #expect(closed.messages.last?.choices.first?.data == "survey:good")
+        let answered = engine.decide(.choice(data: "survey:good"), for: closed.conversation, context: context, newCaseID: "x")
+        #expect(answered.conversation.state == .closed(outcome: "resolved", referral: "hellowork"))
+        #expect(answered.conversation.currentCase?.satisfaction == "good")
+    }
+
+    /// Nothing she reads asks for her name, address or phone number.
+    @Test func theScriptNeverAsksForIdentifyingDetails() {
+        let script = engine.script
+        let texts = [script.welcome, script.consent.text, script.topic.text, script.urgency.text, script.queued, script.outOfHours,
+                     script.stillWaiting, script.handoff, script.closing, script.survey.text, script.choosePrompt]
+        for text in texts {
+            for request in ["名前を教えて", "住所を教えて", "電話番号を教えて", "お名前は", "ご住所", "連絡先を教えて"] {
+                #expect(!text.contains(request), "\(text)")
+            }
+        }
+    }
+}
