@@ -1,3 +1,4 @@
+public import Foundation
 public import TsunaguCore
 public import TsunaguStore
 
@@ -8,22 +9,34 @@ public struct ServerDependencies: Sendable {
     public let outbox: any OutboxStore
     public let metrics: TsunaguMetrics
     public let ingestor: WebhookIngestor
+    public let triage: any TriageStore
+    /// Rung by the ingress when it stored events: the inbox processor's wake-up.
+    public let inboxDoorbell: Doorbell
+    /// Rung by the processor when it queued sends: the outbox sender's wake-up.
+    public let outboxDoorbell: Doorbell
 
-    public init(database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, metrics: TsunaguMetrics = TsunaguMetrics()) {
+    /// - Parameter now: the ingress's clock (tests move it to a chosen hour).
+    public init(
+        database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, metrics: TsunaguMetrics = TsunaguMetrics(),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.init(
             database: database, inbox: SQLiteInboxStore(database: database), channelSecret: channelSecret,
-            dataKey: dataKey, metrics: metrics)
+            dataKey: dataKey, metrics: metrics, now: now)
     }
 
     /// With another inbox over the same database (tests use a failing twin).
     public init(
         database: SQLiteDatabase, inbox: any InboxStore, channelSecret: String, dataKey: DataKey,
-        metrics: TsunaguMetrics = TsunaguMetrics()
+        metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
         self.inbox = inbox
         self.outbox = SQLiteOutboxStore(database: database)
+        self.triage = SQLiteTriageStore(database: database)
         self.metrics = metrics
-        self.ingestor = WebhookIngestor(channelSecret: channelSecret, dataKey: dataKey, inbox: inbox)
+        self.inboxDoorbell = Doorbell()
+        self.outboxDoorbell = Doorbell()
+        self.ingestor = WebhookIngestor(channelSecret: channelSecret, dataKey: dataKey, inbox: inbox, doorbell: inboxDoorbell, now: now)
     }
 }

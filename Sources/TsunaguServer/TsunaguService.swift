@@ -52,9 +52,13 @@ public enum TsunaguService {
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(
                 store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
-                policy: configuration.deliveryPolicy, monthlyPushQuota: configuration.monthlyPushQuota,
-                metrics: dependencies.metrics, logger: logger))
+                policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell,
+                monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics, logger: logger))
         }
+        services.append(InboxProcessor(
+            store: dependencies.triage, engine: configuration.engine, dataKey: configuration.dataKey,
+            policy: configuration.deliveryPolicy, incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell,
+            metrics: dependencies.metrics, logger: logger))
 
         let webhook = buildApplication(
             .webhook,

@@ -53,6 +53,57 @@ enum Migrations {
             // Pushes LINE accepted, per month in Japan time: free plans cap them; replies are free.
             try db.execute(sql: "CREATE TABLE push_usage (month TEXT PRIMARY KEY NOT NULL, pushes INTEGER NOT NULL) STRICT")
         }
+        migrator.registerMigration("v4-triage") { db in
+            // conversation: one row per chat pseudonym; its triage state as JSON (no text, no ids) and the LINE
+            // id sealed, for addressing sends only.
+            // triage_case: the anonymous record statistics are made of; kept after content is destroyed.
+            // case_key: each case's content key wrapped by the master key; deleting it destroys the content.
+            // case_message: the transcript, each text sealed with its case's key.
+            try db.execute(
+                sql: """
+                    CREATE TABLE conversation (
+                        pseudonym TEXT PRIMARY KEY NOT NULL,
+                        state TEXT NOT NULL,
+                        sealed_address BLOB,
+                        updated_at INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE TABLE triage_case (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        handle TEXT NOT NULL UNIQUE,
+                        conversation TEXT NOT NULL,
+                        opened_at INTEGER NOT NULL,
+                        topic TEXT,
+                        urgency TEXT,
+                        priority TEXT,
+                        emergency TEXT,
+                        out_of_hours INTEGER,
+                        queued_at INTEGER,
+                        claimed_at INTEGER,
+                        closed_at INTEGER,
+                        outcome TEXT,
+                        referral TEXT,
+                        satisfaction TEXT,
+                        content_destroyed_at INTEGER
+                    ) STRICT;
+                    CREATE INDEX triage_case_waiting ON triage_case (priority, queued_at)
+                        WHERE queued_at IS NOT NULL AND claimed_at IS NULL AND closed_at IS NULL;
+                    CREATE INDEX triage_case_conversation ON triage_case (conversation, opened_at);
+                    CREATE TABLE case_key (
+                        case_id TEXT PRIMARY KEY NOT NULL,
+                        wrapped_key BLOB NOT NULL
+                    ) STRICT;
+                    CREATE TABLE case_message (
+                        id INTEGER PRIMARY KEY,
+                        case_id TEXT NOT NULL,
+                        at INTEGER NOT NULL,
+                        author TEXT NOT NULL,
+                        message_ref TEXT,
+                        sealed_text BLOB NOT NULL
+                    ) STRICT;
+                    CREATE INDEX case_message_case ON case_message (case_id, id);
+                    CREATE INDEX case_message_ref ON case_message (message_ref) WHERE message_ref IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

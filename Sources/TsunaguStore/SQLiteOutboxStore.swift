@@ -9,35 +9,47 @@ public struct SQLiteOutboxStore: OutboxStore {
     public init(database: SQLiteDatabase) { self.database = database }
 
     public func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry] {
-        try await database.writer.write { db in
-            var next: [Pseudonym: Int64] = [:]
-            return try entries.map { new in
-                let sequence: Int64
-                if let known = next[new.conversation] {
-                    sequence = known
-                } else {
-                    sequence = try Int64.fetchOne(
-                        db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
-                        arguments: [new.conversation.rawValue]) ?? 1
-                }
-                next[new.conversation] = sequence + 1
-                let entry = OutboxEntry(
-                    id: new.id, conversation: new.conversation, sequence: sequence, retryKey: new.retryKey,
-                    createdAt: new.createdAt, replyTokenUsableUntil: new.replyTokenUsableUntil, nextAttemptAt: new.createdAt,
-                    sealedPayload: new.sealedPayload)
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbox_entry (id, conversation, sequence, retry_key, state, created_at,
-                            reply_token_usable_until, next_attempt_at, sealed_payload)
-                        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        entry.id, entry.conversation.rawValue, entry.sequence, entry.retryKey, entry.createdAt,
-                        entry.replyTokenUsableUntil, entry.nextAttemptAt, Data(entry.sealedPayload),
-                    ])
-                return entry
+        try await database.writer.write { db in try Self.insert(entries, in: db) }
+    }
+
+    /// Adds entries within the caller's transaction (triage enqueues in the transaction of its decision),
+    /// numbering them after the conversation's last entry.
+    static func insert(_ entries: [NewOutboxEntry], in db: Database) throws -> [OutboxEntry] {
+        var next: [Pseudonym: Int64] = [:]
+        return try entries.map { new in
+            let sequence: Int64
+            if let known = next[new.conversation] {
+                sequence = known
+            } else {
+                sequence = try Int64.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
+                    arguments: [new.conversation.rawValue]) ?? 1
             }
+            next[new.conversation] = sequence + 1
+            let entry = OutboxEntry(
+                id: new.id, conversation: new.conversation, sequence: sequence, retryKey: new.retryKey,
+                createdAt: new.createdAt, replyTokenUsableUntil: new.replyTokenUsableUntil, nextAttemptAt: new.createdAt,
+                sealedPayload: new.sealedPayload)
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox_entry (id, conversation, sequence, retry_key, state, created_at,
+                        reply_token_usable_until, next_attempt_at, sealed_payload)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.id, entry.conversation.rawValue, entry.sequence, entry.retryKey, entry.createdAt,
+                    entry.replyTokenUsableUntil, entry.nextAttemptAt, Data(entry.sealedPayload),
+                ])
+            return entry
         }
+    }
+
+    /// Withholds a conversation's pending entries within the caller's transaction; returns how many.
+    static func withholdPending(for conversation: Pseudonym, in db: Database) throws -> Int {
+        try db.execute(
+            sql: "UPDATE outbox_entry SET state = 'withheld', sealed_payload = NULL WHERE conversation = ? AND state = 'pending'",
+            arguments: [conversation.rawValue])
+        return db.changesCount
     }
 
     public func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry] {
@@ -87,12 +99,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func withholdPending(for conversation: Pseudonym) async throws -> Int {
-        try await database.writer.write { db in
-            try db.execute(
-                sql: "UPDATE outbox_entry SET state = 'withheld', sealed_payload = NULL WHERE conversation = ? AND state = 'pending'",
-                arguments: [conversation.rawValue])
-            return db.changesCount
-        }
+        try await database.writer.write { db in try Self.withholdPending(for: conversation, in: db) }
     }
 
     public func counts() async throws -> OutboxCounts {

@@ -20,12 +20,17 @@ final class DaemonProcess: Sendable {
         return directory.appendingPathComponent("tsunagud")
     }
 
+    /// The repository's conversation script (the daemon's working directory may be anywhere).
+    static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("config/script.ja.yaml").path
+
     /// Environment for a daemon on free ports over `database`.
     static func environment(database: String, extra: [String: String] = [:]) -> [String: String] {
         [
             "LINE_CHANNEL_SECRET": TestSecrets.channelSecret, "TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64,
             "TSUNAGU_DATABASE": database, "TSUNAGU_WEBHOOK_HOST": "127.0.0.1", "TSUNAGU_WEBHOOK_PORT": "0",
             "TSUNAGU_STAFF_PORT": "0", "TSUNAGU_LOG_LEVEL": "info", "PATH": "/usr/bin:/bin",
+            "TSUNAGU_SCRIPT": scriptPath,
         ].merging(extra) { $1 }
     }
 

@@ -116,7 +116,8 @@ struct DurabilityTests {
         let inbox = try await runDaemonCommand(["inbox", "--json"], environment: environment)
         #expect(inbox.status == 0, "\(inbox.stderr)")
         let counts = try JSONDecoder().decode(InboxCounts.self, from: Data(inbox.stdout.utf8))
-        #expect(counts == InboxCounts(stored: acknowledged.count, duplicates: requests[2].eventIDs.count, pending: acknowledged.count, processed: 0))
+        #expect(counts.stored == acknowledged.count && counts.duplicates == requests[2].eventIDs.count)
+        #expect(counts.pending + counts.processed == counts.stored)  // Triage may have processed some already.
 
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)

@@ -20,11 +20,12 @@ struct TestHarness {
     let fixtures = WebhookFixtures()
     let maxBodyBytes: Int
 
-    init(maxBodyBytes: Int = 64 * 1024) throws {
+    init(maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = Date.init) throws {
         directory = try TemporaryDirectory()
         database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
         dependencies = ServerDependencies(
-            database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
+            database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
+            now: now)
         self.maxBodyBytes = maxBodyBytes
     }
 

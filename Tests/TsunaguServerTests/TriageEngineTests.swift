@@ -47,14 +47,14 @@ struct TriageEngineTests {
     /// Next state for each event kind (columns in the order of `events`), per state (rows).
     static let table: [String: [String]] = [
         //          follow     unblock    unfollow  text       choice     sticker    image      media      unsend     group      claimed    released   closed
-        "new":     ["consent", "consent", "new",    "consent", "consent", "consent", "consent", "consent", "new",     "new",     "new",     "new",     "new"],
-        "consent": ["consent", "consent", "new",    "consent", "consent", "consent", "consent", "consent", "consent", "consent", "consent", "consent", "consent"],
-        "topic":   ["topic",   "topic",   "closed", "topic",   "urgency", "topic",   "topic",   "topic",   "topic",   "topic",   "topic",   "topic",   "topic"],
-        "urgency": ["urgency", "urgency", "closed", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency"],
-        "queued":  ["queued",  "queued",  "closed", "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "active",  "queued",  "survey"],
-        "active":  ["active",  "active",  "closed", "active",  "active",  "active",  "active",  "active",  "active",  "active",  "active",  "queued",  "survey"],
-        "survey":  ["survey",  "survey",  "closed", "topic",   "topic",   "closed",  "closed",  "closed",  "survey",  "survey",  "survey",  "survey",  "survey"],
-        "closed":  ["consent", "consent", "new",    "topic",   "topic",   "topic",   "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "closed"],
+        "new":     ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "new",     "closed",  "new",     "new",     "new"],
+        "consent": ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "consent", "closed",  "consent", "consent", "consent"],
+        "topic":   ["topic",   "topic",   "closed",  "topic",   "urgency", "topic",   "topic",   "topic",   "topic",   "closed",  "topic",   "topic",   "topic"],
+        "urgency": ["urgency", "urgency", "closed",  "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "closed",  "urgency", "urgency", "urgency"],
+        "queued":  ["queued",  "queued",  "closed",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "closed",  "active",  "queued",  "survey"],
+        "active":  ["active",  "active",  "closed",  "active",  "active",  "active",  "active",  "active",  "active",  "closed",  "active",  "queued",  "survey"],
+        "survey":  ["survey",  "survey",  "closed",  "topic",   "topic",   "closed",  "closed",  "closed",  "survey",  "closed",  "survey",  "survey",  "survey"],
+        "closed":  ["consent", "consent", "new",     "topic",   "topic",   "topic",   "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "closed"],
     ]
 
     @Test(arguments: states)
@@ -155,6 +155,8 @@ struct TriageEngineTests {
         let decision = engine.decide(.fromGroup, for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(decision.messages.map(\.text) == [engine.script.groupNotice])
         #expect(decision.actions.last == .leaveChat)
+        let again = engine.decide(.fromGroup, for: decision.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(again.actions == [.leaveChat])  // One notice only.
     }
 
     @Test func stickersAreAcknowledgedAndRecorded() {

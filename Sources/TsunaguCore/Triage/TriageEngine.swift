@@ -24,6 +24,9 @@ public struct TriageEngine: Sendable {
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
     }
 
+    /// Where a group or room conversation rests once it has been told this is a one-to-one service.
+    public static let declinedGroup = TriageState.closed(outcome: "group", referral: nil)
+
     /// Decides what `event` does to `conversation`.
     /// - Parameter newCaseID: the id to give a case if this decision opens one.
     public func decide(
@@ -32,8 +35,10 @@ public struct TriageEngine: Sendable {
         var turn = Turn(conversation: conversation, context: context, newCaseID: newCaseID)
         switch event {
         case .fromGroup:
-            turn.send(script.groupNotice)
+            // One notice per group or room; if the bot is somehow still there later, it just leaves.
+            if conversation.state != Self.declinedGroup { turn.send(script.groupNotice) }
             turn.actions.append(.leaveChat)
+            turn.conversation.state = Self.declinedGroup
         case .unfollow:
             turn.conversation.reachable = false
             turn.actions.append(.stopPushes)

@@ -24,6 +24,8 @@ public import TsunaguCore
 ///   push allowance, for the 80 % warning and the quota metric (0: no warning)
 /// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
 ///   sandbox in-process on loopback and send to it instead of LINE
+/// - `tsunagu.script` → `TSUNAGU_SCRIPT`, `config/script.ja.yaml`: the conversation script, loaded and
+///   validated here so a broken script stops start-up
 public struct TsunaguConfiguration: Sendable {
     public var channelSecret: String
     public var channelAccessToken: String?
@@ -44,6 +46,9 @@ public struct TsunaguConfiguration: Sendable {
     public var monthlyPushQuota: Int
     /// The in-process LINE sandbox's port, when sandbox mode is on.
     public var sandboxPort: Int?
+    /// The conversation script's path, and the engine made from it.
+    public var scriptPath: String
+    public var engine: TriageEngine
 
     /// Reads and validates every setting.
     ///
@@ -108,6 +113,8 @@ public struct TsunaguConfiguration: Sendable {
             self.channelAccessToken = self.channelAccessToken ?? "sandbox-access-token"
         }
         self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
+        self.scriptPath = string(.script) ?? "config/script.ja.yaml"
+        self.engine = try ScriptLoader.load(path: scriptPath)
     }
 
     /// The database path alone, for operator commands that only read the database.

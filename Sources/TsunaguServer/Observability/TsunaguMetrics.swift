@@ -18,6 +18,8 @@ public final class TsunaguMetrics: Sendable {
     private let outboxSendDuration: CoreMetrics.Timer
     private let monthlyPushes: CoreMetrics.Gauge
     private let monthlyPushQuotaUsed: CoreMetrics.Gauge
+    private let triageEvents: CounterFamily
+    private let emergencyAlerts: CounterFamily
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -31,6 +33,10 @@ public final class TsunaguMetrics: Sendable {
         self.requestsByStatus = CounterFamily(label: "tsunagu_webhook_requests_total", dimension: "status", factory: factory)
         self.events = CounterFamily(label: "tsunagu_webhook_events_total", dimension: "outcome", factory: factory)
         self.outboxResults = CounterFamily(label: "tsunagu_outbox_messages_total", dimension: "result", factory: factory)
+        self.triageEvents = CounterFamily(label: "tsunagu_triage_events_total", dimension: "result", factory: factory)
+        self.emergencyAlerts = CounterFamily(label: "tsunagu_emergency_alerts_total", dimension: "category", factory: factory)
+        triageEvents.increment("processed", by: 0)
+        triageEvents.increment("failed", by: 0)
         // Both outcomes are shown from the start, at zero, so a dashboard need not wait for the first repeat.
         events.increment("stored", by: 0)
         events.increment("duplicate", by: 0)
@@ -75,5 +81,16 @@ public final class TsunaguMetrics: Sendable {
 
     func setInboxPending(_ count: Int) {
         inboxPending.record(count)
+    }
+
+    /// Counts inbox events triage processed, or could not process (they are retried).
+    func recordTriage(processed: Int, failed: Int) {
+        if processed > 0 { triageEvents.increment("processed", by: processed) }
+        if failed > 0 { triageEvents.increment("failed", by: failed) }
+    }
+
+    /// Counts an emergency alert by the script's category name (a fixed vocabulary, never text).
+    func recordEmergencyAlert(category: String) {
+        emergencyAlerts.increment(category)
     }
 }

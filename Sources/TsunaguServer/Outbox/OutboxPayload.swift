@@ -7,13 +7,21 @@ public struct OutboxPayload: Sendable, Hashable, Codable {
     public var chatID: String
     /// The webhook event's reply token, if the send may use it.
     public var replyToken: String?
-    /// One to five messages, within LINE's limits.
+    /// Up to five messages, within LINE's limits (none when the entry only leaves a chat).
     public var messages: [OutgoingMessage]
+    /// After the messages are accepted, leave this group or room (a one-to-one service declines them).
+    public var leave: Leave?
 
-    public init(chatID: String, replyToken: String?, messages: [OutgoingMessage]) {
+    public enum Leave: String, Sendable, Hashable, Codable {
+        case group
+        case room
+    }
+
+    public init(chatID: String, replyToken: String?, messages: [OutgoingMessage], leave: Leave? = nil) {
         self.chatID = chatID
         self.replyToken = replyToken
         self.messages = messages
+        self.leave = leave
     }
 
     /// Sealed with AES-GCM, bound to the entry's id.

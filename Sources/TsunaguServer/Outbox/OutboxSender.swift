@@ -21,6 +21,7 @@ public struct OutboxSender: Service {
     private let policy: DeliveryPolicy
     private let batchSize: Int
     private let idleInterval: Duration
+    private let doorbell: Doorbell?
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let metrics: TsunaguMetrics?
@@ -30,7 +31,7 @@ public struct OutboxSender: Service {
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
-        batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200),
+        batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200), doorbell: Doorbell? = nil,
         now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, monthlyPushQuota: Int = 200,
         metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
@@ -44,6 +45,7 @@ public struct OutboxSender: Service {
         self.policy = policy
         self.batchSize = batchSize
         self.idleInterval = idleInterval
+        self.doorbell = doorbell
         self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
         self.logger = logger
     }
@@ -52,7 +54,11 @@ public struct OutboxSender: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let delivered = await deliverDueEntries()
             if delivered == 0 {
-                try? await Task.sleep(for: idleInterval)
+                if let doorbell {
+                    await doorbell.wait(upTo: idleInterval)
+                } else {
+                    try? await Task.sleep(for: idleInterval)
+                }
             }
         }
     }
@@ -111,7 +117,7 @@ public struct OutboxSender: Service {
         var random = SystemRandomNumberGenerator()
         do {
             let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
-            let route = payload.replyToken == nil ? .push : policy.route(for: entry, now: now())
+            let route = payload.replyToken == nil || payload.messages.isEmpty ? .push : policy.route(for: entry, now: now())
             let start = ContinuousClock.now
             let outcome = await send(payload, entry: entry, by: route)
             metrics?.recordOutboxSend(duration: .now - start)
@@ -126,6 +132,28 @@ public struct OutboxSender: Service {
     }
 
     private func send(_ payload: OutboxPayload, entry: OutboxEntry, by route: DeliveryPolicy.Route) async -> DeliveryPolicy.AttemptOutcome {
+        let outcome = payload.messages.isEmpty ? .accepted : await deliver(payload, entry: entry, by: route)
+        if let leave = payload.leave, outcome == .accepted || outcome == .alreadyAccepted {
+            await self.leave(leave, payload.chatID)
+        }
+        return outcome
+    }
+
+    /// Leaves a group or room after its notice; a failure is logged and not retried (the next event from
+    /// that chat leaves again).
+    private func leave(_ kind: OutboxPayload.Leave, _ chatID: String) async {
+        do {
+            await pushLimiter.acquire()
+            switch kind {
+            case .group: try await client.leaveGroup(chatID)
+            case .room: try await client.leaveRoom(chatID)
+            }
+        } catch {
+            logger.warning("Could not leave a group or room", metadata: ["error": "\(error.description)"])
+        }
+    }
+
+    private func deliver(_ payload: OutboxPayload, entry: OutboxEntry, by route: DeliveryPolicy.Route) async -> DeliveryPolicy.AttemptOutcome {
         do {
             switch route {
             case .reply:

@@ -1,13 +1,14 @@
 import Crypto
 import Foundation
 
-/// The 32-byte server secret that protects data at rest, and the two keys derived from it.
+/// The 32-byte server secret that protects data at rest, and the keys derived from it.
 ///
-/// One secret is simpler to keep than two; HKDF derives independent keys for sealing (AES-GCM) and for
-/// pseudonyms (HMAC-SHA256), so neither use can weaken the other.
+/// One secret is simpler to keep than several; HKDF derives independent keys for sealing (AES-GCM), for
+/// pseudonyms (HMAC-SHA256) and for wrapping each case's own content key, so no use can weaken another.
 public struct DataKey: Sendable {
     let sealingKey: SymmetricKey
     let pseudonymKey: SymmetricKey
+    let wrappingKey: SymmetricKey
 
     /// - Parameter base64: standard Base64 of exactly 32 bytes; surrounding whitespace is ignored.
     /// - Returns: `nil` when the text is not such a key.
@@ -19,6 +20,8 @@ public struct DataKey: Sendable {
             inputKeyMaterial: root, info: Data("tsunagu/seal/v1".utf8), outputByteCount: 32)
         self.pseudonymKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: root, info: Data("tsunagu/pseudonym/v1".utf8), outputByteCount: 32)
+        self.wrappingKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: root, info: Data("tsunagu/case-key-wrap/v1".utf8), outputByteCount: 32)
     }
 
     /// A fresh random key, Base64-encoded, as `scripts/run` generates for the sandbox.

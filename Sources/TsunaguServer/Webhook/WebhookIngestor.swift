@@ -24,10 +24,13 @@ public struct WebhookIngestor: Sendable {
     private let pseudonymizer: Pseudonymizer
     private let inbox: any InboxStore
     private let now: @Sendable () -> Date
+    private let doorbell: Doorbell?
 
     public init(
-        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, now: @escaping @Sendable () -> Date = Date.init
+        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, doorbell: Doorbell? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.doorbell = doorbell
         self.signature = WebhookSignature(channelSecret: channelSecret)
         self.sealer = EventSealer(dataKey: dataKey)
         self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
@@ -50,6 +53,7 @@ public struct WebhookIngestor: Sendable {
         let events = try request.events.map { try inboxEvent(for: $0, receivedAt: receivedAt) }
         let outcomes = try await inbox.append(events)
         let stored = outcomes.count { $0 == .stored }
+        if stored > 0 { doorbell?.ring() }
         return .accepted(stored: stored, duplicates: outcomes.count - stored)
     }
 

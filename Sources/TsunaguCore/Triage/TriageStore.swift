@@ -1,0 +1,111 @@
+/// Where triage keeps conversations, cases and transcripts, and how an inbox event is processed exactly once.
+///
+/// The contract every backend keeps:
+/// - ``pendingEvents(limit:)`` returns unprocessed events oldest first, so each conversation's events can be
+///   taken in order;
+/// - ``process(_:decide:)`` runs `decide` for each event *inside* one write transaction, with the
+///   conversation as stored at that moment (earlier events of the batch included), and commits what it
+///   returns together with marking the event processed: a crash leaves either all of it or none of it. An
+///   event already processed is skipped, so a batch that is retried after a crash does nothing twice.
+public protocol TriageStore: Sendable {
+    func pendingEvents(limit: Int) async throws -> [InboxEvent]
+
+    /// Processes `events` in order; returns how many were processed now (not skipped). An event whose
+    /// `decide` throws is left unprocessed (and the others are kept): the caller logs it and it is retried.
+    func process(
+        _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
+    ) async throws -> TriageBatchResult
+}
+
+/// What a batch did.
+public struct TriageBatchResult: Sendable, Hashable {
+    public var processed: Int
+    public var failed: [String]
+    /// Outbox entries were written: the sender has work.
+    public var enqueued: Int
+
+    public init(processed: Int, failed: [String], enqueued: Int) {
+        self.processed = processed
+        self.failed = failed
+        self.enqueued = enqueued
+    }
+}
+
+/// The stored facts `decide` starts from.
+public struct TriageSnapshot: Sendable, Hashable {
+    /// `nil` for a chat never seen before.
+    public var conversation: Conversation?
+    /// Her LINE id, sealed: opened only to address sends.
+    public var sealedAddress: [UInt8]?
+    /// The current case's content key, wrapped by the master key; `nil` once destroyed.
+    public var wrappedCaseKey: [UInt8]?
+    /// Cases waiting for a counsellor, by priority.
+    public var waiting: [Priority: Int]
+
+    public init(conversation: Conversation?, sealedAddress: [UInt8]?, wrappedCaseKey: [UInt8]?, waiting: [Priority: Int]) {
+        self.conversation = conversation
+        self.sealedAddress = sealedAddress
+        self.wrappedCaseKey = wrappedCaseKey
+        self.waiting = waiting
+    }
+}
+
+/// Everything one processed event changes, committed with it.
+public struct TriageCommit: Sendable {
+    /// The conversation's new state; `nil` leaves it (and the cases) untouched.
+    public var conversation: Conversation?
+    public var sealedAddress: [UInt8]?
+    /// A new case's content key, wrapped: `(caseID, wrappedKey)`.
+    public var newCaseKey: (caseID: String, wrappedKey: [UInt8])?
+    public var transcript: [TranscriptEntry]
+    /// Her messages to remove from every transcript (keyed references of LINE message ids).
+    public var deletedMessageRefs: [String]
+    /// Cases whose content is destroyed now: their key and their transcript.
+    public var shreddedCases: [String]
+    /// Withhold everything still waiting to be sent to her, before ``outbox`` is added.
+    public var withholdPending: Bool
+    public var outbox: [NewOutboxEntry]
+
+    public init(
+        conversation: Conversation? = nil, sealedAddress: [UInt8]? = nil, newCaseKey: (caseID: String, wrappedKey: [UInt8])? = nil,
+        transcript: [TranscriptEntry] = [], deletedMessageRefs: [String] = [], shreddedCases: [String] = [],
+        withholdPending: Bool = false, outbox: [NewOutboxEntry] = []
+    ) {
+        self.conversation = conversation
+        self.sealedAddress = sealedAddress
+        self.newCaseKey = newCaseKey
+        self.transcript = transcript
+        self.deletedMessageRefs = deletedMessageRefs
+        self.shreddedCases = shreddedCases
+        self.withholdPending = withholdPending
+        self.outbox = outbox
+    }
+
+    /// Nothing changes except that the event counts as processed.
+    public static let nothing = TriageCommit()
+}
+
+/// One line of a case's transcript, sealed with the case's own key.
+public struct TranscriptEntry: Sendable, Hashable {
+    public enum Author: String, Sendable, Hashable, Codable {
+        case her
+        case bot
+        case counsellor
+    }
+
+    public var caseID: String
+    /// Milliseconds since the epoch.
+    public var at: Int64
+    public var author: Author
+    /// A keyed reference to LINE's message id, so an unsend can find it; `nil` for our own messages.
+    public var messageRef: String?
+    public var sealedText: [UInt8]
+
+    public init(caseID: String, at: Int64, author: Author, messageRef: String?, sealedText: [UInt8]) {
+        self.caseID = caseID
+        self.at = at
+        self.author = author
+        self.messageRef = messageRef
+        self.sealedText = sealedText
+    }
+}

@@ -1,0 +1,65 @@
+import Synchronization
+
+/// Wakes a waiting loop as soon as there is work, instead of letting it poll: the ingress rings the
+/// processor's bell when it has stored events, the processor rings the sender's when it has queued sends.
+///
+/// A ring with no one waiting is remembered once, so work that arrives between two waits is never missed.
+public final class Doorbell: Sendable {
+    private struct State {
+        var rung = false
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func ring() {
+        let waiters = state.withLock { state in
+            let waiters = state.waiters.values
+            state.waiters.removeAll()
+            if waiters.isEmpty { state.rung = true }
+            return Array(waiters)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns when the bell rings (or had rung since the last wait), or after `timeout`, or on cancellation.
+    public func wait(upTo timeout: Duration) async {
+        let id: Int? = state.withLock { state in
+            if state.rung {
+                state.rung = false
+                return nil
+            }
+            state.nextID += 1
+            return state.nextID
+        }
+        guard let id else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = self.state.withLock { state in
+                        if state.rung {
+                            state.rung = false
+                            return true
+                        }
+                        state.waiters[id] = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+            self.release(id)
+        }
+    }
+
+    /// Resumes waiter `id` if it is still waiting (the timeout won the race).
+    private func release(_ id: Int) {
+        let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+        waiter?.resume()
+    }
+}

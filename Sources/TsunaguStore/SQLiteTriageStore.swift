@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+public import TsunaguCore
+
+/// Triage on SQLite: conversations, cases, transcripts, and exactly-once processing of the inbox.
+///
+/// A batch of events is processed in one transaction (one sync for all of them), each event in its own
+/// savepoint so that one event that cannot be processed does not hold back the others.
+public struct SQLiteTriageStore: TriageStore {
+    private let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) { self.database = database }
+
+    public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event
+                    FROM inbox_event WHERE processed_at IS NULL
+                    ORDER BY received_at, occurred_at LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                InboxEvent(
+                    eventID: row["event_id"], eventType: row["event_type"], occurredAt: row["occurred_at"],
+                    receivedAt: row["received_at"], sourceKind: SourceKind(rawValue: row["source_kind"]) ?? .none,
+                    conversation: (row["conversation"] as String?).map(Pseudonym.init(rawValue:)),
+                    sealedEvent: (row["sealed_event"] as Data?).map { Array($0) } ?? [])
+            }
+        }
+    }
+
+    public func process(
+        _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
+    ) async throws -> TriageBatchResult {
+        try await database.writer.write { db in
+            var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
+            for event in events {
+                guard try Bool.fetchOne(
+                    db, sql: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
+                else { continue }
+                do {
+                    try db.inSavepoint {
+                        let commit = try decide(event, Self.snapshot(of: event.conversation, in: db))
+                        result.enqueued += try Self.apply(commit, for: event, in: db)
+                        // Processed: the sealed event (her words, her id) is no longer needed here.
+                        try db.execute(
+                            sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
+                            arguments: [Self.now(), event.eventID])
+                        return .commit
+                    }
+                    result.processed += 1
+                } catch {
+                    result.failed.append(event.eventID)
+                }
+            }
+            return result
+        }
+    }
+
+    // MARK: Reading
+
+    static func snapshot(of conversation: Pseudonym?, in db: Database) throws -> TriageSnapshot {
+        var waiting: [Priority: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT priority, COUNT(*) AS n FROM triage_case
+                WHERE queued_at IS NOT NULL AND claimed_at IS NULL AND closed_at IS NULL GROUP BY priority
+                """)
+        {
+            if let priority = Priority(rawValue: row["priority"] ?? "") { waiting[priority] = row["n"] }
+        }
+        guard let conversation,
+            let row = try Row.fetchOne(
+                db, sql: "SELECT state, sealed_address FROM conversation WHERE pseudonym = ?", arguments: [conversation.rawValue])
+        else {
+            return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting)
+        }
+        let state = try JSONDecoder().decode(Conversation.self, from: Data((row["state"] as String).utf8))
+        let wrappedKey = try state.currentCase.flatMap { record in
+            try Data.fetchOne(db, sql: "SELECT wrapped_key FROM case_key WHERE case_id = ?", arguments: [record.id])
+        }
+        return TriageSnapshot(
+            conversation: state, sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
+            wrappedCaseKey: wrappedKey.map { Array($0) }, waiting: waiting)
+    }
+
+    // MARK: Writing
+
+    /// Applies a commit; returns how many outbox entries it added.
+    static func apply(_ commit: TriageCommit, for event: InboxEvent, in db: Database) throws -> Int {
+        guard let pseudonym = event.conversation else { return 0 }
+        if let conversation = commit.conversation {
+            let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    INSERT INTO conversation (pseudonym, state, sealed_address, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (pseudonym) DO UPDATE SET state = excluded.state,
+                        sealed_address = COALESCE(excluded.sealed_address, sealed_address), updated_at = excluded.updated_at
+                    """,
+                arguments: [pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, Self.now()])
+            if let record = conversation.currentCase { try save(record, of: pseudonym, in: db) }
+        }
+        if let key = commit.newCaseKey {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO case_key (case_id, wrapped_key) VALUES (?, ?)", arguments: [key.caseID, Data(key.wrappedKey)])
+        }
+        for caseID in commit.shreddedCases {
+            try shred(caseID: caseID, in: db)
+        }
+        for ref in commit.deletedMessageRefs {
+            try db.execute(sql: "DELETE FROM case_message WHERE message_ref = ?", arguments: [ref])
+        }
+        for entry in commit.transcript {
+            // A case whose content was destroyed keeps nothing new either.
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM case_key WHERE case_id = ?", arguments: [entry.caseID]) == true else { continue }
+            try db.execute(
+                sql: "INSERT INTO case_message (case_id, at, author, message_ref, sealed_text) VALUES (?, ?, ?, ?, ?)",
+                arguments: [entry.caseID, entry.at, entry.author.rawValue, entry.messageRef, Data(entry.sealedText)])
+        }
+        if commit.withholdPending { _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db) }
+        return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
+    }
+
+    /// Destroys a case's content: its key and transcript go; its anonymous record stays.
+    static func shred(caseID: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM case_key WHERE case_id = ?", arguments: [caseID])
+        try db.execute(sql: "DELETE FROM case_message WHERE case_id = ?", arguments: [caseID])
+        try db.execute(
+            sql: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
+            arguments: [Self.now(), caseID])
+    }
+
+    private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {
+        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM triage_case WHERE id = ?", arguments: [record.id]) == true
+        let values: [(any DatabaseValueConvertible)?] = [
+            record.topic, record.urgency, record.priority?.rawValue, record.emergency, record.outOfHours, record.queuedAt,
+            record.claimedAt, record.closedAt, record.outcome, record.referral, record.satisfaction,
+        ]
+        if exists {
+            try db.execute(
+                sql: """
+                    UPDATE triage_case SET topic = ?, urgency = ?, priority = ?, emergency = ?, out_of_hours = ?, queued_at = ?,
+                        claimed_at = ?, closed_at = ?, outcome = ?, referral = ?, satisfaction = ? WHERE id = ?
+                    """,
+                arguments: StatementArguments(values + [record.id]))
+        } else {
+            let handle = try CaseHandle.unused(in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency,
+                        out_of_hours, queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: StatementArguments([record.id, handle, conversation.rawValue, record.openedAt] + values))
+        }
+    }
+
+    private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

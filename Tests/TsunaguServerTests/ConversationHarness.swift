@@ -1,0 +1,92 @@
+import CurlHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import LineMessaging
+import LineSandbox
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+import TsunaguCore
+import TsunaguServer
+import TsunaguStore
+import TsunaguTesting
+
+/// The whole loop over loopback: the real webhook listener, the inbox processor with the shipped script,
+/// the outbox sender over libcurl, and the LINE sandbox as both her phone and the Messaging API.
+struct ConversationHarness {
+    let base: TestHarness
+    let sandbox = LineSandbox(configuration: .init(accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
+    /// Every component's clock (milliseconds since the epoch): real time, shifted so that the harness starts
+    /// at the chosen moment (in or out of office hours) and then runs at the real pace.
+    let clock: @Sendable () -> Int64
+
+    init(now: Int64 = TriageEngineTests.openTime) throws {
+        let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
+        let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) + offset }
+        self.clock = clock
+        base = try TestHarness(now: { Date(timeIntervalSince1970: Double(clock()) / 1000) })
+    }
+
+    /// What `body` drives: her phone, and what has reached it.
+    struct Phone: Sendable {
+        let sandbox: LineSandbox
+        let client: any TestClientProtocol
+
+        /// Sends `events` from `userID` as one signed webhook request; returns the HTTP status.
+        @discardableResult
+        func send(_ events: [PhoneEvent], from userID: String) async throws -> HTTPResponse.Status {
+            let (body, signature) = sandbox.signed(events.map { sandbox.event($0, from: userID) })
+            return try await client.postWebhook(body, signature: signature).status
+        }
+
+        @discardableResult
+        func send(_ event: PhoneEvent, from userID: String) async throws -> HTTPResponse.Status {
+            try await send([event], from: userID)
+        }
+
+        /// The texts she has received, in order.
+        func received(by userID: String) -> [String] { sandbox.deliveries(to: userID).map(\.message.text) }
+
+        /// Waits until she has received `count` messages in all; returns them.
+        @discardableResult
+        func waitForMessages(_ count: Int, to userID: String, sourceLocation: SourceLocation = #_sourceLocation) async -> [String] {
+            let arrived = await eventually { received(by: userID).count >= count }
+            #expect(arrived, "expected \(count) messages, got \(received(by: userID))", sourceLocation: sourceLocation)
+            return received(by: userID)
+        }
+    }
+
+    func run(_ body: @escaping @Sendable (Phone) async throws -> Void) async throws {
+        let dependencies = base.dependencies
+        let logger = base.logger
+        let sandbox = sandbox
+        let clock = clock
+        let processor = InboxProcessor(
+            store: dependencies.triage, engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
+            incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell, now: clock,
+            metrics: dependencies.metrics, logger: logger)
+        let app = Application(
+            router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: 64 * 1024),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        try await sandbox.serve { baseURL in
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let sender = OutboxSender(
+                store: dependencies.outbox,
+                client: LineMessagingClient(transport: transport, accessToken: "sandbox-token", apiBaseURL: baseURL),
+                sealer: EventSealer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!), doorbell: dependencies.outboxDoorbell,
+                now: clock, logger: logger)
+            try await app.test(.live) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await processor.run() }
+                    group.addTask { try await sender.run() }
+                    defer { group.cancelAll() }
+                    try await body(Phone(sandbox: sandbox, client: client))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import LineMessaging
+import LineSandbox
+import Testing
+import TsunaguCore
+import TsunaguServer
+import TsunaguStore
+import TsunaguTesting
+
+/// Scripted conversations end to end: signed webhooks from the sandbox's phone, the real listener, the
+/// processor with the shipped script, the sender over libcurl, and what arrives back at her phone.
+@Suite("Conversations through the sandbox")
+struct ConversationTests {
+    let script = ScriptFixture.engine.script
+
+    /// Reads the harness's database through a connection of its own.
+    private func query<T: Sendable>(_ harness: ConversationHarness, _ body: @escaping @Sendable (Database) throws -> T) throws -> T {
+        try DatabaseQueue(path: harness.base.database.path, configuration: { var c = Configuration(); c.readonly = true; return c }()).read(body)
+    }
+
+    @Test func firstContactToQueued() async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            #expect(try await phone.send(.follow(unblocked: false), from: "Ualice") == .ok)
+            var texts = await phone.waitForMessages(2, to: "Ualice")
+            #expect(texts == [script.welcome, script.consent.text])
+            #expect(phone.sandbox.deliveries(to: "Ualice").last?.message.quickReply.count == 2)
+
+            try await phone.send(.postback("consent:yes"), from: "Ualice")
+            texts = await phone.waitForMessages(3, to: "Ualice")
+            #expect(texts.last == script.topic.text)
+            try await phone.send(.postback("topic:family"), from: "Ualice")
+            await phone.waitForMessages(4, to: "Ualice")
+            try await phone.send(.text("今日中に話したい"), from: "Ualice")  // Typed instead of tapped.
+            texts = await phone.waitForMessages(5, to: "Ualice")
+            #expect(texts.last?.contains("1番目") == true)
+            // Every answer went by reply while her token was fresh: no push was needed.
+            #expect(phone.sandbox.deliveries(to: "Ualice").allSatisfy { $0.method == .reply })
+        }
+        let (record, transcript) = try query(harness) { db in
+            let row = try Row.fetchOne(db, sql: "SELECT topic, urgency, priority, queued_at IS NOT NULL AS queued, handle FROM triage_case")!
+            let record: [String] = [row["topic"], row["urgency"], row["priority"], row["queued"] ? "queued" : "", row["handle"]]
+            return (record, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message")!)
+        }
+        #expect(Array(record.prefix(4)) == ["family", "today", "normal", "queued"])
+        #expect(record[4].count == 4)
+        // From consent on, the bot's three messages (topic question, urgency question, queued reply), each sealed
+        // with the case key; her choices are triage data, not transcript.
+        #expect(transcript == 3)
+    }
+
+    /// Emergency wording at each step of triage: the contacts arrive first, and the case is at the front.
+    @Test(arguments: 0...4)
+    func emergencyAtEachStep(stepsBefore: Int) async throws {
+        let harness = try ConversationHarness()
+        let steps: [PhoneEvent] = [.follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:anytime")]
+        try await harness.run { phone in
+            var expected = 0
+            for step in steps.prefix(stepsBefore) {
+                try await phone.send(step, from: "Ubeth")
+                expected += step == .follow(unblocked: false) ? 2 : 1
+                await phone.waitForMessages(expected, to: "Ubeth")
+            }
+            try await phone.send(.text("もう しにたい"), from: "Ubeth")
+            let texts = await phone.waitForMessages(expected + 1, to: "Ubeth")
+            #expect(texts[expected].contains("#8008") && texts[expected].contains("119"))
+        }
+        let priority = try query(harness) { db in try String.fetchOne(db, sql: "SELECT priority FROM triage_case") }
+        #expect(priority == "emergency")
+    }
+
+    @Test func outOfHoursGivesTheNextOpening() async throws {
+        let harness = try ConversationHarness(now: TriageEngineTests.closedTime)
+        try await harness.run { phone in
+            for (event, total) in [(PhoneEvent.text("こんにちは"), 2), (.postback("consent:yes"), 3), (.postback("topic:money"), 4), (.postback("urgency:now"), 5)] {
+                try await phone.send(event, from: "Ucara")
+                await phone.waitForMessages(total, to: "Ucara")
+            }
+            let last = phone.received(by: "Ucara").last ?? ""
+            #expect(last.contains("11月30日(月) 10:00"))
+            #expect(last.contains("#8891"))
+        }
+        let outOfHours = try query(harness) { db in try Bool.fetchOne(db, sql: "SELECT out_of_hours FROM triage_case") }
+        #expect(outOfHours == true)
+    }
+
+    /// LINE redelivers an event it thinks we missed: it is acknowledged and changes nothing.
+    @Test func aRedeliveryIsProcessedOnce() async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            let (body, signature) = phone.sandbox.signed([phone.sandbox.event(.text("はじめまして"), from: "Udee")])
+            #expect(try await phone.client.postWebhook(body, signature: signature).status == .ok)
+            await phone.waitForMessages(2, to: "Udee")
+            #expect(try await phone.client.postWebhook(body, signature: signature).status == .ok)
+            // Then something new, which must be answered after (and only after) the original.
+            try await phone.send(.postback("consent:no"), from: "Udee")
+            let texts = await phone.waitForMessages(3, to: "Udee")
+            #expect(texts == [script.welcome, script.consent.text, script.consentDeclined])
+        }
+        let counts = try await harness.base.dependencies.inbox.counts()
+        #expect(counts.duplicates == 1 && counts.pending == 0 && counts.processed == 2)
+    }
+
+    @Test func unsendRemovesHerMessageFromTheTranscript() async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.postback("topic:work"), 4), (.postback("urgency:today"), 5)] {
+                try await phone.send(event, from: "Uemi")
+                await phone.waitForMessages(total, to: "Uemi")
+            }
+            let message = phone.sandbox.event(.text("やっぱり書かなければよかったこと"), from: "Uemi")
+            let messageID = message["message"]?["id"]?.stringValue ?? ""
+            let (body, signature) = phone.sandbox.signed([message])
+            try await phone.client.postWebhook(body, signature: signature)
+            await phone.waitForMessages(6, to: "Uemi")  // "Still waiting", once.
+            let before = try query(harness) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message WHERE author = 'her'")! }
+            #expect(before == 1)
+            try await phone.send(.unsend(messageID: messageID), from: "Uemi")
+            #expect(await eventually { (try? query(harness) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message WHERE author = 'her'")! }) == 0 })
+        }
+    }
+
+    @Test func unfollowEndsTheCaseAndUnblockingWelcomesHerBack() async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3)] {
+                try await phone.send(event, from: "Ufay")
+                await phone.waitForMessages(total, to: "Ufay")
+            }
+            try await phone.send(.unfollow, from: "Ufay")
+            #expect(await eventually { (try? query(harness) { db in try String.fetchOne(db, sql: "SELECT outcome FROM triage_case") }) == "unfollowed" })
+            try await phone.send(.follow(unblocked: true), from: "Ufay")
+            let texts = await phone.waitForMessages(5, to: "Ufay")
+            #expect(texts.suffix(2) == [script.welcome, script.consent.text])
+        }
+    }
+
+    @Test func groupsGetOneNoticeAndTheBotLeaves() async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            try await phone.send(.groupText(groupID: "Cgroup1", "みんなで相談したい"), from: "Ugil")
+            let texts = await phone.waitForMessages(1, to: "Cgroup1")
+            #expect(texts == [script.groupNotice])
+            #expect(await eventually { phone.sandbox.leftChats == ["Cgroup1"] })
+            #expect(phone.received(by: "Ugil").isEmpty)
+        }
+    }
+
+    @Test func stopDestroysTheContentAndKeepsTheAnonymousRecord() async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.text("彼のことで悩んでいます"), 5)] {
+                try await phone.send(event, from: "Uhana")
+                await phone.waitForMessages(total, to: "Uhana")
+            }
+            try await phone.send(.text("やめる"), from: "Uhana")
+            let texts = await phone.waitForMessages(6, to: "Uhana")
+            #expect(texts.last == script.stop.reply)
+        }
+        let (keys, messages, destroyed, outcome) = try query(harness) { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_key")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message")!,
+             try Bool.fetchOne(db, sql: "SELECT content_destroyed_at IS NOT NULL FROM triage_case")!,
+             try String.fetchOne(db, sql: "SELECT outcome FROM triage_case"))
+        }
+        #expect(keys == 0 && messages == 0 && destroyed)
+        #expect(outcome == "stopped")
+    }
+}
