@@ -59,6 +59,8 @@ public enum TsunaguService {
             store: dependencies.triage, engine: configuration.engine, dataKey: configuration.dataKey,
             policy: configuration.deliveryPolicy, incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell,
             metrics: dependencies.metrics, logger: logger))
+        services.append(RetentionService(
+            store: SQLiteTriageStore(database: database), retentionDays: configuration.retentionMessageDays, logger: logger))
 
         let webhook = buildApplication(
             .webhook,

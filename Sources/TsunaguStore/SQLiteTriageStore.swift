@@ -59,6 +59,17 @@ public struct SQLiteTriageStore: TriageStore {
         }
     }
 
+    /// Destroys the content of every case closed before `cutoff` (milliseconds since the epoch) whose content
+    /// still exists; the anonymous records stay. Returns how many cases were shredded.
+    public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
+        try await database.writer.write { db in
+            let cases = try String.fetchAll(
+                db, sql: "SELECT id FROM triage_case WHERE closed_at < ? AND content_destroyed_at IS NULL", arguments: [cutoff])
+            for caseID in cases { try Self.shred(caseID: caseID, in: db) }
+            return cases.count
+        }
+    }
+
     // MARK: Reading
 
     static func snapshot(of conversation: Pseudonym?, in db: Database) throws -> TriageSnapshot {

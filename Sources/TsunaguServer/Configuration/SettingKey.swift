@@ -33,6 +33,7 @@ public struct SettingKey: Sendable {
     public static let sandboxEnabled = SettingKey("tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED")
     public static let sandboxPort = SettingKey("tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT")
     public static let script = SettingKey("tsunagu.script", "TSUNAGU_SCRIPT")
+    public static let retentionMessageDays = SettingKey("tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS")
 
     /// The variables whose values are secrets: marked secret when read, so no access report can show them.
     public static let secretVariables: Set<String> = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TSUNAGU_DATA_KEY"]

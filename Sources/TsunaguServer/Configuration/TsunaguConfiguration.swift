@@ -24,6 +24,8 @@ public import TsunaguCore
 ///   push allowance, for the 80 % warning and the quota metric (0: no warning)
 /// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
 ///   sandbox in-process on loopback and send to it instead of LINE
+/// - `tsunagu.retention.messageDays` → `TSUNAGU_RETENTION_MESSAGE_DAYS`, `90`: days after a case closes until
+///   its messages are destroyed (the anonymous triage record stays)
 /// - `tsunagu.script` → `TSUNAGU_SCRIPT`, `config/script.ja.yaml`: the conversation script, loaded and
 ///   validated here so a broken script stops start-up
 public struct TsunaguConfiguration: Sendable {
@@ -46,6 +48,8 @@ public struct TsunaguConfiguration: Sendable {
     public var monthlyPushQuota: Int
     /// The in-process LINE sandbox's port, when sandbox mode is on.
     public var sandboxPort: Int?
+    /// Days after a case closes until its content is destroyed.
+    public var retentionMessageDays: Int
     /// The conversation script's path, and the engine made from it.
     public var scriptPath: String
     public var engine: TriageEngine
@@ -113,8 +117,19 @@ public struct TsunaguConfiguration: Sendable {
             self.channelAccessToken = self.channelAccessToken ?? "sandbox-access-token"
         }
         self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
+        self.retentionMessageDays = try Self.retentionDays(reader: reader)
         self.scriptPath = string(.script) ?? "config/script.ja.yaml"
         self.engine = try ScriptLoader.load(path: scriptPath)
+    }
+
+    /// The retention period alone, for `tsunagud purge`.
+    public static func retentionDays(reader: ConfigReader) throws -> Int {
+        let text = reader.string(forKey: SettingKey.retentionMessageDays.key)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !text.isEmpty else { return 90 }
+        guard let days = Int(text), (1...3650).contains(days) else {
+            throw StartupError("TSUNAGU_RETENTION_MESSAGE_DAYS must be a number of days from 1 to 3650, not \"\(text)\".")
+        }
+        return days
     }
 
     /// The database path alone, for operator commands that only read the database.
