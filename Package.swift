@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "tsunagu-bench",
             dependencies: [
-                "TsunaguServer", "TsunaguStore", "TsunaguCore", "LineMessaging",
+                "TsunaguServer", "TsunaguStore", "TsunaguCore", "LineMessaging", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

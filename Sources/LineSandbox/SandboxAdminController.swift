@@ -42,13 +42,20 @@ struct SandboxAdminController: Sendable {
             }
             let body = try await request.decode(as: Body.self, context: context)
             guard !body.userId.isEmpty, !body.text.isEmpty else { throw HTTPError(.badRequest, message: "userId and text are required.") }
+            // When the phone posted: where a latency measurement of Tsunagu starts.
+            let postedAt = Date().timeIntervalSince1970
             let status = try await sandbox.sendText(body.text, from: body.userId, over: transport)
-            return try Self.json(["status": status])
+            return try Self.json(PhoneAnswer(status: status, postedAt: postedAt))
         }
         router.post("/sandbox/reset") { _, _ -> Response in
             sandbox.reset()
             return Response(status: .noContent)
         }
+    }
+
+    private struct PhoneAnswer: Encodable {
+        var status: Int
+        var postedAt: Double
     }
 
     private static func json(_ value: some Encodable) throws -> Response {

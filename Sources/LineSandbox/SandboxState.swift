@@ -62,7 +62,9 @@ final class SandboxState: Sendable {
                 let id = String(storage.nextMessageID)
                 ids.append(id)
                 storage.deliveries.append(
-                    SandboxDelivery(messageID: id, chatID: chatID, method: method, message: message, retryKey: retryKey))
+                    SandboxDelivery(
+                        messageID: id, chatID: chatID, method: method, message: message, retryKey: retryKey,
+                        receivedAt: Date().timeIntervalSince1970))
             }
             if let retryKey { storage.retryKeys[retryKey] = (requestID, ids) }
             return ids
@@ -103,4 +105,6 @@ public struct SandboxDelivery: Sendable, Hashable, Codable {
     public var message: OutgoingMessage
     /// The push's retry key, when it had one.
     public var retryKey: String?
+    /// When the sandbox accepted it, in seconds since the epoch (for latency benchmarks).
+    public var receivedAt: Double
 }

@@ -2,11 +2,33 @@ import Foundation
 import GRDB
 public import TsunaguCore
 
-/// The outbox on SQLite.
+/// The outbox on SQLite. Saves of attempt results from concurrent sends share one transaction (group
+/// commit), so the sender can settle each send as soon as it completes without paying a sync for each.
 public struct SQLiteOutboxStore: OutboxStore {
     private let database: SQLiteDatabase
+    private let committer: GroupCommitter<Database, Update, Int>
 
-    public init(database: SQLiteDatabase) { self.database = database }
+    /// One caller's saved attempts and the pushes among them that LINE accepted.
+    struct Update: Sendable {
+        var entries: [OutboxEntry]
+        var pushes: Int
+        var month: String
+    }
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+        let writer = database.writer
+        self.committer = GroupCommitter(
+            access: { body in writer.asyncWriteWithoutTransaction { db in body(db) } },
+            flush: { db, updates in
+                var counts: [Int] = []
+                try db.inTransaction(.immediate) {
+                    counts = try Self.apply(updates, in: db)
+                    return .commit
+                }
+                return counts
+            })
+    }
 
     public func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry] {
         try await database.writer.write { db in try Self.insert(entries, in: db) }
@@ -52,34 +74,42 @@ public struct SQLiteOutboxStore: OutboxStore {
         return db.changesCount
     }
 
-    public func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry] {
-        try await database.writer.read { db in
+    public func dueEntries(now: Int64, limit: Int, excluding busy: Set<Pseudonym>) async throws -> [OutboxEntry] {
+        // The conversations to skip travel as one JSON array, so the statement stays cached whatever their number.
+        let excluded = String(decoding: try JSONEncoder().encode(busy.map(\.rawValue)), as: UTF8.self)
+        return try await database.writer.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.* FROM outbox_entry e
-                    JOIN (SELECT conversation, MIN(sequence) AS head FROM outbox_entry
-                          WHERE state = 'pending' GROUP BY conversation) h
-                      ON e.conversation = h.conversation AND e.sequence = h.head
-                    WHERE e.next_attempt_at <= ?
-                    ORDER BY e.next_attempt_at, e.created_at
-                    LIMIT ?
-                    """,
-                arguments: [now, limit]
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.* FROM outbox_entry e
+                        JOIN (SELECT conversation, MIN(sequence) AS head FROM outbox_entry
+                              WHERE state = 'pending' GROUP BY conversation) h
+                          ON e.conversation = h.conversation AND e.sequence = h.head
+                        WHERE e.next_attempt_at <= ? AND e.conversation NOT IN (SELECT value FROM json_each(?))
+                        ORDER BY e.next_attempt_at, e.created_at
+                        LIMIT ?
+                        """),
+                arguments: [now, excluded, limit]
             ).map(Self.entry(from:))
         }
     }
 
     @discardableResult
     public func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int {
-        try await database.writer.write { db in
-            for entry in entries { try Self.update(entry, in: db) }
-            if pushes > 0 {
+        try await committer.submit([Update(entries: entries, pushes: pushes, month: month)])[0]
+    }
+
+    /// Applies a batch of updates in order; returns each one's month count just after it, so that exactly one
+    /// caller sees a threshold being crossed.
+    private static func apply(_ updates: [Update], in db: Database) throws -> [Int] {
+        try updates.map { update in
+            for entry in update.entries { try Self.update(entry, in: db) }
+            if update.pushes > 0 {
                 try db.execute(
                     sql: "INSERT INTO push_usage (month, pushes) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET pushes = pushes + excluded.pushes",
-                    arguments: [month, pushes])
+                    arguments: [update.month, update.pushes])
             }
-            return try Int.fetchOne(db, sql: "SELECT pushes FROM push_usage WHERE month = ?", arguments: [month]) ?? 0
+            return try Int.fetchOne(db, sql: "SELECT pushes FROM push_usage WHERE month = ?", arguments: [update.month]) ?? 0
         }
     }
 

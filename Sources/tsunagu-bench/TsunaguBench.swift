@@ -10,8 +10,8 @@ import TsunaguStore
 struct TsunaguBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsunagu-bench",
-        abstract: "Benchmark helpers: fill an outbox with sealed sends, as the triage would.",
-        subcommands: [Enqueue.self])
+        abstract: "Benchmark helpers: fill an outbox with sealed sends; measure reply latency through the sandbox.",
+        subcommands: [Enqueue.self, Latency.self])
 
     struct Enqueue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -43,6 +43,29 @@ struct SQLiteOutboxStoreTests {
         #expect(Set(try await store.dueEntries(now: 0, limit: 10).map(\.id)) == ["a2", "b1"])
     }
 
+    @Test("conversations with a send in flight are skipped, and so are all their later entries")
+    func excludingBusyConversations() async throws {
+        _ = try await store.enqueue([Self.new("a1", "A"), Self.new("a2", "A"), Self.new("b1", "B"), Self.new("c1", "C")])
+        let busy: Set<Pseudonym> = [Pseudonym(rawValue: "A"), Pseudonym(rawValue: "C")]
+        #expect(try await store.dueEntries(now: 0, limit: 10, excluding: busy).map(\.id) == ["b1"])
+        #expect(try await store.dueEntries(now: 0, limit: 1, excluding: []).count == 1)
+    }
+
+    @Test("concurrent saves are joined, and each sees the month's push count just after its own")
+    func concurrentSavesCountPushesInOrder() async throws {
+        let entries = try await store.enqueue((1...8).map { Self.new("e\($0)", "P\($0)") })
+        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for var entry in entries {
+                entry.state = .delivered
+                group.addTask { try await store.update([entry], countingPushes: 1, in: "2026-12") }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(counts.sorted() == Array(1...8))  // Every caller saw a distinct running count.
+        #expect(try await store.counts().pushesByMonth["2026-12"] == 8)
+        #expect(try await store.pendingCount() == 0)
+    }
+
     @Test("a head waiting for its retry time holds back its conversation, not others")
     func retryTimeHoldsConversation() async throws {
         _ = try await store.enqueue([Self.new("a1", "A"), Self.new("a2", "A"), Self.new("b1", "B")])

@@ -2,12 +2,13 @@
 ///
 /// The contract every backend keeps (checked by the outbox store-contract suite):
 /// - ``enqueue(_:)`` returns once the entries are durable, numbered per conversation in the order given;
-/// - ``dueEntries(now:limit:)`` offers only the *head* of each conversation (its lowest-numbered pending
-///   entry), and only when its next attempt is due, so a later message never overtakes an earlier one;
+/// - ``dueEntries(now:limit:excluding:)`` offers only the *head* of each conversation (its lowest-numbered
+///   pending entry), and only when its next attempt is due, so a later message never overtakes an earlier one;
+///   conversations in `excluding` (a send already in flight) are skipped;
 /// - delivered and withheld entries lose their sealed payload: nothing is kept longer than needed.
 public protocol OutboxStore: Sendable {
     func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry]
-    func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry]
+    func dueEntries(now: Int64, limit: Int, excluding busy: Set<Pseudonym>) async throws -> [OutboxEntry]
     /// Saves entries after their attempts, in one transaction, adding `pushes` delivered pushes to the count
     /// of `month` (e.g. `2026-11`); returns that month's count after the update.
     @discardableResult
@@ -17,6 +18,12 @@ public protocol OutboxStore: Sendable {
     func counts() async throws -> OutboxCounts
     /// How many entries are pending; cheap, for the metrics gauge read at every scrape.
     func pendingCount() async throws -> Int
+}
+
+extension OutboxStore {
+    public func dueEntries(now: Int64, limit: Int) async throws -> [OutboxEntry] {
+        try await dueEntries(now: now, limit: limit, excluding: [])
+    }
 }
 
 /// A send to add to the outbox.

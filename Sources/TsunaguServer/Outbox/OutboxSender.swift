@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Synchronization
 public import LineMessaging
 public import Logging
 public import ServiceLifecycle
@@ -7,10 +8,10 @@ public import TsunaguCore
 
 /// The service that delivers the outbox to LINE until told to stop.
 ///
-/// Each round takes the due entries (at most one per conversation: the store offers only each
-/// conversation's head), delivers them concurrently, saves each entry's next state as decided by
-/// ``DeliveryPolicy``, and then waits for new work, the next retry time, or a short poll interval. Per-user
-/// order holds because an entry is offered only once every earlier entry of its conversation is settled.
+/// The store offers only each conversation's head (its earliest unsettled entry), and the sender never has
+/// two entries of one conversation in flight, so per-user order holds: an entry is offered only once every
+/// earlier entry of its conversation is settled and saved. Each entry's next state is decided by
+/// ``DeliveryPolicy``; between sends the sender waits for its doorbell, the next retry time, or a short poll.
 /// Calls are paced under LINE's per-endpoint limit (`requestsPerSecond` each for reply and push; LINE
 /// allows 2,000). On graceful shutdown it finishes the round in progress; on a crash, nothing is lost: every entry is
 /// still in the store, and a push is retried with the same retry key.
@@ -50,44 +51,67 @@ public struct OutboxSender: Service {
         self.logger = logger
     }
 
+    /// Delivers until told to stop. Sends are *rolling*: each due entry is attempted as soon as it is offered
+    /// (up to `batchSize` at once, never two of one conversation), and each result is saved the moment its
+    /// call returns — the store joins concurrent saves into one transaction — after which that conversation's
+    /// next entry is offered. A slow call holds back only its own conversation. On graceful shutdown the calls
+    /// in flight finish and are saved; on a crash, every entry is still in the store, and a push is retried
+    /// with the same retry key.
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let delivered = await deliverDueEntries()
-            if delivered == 0 {
-                if let doorbell {
-                    await doorbell.wait(upTo: idleInterval)
-                } else {
-                    try? await Task.sleep(for: idleInterval)
+        let inFlight = InFlightConversations()
+        let wakeUp = doorbell ?? Doorbell()
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let room = batchSize - inFlight.count
+                if room > 0, let due = await readDue(limit: room, excluding: inFlight.all) {
+                    for entry in due where inFlight.insert(entry.conversation) {
+                        group.addTask {
+                            let attempt = await attempt(entry)
+                            await save([attempt])
+                            inFlight.remove(entry.conversation)
+                            wakeUp.ring()  // Her next entry, if any, may go now.
+                        }
+                    }
                 }
+                // Nothing new can be due until a send settles, triage queues more, or a retry time comes.
+                await wakeUp.wait(upTo: idleInterval)
             }
         }
     }
 
-    /// One round: every due entry, concurrently, then every result saved in one transaction. If the process
-    /// dies before the save, the round's entries are simply attempted again: pushes with the same retry
-    /// keys, which LINE answers 409. Returns how many entries were attempted.
+    /// One round, for tests and tools that want a step they can await: every due entry, concurrently, then
+    /// every result saved in one transaction. Returns how many entries were attempted.
     @discardableResult
     public func deliverDueEntries() async -> Int {
-        let due: [OutboxEntry]
-        do {
-            due = try await store.dueEntries(now: now(), limit: batchSize)
-        } catch {
-            logger.error("Could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
-            return 0
-        }
+        guard let due = await readDue(limit: batchSize) else { return 0 }
         let attempts = await withTaskGroup(of: (entry: OutboxEntry, pushAccepted: Bool).self) { group in
             for entry in due {
                 group.addTask { await attempt(entry) }
             }
             return await group.reduce(into: [(entry: OutboxEntry, pushAccepted: Bool)]()) { $0.append($1) }
         }
+        await save(attempts)
+        return due.count
+    }
+
+    private func readDue(limit: Int, excluding busy: Set<Pseudonym> = []) async -> [OutboxEntry]? {
+        do {
+            return try await store.dueEntries(now: now(), limit: limit, excluding: busy)
+        } catch {
+            logger.error("Could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
+            return nil
+        }
+    }
+
+    /// Saves attempts' results. If the save fails, the entries stay as they were and are attempted again:
+    /// pushes repeat their retry keys, which LINE answers 409.
+    private func save(_ attempts: [(entry: OutboxEntry, pushAccepted: Bool)]) async {
         let results = attempts.map(\.entry)
         let pushes = attempts.count { $0.pushAccepted }
         do {
             let used = try await store.update(results, countingPushes: pushes, in: QuotaMonth.of(milliseconds: now()))
             notePushUsage(used: used, added: pushes)
         } catch {
-            // The entries stay as they were and are attempted again; pushes repeat their retry keys.
             logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
         }
         for entry in results {
@@ -96,7 +120,6 @@ public struct OutboxSender: Service {
                 logger.warning("An outbox entry was dead-lettered", metadata: ["outbox.entry": "\(entry.id)", "reason": "\(entry.lastError ?? "")"])
             }
         }
-        return due.count
     }
 
     /// Publishes this month's push count and warns once when it crosses 80 % of the plan's quota.
@@ -171,6 +194,20 @@ public struct OutboxSender: Service {
             return OutboxSenderMapping.outcome(error, route)
         }
     }
+}
+
+/// The conversations with a send in flight: at most one each.
+final class InFlightConversations: Sendable {
+    private let conversations = Mutex<Set<Pseudonym>>([])
+
+    /// Adds `conversation`; `false` if it already has a send in flight.
+    func insert(_ conversation: Pseudonym) -> Bool { conversations.withLock { $0.insert(conversation).inserted } }
+
+    func remove(_ conversation: Pseudonym) { _ = conversations.withLock { $0.remove(conversation) } }
+
+    var count: Int { conversations.withLock { $0.count } }
+
+    var all: Set<Pseudonym> { conversations.withLock { $0 } }
 }
 
 /// How a client error reads to the delivery policy.
