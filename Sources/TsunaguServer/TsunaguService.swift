@@ -21,6 +21,8 @@ public enum TsunaguService {
                 "TSUNAGU_DATABASE (\(configuration.databasePath)) cannot be used: \(error.message) Choose a writable path.",
                 cause: error)
         }
+        configuration.dataKey = try await Keyring.open(
+            SQLiteKeyStore(database: database), current: configuration.dataKey, previous: configuration.previousDataKey)
         logger.info(
             "Database ready",
             metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])

@@ -104,6 +104,21 @@ enum Migrations {
                     CREATE INDEX case_message_ref ON case_message (message_ref) WHERE message_ref IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v5-keyring") { db in
+            // keyring: the keys that seal data at rest and key the pseudonyms, each wrapped by a master key
+            // (identified by its fingerprint); a master key can change without changing them.
+            // case_key.fingerprint: which master key wraps each case key (NULL: the one in use before v5).
+            try db.execute(
+                sql: """
+                    CREATE TABLE keyring (
+                        fingerprint TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        wrapped BLOB NOT NULL,
+                        PRIMARY KEY (fingerprint, name)
+                    ) STRICT;
+                    ALTER TABLE case_key ADD COLUMN fingerprint TEXT;
+                    """)
+        }
         return migrator
     }
 }

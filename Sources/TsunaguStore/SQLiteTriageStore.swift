@@ -90,12 +90,12 @@ public struct SQLiteTriageStore: TriageStore {
             return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting)
         }
         let state = try JSONDecoder().decode(Conversation.self, from: Data((row["state"] as String).utf8))
-        let wrappedKey = try state.currentCase.flatMap { record in
-            try Data.fetchOne(db, sql: "SELECT wrapped_key FROM case_key WHERE case_id = ?", arguments: [record.id])
+        let key = try state.currentCase.flatMap { record in
+            try Row.fetchOne(db, sql: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [record.id])
         }
         return TriageSnapshot(
             conversation: state, sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
-            wrappedCaseKey: wrappedKey.map { Array($0) }, waiting: waiting)
+            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], waiting: waiting)
     }
 
     // MARK: Writing
@@ -116,7 +116,8 @@ public struct SQLiteTriageStore: TriageStore {
         }
         if let key = commit.newCaseKey {
             try db.execute(
-                sql: "INSERT OR REPLACE INTO case_key (case_id, wrapped_key) VALUES (?, ?)", arguments: [key.caseID, Data(key.wrappedKey)])
+                sql: "INSERT OR REPLACE INTO case_key (case_id, wrapped_key, fingerprint) VALUES (?, ?, ?)",
+                arguments: [key.caseID, Data(key.wrappedKey), key.fingerprint])
         }
         for caseID in commit.shreddedCases {
             try shred(caseID: caseID, in: db)

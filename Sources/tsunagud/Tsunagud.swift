@@ -13,6 +13,6 @@ struct Tsunagud: AsyncParsableCommand {
             every key, its default and its variable.
             """,
         version: TsunaguVersion.current,
-        subcommands: [Serve.self, Inbox.self, Outbox.self, Purge.self],
+        subcommands: [Serve.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self],
         defaultSubcommand: Serve.self)
 }

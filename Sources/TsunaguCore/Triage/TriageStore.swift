@@ -39,13 +39,19 @@ public struct TriageSnapshot: Sendable, Hashable {
     public var sealedAddress: [UInt8]?
     /// The current case's content key, wrapped by the master key; `nil` once destroyed.
     public var wrappedCaseKey: [UInt8]?
+    /// Which master key wrapped it (`nil`: the one in use before keyrings).
+    public var caseKeyFingerprint: String?
     /// Cases waiting for a counsellor, by priority.
     public var waiting: [Priority: Int]
 
-    public init(conversation: Conversation?, sealedAddress: [UInt8]?, wrappedCaseKey: [UInt8]?, waiting: [Priority: Int]) {
+    public init(
+        conversation: Conversation?, sealedAddress: [UInt8]?, wrappedCaseKey: [UInt8]?, caseKeyFingerprint: String? = nil,
+        waiting: [Priority: Int]
+    ) {
         self.conversation = conversation
         self.sealedAddress = sealedAddress
         self.wrappedCaseKey = wrappedCaseKey
+        self.caseKeyFingerprint = caseKeyFingerprint
         self.waiting = waiting
     }
 }
@@ -55,8 +61,8 @@ public struct TriageCommit: Sendable {
     /// The conversation's new state; `nil` leaves it (and the cases) untouched.
     public var conversation: Conversation?
     public var sealedAddress: [UInt8]?
-    /// A new case's content key, wrapped: `(caseID, wrappedKey)`.
-    public var newCaseKey: (caseID: String, wrappedKey: [UInt8])?
+    /// A new case's content key, wrapped by the master key with `fingerprint`.
+    public var newCaseKey: (caseID: String, wrappedKey: [UInt8], fingerprint: String)?
     public var transcript: [TranscriptEntry]
     /// Her messages to remove from every transcript (keyed references of LINE message ids).
     public var deletedMessageRefs: [String]
@@ -67,7 +73,7 @@ public struct TriageCommit: Sendable {
     public var outbox: [NewOutboxEntry]
 
     public init(
-        conversation: Conversation? = nil, sealedAddress: [UInt8]? = nil, newCaseKey: (caseID: String, wrappedKey: [UInt8])? = nil,
+        conversation: Conversation? = nil, sealedAddress: [UInt8]? = nil, newCaseKey: (caseID: String, wrappedKey: [UInt8], fingerprint: String)? = nil,
         transcript: [TranscriptEntry] = [], deletedMessageRefs: [String] = [], shreddedCases: [String] = [],
         withholdPending: Bool = false, outbox: [NewOutboxEntry] = []
     ) {

@@ -26,6 +26,8 @@ public struct SettingKey: Sendable {
     public static let durability = SettingKey("tsunagu.durability", "TSUNAGU_DURABILITY")
     public static let dataKey = SettingKey("tsunagu.dataKey", "TSUNAGU_DATA_KEY")
     public static let dataKeyFile = SettingKey("tsunagu.dataKeyFile", "TSUNAGU_DATA_KEY_FILE")
+    public static let previousDataKey = SettingKey("tsunagu.previousDataKey", "TSUNAGU_DATA_KEY_PREVIOUS")
+    public static let previousDataKeyFile = SettingKey("tsunagu.previousDataKeyFile", "TSUNAGU_DATA_KEY_PREVIOUS_FILE")
     public static let logLevel = SettingKey("tsunagu.logLevel", "TSUNAGU_LOG_LEVEL")
     public static let outboxRetryBase = SettingKey("tsunagu.outbox.retryBaseMs", "TSUNAGU_OUTBOX_RETRY_BASE_MS")
     public static let outboxRetryMax = SettingKey("tsunagu.outbox.retryMaxMs", "TSUNAGU_OUTBOX_RETRY_MAX_MS")
@@ -36,5 +38,5 @@ public struct SettingKey: Sendable {
     public static let retentionMessageDays = SettingKey("tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS")
 
     /// The variables whose values are secrets: marked secret when read, so no access report can show them.
-    public static let secretVariables: Set<String> = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TSUNAGU_DATA_KEY"]
+    public static let secretVariables: Set<String> = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TSUNAGU_DATA_KEY", "TSUNAGU_DATA_KEY_PREVIOUS"]
 }

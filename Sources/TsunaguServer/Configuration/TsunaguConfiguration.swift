@@ -17,6 +17,8 @@ public import TsunaguCore
 /// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`
 /// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
 /// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
+/// - `tsunagu.previousDataKey` → `TSUNAGU_DATA_KEY_PREVIOUS`, secret; or `tsunagu.previousDataKeyFile` →
+///   `TSUNAGU_DATA_KEY_PREVIOUS_FILE`: the old master key while rotating to a new one
 /// - `tsunagu.logLevel` → `TSUNAGU_LOG_LEVEL`, `info`
 /// - `tsunagu.outbox.retryBaseMs`/`retryMaxMs` → `TSUNAGU_OUTBOX_RETRY_BASE_MS`/`_MAX_MS`, `500`/`300000`:
 ///   the first retry's delay and the longest, for sends LINE did not accept
@@ -41,6 +43,8 @@ public struct TsunaguConfiguration: Sendable {
     public var databasePath: String
     public var durability: Durability
     public var dataKey: DataKey
+    /// The previous master key, while rotating (`TSUNAGU_DATA_KEY_PREVIOUS`).
+    public var previousDataKey: DataKey?
     public var logLevel: Logger.Level
     /// Retry delays of the outbox (the rest of the policy is LINE's rules).
     public var deliveryPolicy: DeliveryPolicy
@@ -117,6 +121,7 @@ public struct TsunaguConfiguration: Sendable {
             self.channelAccessToken = self.channelAccessToken ?? "sandbox-access-token"
         }
         self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
+        self.previousDataKey = try Self.previousDataKey(reader: reader)
         self.retentionMessageDays = try Self.retentionDays(reader: reader)
         self.scriptPath = string(.script) ?? "config/script.ja.yaml"
         self.engine = try ScriptLoader.load(path: scriptPath)
@@ -138,24 +143,42 @@ public struct TsunaguConfiguration: Sendable {
             .nonEmpty ?? "data/tsunagu.sqlite"
     }
 
-    private static func readDataKey(inline: String?, file: String?) throws -> DataKey {
+    private static func readDataKey(inline: String?, file: String?, variable: String = "TSUNAGU_DATA_KEY") throws -> DataKey {
         let hint = "generate one with: head -c 32 /dev/urandom | base64"
         if let inline {
             guard let key = DataKey(base64: inline) else {
-                throw StartupError("TSUNAGU_DATA_KEY is not a Base64-encoded 32-byte key; \(hint).")
+                throw StartupError("\(variable) is not a Base64-encoded 32-byte key; \(hint).")
             }
             return key
         }
         guard let file else {
-            throw StartupError("Neither TSUNAGU_DATA_KEY nor TSUNAGU_DATA_KEY_FILE is set; \(hint).")
+            throw StartupError("Neither \(variable) nor \(variable)_FILE is set; \(hint).")
         }
         guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw StartupError("TSUNAGU_DATA_KEY_FILE names \(file), which cannot be read.")
+            throw StartupError("\(variable)_FILE names \(file), which cannot be read.")
         }
         guard let key = DataKey(base64: contents) else {
-            throw StartupError("TSUNAGU_DATA_KEY_FILE (\(file)) does not hold a Base64-encoded 32-byte key; \(hint).")
+            throw StartupError("\(variable)_FILE (\(file)) does not hold a Base64-encoded 32-byte key; \(hint).")
         }
         return key
+    }
+
+    /// The previous master key, while rotating to a new one (see ``Keyring``); `nil` when not rotating.
+    public static func previousDataKey(reader: ConfigReader) throws -> DataKey? {
+        func string(_ setting: SettingKey, secret: Bool) -> String? {
+            reader.string(forKey: setting.key, isSecret: secret)?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+        }
+        let inline = string(.previousDataKey, secret: true), file = string(.previousDataKeyFile, secret: false)
+        guard inline != nil || file != nil else { return nil }
+        return try readDataKey(inline: inline, file: file, variable: "TSUNAGU_DATA_KEY_PREVIOUS")
+    }
+
+    /// The master key alone, for `tsunagud rotate-key`.
+    public static func dataKey(reader: ConfigReader) throws -> DataKey {
+        func string(_ setting: SettingKey, secret: Bool) -> String? {
+            reader.string(forKey: setting.key, isSecret: secret)?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+        }
+        return try readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile, secret: false))
     }
 }
 

@@ -3,32 +3,28 @@ import Foundation
 
 /// Encrypts each case's transcript with the case's own random key, kept only wrapped by the master key.
 ///
-/// Deleting a case's wrapped key destroys its content for good, even in backups and free pages the
-/// database has not yet overwritten (crypto-shredding). Rotating the master key rewraps the small keys and
-/// leaves the transcripts untouched.
+/// Deleting a case's wrapped key destroys its content for good (crypto-shredding). Rotating the master key
+/// rewraps these small keys and leaves the transcripts untouched.
 public struct CaseCipher: Sendable {
-    private let wrappingKey: SymmetricKey
+    private let dataKey: DataKey
 
-    public init(dataKey: DataKey) { self.wrappingKey = dataKey.wrappingKey }
+    public init(dataKey: DataKey) { self.dataKey = dataKey }
 
-    /// A fresh content key for `caseID`, and its wrapped form to store.
-    public func newKey(for caseID: String) throws -> (key: SymmetricKey, wrapped: [UInt8]) {
+    /// A fresh content key for `caseID`, its wrapped form, and the fingerprint of the master key that wraps it.
+    public func newKey(for caseID: String) throws -> (key: SymmetricKey, wrapped: [UInt8], fingerprint: String) {
         let key = SymmetricKey(size: .bits256)
-        let wrapped = try key.withUnsafeBytes { bytes in
-            try AES.GCM.seal(Data(bytes), using: wrappingKey, authenticating: Data(caseID.utf8)).combined!
-        }
-        return (key, Array(wrapped))
+        return (key, try Self.wrap(key, for: caseID, with: dataKey.wrappingKey), dataKey.fingerprint)
     }
 
-    public func unwrap(_ wrapped: [UInt8], for caseID: String) throws -> SymmetricKey {
-        SymmetricKey(data: try AES.GCM.open(AES.GCM.SealedBox(combined: wrapped), using: wrappingKey, authenticating: Data(caseID.utf8)))
+    /// - Parameter fingerprint: the master key that wrapped it; `nil` means the current one.
+    public func unwrap(_ wrapped: [UInt8], for caseID: String, fingerprint: String? = nil) throws -> SymmetricKey {
+        guard let wrapping = dataKey.wrappingKeys[fingerprint ?? dataKey.fingerprint] else { throw CaseCipherError.unknownMasterKey }
+        return SymmetricKey(data: try AES.GCM.open(AES.GCM.SealedBox(combined: wrapped), using: wrapping, authenticating: Data(caseID.utf8)))
     }
 
-    /// Wraps `wrapped` (made under `old`) under this cipher's master key instead: key rotation.
-    public func rewrap(_ wrapped: [UInt8], for caseID: String, from old: CaseCipher) throws -> [UInt8] {
-        let key = try old.unwrap(wrapped, for: caseID)
-        return try key.withUnsafeBytes { bytes in
-            Array(try AES.GCM.seal(Data(bytes), using: wrappingKey, authenticating: Data(caseID.utf8)).combined!)
+    static func wrap(_ key: SymmetricKey, for caseID: String, with wrapping: SymmetricKey) throws -> [UInt8] {
+        try key.withUnsafeBytes { bytes in
+            Array(try AES.GCM.seal(Data(bytes), using: wrapping, authenticating: Data(caseID.utf8)).combined!)
         }
     }
 
@@ -40,4 +36,9 @@ public struct CaseCipher: Sendable {
         let data = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(caseID.utf8))
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+/// A case key is wrapped by a master key this process was not given.
+public enum CaseCipherError: Error, Sendable {
+    case unknownMasterKey
 }

@@ -1,14 +1,20 @@
 import Crypto
 import Foundation
 
-/// The 32-byte server secret that protects data at rest, and the keys derived from it.
+/// The keys that protect data at rest: the sealing key (AES-GCM), the pseudonym key (HMAC-SHA256), and the
+/// master key's wrapping key for each case's content key.
 ///
-/// One secret is simpler to keep than several; HKDF derives independent keys for sealing (AES-GCM), for
-/// pseudonyms (HMAC-SHA256) and for wrapping each case's own content key, so no use can weaken another.
+/// Made from the 32-byte master key (`TSUNAGU_DATA_KEY`): HKDF derives independent keys from it, so no use
+/// can weaken another. Once a database has a keyring (see ``Keyring``), the sealing and pseudonym keys come
+/// from the keyring instead, wrapped by the master key, so that the master key can be rotated without
+/// changing any pseudonym or resealing anything.
 public struct DataKey: Sendable {
     let sealingKey: SymmetricKey
     let pseudonymKey: SymmetricKey
-    let wrappingKey: SymmetricKey
+    /// The wrapping key of every master key this process knows, by fingerprint.
+    let wrappingKeys: [String: SymmetricKey]
+    /// The fingerprint of the master key new case keys are wrapped with.
+    public let fingerprint: String
 
     /// - Parameter base64: standard Base64 of exactly 32 bytes; surrounding whitespace is ignored.
     /// - Returns: `nil` when the text is not such a key.
@@ -16,13 +22,27 @@ public struct DataKey: Sendable {
         let trimmed = base64.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Data(base64Encoded: trimmed), bytes.count == 32 else { return nil }
         let root = SymmetricKey(data: bytes)
-        self.sealingKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: root, info: Data("tsunagu/seal/v1".utf8), outputByteCount: 32)
-        self.pseudonymKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: root, info: Data("tsunagu/pseudonym/v1".utf8), outputByteCount: 32)
-        self.wrappingKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: root, info: Data("tsunagu/case-key-wrap/v1".utf8), outputByteCount: 32)
+        func derive(_ info: String) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: root, info: Data(info.utf8), outputByteCount: 32)
+        }
+        self.sealingKey = derive("tsunagu/seal/v1")
+        self.pseudonymKey = derive("tsunagu/pseudonym/v1")
+        let wrapping = derive("tsunagu/case-key-wrap/v1")
+        // A fingerprint names the key in the database without revealing anything about it.
+        let fingerprint = wrapping.withUnsafeBytes { SHA256.hash(data: Data($0)) }.prefix(8).hexString
+        self.wrappingKeys = [fingerprint: wrapping]
+        self.fingerprint = fingerprint
     }
+
+    init(sealingKey: SymmetricKey, pseudonymKey: SymmetricKey, wrappingKeys: [String: SymmetricKey], fingerprint: String) {
+        self.sealingKey = sealingKey
+        self.pseudonymKey = pseudonymKey
+        self.wrappingKeys = wrappingKeys
+        self.fingerprint = fingerprint
+    }
+
+    /// This master key's own wrapping key.
+    var wrappingKey: SymmetricKey { wrappingKeys[fingerprint]! }
 
     /// A fresh random key, Base64-encoded, as `scripts/run` generates for the sandbox.
     public static func generateBase64() -> String {

@@ -100,11 +100,11 @@ public struct InboxProcessor: Service {
         let record = decision.conversation.currentCase
         var caseKey: SymmetricKey?
         if decision.openedCase, let record {
-            let (key, wrapped) = try cipher.newKey(for: record.id)
-            commit.newCaseKey = (record.id, wrapped)
+            let (key, wrapped, fingerprint) = try cipher.newKey(for: record.id)
+            commit.newCaseKey = (record.id, wrapped, fingerprint)
             caseKey = key
         } else if let wrapped = snapshot.wrappedCaseKey, let record {
-            caseKey = try cipher.unwrap(wrapped, for: record.id)
+            caseKey = try cipher.unwrap(wrapped, for: record.id, fingerprint: snapshot.caseKeyFingerprint)
         }
 
         var messages: [BotMessage] = []

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TsunaguServer
+import TsunaguStore
+
+extension Tsunagud {
+    /// `tsunagud rotate-key`: rewraps every case key and the keyring under a new master key.
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Rewrap every case key and the keyring under a new master key.",
+            discussion: """
+                Without downtime: restart tsunagud with TSUNAGU_DATA_KEY set to the new key and \
+                TSUNAGU_DATA_KEY_PREVIOUS to the old one, then run this command with the same settings while it \
+                serves; afterwards remove TSUNAGU_DATA_KEY_PREVIOUS and destroy the old key. With the server stopped, \
+                --new-key-file does it in one step: everything is rewrapped from TSUNAGU_DATA_KEY to the key in that \
+                file, which then becomes TSUNAGU_DATA_KEY. Only small keys are rewrapped, in one transaction; \
+                transcripts, sealed data and pseudonyms do not change.
+                """)
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(help: ArgumentHelp("A file with the new key (Base64 of 32 bytes), for a one-step rotation.", valueName: "path"))
+        var newKeyFile: String?
+
+        @Flag(name: .long, help: "Print JSON for scripts.")
+        var json = false
+
+        func run() async throws {
+            do {
+                let reader = try await options.reader()
+                let current = try TsunaguConfiguration.dataKey(reader: reader)
+                let previous = try TsunaguConfiguration.previousDataKey(reader: reader)
+                var target = current
+                if let newKeyFile {
+                    guard let text = try? String(contentsOfFile: newKeyFile, encoding: .utf8), let key = DataKey(base64: text) else {
+                        throw StartupError("--new-key-file \(newKeyFile) does not hold a Base64-encoded 32-byte key; generate one with: head -c 32 /dev/urandom | base64")
+                    }
+                    target = key
+                }
+                let database = try SQLiteDatabase.open(path: try TsunaguConfiguration.databasePath(reader: reader))
+                let store = SQLiteKeyStore(database: database)
+                let opened = try await Keyring.open(store, current: current, previous: previous)
+                let count = try await Keyring.rotate(store, opened: opened, to: target)
+                try database.close()
+                if json {
+                    try JSONOutput.print(["caseKeysRewrapped": count])
+                } else {
+                    print("Rewrapped \(count) case key\(count == 1 ? "" : "s") and the keyring under the \(newKeyFile == nil ? "current" : "new") key.")
+                }
+            } catch {
+                throw Failure.exit(error)
+            }
+        }
+    }
+}
