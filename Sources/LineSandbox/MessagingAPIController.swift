@@ -39,20 +39,23 @@ struct MessagingAPIController: Sendable {
     }
 
     private struct Refusal: Error { let answer: Answer }
+    private struct DroppedConnection: Error {}
 
     /// Answers with `body`'s answer, or an injected fault or a refusal; `body` gets this answer's request id.
     private func handle(_ request: Request, _ body: (Request, String) async throws -> Answer) async -> Response {
         let requestID = UUID().uuidString.lowercased()
         let answer: Answer
+        var injected: SandboxFaults.Injection?
         do {
             let faults = state.faults
             if faults.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.latencyMilliseconds)) }
             let fault = state.nextFault()
+            injected = fault
             switch fault {
             case .serverError: throw Refusal(answer: Answer(status: .internalServerError, json: ["message": "Internal server error"]))
             case .rateLimited(let seconds):
                 throw Refusal(answer: Answer(status: .tooManyRequests, json: ["message": "Too Many Requests"], headers: [.retryAfter: String(seconds)]))
-            case .lostAnswer, nil: break
+            case .lostAnswer, .droppedConnection, .slowBody, nil: break
             }
             guard request.headers[.authorization] == "Bearer \(configuration.accessToken)" else {
                 throw Refusal(answer: Answer(status: .unauthorized, json: [
@@ -70,7 +73,27 @@ struct MessagingAPIController: Sendable {
         var headers = answer.headers
         headers[.contentType] = "application/json"
         headers[HTTPField.Name("x-line-request-id")!] = requestID
-        return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        let bytes = answer.body
+        switch injected {
+        case .droppedConnection:
+            // The status line and headers go out, then the connection is cut short of the promised body.
+            return Response(status: answer.status, headers: headers, body: ResponseBody(contentLength: bytes.count + 1) { writer in
+                try await writer.write(ByteBuffer(bytes: bytes.prefix(bytes.count / 2)))
+                throw DroppedConnection()
+            })
+        case .slowBody(let milliseconds):
+            let pieces = max(1, min(bytes.count, 8))
+            return Response(status: answer.status, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
+                let size = (bytes.count + pieces - 1) / pieces
+                for start in stride(from: 0, to: bytes.count, by: size) {
+                    try await Task.sleep(for: .milliseconds(milliseconds / pieces))
+                    try await writer.write(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
+                }
+                try await writer.finish(nil)
+            })
+        default:
+            return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
     }
 
     private func jsonBody(_ request: Request) async throws -> [String: Any] {

@@ -8,7 +8,8 @@ import CurlHTTP
 ///
 /// - `GET /sandbox/deliveries[?chat=ID]`: accepted messages in order
 /// - `GET /sandbox/left-chats`: the groups and rooms the bot left
-/// - `PUT /sandbox/faults`: a ``SandboxFaults`` JSON object; `GET` reads it back
+/// - `PUT /sandbox/faults`: a ``SandboxFaults`` JSON object (latency, 500s, 429s, lost answers, dropped
+///   connections, slow bodies; keys left out keep their defaults); `GET` reads it back
 /// - `POST /sandbox/reply-tokens` with `{"chatId": …}`: issues a reply token
 /// - `POST /sandbox/reset`: forgets everything
 /// - `POST /sandbox/phone/text` with `{"userId": …, "text": …}`: the phone side sends her message to

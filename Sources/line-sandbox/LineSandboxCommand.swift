@@ -31,19 +31,26 @@ struct LineSandboxCommand: AsyncParsableCommand {
         @Option(help: "Share of requests answered 500 (0 to 1).") var serverErrorRate = 0.0
         @Option(help: "Share of requests answered 429 (0 to 1).") var rateLimitRate = 0.0
         @Option(help: "Share of requests carried out but answered 500 (0 to 1).") var lostAnswerRate = 0.0
+        @Option(help: "Share of requests carried out after which the connection is cut mid-answer (0 to 1).")
+        var droppedConnectionRate = 0.0
+        @Option(help: "Share of answers whose body is dribbled out over --slow-body-ms (0 to 1).") var slowBodyRate = 0.0
+        @Option(help: "How long a slow body takes, in milliseconds.") var slowBodyMs = 2_000
 
         func validate() throws {
-            for (name, rate) in [("server-error-rate", serverErrorRate), ("rate-limit-rate", rateLimitRate), ("lost-answer-rate", lostAnswerRate)] {
+            for (name, rate) in [("server-error-rate", serverErrorRate), ("rate-limit-rate", rateLimitRate), ("lost-answer-rate", lostAnswerRate),
+                ("dropped-connection-rate", droppedConnectionRate), ("slow-body-rate", slowBodyRate)] {
                 guard (0...1).contains(rate) else { throw ValidationError("--\(name) must be between 0 and 1.") }
             }
             guard latencyMs >= 0 else { throw ValidationError("--latency-ms cannot be negative.") }
+            guard slowBodyMs >= 0 else { throw ValidationError("--slow-body-ms cannot be negative.") }
         }
 
         func run() async throws {
             let sandbox = LineSandbox(configuration: .init(accessToken: accessToken, channelSecret: channelSecret, webhookURL: webhookUrl))
             sandbox.faults = SandboxFaults(
                 latencyMilliseconds: latencyMs, serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate,
-                lostAnswerRate: lostAnswerRate)
+                lostAnswerRate: lostAnswerRate, droppedConnectionRate: droppedConnectionRate, slowBodyRate: slowBodyRate,
+                slowBodyMilliseconds: slowBodyMs)
             let router = Router()
             sandbox.addRoutes(to: router)
             let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "line-sandbox"))

@@ -48,6 +48,40 @@ struct LineSandboxClientTests {
         }
     }
 
+    @Test("a dropped connection reaches the client as a transport failure, though the push was carried out")
+    func droppedConnection() async throws {
+        try await withSandbox { sandbox, client, _ in
+            sandbox.faults = SandboxFaults(droppedConnectionRate: 1)
+            do {
+                _ = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "届いた？")], retryKey: UUID())
+                Issue.record("a cut connection read as a success")
+            } catch let error as LineClientError {
+                guard case .transport = error else { Issue.record("\(error)"); return }
+                #expect(error.isRetryable)
+            }
+            #expect(sandbox.deliveries(to: Self.user).map(\.message.text) == ["届いた？"])
+        }
+    }
+
+    @Test("a slow body is waited for, and a client whose total timeout is shorter gives up with a timeout")
+    func slowBody() async throws {
+        try await withSandbox { sandbox, client, baseURL in
+            sandbox.faults = SandboxFaults(slowBodyRate: 1, slowBodyMilliseconds: 400)
+            let outcome = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "ゆっくり")], retryKey: UUID())
+            guard case .accepted = outcome else { Issue.record("\(outcome)"); return }
+            let impatient = LineMessagingClient(
+                transport: CurlTransport(configuration: .init(totalTimeout: .milliseconds(100))), accessToken: Self.accessToken,
+                apiBaseURL: baseURL)
+            do {
+                _ = try await impatient.push(to: Self.user, messages: [OutgoingMessage(text: "待てない")], retryKey: UUID())
+                Issue.record("a body slower than the total timeout was waited for")
+            } catch let error as LineClientError {
+                guard case .transport(let transportError) = error else { Issue.record("\(error)"); return }
+                #expect(transportError.code == .timeout)
+            }
+        }
+    }
+
     @Test("a push retried with the same key is accepted once; the retry learns it was accepted")
     func retryKeys() async throws {
         try await withSandbox { sandbox, client, _ in

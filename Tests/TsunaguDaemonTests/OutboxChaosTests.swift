@@ -14,10 +14,12 @@ import TsunaguTesting
 struct OutboxChaosTests {
     static let accessToken = "chaos-token"
 
-    @Test("2,000 sends to 200 users through 30 % 5xx, 10 % 429 and 5 % lost answers, with two SIGKILLs: all arrive, none twice, in order")
+    @Test("2,000 sends to 200 users through 30 % 5xx, 10 % 429, 5 % lost answers, 5 % dropped connections and slow bodies, with two SIGKILLs: all arrive, none twice, in order")
     func chaos() async throws {
         let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
-        sandbox.faults = SandboxFaults(serverErrorRate: 0.3, rateLimitRate: 0.1, lostAnswerRate: 0.05, retryAfterSeconds: 0, seed: 7)
+        sandbox.faults = SandboxFaults(
+                serverErrorRate: 0.3, rateLimitRate: 0.1, lostAnswerRate: 0.05, droppedConnectionRate: 0.05, slowBodyRate: 0.02,
+                slowBodyMilliseconds: 200, retryAfterSeconds: 0, seed: 7)
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let databasePath = directory.path("chaos.sqlite")
