@@ -130,8 +130,17 @@ struct ConversationTests {
                 try await phone.send(event, from: "Ufay")
                 await phone.waitForMessages(total, to: "Ufay")
             }
+            // A counsellor's push waiting for her (not due for an hour), then she blocks the account.
+            let key = DataKey(base64: TestSecrets.dataKeyBase64)!
+            let waiting = NewOutboxEntry(
+                id: "waiting", conversation: Pseudonym(rawValue: Pseudonymizer(dataKey: key).pseudonym(of: "Ufay").rawValue),
+                retryKey: UUID().uuidString.lowercased(), createdAt: harness.clock() + 3_600_000, replyTokenUsableUntil: nil,
+                sealedPayload: try OutboxPayload(chatID: "Ufay", replyToken: nil, messages: [OutgoingMessage(text: "お返事です")])
+                    .sealed(with: EventSealer(dataKey: key), entryID: "waiting"))
+            _ = try await harness.base.dependencies.outbox.enqueue([waiting])
             try await phone.send(.unfollow, from: "Ufay")
             #expect(await eventually { (try? query(harness) { db in try String.fetchOne(db, sql: "SELECT outcome FROM triage_case") }) == "unfollowed" })
+            #expect(try await harness.base.dependencies.outbox.counts().byState["withheld"] == 1)  // No push after a block.
             try await phone.send(.follow(unblocked: true), from: "Ufay")
             let texts = await phone.waitForMessages(5, to: "Ufay")
             #expect(texts.suffix(2) == [script.welcome, script.consent.text])
