@@ -135,6 +135,9 @@ struct TriageEngineTests {
         #expect(!decision.conversation.hasConsented)
         #expect(decision.conversation.currentCase?.outcome == "stopped")
         #expect(decision.messages.map(\.text) == [engine.script.stop.reply])
+        // An explicit request to delete, anywhere in a message, has the same effect.
+        let erase = engine.decide(.text("これまでの相談内容を消してください"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(erase.actions.contains(.shredCase(caseID: "case-1")))
         // Writing やめる inside a sentence is a topic, not a stop.
         let topic = engine.decide(.text("仕事をやめるか迷ってる"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(!topic.actions.contains(.stopPushes))
@@ -187,6 +190,10 @@ struct TriageEngineTests {
         let second = engine.decide(.text("うまく選べない"), for: first.conversation, context: context, newCaseID: "x")
         #expect(second.conversation.state == .urgency)
         #expect(second.conversation.currentCase?.topic == "other")
+        // The urgency question gets its own reminder before a default is taken.
+        let third = engine.decide(.text("わからない"), for: second.conversation, context: context, newCaseID: "x")
+        #expect(third.conversation.state == .urgency)
+        #expect(third.messages.first?.text == engine.script.choosePrompt)
     }
 
     @Test func theSurveyIsAskedAtCloseAndRecorded() {

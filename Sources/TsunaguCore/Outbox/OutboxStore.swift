@@ -79,16 +79,6 @@ public struct OutboxCounts: Sendable, Hashable, Codable {
 /// The month LINE's message allowance counts in: the calendar month in Japan (UTC+9), as `yyyy-MM`.
 public enum QuotaMonth {
     public static func of(milliseconds: Int64) -> String {
-        let days = (milliseconds + 9 * 3_600_000) / 86_400_000  // days since 1970-01-01, Japan time
-        // Civil date from days (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return "\(year)-\(month < 10 ? "0" : "")\(month)"
+        String(JapanTime(milliseconds: milliseconds).date.description.prefix(7))
     }
 }

@@ -82,6 +82,9 @@ extension ConversationScript {
 
     /// The schedule as ``OfficeHours``.
     public func officeHours() throws(ScriptProblem) -> OfficeHours {
+        guard !hours.slots.isEmpty else {
+            throw ScriptProblem(path: ["hours", "slots"], message: "needs at least one slot, or no one could be told when the office opens")
+        }
         var slots: [OfficeHours.Slot] = []
         for (index, slot) in hours.slots.enumerated() {
             let path = ["hours", "slots", "\(index)"]

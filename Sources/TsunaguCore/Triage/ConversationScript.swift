@@ -55,9 +55,11 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var priority: Priority?
     }
 
-    /// Writing one of `words` (the whole message) stops everything and destroys what she wrote.
+    /// Writing one of `words` (the whole message), or a message containing one of `erasurePhrases` (an explicit
+    /// request to delete what she wrote), stops everything and destroys what she wrote.
     public struct Stop: Sendable, Hashable, Decodable {
         public var words: [String]
+        public var erasurePhrases: [String]?
         public var reply: String
     }
 

@@ -12,6 +12,7 @@ public struct TriageEngine: Sendable {
     public let hours: OfficeHours
     private let detector: EmergencyDetector
     private let stopWords: Set<String>
+    private let erasurePhrases: [String]
     private let infoTriggers: Set<String>
 
     /// - Throws: the script's first problem, if it has any (``ConversationScript/validate()`` lists them all).
@@ -21,6 +22,7 @@ public struct TriageEngine: Sendable {
         self.hours = try script.officeHours()
         self.detector = script.emergencyDetector()
         self.stopWords = Set(script.stop.words.map(TextNormalizer.normalize))
+        self.erasurePhrases = (script.stop.erasurePhrases ?? []).map(TextNormalizer.normalize).filter { !$0.isEmpty }
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
     }
 
@@ -76,7 +78,7 @@ public struct TriageEngine: Sendable {
             return
         }
         let folded = TextNormalizer.normalize(text)
-        if stopWords.contains(folded) {
+        if stopWords.contains(folded) || erasurePhrases.contains(where: { folded.contains($0) }) {
             stop(&turn)
             return
         }
@@ -96,10 +98,12 @@ public struct TriageEngine: Sendable {
             remindConsent(&turn)
         case .topic:
             turn.record(text)
-            notAnswered(question: script.topic, &turn) { turn in chooseTopic(turn.defaultChoice(of: script.topic), &turn) }
+            notAnswered(question: script.topic, prefix: "topic", &turn) { turn in
+                chooseTopic(turn.defaultChoice(of: script.topic), &turn)
+            }
         case .urgency:
             turn.record(text)
-            notAnswered(question: script.urgency, &turn) { turn in
+            notAnswered(question: script.urgency, prefix: "urgency", &turn) { turn in
                 chooseUrgency(turn.defaultChoice(of: script.urgency), &turn)
             }
         case .queued:
@@ -142,11 +146,9 @@ public struct TriageEngine: Sendable {
 
     private func fromHer(media acknowledgement: String, record: String, _ turn: inout Turn) {
         switch turn.conversation.state {
-        case .new, .closed, .survey:
-            if case .survey = turn.conversation.state {
-                turn.finishSurvey(satisfaction: nil)
-                return
-            }
+        case .survey:
+            turn.finishSurvey(satisfaction: nil)  // A sticker after the survey question: a goodbye, not a new case.
+        case .new, .closed:
             startConsultation(firstMessage: record, &turn)
         case .consent:
             turn.send(acknowledgement)
@@ -197,12 +199,12 @@ public struct TriageEngine: Sendable {
 
     /// She wrote instead of choosing: ask once more, then carry on with a sensible default.
     private func notAnswered(
-        question: ConversationScript.Question, _ turn: inout Turn, otherwise proceed: (inout Turn) -> Void
+        question: ConversationScript.Question, prefix: String, _ turn: inout Turn, otherwise proceed: (inout Turn) -> Void
     ) {
         if turn.conversation.unansweredPrompts == 0 {
             turn.conversation.unansweredPrompts += 1
             turn.send(script.choosePrompt)
-            turn.ask(question, prefix: question == script.topic ? "topic" : "urgency")
+            turn.ask(question, prefix: prefix)
         } else {
             proceed(&turn)
         }
@@ -210,6 +212,7 @@ public struct TriageEngine: Sendable {
 
     private func chooseTopic(_ choice: ConversationScript.Choice, _ turn: inout Turn) {
         turn.updateCase { $0.topic = choice.id }
+        turn.conversation.unansweredPrompts = 0  // The next question gets its own reminder.
         turn.ask(script.urgency, prefix: "urgency")
     }
 
