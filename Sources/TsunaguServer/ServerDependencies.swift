@@ -15,13 +15,17 @@ public struct ServerDependencies: Sendable {
     /// Rung by the processor when it queued sends: the outbox sender's wake-up.
     public let outboxDoorbell: Doorbell
 
-    /// - Parameter now: the ingress's clock (tests move it to a chosen hour).
+    /// - Parameters:
+    ///   - decider: when given, the inbox answers the events it stores in the same transaction.
+    ///   - now: the ingress's clock (tests move it to a chosen hour).
     public init(
-        database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, metrics: TsunaguMetrics = TsunaguMetrics(),
-        now: @escaping @Sendable () -> Date = Date.init
+        database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
+        metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
+        var decide: SQLiteInboxStore.Decide?
+        if let decider { decide = { event, snapshot in try decider.decide(event, snapshot) } }
         self.init(
-            database: database, inbox: SQLiteInboxStore(database: database), channelSecret: channelSecret,
+            database: database, inbox: SQLiteInboxStore(database: database, triage: decide), channelSecret: channelSecret,
             dataKey: dataKey, metrics: metrics, now: now)
     }
 
@@ -37,6 +41,6 @@ public struct ServerDependencies: Sendable {
         self.metrics = metrics
         self.inboxDoorbell = Doorbell()
         self.outboxDoorbell = Doorbell()
-        self.ingestor = WebhookIngestor(channelSecret: channelSecret, dataKey: dataKey, inbox: inbox, doorbell: inboxDoorbell, now: now)
+        self.ingestor = WebhookIngestor(channelSecret: channelSecret, dataKey: dataKey, inbox: inbox, doorbells: [inboxDoorbell, outboxDoorbell], now: now)
     }
 }

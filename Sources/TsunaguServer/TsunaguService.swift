@@ -47,8 +47,13 @@ public enum TsunaguService {
         } else {
             try await LineChannelCheck.run(configuration: configuration, transport: transport, logger: logger)
         }
+        let metrics = TsunaguMetrics()
+        let decider = TriageDecider(
+            engine: configuration.engine, dataKey: configuration.dataKey, policy: configuration.deliveryPolicy, metrics: metrics,
+            logger: logger)
         let dependencies = ServerDependencies(
-            database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey)
+            database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey, decider: decider,
+            metrics: metrics)
         if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
@@ -58,9 +63,8 @@ public enum TsunaguService {
                 monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics, logger: logger))
         }
         services.append(InboxProcessor(
-            store: dependencies.triage, engine: configuration.engine, dataKey: configuration.dataKey,
-            policy: configuration.deliveryPolicy, incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell,
-            metrics: dependencies.metrics, logger: logger))
+            store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
+            outgoing: dependencies.outboxDoorbell, metrics: metrics, logger: logger))
         services.append(RetentionService(
             store: SQLiteTriageStore(database: database), retentionDays: configuration.retentionMessageDays, logger: logger))
 

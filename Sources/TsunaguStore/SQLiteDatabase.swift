@@ -12,6 +12,8 @@ public struct SQLiteDatabase: Sendable {
     /// The durability in force, as read back from SQLite.
     public let durability: Durability
     public let path: String
+    /// Checkpoints the log off the writer (writable files only).
+    var checkpointer: WALCheckpointer? = nil
 
     /// Opens (creating if needed) and migrates the database at `path`.
     ///
@@ -37,6 +39,7 @@ public struct SQLiteDatabase: Sendable {
             pool = try DatabasePool(path: path, configuration: makeConfiguration(readonly: false))
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragmaValue)")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // The WALCheckpointer does it, off the writer.
             }
             try Migrations.migrator.migrate(pool)
         } catch let error as StoreError {
@@ -48,7 +51,13 @@ public struct SQLiteDatabase: Sendable {
         guard inForce == durability.synchronousPragmaValue else {
             throw StoreError(.durabilityNotApplied, "SQLite did not accept the durability level \(durability.rawValue).")
         }
-        return SQLiteDatabase(writer: pool, durability: durability, path: path)
+        let checkpointer: WALCheckpointer
+        do {
+            checkpointer = try WALCheckpointer(path: path)
+        } catch {
+            throw StoreError(.notWritable, "Cannot open the database at \(path) for checkpointing.", cause: error)
+        }
+        return SQLiteDatabase(writer: pool, durability: durability, path: path, checkpointer: checkpointer)
     }
 
     /// Opens an existing database for reading only, e.g. for `tsunagud inbox` while the server runs.
@@ -105,6 +114,7 @@ public struct SQLiteDatabase: Sendable {
 
     /// Closes the database, checkpointing the write-ahead log.
     public func close() throws {
+        checkpointer?.stop()
         if let pool = writer as? DatabasePool { try pool.close() } else if let queue = writer as? DatabaseQueue { try queue.close() }
     }
 }

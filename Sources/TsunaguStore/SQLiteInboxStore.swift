@@ -4,11 +4,18 @@ import Foundation
 
 /// The inbox on SQLite. Appends from concurrent requests share one transaction (group commit), so at the
 /// default `full` durability the cost of a sync is spread over every request waiting for it.
+///
+/// Given a triage decider, it also processes the events it has just stored in that same transaction, when the
+/// batch is small (at most `inlineLimit` events): one sync then makes an event and the answer to it durable,
+/// which halves the syncs on the way from her message to the reply. A large batch means a burst; its events
+/// are left to the processor, whose larger transactions keep acknowledging fast.
 public struct SQLiteInboxStore: InboxStore {
+    public typealias Decide = @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
+
     private let database: SQLiteDatabase
     private let committer: GroupCommitter<Database, InboxEvent, InboxAppendOutcome>
 
-    public init(database: SQLiteDatabase) {
+    public init(database: SQLiteDatabase, triage decide: Decide? = nil, inlineLimit: Int = 8) {
         self.database = database
         let writer = database.writer
         self.committer = GroupCommitter(
@@ -17,6 +24,10 @@ public struct SQLiteInboxStore: InboxStore {
                 var outcomes: [InboxAppendOutcome] = []
                 try db.inTransaction(.immediate) {
                     outcomes = try Self.insert(events, in: db)
+                    if let decide, events.count <= inlineLimit {
+                        let stored = zip(events, outcomes).filter { $0.1 == .stored }.map(\.0)
+                        _ = SQLiteTriageStore.processJustStored(stored, decide: decide, in: db)
+                    }
                     return .commit
                 }
                 return outcomes

@@ -37,26 +37,65 @@ public struct SQLiteTriageStore: TriageStore {
         try await database.writer.write { db in
             var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
             for event in events {
-                guard try Bool.fetchOne(
-                    db, sql: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
-                else { continue }
                 do {
-                    try db.inSavepoint {
-                        let commit = try decide(event, Self.snapshot(of: event.conversation, in: db))
-                        result.enqueued += try Self.apply(commit, for: event, in: db)
-                        // Processed: the sealed event (her words, her id) is no longer needed here.
-                        try db.execute(
-                            sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
-                            arguments: [Self.now(), event.eventID])
-                        return .commit
-                    }
+                    guard let enqueued = try Self.processOne(event, decide: decide, in: db) else { continue }
                     result.processed += 1
+                    result.enqueued += enqueued
                 } catch {
                     result.failed.append(event.eventID)
                 }
             }
             return result
         }
+    }
+
+    /// Processes events the caller has just stored, within its transaction (the ingress's group commit), so
+    /// that one sync makes both the events and their decisions durable. An event whose chat still has an
+    /// earlier event pending, or whose processing fails, is left pending for the ``TriageStore`` processor.
+    /// Returns how many outbox entries were added.
+    static func processJustStored(
+        _ events: [InboxEvent], decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, in db: Database
+    ) -> Int {
+        var enqueued = 0
+        for event in events {
+            do {
+                if let conversation = event.conversation,
+                    try Bool.fetchOne(
+                        db,
+                        sql: """
+                            SELECT 1 FROM inbox_event WHERE conversation = ? AND processed_at IS NULL
+                            AND rowid < (SELECT rowid FROM inbox_event WHERE event_id = ?) LIMIT 1
+                            """,
+                        arguments: [conversation.rawValue, event.eventID]) == true
+                {
+                    continue  // Her earlier event comes first.
+                }
+                enqueued += try processOne(event, decide: decide, in: db) ?? 0
+            } catch {
+                continue  // Left pending; the processor retries it and reports the failure.
+            }
+        }
+        return enqueued
+    }
+
+    /// Processes one event in a savepoint; `nil` when it was already processed, else the outbox entries added.
+    private static func processOne(
+        _ event: InboxEvent, decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, in db: Database
+    ) throws -> Int? {
+        guard try Bool.fetchOne(
+            db, sql: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
+        else { return nil }
+        var enqueued = 0
+        try db.inSavepoint {
+            let commit = try decide(event, Self.snapshot(of: event.conversation, in: db))
+            enqueued = try Self.apply(commit, for: event, in: db)
+            // Processed: the sealed event (her words, her id) is no longer needed here.
+            try db.execute(
+                sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
+                arguments: [Self.now(), event.eventID])
+            return .commit
+        }
+        return enqueued
     }
 
     /// Destroys the content of every case closed before `cutoff` (milliseconds since the epoch) whose content

@@ -23,11 +23,23 @@ struct ConversationHarness {
     /// at the chosen moment (in or out of office hours) and then runs at the real pace.
     let clock: @Sendable () -> Int64
 
-    init(now: Int64 = TriageEngineTests.openTime) throws {
+    let metrics = TsunaguMetrics()
+
+    /// - Parameter inline: whether the ingress answers events in the transaction that stores them (as
+    ///   `tsunagud` does), or leaves every event to the processor.
+    init(now: Int64 = TriageEngineTests.openTime, inline: Bool = true) throws {
         let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) + offset }
         self.clock = clock
-        base = try TestHarness(now: { Date(timeIntervalSince1970: Double(clock()) / 1000) })
+        let metrics = self.metrics
+        base = try TestHarness(
+            now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
+            decider: inline ? { logger in Self.decider(clock: clock, metrics: metrics, logger: logger) } : nil)
+    }
+
+    static func decider(clock: @escaping @Sendable () -> Int64, metrics: TsunaguMetrics, logger: Logger) -> TriageDecider {
+        TriageDecider(
+            engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: clock, metrics: metrics, logger: logger)
     }
 
     /// What `body` drives: her phone, and what has reached it.
@@ -65,9 +77,8 @@ struct ConversationHarness {
         let sandbox = sandbox
         let clock = clock
         let processor = InboxProcessor(
-            store: dependencies.triage, engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
-            incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell, now: clock,
-            metrics: dependencies.metrics, logger: logger)
+            store: dependencies.triage, decider: Self.decider(clock: clock, metrics: metrics, logger: logger),
+            incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell, metrics: metrics, logger: logger)
         let app = Application(
             router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: 64 * 1024),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Prometheus
 import HTTPTypes
 import HummingbirdTesting
 import LineMessaging
@@ -21,8 +22,10 @@ struct ConversationTests {
         try DatabaseQueue(path: harness.base.database.path, configuration: { var c = Configuration(); c.readonly = true; return c }()).read(body)
     }
 
-    @Test func firstContactToQueued() async throws {
-        let harness = try ConversationHarness()
+    /// Answered by the ingress in the transaction that stores each event, and by the processor alone.
+    @Test(arguments: [true, false])
+    func firstContactToQueued(inline: Bool) async throws {
+        let harness = try ConversationHarness(inline: inline)
         try await harness.run { phone in
             #expect(try await phone.send(.follow(unblocked: false), from: "Ualice") == .ok)
             var texts = await phone.waitForMessages(2, to: "Ualice")
@@ -40,6 +43,9 @@ struct ConversationTests {
             // Every answer went by reply while her token was fresh: no push was needed.
             #expect(phone.sandbox.deliveries(to: "Ualice").allSatisfy { $0.method == .reply })
         }
+        // Inline, the ingress answered every event itself; otherwise the processor did.
+        let page = harness.metrics.registry.emitToString()
+        #expect(page.contains(#"tsunagu_triage_events_total{result="processed"} \#(inline ? 0 : 4)"#), "\(page)")
         let (record, transcript) = try query(harness) { db in
             let row = try Row.fetchOne(db, sql: "SELECT topic, urgency, priority, queued_at IS NOT NULL AS queued, handle FROM triage_case")!
             let record: [String] = [row["topic"], row["urgency"], row["priority"], row["queued"] ? "queued" : "", row["handle"]]

@@ -20,12 +20,18 @@ struct TestHarness {
     let fixtures = WebhookFixtures()
     let maxBodyBytes: Int
 
-    init(maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = Date.init) throws {
+    /// - Parameter decider: made with the harness's logger; when given, the inbox answers what it stores.
+    init(
+        maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = Date.init, metrics: TsunaguMetrics = TsunaguMetrics(),
+        decider: ((Logger) -> TriageDecider)? = nil
+    ) throws {
         directory = try TemporaryDirectory()
         database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
+        var logger = Logger(label: "test") { [logs] _ in logs }
+        logger.logLevel = .trace
         dependencies = ServerDependencies(
             database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
-            now: now)
+            decider: decider?(logger), metrics: metrics, now: now)
         self.maxBodyBytes = maxBodyBytes
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TsunaguCore
 @testable import TsunaguStore
@@ -12,6 +13,28 @@ struct SQLiteDatabaseTests {
         let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .full)
         let pragmas = try await database.pragmas()
         #expect(pragmas == ["journal_mode": "wal", "synchronous": "2", "secure_delete": "1"])
+    }
+
+    @Test("the log is checkpointed off the writer: the writer never checkpoints, the checkpointer does")
+    func checkpointsOffTheWriter() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("db.sqlite")
+        let database = try SQLiteDatabase.open(path: path)
+        #expect(try await database.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 0)
+        let size = { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        let before = size()
+        // About 4 MB through the log, far more than the thousand pages at which the writer used to checkpoint.
+        let store = SQLiteInboxStore(database: database)
+        for batch in 0..<40 {
+            _ = try await store.append((0..<10).map { index in
+                var event = InboxStoreContract.event("e\(batch)-\(index)")
+                event.sealedEvent = Array(repeating: UInt8(index), count: 10_000)
+                return event
+            })
+        }
+        // The database file receives the pages only from the checkpointer, which runs every half second.
+        #expect(await eventually(within: .seconds(10)) { size() > before + 3_000_000 })
+        try database.close()
     }
 
     @Test("a new database and its write-ahead log are readable by their owner only")

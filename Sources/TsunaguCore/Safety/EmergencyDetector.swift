@@ -17,25 +17,45 @@ public struct EmergencyDetector: Sendable, Hashable {
         }
     }
 
-    private let categories: [(name: String, phrases: [String])]
-    private let exclusions: [String]
+    // Folded phrases as UTF-8 bytes: matching bytes is matching scalars (UTF-8 is self-synchronising), and
+    // far cheaper than comparing Swift `Character`s, which segments graphemes on every comparison. Measured:
+    // with `String.contains`, matching ~200 phrases was most of the ingress's CPU time.
+    private let categories: [(name: String, phrases: [[UInt8]])]
+    private let exclusions: [[UInt8]]
 
     public init(categories: [Category], exclusions: [String]) {
-        self.categories = categories.map { category in
-            (category.name, category.phrases.map(TextNormalizer.normalize).filter { !$0.isEmpty })
+        func folded(_ phrases: [String]) -> [[UInt8]] {
+            phrases.map { Array(TextNormalizer.normalize($0).utf8) }.filter { !$0.isEmpty }
         }
+        self.categories = categories.map { ($0.name, folded($0.phrases)) }
         // Longest first, so an exclusion that contains another is cut out whole.
-        self.exclusions = exclusions.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        self.exclusions = folded(exclusions).sorted { $0.count > $1.count }
     }
 
     /// The first category whose phrase the text contains, or `nil`.
     public func category(of text: String) -> String? {
-        var folded = TextNormalizer.normalize(text)
-        for exclusion in exclusions where folded.contains(exclusion) {
-            folded = folded.replacing(exclusion, with: "|")
+        var folded = Array(TextNormalizer.normalize(text).utf8)
+        for exclusion in exclusions {
+            while let range = Self.firstRange(of: exclusion, in: folded) {
+                folded.replaceSubrange(range, with: [UInt8(ascii: "|")])
+            }
         }
-        for category in categories where category.phrases.contains(where: { folded.contains($0) }) {
+        for category in categories where category.phrases.contains(where: { Self.firstRange(of: $0, in: folded) != nil }) {
             return category.name
+        }
+        return nil
+    }
+
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first {
+                var offset = 1
+                while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return start..<(start + needle.count) }
+            }
+            start += 1
         }
         return nil
     }

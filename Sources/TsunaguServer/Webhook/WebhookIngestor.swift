@@ -24,13 +24,15 @@ public struct WebhookIngestor: Sendable {
     private let pseudonymizer: Pseudonymizer
     private let inbox: any InboxStore
     private let now: @Sendable () -> Date
-    private let doorbell: Doorbell?
+    private let doorbells: [Doorbell]
 
+    /// - Parameter doorbells: rung once events are stored: the processor's, and the sender's (the inbox may
+    ///   have answered them in the same transaction).
     public init(
-        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, doorbell: Doorbell? = nil,
+        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, doorbells: [Doorbell] = [],
         now: @escaping @Sendable () -> Date = Date.init
     ) {
-        self.doorbell = doorbell
+        self.doorbells = doorbells
         self.signature = WebhookSignature(channelSecret: channelSecret)
         self.sealer = EventSealer(dataKey: dataKey)
         self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
@@ -53,7 +55,7 @@ public struct WebhookIngestor: Sendable {
         let events = try request.events.map { try inboxEvent(for: $0, receivedAt: receivedAt) }
         let outcomes = try await inbox.append(events)
         let stored = outcomes.count { $0 == .stored }
-        if stored > 0 { doorbell?.ring() }
+        if stored > 0 { doorbells.forEach { $0.ring() } }
         return .accepted(stored: stored, duplicates: outcomes.count - stored)
     }
 

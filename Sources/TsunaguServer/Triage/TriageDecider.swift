@@ -1,0 +1,139 @@
+import Crypto
+import Foundation
+import LineMessaging
+public import Logging
+public import TsunaguCore
+
+/// Decides what one inbox event does and seals what is kept: the step both the ingress (for events it can
+/// process at once, in the transaction that stores them) and the ``InboxProcessor`` (for everything else)
+/// run inside the store's transaction.
+///
+/// It opens the sealed event, maps it to a ``TriageEvent``, asks the ``TriageEngine``, and returns the
+/// ``TriageCommit``: the new state, her words and the bot's sealed with the case's own key, the outbox rows of
+/// the answer (the first call by reply while her token is fresh), deletions and shredding. Nothing it logs
+/// names her or quotes her.
+public struct TriageDecider: Sendable {
+    private let engine: TriageEngine
+    private let sealer: EventSealer
+    private let pseudonymizer: Pseudonymizer
+    private let cipher: CaseCipher
+    private let policy: DeliveryPolicy
+    private let now: @Sendable () -> Int64
+    private let metrics: TsunaguMetrics?
+    private let logger: Logger
+
+    public init(
+        engine: TriageEngine, dataKey: DataKey, policy: DeliveryPolicy = DeliveryPolicy(), now: (@Sendable () -> Int64)? = nil,
+        metrics: TsunaguMetrics? = nil, logger: Logger
+    ) {
+        self.engine = engine
+        self.sealer = EventSealer(dataKey: dataKey)
+        self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
+        self.cipher = CaseCipher(dataKey: dataKey)
+        self.policy = policy
+        self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Runs inside the store's transaction: open the event, let the engine decide, seal what is kept.
+    public func decide(_ event: InboxEvent, _ snapshot: TriageSnapshot) throws -> TriageCommit {
+        guard let pseudonym = event.conversation, !event.sealedEvent.isEmpty else { return .nothing }
+        let raw = try sealer.open(event.sealedEvent, boundTo: event.eventID)
+        guard let incoming = IncomingEvent(try JSONDecoder().decode(WebhookEvent.self, from: raw)) else { return .nothing }
+
+        var triageEvent = incoming.event
+        if case .unsend(let messageID) = triageEvent { triageEvent = .unsend(messageID: messageRef(messageID)) }
+        let now = self.now()
+        let decision = engine.decide(
+            triageEvent, for: snapshot.conversation ?? Conversation(),
+            context: TriageContext(now: now, waitingAhead: snapshot.waiting), newCaseID: UUID().uuidString.lowercased())
+
+        var commit = TriageCommit(conversation: decision.conversation)
+        if snapshot.sealedAddress == nil { commit.sealedAddress = try sealer.seal(Data(incoming.chatID.utf8), boundTo: pseudonym.rawValue) }
+        let record = decision.conversation.currentCase
+        var caseKey: SymmetricKey?
+        if decision.openedCase, let record {
+            let (key, wrapped, fingerprint) = try cipher.newKey(for: record.id)
+            commit.newCaseKey = (record.id, wrapped, fingerprint)
+            caseKey = key
+        } else if let wrapped = snapshot.wrappedCaseKey, let record {
+            caseKey = try cipher.unwrap(wrapped, for: record.id, fingerprint: snapshot.caseKeyFingerprint)
+        }
+
+        var messages: [BotMessage] = []
+        var leave: OutboxPayload.Leave?
+        for action in decision.actions {
+            switch action {
+            case .record(let text):
+                guard let key = caseKey, let record else { continue }
+                commit.transcript.append(TranscriptEntry(
+                    caseID: record.id, at: now, author: .her, messageRef: incoming.messageID.map(messageRef),
+                    sealedText: try CaseCipher.seal(text, with: key, caseID: record.id)))
+            case .send(let sent):
+                messages += sent
+                if let key = caseKey, let record {
+                    for message in sent {
+                        commit.transcript.append(TranscriptEntry(
+                            caseID: record.id, at: now, author: .bot, messageRef: nil,
+                            sealedText: try CaseCipher.seal(message.text, with: key, caseID: record.id)))
+                    }
+                }
+            case .deleteMessage(let ref):
+                commit.deletedMessageRefs.append(ref)
+            case .shredCase(let caseID):
+                commit.shreddedCases.append(caseID)
+                if caseID == record?.id { caseKey = nil }
+                commit.transcript.removeAll { $0.caseID == caseID }
+            case .stopPushes:
+                commit.withholdPending = true
+            case .alert(let category):
+                // Raised at once: if the transaction then failed, the event is retried and alerts again,
+                // which errs on the side of her safety.
+                metrics?.recordEmergencyAlert(category: category)
+                logger.warning("Emergency wording: the case is at the front of the queue", metadata: ["category": "\(category)"])
+            case .leaveChat:
+                leave = incoming.leave
+            }
+        }
+        if decision.conversation.reachable {
+            commit.outbox = try outboxEntries(
+                messages, to: incoming.chatID, replyToken: incoming.replyToken, leave: leave, conversation: pseudonym,
+                receivedAt: event.receivedAt, now: now)
+        }
+        return commit
+    }
+
+    /// The bot's messages as outbox rows: up to five a call, the first call by reply while the token is fresh.
+    private func outboxEntries(
+        _ messages: [BotMessage], to chatID: String, replyToken: String?, leave: OutboxPayload.Leave?, conversation: Pseudonym,
+        receivedAt: Int64, now: Int64
+    ) throws -> [NewOutboxEntry] {
+        let outgoing = try MessageLimits.prepare(messages.map { message in
+            OutgoingMessage(
+                text: message.text,
+                quickReply: message.choices.map { QuickReplyButton(label: $0.label, action: .postback(data: $0.data, displayText: $0.label)) })
+        })
+        var calls = stride(from: 0, to: outgoing.count, by: MessageLimits.messagesPerCall).map {
+            Array(outgoing[$0..<min($0 + MessageLimits.messagesPerCall, outgoing.count)])
+        }
+        if calls.isEmpty {
+            guard leave != nil else { return [] }
+            calls = [[]]
+        }
+        return try calls.enumerated().map { index, call in
+            let id = UUID().uuidString.lowercased()
+            let token = index == 0 ? replyToken : nil
+            let payload = OutboxPayload(chatID: chatID, replyToken: token, messages: call, leave: index == calls.count - 1 ? leave : nil)
+            return NewOutboxEntry(
+                id: id, conversation: conversation, retryKey: UUID().uuidString.lowercased(), createdAt: now,
+                replyTokenUsableUntil: token.map { _ in policy.replyTokenUsableUntil(receivedAt: receivedAt) },
+                sealedPayload: try payload.sealed(with: sealer, entryID: id))
+        }
+    }
+
+    /// A keyed reference to one of her LINE message ids: an unsend finds the message, nobody else can.
+    private func messageRef(_ messageID: String) -> String {
+        pseudonymizer.pseudonym(of: "message:" + messageID).rawValue
+    }
+}
