@@ -13,7 +13,7 @@ public import TsunaguCore
 /// earlier entry of its conversation is settled and saved. Each entry's next state is decided by
 /// ``DeliveryPolicy``; between sends the sender waits for its doorbell, the next retry time, or a short poll.
 /// Calls are paced under LINE's per-endpoint limit (`requestsPerSecond` each for reply and push; LINE
-/// allows 2,000). On graceful shutdown it finishes the round in progress; on a crash, nothing is lost: every entry is
+/// allows 2,000). On graceful shutdown it finishes the sends in flight; on a crash, nothing is lost: every entry is
 /// still in the store, and a push is retried with the same retry key.
 public struct OutboxSender: Service {
     private let store: any OutboxStore
