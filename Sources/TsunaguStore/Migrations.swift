@@ -119,6 +119,19 @@ enum Migrations {
                     ALTER TABLE case_key ADD COLUMN fingerprint TEXT;
                     """)
         }
+        migrator.registerMigration("v6-emergency-alert") { db in
+            // An emergency alert per detection, committed with the decision that raised it: what the staff API
+            // streams to counsellors (category and case only, never text).
+            try db.execute(
+                sql: """
+                    CREATE TABLE emergency_alert (
+                        id INTEGER PRIMARY KEY,
+                        case_id TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        raised_at INTEGER NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

@@ -172,6 +172,11 @@ public struct SQLiteTriageStore: TriageStore {
                 arguments: [entry.caseID, entry.at, entry.author.rawValue, entry.messageRef, Data(entry.sealedText)])
         }
         if commit.withholdPending { _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db) }
+        for alert in commit.alerts {
+            try db.execute(
+                sql: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
+                arguments: [alert.caseID, alert.category, Self.now()])
+        }
         return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
     }
 

@@ -74,8 +74,12 @@ struct ConversationTests {
             let texts = await phone.waitForMessages(expected + 1, to: "Ubeth")
             #expect(texts[expected].contains("#8008") && texts[expected].contains("119"))
         }
-        let priority = try query(harness) { db in try String.fetchOne(db, sql: "SELECT priority FROM triage_case") }
+        let (priority, alerts) = try query(harness) { db in
+            (try String.fetchOne(db, sql: "SELECT priority FROM triage_case"),
+             try String.fetchAll(db, sql: "SELECT category FROM emergency_alert WHERE case_id = (SELECT id FROM triage_case)"))
+        }
         #expect(priority == "emergency")
+        #expect(alerts == ["suicide"])  // Recorded for the staff API to stream, with the decision.
     }
 
     @Test func outOfHoursGivesTheNextOpening() async throws {

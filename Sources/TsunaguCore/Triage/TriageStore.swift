@@ -70,6 +70,8 @@ public struct TriageCommit: Sendable {
     public var shreddedCases: [String]
     /// Withhold everything still waiting to be sent to her, before ``outbox`` is added.
     public var withholdPending: Bool
+    /// Emergency alerts to record for counsellors: `(caseID, category)`, raised at the commit's time.
+    public var alerts: [(caseID: String, category: String)] = []
     public var outbox: [NewOutboxEntry]
 
     public init(

@@ -88,6 +88,7 @@ public struct TriageDecider: Sendable {
             case .stopPushes:
                 commit.withholdPending = true
             case .alert(let category):
+                if let record { commit.alerts.append((record.id, category)) }
                 // Raised at once: if the transaction then failed, the event is retried and alerts again,
                 // which errs on the side of her safety.
                 metrics?.recordEmergencyAlert(category: category)
