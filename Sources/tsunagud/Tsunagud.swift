@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TsunaguServer
 
 /// `tsunagud`: the Tsunagu server and its operator commands.
@@ -15,4 +16,23 @@ struct Tsunagud: AsyncParsableCommand {
         version: TsunaguVersion.current,
         subcommands: [Serve.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self],
         defaultSubcommand: Serve.self)
+
+    /// Runs the command, with the exit codes of the interface contract: 0 success, 1 failure, and 2 for a
+    /// usage error (ArgumentParser's own default would be 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
