@@ -55,7 +55,9 @@ let package = Package(
         ),
         .target(
             name: "TsunaguStore",
-            dependencies: ["TsunaguCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TsunaguCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -132,6 +132,29 @@ enum Migrations {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v7-staff-audit") { db in
+            // staff: members and the SHA-256 of their token (the token itself is shown once, never stored).
+            // audit_log: append-only, hash-chained record of staff actions; never message text.
+            try db.execute(
+                sql: """
+                    CREATE TABLE staff (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        role TEXT NOT NULL,
+                        token_hash BLOB NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    ) STRICT;
+                    CREATE TABLE audit_log (
+                        sequence INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        case_id TEXT,
+                        detail TEXT,
+                        hash TEXT NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

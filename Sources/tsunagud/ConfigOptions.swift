@@ -13,6 +13,11 @@ struct ConfigOptions: ParsableArguments {
         try await ConfigReader.tsunagu(configFile: config)
     }
 
+    /// The configured database, opened for writing (and migrated): for commands that change it.
+    func openDatabase() async throws -> SQLiteDatabase {
+        try SQLiteDatabase.open(path: try TsunaguConfiguration.databasePath(reader: try await reader()))
+    }
+
     /// The configured database, opened for reading only: what operator commands look at while the server runs.
     func openDatabaseReadOnly() async throws -> SQLiteDatabase {
         try SQLiteDatabase.openReadOnly(path: try TsunaguConfiguration.databasePath(reader: try await reader()))

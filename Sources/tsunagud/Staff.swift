@@ -1,0 +1,137 @@
+public import ArgumentParser
+import Foundation
+public import TsunaguCore
+import TsunaguServer
+import TsunaguStore
+
+extension Tsunagud {
+    /// `tsunagud staff`: staff accounts for the staff API and the `tsunagu` CLI.
+    struct Staff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add, list and revoke staff accounts.",
+            discussion: """
+                A counsellor works the queue and the cases she holds; a supervisor reads statistics and the queue \
+                summary, never message text; an admin manages staff. Every change is written to the audit log.
+                """,
+            subcommands: [Add.self, List.self, Revoke.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a member of staff and print their token, once.",
+                discussion: "The token is shown only now and stored only as a hash; give it to them in person. A lost token is revoked and a new account added.")
+
+            @OptionGroup var options: ConfigOptions
+            @Argument(help: "Their name as colleagues know it (letters, digits, '-', '_', '.'; at most 32).") var name: String
+            @Option(help: "counsellor, supervisor or admin.") var role: StaffRole
+
+            func validate() throws {
+                let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+                guard (1...32).contains(name.count), name.allSatisfy(allowed.contains) else {
+                    throw ValidationError("NAME must be 1 to 32 letters, digits, '-', '_' or '.'.")
+                }
+            }
+
+            func run() async throws {
+                do {
+                    let token = StaffToken.generate()
+                    let database = try await options.openDatabase()
+                    _ = try await SQLiteStaffStore(database: database).add(
+                        name: name, role: role, tokenHash: StaffToken.hash(token), by: "operator")
+                    try database.close()
+                    print(token)
+                    FileHandle.standardError.write(Data("Added \(name) as \(role.rawValue). The token above is shown only once.\n".utf8))
+                } catch {
+                    throw Failure.exit(error)
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List staff: name, role, added, revoked (never tokens).")
+
+            @OptionGroup var options: ConfigOptions
+            @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+            func run() async throws {
+                do {
+                    let members = try await SQLiteStaffStore(database: try await options.openDatabaseReadOnly()).list()
+                    if json {
+                        try JSONOutput.print(members)
+                        return
+                    }
+                    print("NAME".padding(toLength: 34, withPad: " ", startingAt: 0) + "ROLE        ADDED       REVOKED")
+                    for member in members {
+                        func day(_ ms: Int64?) -> String {
+                            ms.map { String(Date(timeIntervalSince1970: Double($0) / 1000).formatted(.iso8601).prefix(10)) } ?? "-"
+                        }
+                        print(member.name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                            + member.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                            + day(member.createdAt) + "  " + day(member.revokedAt))
+                    }
+                } catch {
+                    throw Failure.exit(error)
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a member's token at once.")
+
+            @OptionGroup var options: ConfigOptions
+            @Argument(help: "Their name.") var name: String
+
+            func run() async throws {
+                do {
+                    let database = try await options.openDatabase()
+                    let revoked = try await SQLiteStaffStore(database: database).revoke(name: name, by: "operator")
+                    try database.close()
+                    guard revoked else {
+                        throw StartupError("No active member of staff is named \(name); see tsunagud staff list.")
+                    }
+                    print("Revoked \(name).")
+                } catch {
+                    throw Failure.exit(error)
+                }
+            }
+        }
+    }
+
+    /// `tsunagud audit`: the audit log, and a check of its hash chain.
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the audit log, or verify its hash chain.",
+            discussion: "--verify exits 1, naming the first entry that does not hold, if any entry was changed, removed or reordered.")
+
+        @OptionGroup var options: ConfigOptions
+        @Flag(name: .long, help: "Check the hash chain instead of listing.") var verify = false
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+        func run() async throws {
+            do {
+                let log = SQLiteAuditLog(database: try await options.openDatabaseReadOnly())
+                if verify {
+                    let result = try await log.verify()
+                    if json { try JSONOutput.print(result) }
+                    guard let broken = result.firstBroken else {
+                        if !json { print("The audit log holds: \(result.entries) entries, chain intact.") }
+                        return
+                    }
+                    throw StartupError("The audit log does not hold from entry \(broken) on: it was changed after it was written.")
+                }
+                let entries = try await log.entries()
+                if json {
+                    try JSONOutput.print(entries)
+                    return
+                }
+                for entry in entries {
+                    let when = Date(timeIntervalSince1970: Double(entry.at) / 1000).formatted(.iso8601)
+                    print("\(entry.sequence)  \(when)  \(entry.actor)  \(entry.action)  \(entry.caseID ?? "-")  \(entry.detail ?? "")")
+                }
+            } catch {
+                throw Failure.exit(error)
+            }
+        }
+    }
+}
+
+extension StaffRole: ExpressibleByArgument {}
