@@ -20,6 +20,7 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
     HealthController(database: dependencies.database).addRoutes(to: router)
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
         .addRoutes(to: router)
+    StaffAPIController(database: dependencies.database).addRoutes(to: router)
     return router
 }
 

@@ -1,0 +1,32 @@
+import Foundation
+public import Hummingbird
+public import HTTPTypes
+
+/// An error of the staff API: a status, a stable code for scripts, and one sentence that says what to do.
+///
+/// Its body is `{"error": {"code": …, "message": …}}`; the sentence never quotes what the client sent.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public static let unauthorized = APIError(
+        .unauthorized, code: "unauthorized", "Send a valid staff token as 'Authorization: Bearer <token>'; ask an admin for one.")
+
+    public static func forbidden(_ role: String) -> APIError {
+        APIError(.forbidden, code: "forbidden", "This needs the \(role) role; your account does not have it.")
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(["error": ["code": code, "message": message]])
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
