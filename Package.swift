@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "tsunagud", targets: ["tsunagud"]),
         .executable(name: "line-sandbox", targets: ["line-sandbox"]),
+        .executable(name: "tsunagu", targets: ["tsunagu"]),
         .library(name: "TsunaguServer", targets: ["TsunaguServer"]),
     ],
     dependencies: [
@@ -86,6 +87,11 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tsunagu",
+            dependencies: ["CurlHTTP", "TsunaguCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -164,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "TsunaguDaemonTests",
             dependencies: [
-                "tsunagud", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
+                "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
                 "LineMessaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

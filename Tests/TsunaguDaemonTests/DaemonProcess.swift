@@ -87,15 +87,31 @@ struct DaemonError: Error, CustomStringConvertible {
 
 /// Runs `tsunagud` to completion (for operator commands and refusals) and returns status and output.
 func runDaemonCommand(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await runProcess(DaemonProcess.executable, arguments, environment: environment)
+}
+
+/// Runs the `tsunagu` CLI (built beside `tsunagud`) to completion, with `input` on its standard input.
+func runCLI(_ arguments: [String], environment: [String: String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let cli = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("tsunagu")
+    return try await runProcess(cli, arguments, environment: environment, input: input)
+}
+
+private func runProcess(
+    _ executable: URL, _ arguments: [String], environment: [String: String], input: String? = nil
+) async throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = DaemonProcess.executable
+    process.executableURL = executable
     process.arguments = arguments
     process.environment = environment
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let stdin = Pipe()
+    process.standardInput = stdin
     try process.run()
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try stdin.fileHandleForWriting.close()
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import TsunaguCore
+
+extension Tsunagu {
+    /// `tsunagu queue`: who is waiting, most urgent first.
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the cases waiting for a counsellor: emergency and urgent first, then the longest waiting.")
+
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+        struct Answer: Codable {
+            var cases: [QueueItem]
+        }
+
+        func run() async throws {
+            let client = StaffClient(credentials: try Credentials.load())
+            defer { client.shutdown() }
+            let answer: Answer = try await client.get("/api/v1/queue")
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(answer), as: UTF8.self))
+                return
+            }
+            print(Self.table(answer.cases, now: Int64(Date().timeIntervalSince1970 * 1000)))
+        }
+
+        /// At most 80 columns: handle, priority, waiting, topic, urgency, flags.
+        static func table(_ cases: [QueueItem], now: Int64) -> String {
+            guard !cases.isEmpty else { return "No one is waiting." }
+            func pad(_ text: String, _ width: Int) -> String {
+                String(text.prefix(width)).padding(toLength: width, withPad: " ", startingAt: 0)
+            }
+            var lines = [pad("HANDLE", 8) + pad("PRIORITY", 11) + pad("WAITING", 9) + pad("TOPIC", 12) + pad("URGENCY", 10) + "NOTES"]
+            for item in cases {
+                let minutes = max(0, (now - item.queuedAt) / 60_000)
+                let waiting = minutes < 60 ? "\(minutes) min" : "\(minutes / 60) h \(minutes % 60)"
+                var notes: [String] = []
+                if let emergency = item.emergency { notes.append("EMERGENCY: \(emergency)") }
+                if item.outOfHours { notes.append("out of hours") }
+                lines.append(
+                    pad(item.handle, 8) + pad(item.priority.rawValue, 11) + pad(waiting, 9) + pad(item.topic ?? "-", 12)
+                        + pad(item.urgency ?? "-", 10) + String(notes.joined(separator: ", ").prefix(30)))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}

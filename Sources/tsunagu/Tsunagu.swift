@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// `tsunagu`: the counsellor and supervisor CLI, over the staff API.
+@main
+struct Tsunagu: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsunagu",
+        abstract: "Work the Tsunagu queue from a terminal.",
+        discussion: """
+            Log in once with the token an admin gave you (tsunagu login --server URL). TSUNAGU_SERVER and \
+            TSUNAGU_TOKEN override the saved login. Every listing has --json for scripts.
+            """,
+        subcommands: [Login.self, Queue.self])
+
+    /// Exit codes of the interface contract: 0 success, 1 failure, 2 usage error.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            FileHandle.standardError.write(Data("tsunagu: \(failure.sentence)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// A failure the user can act on, in one sentence.
+struct CLIFailure: Error {
+    let sentence: String
+
+    init(_ sentence: String) { self.sentence = sentence }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import TsunaguTesting
+
+/// The `tsunagu` CLI against a running `tsunagud`, both as processes.
+@Suite("tsunagu CLI")
+struct CLITests {
+    @Test("login checks the token and saves it owner-only; queue reads the staff API; bad tokens get one sentence")
+    func loginAndQueue() async throws {
+        let directory = try TemporaryDirectory()
+        let environment = DaemonProcess.environment(database: directory.path("tsunagu.sqlite"))
+        let added = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: environment)
+        let token = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let daemon = try DaemonProcess(environment: environment)
+        let port = try await daemon.port(of: "staff")
+        let server = "http://127.0.0.1:\(port)"
+        let home = ["XDG_CONFIG_HOME": directory.path("config"), "PATH": "/usr/bin:/bin"]
+
+        let notLoggedIn = try await runCLI(["queue"], environment: home)
+        #expect(notLoggedIn.status == 1 && notLoggedIn.stderr.contains("tsunagu login"))
+
+        let login = try await runCLI(["login", "--server", server], environment: home, input: token + "\n")
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("Logged in as sato (counsellor)."))
+        let saved = directory.path("config") + "/tsunagu/login.json"
+        #expect(try FileManager.default.attributesOfItem(atPath: saved)[.posixPermissions] as? Int == 0o600)
+
+        let queue = try await runCLI(["queue"], environment: home)
+        #expect(queue.status == 0 && queue.stdout.contains("No one is waiting."), "\(queue.stderr)")
+        let json = try await runCLI(["queue", "--json"], environment: home)
+        #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"cases":[]}"#)
+
+        let forged = try await runCLI(["queue"], environment: ["TSUNAGU_SERVER": server, "TSUNAGU_TOKEN": "tsu_forged", "PATH": "/usr/bin:/bin"])
+        #expect(forged.status == 1 && forged.stderr.contains("Send a valid staff token"))
+        #expect(!forged.stderr.contains("tsu_forged"))
+        let usage = try await runCLI(["queue", "--bogus"], environment: home)
+        #expect(usage.status == 2)
+
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+}
