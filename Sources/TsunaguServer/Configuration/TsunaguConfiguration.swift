@@ -62,12 +62,7 @@ public struct TsunaguConfiguration: Sendable {
     ///
     /// - Throws: ``StartupError`` naming the first setting that is missing or malformed.
     public init(reader: ConfigReader) throws {
-        func string(_ setting: SettingKey, secret: Bool = false) -> String? {
-            guard let value = reader.string(forKey: setting.key, isSecret: secret)?
-                .trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty
-            else { return nil }
-            return value
-        }
+        func string(_ setting: SettingKey, secret: Bool = false) -> String? { Self.value(setting, secret: secret, in: reader) }
         func integer(_ setting: SettingKey, default value: Int, in range: ClosedRange<Int>, what: String) throws -> Int {
             guard let text = string(setting) else { return value }
             guard let number = Int(text), range.contains(number) else {
@@ -129,8 +124,7 @@ public struct TsunaguConfiguration: Sendable {
 
     /// The retention period alone, for `tsunagud purge`.
     public static func retentionDays(reader: ConfigReader) throws -> Int {
-        let text = reader.string(forKey: SettingKey.retentionMessageDays.key)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard !text.isEmpty else { return 90 }
+        guard let text = value(.retentionMessageDays, in: reader) else { return 90 }
         guard let days = Int(text), (1...3650).contains(days) else {
             throw StartupError("TSUNAGU_RETENTION_MESSAGE_DAYS must be a number of days from 1 to 3650, not \"\(text)\".")
         }
@@ -139,8 +133,7 @@ public struct TsunaguConfiguration: Sendable {
 
     /// The database path alone, for operator commands that only read the database.
     public static func databasePath(reader: ConfigReader) throws -> String {
-        reader.string(forKey: SettingKey.database.key)?.trimmingCharacters(in: .whitespacesAndNewlines)
-            .nonEmpty ?? "data/tsunagu.sqlite"
+        value(.database, in: reader) ?? "data/tsunagu.sqlite"
     }
 
     private static func readDataKey(inline: String?, file: String?, variable: String = "TSUNAGU_DATA_KEY") throws -> DataKey {
@@ -165,23 +158,21 @@ public struct TsunaguConfiguration: Sendable {
 
     /// The previous master key, while rotating to a new one (see ``Keyring``); `nil` when not rotating.
     public static func previousDataKey(reader: ConfigReader) throws -> DataKey? {
-        func string(_ setting: SettingKey, secret: Bool) -> String? {
-            reader.string(forKey: setting.key, isSecret: secret)?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
-        }
-        let inline = string(.previousDataKey, secret: true), file = string(.previousDataKeyFile, secret: false)
+        let inline = value(.previousDataKey, secret: true, in: reader), file = value(.previousDataKeyFile, in: reader)
         guard inline != nil || file != nil else { return nil }
         return try readDataKey(inline: inline, file: file, variable: "TSUNAGU_DATA_KEY_PREVIOUS")
     }
 
     /// The master key alone, for `tsunagud rotate-key`.
     public static func dataKey(reader: ConfigReader) throws -> DataKey {
-        func string(_ setting: SettingKey, secret: Bool) -> String? {
-            reader.string(forKey: setting.key, isSecret: secret)?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
-        }
-        return try readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile, secret: false))
+        try readDataKey(inline: value(.dataKey, secret: true, in: reader), file: value(.dataKeyFile, in: reader))
     }
-}
 
-extension String {
-    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+    /// A setting's value, trimmed; `nil` when unset or blank (secrets are read as secrets).
+    private static func value(_ setting: SettingKey, secret: Bool = false, in reader: ConfigReader) -> String? {
+        guard let value = reader.string(forKey: setting.key, isSecret: secret)?.trimmingCharacters(in: .whitespacesAndNewlines),
+            !value.isEmpty
+        else { return nil }
+        return value
+    }
 }
