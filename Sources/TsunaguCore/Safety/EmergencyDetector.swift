@@ -5,7 +5,7 @@
 /// are cut out of the message before the phrases are looked for, so 「死ぬほどつらい、もう死にたい」 still
 /// matches. It errs on the side of answering: a false alarm costs one kind message with phone numbers, a
 /// miss may cost a life.
-public struct EmergencyDetector: Sendable, Hashable {
+public struct EmergencyDetector: Sendable {
     public struct Category: Sendable, Hashable {
         /// A short label for alerts and metrics, e.g. `suicide`; never message text.
         public var name: String
@@ -58,17 +58,5 @@ public struct EmergencyDetector: Sendable, Hashable {
             start += 1
         }
         return nil
-    }
-
-    public static func == (lhs: EmergencyDetector, rhs: EmergencyDetector) -> Bool {
-        lhs.exclusions == rhs.exclusions && lhs.categories.elementsEqual(rhs.categories) { $0 == $1 }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(exclusions)
-        for category in categories {
-            hasher.combine(category.name)
-            hasher.combine(category.phrases)
-        }
     }
 }

@@ -64,5 +64,4 @@ public struct InboxProcessor: Service {
             return 0
         }
     }
-
 }
