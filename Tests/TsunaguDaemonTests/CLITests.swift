@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TsunaguTesting
 
@@ -29,6 +30,20 @@ struct CLITests {
         #expect(queue.status == 0 && queue.stdout.contains("No one is waiting."), "\(queue.stderr)")
         let json = try await runCLI(["queue", "--json"], environment: home)
         #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"cases":[]}"#)
+
+        // A waiting case: the table shows its handle and triage record, never her chat's pseudonym.
+        let database = try DatabaseQueue(path: directory.path("tsunagu.sqlite"))
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, out_of_hours, queued_at)
+                VALUES ('case-1', 'K7QX', 'pseudonym-of-her-chat', 0, 'violence', 'now', 'emergency', 'violence', 1, 0)
+                """)
+        }
+        try database.close()
+        let table = try await runCLI(["queue"], environment: home)
+        #expect(table.stdout.contains("K7QX") && table.stdout.contains("EMERGENCY: violence"), "\(table.stdout)")
+        #expect(!table.stdout.contains("pseudonym-of-her-chat"))
+        #expect(table.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
 
         let forged = try await runCLI(["queue"], environment: ["TSUNAGU_SERVER": server, "TSUNAGU_TOKEN": "tsu_forged", "PATH": "/usr/bin:/bin"])
         #expect(forged.status == 1 && forged.stderr.contains("Send a valid staff token"))

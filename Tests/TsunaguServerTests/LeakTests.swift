@@ -2,6 +2,7 @@ import Foundation
 import InMemoryLogging
 import LineMessaging
 import LineSandbox
+import Prometheus
 import Testing
 import TsunaguCore
 import TsunaguServer
@@ -62,6 +63,11 @@ struct LeakTests {
         }
         #expect(searched > 100_000, "the files searched are too small to prove anything")
         #expect(controlFound, "the search did not even find a value stored in clear")
+
+        // The metrics page, which now labels emergency alerts by category.
+        let page = harness.metrics.registry.emitToString()
+        #expect(page.contains("tsunagu_emergency_alerts_total"))
+        for needle in Self.users + Self.texts { #expect(!page.contains(needle), "the metrics page leaks") }
 
         let entries = harness.base.logs.entries
         #expect(!entries.isEmpty)
