@@ -13,14 +13,14 @@ public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: I
     return router
 }
 
-/// The staff listener's routes: `GET /healthz` and `GET /metrics` (the staff API joins it later).
+/// The staff listener's routes: `GET /healthz`, `GET /metrics` and the staff API under `/api/v1`.
 public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
     HealthController(database: dependencies.database).addRoutes(to: router)
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
         .addRoutes(to: router)
-    StaffAPIController(database: dependencies.database).addRoutes(to: router)
+    StaffAPIController(database: dependencies.database, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
     return router
 }
 

@@ -53,7 +53,7 @@ public enum TsunaguService {
             logger: logger)
         let dependencies = ServerDependencies(
             database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey, decider: decider,
-            metrics: metrics)
+            desk: configuration.desk, metrics: metrics)
         if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
@@ -64,7 +64,7 @@ public enum TsunaguService {
         }
         services.append(InboxProcessor(
             store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
-            outgoing: dependencies.outboxDoorbell, metrics: metrics, logger: logger))
+            outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
         services.append(RetentionService(
             store: SQLiteTriageStore(database: database), retentionDays: configuration.retentionMessageDays, logger: logger))
 

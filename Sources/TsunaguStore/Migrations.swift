@@ -155,6 +155,30 @@ enum Migrations {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v8-case-desk") { db in
+            // triage_case.counsellor / lease_until: who holds the case now, and until when the claim lasts
+            // unless she acts on it (claimed_at stays the first claim, for statistics).
+            // staff_event: the live feed for counsellors (kind and handle only, never text), written in the
+            // transaction of whatever it reports.
+            try db.execute(
+                sql: """
+                    ALTER TABLE triage_case ADD COLUMN counsellor TEXT;
+                    ALTER TABLE triage_case ADD COLUMN lease_until INTEGER;
+                    DROP INDEX triage_case_waiting;
+                    CREATE INDEX triage_case_open ON triage_case (priority, queued_at)
+                        WHERE queued_at IS NOT NULL AND closed_at IS NULL;
+                    CREATE INDEX triage_case_counsellor ON triage_case (counsellor) WHERE counsellor IS NOT NULL;
+                    CREATE TABLE staff_event (
+                        id INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        handle TEXT NOT NULL,
+                        priority TEXT,
+                        counsellor TEXT,
+                        detail TEXT
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

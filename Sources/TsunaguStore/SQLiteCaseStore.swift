@@ -1,29 +1,318 @@
+import Foundation
 import GRDB
 public import TsunaguCore
 
-/// Cases as counsellors see them: the queue now; claims, transcripts and closing with the staff API.
+/// Cases as counsellors work them: the queue, claims with leases, transcripts, and the live feed.
+///
+/// Every action on a case runs in one write transaction: the case is read, the caller decides (the server's
+/// case desk runs the triage engine and seals what is kept), and the new state, her messages, the holder,
+/// the audit entry and the feed event commit together. SQLite has one writer, so two counsellors claiming
+/// the same case are serialised: the second one sees the first one's claim.
 public struct SQLiteCaseStore: Sendable {
     private let database: SQLiteDatabase
 
     public init(database: SQLiteDatabase) { self.database = database }
 
-    /// Waiting cases in the order they should be taken: emergency first, then urgent, then the rest; within a
-    /// priority, the longest waiting first (so the out-of-hours backlog is served at shift start).
-    public func waiting() async throws -> [QueueItem] {
+    // MARK: The queue
+
+    /// Up to `limit` waiting cases in the order they should be taken: emergency first, then urgent, then the
+    /// rest; within a priority the longest waiting first (so the out-of-hours backlog is served at shift
+    /// start). A case whose claim has lapsed (`leaseUntil` before `now`) is waiting again.
+    public func waiting(now: Int64 = Self.now(), limit: Int = 100) async throws -> [QueueItem] {
+        try await database.writer.read { db in
+            var items: [QueueItem] = []
+            // One indexed range per priority, so the cost follows `limit`, not the length of the queue.
+            for priority in Priority.queueOrder where items.count < limit {
+                items += try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT handle, priority, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
+                        WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
+                            AND (counsellor IS NULL OR lease_until < ?)
+                        ORDER BY queued_at LIMIT ?
+                        """,
+                    arguments: [priority.rawValue, now, limit - items.count]
+                ).map(Self.queueItem(from:))
+            }
+            return items
+        }
+    }
+
+    /// How many cases wait, by priority (lapsed claims included).
+    public func waitingCounts(now: Int64 = Self.now()) async throws -> [Priority: Int] {
+        try await database.writer.read { db in
+            var counts: [Priority: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT priority, COUNT(*) AS n FROM triage_case
+                    WHERE queued_at IS NOT NULL AND closed_at IS NULL AND (counsellor IS NULL OR lease_until < ?)
+                    GROUP BY priority
+                    """,
+                arguments: [now])
+            {
+                if let priority = Priority(rawValue: row["priority"] ?? "") { counts[priority] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// The open cases `counsellor` holds, most urgent first (a lapsed claim stays hers until someone takes it).
+    public func held(by counsellor: String) async throws -> [CaseSummary] {
         try await database.writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT handle, priority, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
-                    WHERE queued_at IS NOT NULL AND claimed_at IS NULL AND closed_at IS NULL
+                    SELECT triage_case.*, conversation.state AS conversation_state FROM triage_case
+                    LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
+                    WHERE counsellor = ? AND closed_at IS NULL
                     ORDER BY CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, queued_at
-                    """
-            ).map { row in
-                QueueItem(
-                    handle: row["handle"], priority: Priority(rawValue: row["priority"] ?? "") ?? .normal, topic: row["topic"],
-                    urgency: row["urgency"], emergency: row["emergency"], outOfHours: row["out_of_hours"] ?? false,
-                    queuedAt: row["queued_at"])
+                    """,
+                arguments: [counsellor]
+            ).map(Self.summary(from:))
+        }
+    }
+
+    // MARK: Acting on a case
+
+    /// Runs `decide` on the case `selector` names, inside one write transaction, and commits what it returns.
+    ///
+    /// - Parameters:
+    ///   - transcriptAfter: load the transcript lines after this id (0 for all); `nil` loads none.
+    ///   - lease: how long a claim lasts from `now` without the holder acting on the case.
+    ///   - cap: the most open cases one counsellor may hold at once.
+    /// - Throws: ``CaseRefusal`` when the case does not exist, the queue is empty, or the new holder is not an
+    ///   active counsellor or already holds `cap` cases; whatever `decide` throws. Nothing is changed then.
+    public func act<Result: Sendable>(
+        on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64? = nil,
+        _ decide: @escaping @Sendable (CaseState) throws -> (CaseChange, Result)
+    ) async throws -> Result {
+        try await database.writer.write { db in
+            let state = try Self.state(of: selector, now: now, transcriptAfter: transcriptAfter, in: db)
+            let (change, result) = try decide(state)
+            if let conversation = change.triage.conversation, conversation.currentCase?.id != state.caseID {
+                preconditionFailure("A case action changed another case of the conversation")
+            }
+            _ = try SQLiteTriageStore.apply(change.triage, to: state.pseudonym, in: db)
+            switch change.holder {
+            case .keep:
+                break
+            case .renew:
+                try db.execute(
+                    sql: "UPDATE triage_case SET lease_until = ? WHERE id = ? AND counsellor IS NOT NULL",
+                    arguments: [now + lease, state.caseID])
+            case .take(let counsellor):
+                try Self.checkCanHold(counsellor, actor: actor, cap: cap, except: state.caseID, now: now, in: db)
+                try db.execute(
+                    sql: "UPDATE triage_case SET counsellor = ?, lease_until = ? WHERE id = ?",
+                    arguments: [counsellor, now + lease, state.caseID])
+            case .drop:
+                try db.execute(sql: "UPDATE triage_case SET counsellor = NULL, lease_until = NULL WHERE id = ?", arguments: [state.caseID])
+            }
+            if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
+            if let audit = change.audit {
+                try SQLiteAuditLog.append(actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, in: db)
+            }
+            return result
+        }
+    }
+
+    /// Extends every open claim `counsellor` holds to `now + lease`, when one of them has less than half its
+    /// lease left (so a client polling every few seconds writes only now and then).
+    public func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws {
+        let due = try await database.writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until < ? LIMIT 1",
+                arguments: [counsellor, now + lease / 2]) ?? false
+        }
+        guard due else { return }
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE triage_case SET lease_until = ? WHERE counsellor = ? AND closed_at IS NULL",
+                arguments: [now + lease, counsellor])
+        }
+    }
+
+    // MARK: The live feed
+
+    /// Feed events after `cursor`, oldest first.
+    public func events(after cursor: Int64, limit: Int = 200) async throws -> [StaffEvent] {
+        try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM staff_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [cursor, limit]).map { row in
+                StaffEvent(
+                    id: row["id"], at: row["at"], kind: StaffEvent.Kind(rawValue: row["kind"]) ?? .queued, handle: row["handle"],
+                    priority: Priority(rawValue: row["priority"] ?? ""), counsellor: row["counsellor"], detail: row["detail"])
             }
         }
+    }
+
+    /// The newest event's id: where a client that has seen nothing yet starts.
+    public func latestEventID() async throws -> Int64 {
+        try await database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM staff_event") ?? 0 }
+    }
+
+    /// Records a feed event about a case, with its handle, priority and holder as they are now.
+    /// - Parameter onlyIfHeld: skip it when no counsellor holds the case (her messages while she waits).
+    static func emit(_ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
+                SELECT ?, ?, handle, priority, counsellor, ? FROM triage_case WHERE id = ?
+                """ + (onlyIfHeld ? " AND counsellor IS NOT NULL" : ""),
+            arguments: [Self.now(), kind.rawValue, detail, caseID])
+    }
+
+    // MARK: Reading
+
+    private static func state(of selector: CaseSelector, now: Int64, transcriptAfter: Int64?, in db: Database) throws -> CaseState {
+        let row: Row?
+        let columns = "triage_case.*, conversation.state AS conversation_state, conversation.sealed_address"
+        switch selector {
+        case .handle(let handle):
+            row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(columns) FROM triage_case LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
+                    WHERE handle = ?
+                    """,
+                arguments: [handle.uppercased()])
+            guard row != nil else { throw CaseRefusal.notFound(handle: handle) }
+        case .next:
+            var next: Row?
+            for priority in Priority.queueOrder where next == nil {
+                next = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(columns) FROM triage_case LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
+                        WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
+                            AND (counsellor IS NULL OR lease_until < ?)
+                        ORDER BY queued_at LIMIT 1
+                        """,
+                    arguments: [priority.rawValue, now])
+            }
+            guard next != nil else { throw CaseRefusal.queueEmpty }
+            row = next
+        }
+        guard let row else { throw CaseRefusal.queueEmpty }
+        let caseID: String = row["id"]
+        var conversation: Conversation?
+        if let json = row["conversation_state"] as String? {
+            let decoded = try JSONDecoder().decode(Conversation.self, from: Data(json.utf8))
+            // Only her current case can be acted on: an older one is over.
+            if decoded.currentCase?.id == caseID { conversation = decoded }
+        }
+        let key = try Row.fetchOne(db, sql: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [caseID])
+        var transcript: [StoredLine] = []
+        if let after = transcriptAfter {
+            transcript = try Row.fetchAll(
+                db, sql: "SELECT id, at, author, sealed_text FROM case_message WHERE case_id = ? AND id > ? ORDER BY id",
+                arguments: [caseID, after]
+            ).map { StoredLine(id: $0["id"], at: $0["at"], author: $0["author"], sealedText: Array($0["sealed_text"] as Data)) }
+        }
+        return CaseState(
+            caseID: caseID, pseudonym: Pseudonym(rawValue: row["conversation"]), summary: summary(from: row), conversation: conversation,
+            sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
+            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], transcript: transcript)
+    }
+
+    /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.
+    private static func checkCanHold(_ counsellor: String, actor: String, cap: Int, except caseID: String, now: Int64, in db: Database) throws {
+        guard try String.fetchOne(db, sql: "SELECT role FROM staff WHERE name = ? AND revoked_at IS NULL", arguments: [counsellor])
+            == StaffRole.counsellor.rawValue
+        else { throw CaseRefusal.unknownColleague(name: counsellor) }
+        let holding = try Int.fetchOne(
+            db,
+            sql: "SELECT COUNT(*) FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until >= ? AND id != ?",
+            arguments: [counsellor, now, caseID]) ?? 0
+        guard holding < cap else {
+            throw counsellor == actor ? CaseRefusal.atCapacity(limit: cap) : CaseRefusal.colleagueAtCapacity(name: counsellor, limit: cap)
+        }
+    }
+
+    private static func queueItem(from row: Row) -> QueueItem {
+        QueueItem(
+            handle: row["handle"], priority: Priority(rawValue: row["priority"] ?? "") ?? .normal, topic: row["topic"],
+            urgency: row["urgency"], emergency: row["emergency"], outOfHours: row["out_of_hours"] ?? false,
+            queuedAt: row["queued_at"])
+    }
+
+    private static func summary(from row: Row) -> CaseSummary {
+        var reachable = true
+        if let json = row["conversation_state"] as String?,
+            let conversation = try? JSONDecoder().decode(Conversation.self, from: Data(json.utf8))
+        {
+            reachable = conversation.reachable
+        }
+        return CaseSummary(
+            handle: row["handle"], priority: Priority(rawValue: row["priority"] ?? "") ?? .normal, topic: row["topic"],
+            urgency: row["urgency"], emergency: row["emergency"], outOfHours: row["out_of_hours"] ?? false,
+            queuedAt: row["queued_at"], claimedAt: row["claimed_at"], counsellor: row["counsellor"], leaseUntil: row["lease_until"],
+            closedAt: row["closed_at"], outcome: row["outcome"], referral: row["referral"], reachable: reachable)
+    }
+
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}
+
+/// Which case an action is for.
+public enum CaseSelector: Sendable, Hashable {
+    case handle(String)
+    /// The first case in the queue's order that nobody holds.
+    case next
+}
+
+/// What the store read about a case, for the caller to decide from.
+public struct CaseState: Sendable {
+    public var caseID: String
+    /// Her conversation (keyed pseudonym): where her state and her sealed address live.
+    public var pseudonym: Pseudonym
+    public var summary: CaseSummary
+    /// Her conversation's state, when this case is her current one; `nil` for an older case.
+    public var conversation: Conversation?
+    public var sealedAddress: [UInt8]?
+    /// The case's content key, wrapped; `nil` once its content was destroyed.
+    public var wrappedCaseKey: [UInt8]?
+    public var caseKeyFingerprint: String?
+    /// The transcript lines asked for, still sealed.
+    public var transcript: [StoredLine]
+
+    public var handle: String { summary.handle }
+}
+
+/// One sealed transcript line as stored.
+public struct StoredLine: Sendable, Hashable {
+    public var id: Int64
+    public var at: Int64
+    public var author: String
+    public var sealedText: [UInt8]
+}
+
+/// What an action on a case changes, committed together.
+public struct CaseChange: Sendable {
+    public enum Holder: Sendable, Hashable {
+        case keep
+        /// Extend the holder's claim from now.
+        case renew
+        /// This counsellor holds it now, with a fresh lease.
+        case take(String)
+        /// No one holds it.
+        case drop
+    }
+
+    /// Her new state, what is added to the transcript and what is sent to her.
+    public var triage: TriageCommit
+    public var holder: Holder
+    /// The audit entry: `action` such as `case.claim`, and a non-personal detail.
+    public var audit: (action: String, detail: String?)?
+    /// A feed event to record besides those the triage commit raises.
+    public var event: (kind: StaffEvent.Kind, detail: String?)?
+
+    public init(
+        triage: TriageCommit = .nothing, holder: Holder = .keep, audit: (action: String, detail: String?)? = nil,
+        event: (kind: StaffEvent.Kind, detail: String?)? = nil
+    ) {
+        self.triage = triage
+        self.holder = holder
+        self.audit = audit
+        self.event = event
     }
 }

@@ -88,7 +88,7 @@ public struct SQLiteTriageStore: TriageStore {
         var enqueued = 0
         try db.inSavepoint {
             let commit = try decide(event, Self.snapshot(of: event.conversation, in: db))
-            enqueued = try Self.apply(commit, for: event, in: db)
+            enqueued = try event.conversation.map { try Self.apply(commit, to: $0, in: db) } ?? 0
             // Processed: the sealed event (her words, her id) is no longer needed here.
             try db.execute(
                 sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
@@ -117,7 +117,7 @@ public struct SQLiteTriageStore: TriageStore {
             db,
             sql: """
                 SELECT priority, COUNT(*) AS n FROM triage_case
-                WHERE queued_at IS NOT NULL AND claimed_at IS NULL AND closed_at IS NULL GROUP BY priority
+                WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL GROUP BY priority
                 """)
         {
             if let priority = Priority(rawValue: row["priority"] ?? "") { waiting[priority] = row["n"] }
@@ -139,9 +139,9 @@ public struct SQLiteTriageStore: TriageStore {
 
     // MARK: Writing
 
-    /// Applies a commit; returns how many outbox entries it added.
-    static func apply(_ commit: TriageCommit, for event: InboxEvent, in db: Database) throws -> Int {
-        guard let pseudonym = event.conversation else { return 0 }
+    /// Applies a commit to her conversation; returns how many outbox entries it added. What counsellors must
+    /// hear of at once (a case queued, her message in a held case, an alert) goes to the staff feed with it.
+    static func apply(_ commit: TriageCommit, to pseudonym: Pseudonym, in db: Database) throws -> Int {
         if let conversation = commit.conversation {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
             try db.execute(
@@ -170,12 +170,14 @@ public struct SQLiteTriageStore: TriageStore {
             try db.execute(
                 sql: "INSERT INTO case_message (case_id, at, author, message_ref, sealed_text) VALUES (?, ?, ?, ?, ?)",
                 arguments: [entry.caseID, entry.at, entry.author.rawValue, entry.messageRef, Data(entry.sealedText)])
+            if entry.author == .her { try SQLiteCaseStore.emit(.message, caseID: entry.caseID, onlyIfHeld: true, in: db) }
         }
         if commit.withholdPending { _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db) }
         for alert in commit.alerts {
             try db.execute(
                 sql: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
                 arguments: [alert.caseID, alert.category, Self.now()])
+            try SQLiteCaseStore.emit(.alert, caseID: alert.caseID, detail: alert.category, in: db)
         }
         return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
     }
@@ -190,7 +192,10 @@ public struct SQLiteTriageStore: TriageStore {
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {
-        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM triage_case WHERE id = ?", arguments: [record.id]) == true
+        let stored = try Row.fetchOne(db, sql: "SELECT queued_at, closed_at FROM triage_case WHERE id = ?", arguments: [record.id])
+        let exists = stored != nil
+        let joinsQueue = record.queuedAt != nil && (stored?["queued_at"] as Int64?) == nil && record.closedAt == nil
+        let closes = exists && record.closedAt != nil && (stored?["closed_at"] as Int64?) == nil
         let values: [(any DatabaseValueConvertible)?] = [
             record.topic, record.urgency, record.priority?.rawValue, record.emergency, record.outOfHours, record.queuedAt,
             record.claimedAt, record.closedAt, record.outcome, record.referral, record.satisfaction,
@@ -212,6 +217,8 @@ public struct SQLiteTriageStore: TriageStore {
                     """,
                 arguments: StatementArguments([record.id, handle, conversation.rawValue, record.openedAt] + values))
         }
+        if joinsQueue { try SQLiteCaseStore.emit(.queued, caseID: record.id, in: db) }
+        if closes { try SQLiteCaseStore.emit(.closed, caseID: record.id, in: db) }
     }
 
     private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -27,14 +27,14 @@ struct ConversationHarness {
 
     /// - Parameter inline: whether the ingress answers events in the transaction that stores them (as
     ///   `tsunagud` does), or leaves every event to the processor.
-    init(now: Int64 = TriageEngineTests.openTime, inline: Bool = true) throws {
+    init(now: Int64 = TriageEngineTests.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings()) throws {
         let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) + offset }
         self.clock = clock
         let metrics = self.metrics
         base = try TestHarness(
             now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
-            decider: inline ? { logger in Self.decider(clock: clock, metrics: metrics, logger: logger) } : nil)
+            decider: inline ? { logger in Self.decider(clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
     }
 
     static func decider(clock: @escaping @Sendable () -> Int64, metrics: TsunaguMetrics, logger: Logger) -> TriageDecider {

@@ -30,10 +30,13 @@ struct StaffAPITests {
                 try db.execute(
                     sql: """
                         INSERT INTO triage_case (id, handle, conversation, opened_at, topic, priority, out_of_hours, queued_at,
-                            claimed_at, closed_at)
-                        VALUES (?, ?, 'pseudonym-of-her-chat', 0, 'work', ?, 0, ?, ?, ?)
+                            claimed_at, counsellor, lease_until, closed_at)
+                        VALUES (?, ?, 'pseudonym-of-her-chat', 0, 'work', ?, 0, ?, ?, ?, ?, ?)
                         """,
-                    arguments: ["case-" + handle, handle, priority, queuedAt, claimed ? queuedAt + 1 : nil, closed ? queuedAt + 1 : nil])
+                    arguments: [
+                        "case-" + handle, handle, priority, queuedAt, claimed ? queuedAt + 1 : nil, claimed ? "sato" : nil,
+                        claimed ? Int64.max : nil, closed ? queuedAt + 1 : nil,
+                    ])
             }
         }
         try queue.close()

@@ -23,7 +23,7 @@ struct TestHarness {
     /// - Parameter decider: made with the harness's logger; when given, the inbox answers what it stores.
     init(
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = Date.init, metrics: TsunaguMetrics = TsunaguMetrics(),
-        decider: ((Logger) -> TriageDecider)? = nil
+        decider: ((Logger) -> TriageDecider)? = nil, desk: CaseDesk.Settings = CaseDesk.Settings()
     ) throws {
         directory = try TemporaryDirectory()
         database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
@@ -31,7 +31,7 @@ struct TestHarness {
         logger.logLevel = .trace
         dependencies = ServerDependencies(
             database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
-            decider: decider?(logger), metrics: metrics, now: now)
+            decider: decider?(logger), desk: desk, metrics: metrics, now: now)
         self.maxBodyBytes = maxBodyBytes
     }
 

@@ -70,6 +70,12 @@ extension ConversationScript {
             require(!item.text.isBlank, ["info", "items", "\(index)", "text"], "must not be empty")
         }
         require(!partners.isEmpty, ["partners"], "needs at least one partner")
+        require(!outcomes.isEmpty, ["outcomes"], "needs at least one outcome")
+        require(Set(outcomes.map(\.id)).count == outcomes.count, ["outcomes"], "has the same id twice")
+        require(Set(canned.map(\.id)).count == canned.count, ["canned"], "has the same id twice")
+        for (index, reply) in canned.enumerated() {
+            require(!reply.text.isBlank, ["canned", "\(index)", "text"], "must not be empty")
+        }
         require(queue.minutesPerCase > 0, ["queue", "minutesPerCase"], "must be more than 0")
         require(queue.counsellorsOnShift > 0, ["queue", "counsellorsOnShift"], "must be more than 0")
         do {

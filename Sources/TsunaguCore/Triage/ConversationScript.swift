@@ -38,6 +38,11 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var info: InformationMenu
     /// Partners a counsellor may refer her to (ids are what `close --referral` takes).
     public var partners: [Partner]
+    /// How a counsellor may close a case (ids are what `close --outcome` takes; statistics count them).
+    public var outcomes: [Outcome]
+    /// Reply templates counsellors send with `tsunagu reply --canned ID`; `{hours}`, `{next_opening}` and
+    /// `{contacts}` are filled when sent.
+    public var canned: [CannedReply]
     public var queue: QueueWording
     public var hours: Hours
 
@@ -110,6 +115,17 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var name: String
     }
 
+    public struct Outcome: Sendable, Hashable, Decodable {
+        public var id: String
+        /// What the counsellor reads when choosing.
+        public var label: String
+    }
+
+    public struct CannedReply: Sendable, Hashable, Decodable {
+        public var id: String
+        public var text: String
+    }
+
     /// How the wait is put into words, from the number of cases ahead of her.
     public struct QueueWording: Sendable, Hashable, Decodable {
         /// The honest average of minutes a counsellor spends before taking the next case.
@@ -151,6 +167,9 @@ public enum Priority: String, Sendable, Hashable, Codable, CaseIterable, Compara
     /// She asked to talk as soon as possible.
     case urgent
     case normal
+
+    /// The order the queue is served in.
+    public static let queueOrder: [Priority] = [.emergency, .urgent, .normal]
 
     public var rank: Int {
         switch self {

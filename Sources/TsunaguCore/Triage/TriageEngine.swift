@@ -340,6 +340,14 @@ public struct TriageEngine: Sendable {
 
     // MARK: Wording
 
+    /// A counsellor's reply template with `{hours}`, `{next_opening}` and `{contacts}` filled in for `now`.
+    public func fill(_ template: String, now: Int64) -> String {
+        var next = ""
+        if case .closed(let opening?) = hours.status(at: now) { next = JapaneseWording.dateTime(opening) }
+        return template.replacing("{hours}", with: hoursWording(at: now)).replacing("{next_opening}", with: next)
+            .replacing("{contacts}", with: contactList())
+    }
+
     private func outOfHoursMessage(_ status: OfficeHours.Status) -> String {
         let next: String
         if case .closed(let opening?) = status { next = JapaneseWording.dateTime(opening) } else { next = "" }

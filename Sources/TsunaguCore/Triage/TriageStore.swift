@@ -99,6 +99,8 @@ public struct TranscriptEntry: Sendable, Hashable {
         case her
         case bot
         case counsellor
+        /// A counsellor's private note: kept with the case, never sent to her.
+        case note
     }
 
     public var caseID: String

@@ -35,6 +35,8 @@ public struct SettingKey: Sendable {
     public static let sandboxEnabled = SettingKey("tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED")
     public static let sandboxPort = SettingKey("tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT")
     public static let script = SettingKey("tsunagu.script", "TSUNAGU_SCRIPT")
+    public static let claimLeaseSeconds = SettingKey("tsunagu.cases.leaseSeconds", "TSUNAGU_CLAIM_LEASE_SECONDS")
+    public static let casesPerCounsellor = SettingKey("tsunagu.cases.perCounsellor", "TSUNAGU_CASES_PER_COUNSELLOR")
     public static let retentionMessageDays = SettingKey("tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS")
 
     /// The variables whose values are secrets: marked secret when read, so no access report can show them.

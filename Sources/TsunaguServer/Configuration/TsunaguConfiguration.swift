@@ -28,6 +28,10 @@ public import TsunaguCore
 ///   sandbox in-process on loopback and send to it instead of LINE
 /// - `tsunagu.retention.messageDays` → `TSUNAGU_RETENTION_MESSAGE_DAYS`, `90`: days after a case closes until
 ///   its messages are destroyed (the anonymous triage record stays)
+/// - `tsunagu.cases.leaseSeconds` → `TSUNAGU_CLAIM_LEASE_SECONDS`, `600`: how long a counsellor's claim on a
+///   case lasts without her acting on it or her client polling, before the case is back in the queue
+/// - `tsunagu.cases.perCounsellor` → `TSUNAGU_CASES_PER_COUNSELLOR`, `3`: the most open cases one counsellor
+///   may hold at once
 /// - `tsunagu.script` → `TSUNAGU_SCRIPT`, `config/script.ja.yaml`: the conversation script, loaded and
 ///   validated here so a broken script stops start-up
 public struct TsunaguConfiguration: Sendable {
@@ -54,6 +58,8 @@ public struct TsunaguConfiguration: Sendable {
     public var sandboxPort: Int?
     /// Days after a case closes until its content is destroyed.
     public var retentionMessageDays: Int
+    /// Claim leases and the per-counsellor cap.
+    public var desk: CaseDesk.Settings
     /// The conversation script's path, and the engine made from it.
     public var scriptPath: String
     public var engine: TriageEngine
@@ -118,6 +124,9 @@ public struct TsunaguConfiguration: Sendable {
         self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
         self.previousDataKey = try Self.previousDataKey(reader: reader)
         self.retentionMessageDays = try Self.retentionDays(reader: reader)
+        self.desk = CaseDesk.Settings(
+            lease: .seconds(try integer(.claimLeaseSeconds, default: 600, in: 30...86_400, what: "seconds from 30 to 86400")),
+            casesPerCounsellor: try integer(.casesPerCounsellor, default: 3, in: 1...50, what: "a number of cases from 1 to 50"))
         self.scriptPath = string(.script) ?? "config/script.ja.yaml"
         self.engine = try ScriptLoader.load(path: scriptPath)
     }

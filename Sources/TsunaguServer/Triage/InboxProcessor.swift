@@ -13,20 +13,22 @@ public import TsunaguCore
 /// Most events are processed by the ingress itself, in the transaction that stores them; this service takes
 /// the rest: events stored without a decider, events whose chat still had an earlier event pending, events
 /// whose processing failed, and anything left from before a restart. It wakes when the ingress rings its
-/// ``Doorbell`` (and polls now and then), and rings the sender's bell when it has queued answers.
+/// ``Doorbell`` (and polls now and then), and rings the sender's bell when it has queued answers (and the staff feed's when it processed any).
 public struct InboxProcessor: Service {
     private let store: any TriageStore
     private let decider: TriageDecider
     private let incoming: Doorbell
     private let outgoing: Doorbell?
+    private let feed: Doorbell?
     private let metrics: TsunaguMetrics?
     private let logger: Logger
     private let batchSize: Int
 
     public init(
-        store: any TriageStore, decider: TriageDecider, incoming: Doorbell, outgoing: Doorbell? = nil, batchSize: Int = 256,
-        metrics: TsunaguMetrics? = nil, logger: Logger
+        store: any TriageStore, decider: TriageDecider, incoming: Doorbell, outgoing: Doorbell? = nil, feed: Doorbell? = nil,
+        batchSize: Int = 256, metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
+        self.feed = feed
         self.store = store
         self.decider = decider
         self.incoming = incoming
@@ -57,6 +59,7 @@ public struct InboxProcessor: Service {
                 logger.error("An inbox event could not be processed; it will be retried", metadata: ["inbox.event": "\(event)"])
             }
             if result.enqueued > 0 { outgoing?.ring() }
+            if result.processed > 0 { feed?.ring() }
             // A batch in which every event failed would spin: wait for the next ring or poll instead.
             return result.processed
         } catch {

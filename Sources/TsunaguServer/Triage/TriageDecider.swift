@@ -13,12 +13,12 @@ public import TsunaguCore
 /// the answer (the first call by reply while her token is fresh), deletions and shredding. Nothing it logs
 /// names her or quotes her.
 public struct TriageDecider: Sendable {
-    private let engine: TriageEngine
-    private let sealer: EventSealer
+    let engine: TriageEngine
+    let sealer: EventSealer
     private let pseudonymizer: Pseudonymizer
-    private let cipher: CaseCipher
+    let cipher: CaseCipher
     private let policy: DeliveryPolicy
-    private let now: @Sendable () -> Int64
+    let now: @Sendable () -> Int64
     private let metrics: TsunaguMetrics?
     private let logger: Logger
 
@@ -106,7 +106,7 @@ public struct TriageDecider: Sendable {
     }
 
     /// The bot's messages as outbox rows: up to five a call, the first call by reply while the token is fresh.
-    private func outboxEntries(
+    func outboxEntries(
         _ messages: [BotMessage], to chatID: String, replyToken: String?, leave: OutboxPayload.Leave?, conversation: Pseudonym,
         receivedAt: Int64, now: Int64
     ) throws -> [NewOutboxEntry] {

@@ -1,0 +1,278 @@
+import Crypto
+import Foundation
+import LineMessaging
+public import TsunaguCore
+public import TsunaguStore
+
+/// What a counsellor does to a case — claim, release, transfer, reply, note, close, read — each as one
+/// transaction that checks she may, runs the triage engine for her side of it, seals what is kept, queues what
+/// is sent, and writes the audit entry and the live-feed event.
+///
+/// Who may act: only the counsellor holding a case reads it, writes in it or closes it. A claim is a lease: it
+/// lasts ``Settings/lease`` from her last action (or her client's last poll of the feed); once it lapses the
+/// case is back in the queue, and it stays hers only until a colleague takes it.
+public struct CaseDesk: Sendable {
+    public struct Settings: Sendable, Hashable {
+        /// How long a claim lasts without the holder acting on it.
+        public var lease: Duration
+        /// The most open cases one counsellor may hold at once.
+        public var casesPerCounsellor: Int
+
+        public init(lease: Duration = .seconds(600), casesPerCounsellor: Int = 3) {
+            self.lease = lease
+            self.casesPerCounsellor = casesPerCounsellor
+        }
+
+        var leaseMilliseconds: Int64 { lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000 }
+    }
+
+    /// The end of one shift's work, for handing over: her open cases with their notes, and who waits.
+    public struct Handover: Sendable, Hashable, Codable {
+        public struct HeldCase: Sendable, Hashable, Codable {
+            public var summary: CaseSummary
+            public var notes: [TranscriptLine]
+        }
+
+        public var cases: [HeldCase]
+        public var waiting: [String: Int]
+        /// Emergency and urgent cases waiting now.
+        public var urgent: [QueueItem]
+    }
+
+    public struct CannedReply: Sendable, Hashable, Codable {
+        public var id: String
+        public var text: String
+    }
+
+    let store: SQLiteCaseStore
+    private let decider: TriageDecider
+    public let settings: Settings
+    private let doorbells: [Doorbell]
+
+    /// - Parameter doorbells: rung after every action: the sender's (a message may be queued) and the feed's.
+    public init(database: SQLiteDatabase, decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
+        self.store = SQLiteCaseStore(database: database)
+        self.decider = decider
+        self.settings = settings
+        self.doorbells = doorbells
+    }
+
+    var script: ConversationScript { decider.engine.script }
+
+    /// The desk's clock (milliseconds since the epoch): leases are reckoned by it.
+    public func now() -> Int64 { decider.now() }
+
+    // MARK: Actions
+
+    /// Takes a waiting case (the named one, or the first in the queue's order); taking one's own again renews it.
+    public func claim(_ selector: CaseSelector, by member: StaffMember) async throws -> CaseSummary {
+        try await act(on: selector, by: member) { state, now in
+            guard state.summary.closedAt == nil, state.conversation != nil else { throw CaseRefusal.closed(handle: state.handle) }
+            guard state.summary.queuedAt != nil else { throw CaseRefusal.notWaiting(handle: state.handle) }
+            if state.summary.counsellor == member.name { return (CaseChange(holder: .renew), state.summary) }
+            if let holder = state.summary.counsellor, let until = state.summary.leaseUntil, until >= now {
+                throw CaseRefusal.heldByColleague(handle: state.handle, counsellor: holder)
+            }
+            let triage = try tell(state, .claimed(counsellor: member.name), now: now)
+            var summary = state.summary
+            summary.counsellor = member.name
+            summary.leaseUntil = now + settings.leaseMilliseconds
+            let lapsed = state.summary.counsellor.map { " (lapsed from \($0))" } ?? ""
+            return (CaseChange(triage: triage, holder: .take(member.name), audit: ("case.claim", "claimed\(lapsed)"), event: (.claimed, nil)), summary)
+        }
+    }
+
+    /// Puts a case she holds back in the queue, at its place (it keeps its time of queueing).
+    public func release(_ handle: String, by member: StaffMember) async throws {
+        try await act(on: .handle(handle), by: member) { state, now in
+            try requireHolder(state, member)
+            let triage = try tell(state, .released, now: now)
+            return (CaseChange(triage: triage, holder: .drop, audit: ("case.release", nil), event: (.released, nil)), ())
+        }
+    }
+
+    /// Hands a case she holds to a colleague (`nil`: back to the queue). She is not told twice.
+    public func transfer(_ handle: String, to colleague: String?, by member: StaffMember) async throws {
+        try await act(on: .handle(handle), by: member) { state, now in
+            try requireHolder(state, member)
+            guard let colleague, colleague != member.name else {
+                let triage = try tell(state, .released, now: now)
+                return (CaseChange(triage: triage, holder: .drop, audit: ("case.transfer", "to the queue"), event: (.released, nil)), ())
+            }
+            let triage = try tell(state, .claimed(counsellor: colleague), now: now)
+            return (
+                CaseChange(triage: triage, holder: .take(colleague), audit: ("case.transfer", "to \(colleague)"), event: (.transferred, nil)), ()
+            )
+        }
+    }
+
+    /// Sends her a counsellor's message (pushed: her reply token is long gone) and keeps it in the transcript.
+    public func reply(_ handle: String, text: String, by member: StaffMember) async throws {
+        let text = try Self.checked(text)
+        try await act(on: .handle(handle), by: member) { state, now in
+            try requireHolder(state, member)
+            guard state.conversation?.reachable == true else { throw CaseRefusal.unreachable(handle: state.handle) }
+            let key = try caseKey(of: state)
+            var triage = TriageCommit()
+            triage.transcript = [
+                TranscriptEntry(
+                    caseID: state.caseID, at: now, author: .counsellor, messageRef: nil,
+                    sealedText: try CaseCipher.seal(text, with: key, caseID: state.caseID))
+            ]
+            triage.outbox = try outbox([BotMessage(text: text)], to: state, now: now)
+            return (CaseChange(triage: triage, holder: .renew, audit: ("case.reply", nil)), ())
+        }
+    }
+
+    /// Sends the reply template `id`, filled in for now.
+    public func reply(_ handle: String, canned id: String, by member: StaffMember) async throws {
+        guard let template = script.canned.first(where: { $0.id == id }) else { throw CaseRefusal.unknownTemplate(id) }
+        try await reply(handle, text: decider.engine.fill(template.text, now: decider.now()), by: member)
+    }
+
+    /// Keeps a private note with the case, sealed with its key like the transcript; never sent to her.
+    public func note(_ handle: String, text: String, by member: StaffMember) async throws {
+        let text = try Self.checked(text)
+        try await act(on: .handle(handle), by: member) { state, now in
+            try requireHolder(state, member)
+            let key = try caseKey(of: state)
+            var triage = TriageCommit()
+            triage.transcript = [
+                TranscriptEntry(
+                    caseID: state.caseID, at: now, author: .note, messageRef: nil,
+                    sealedText: try CaseCipher.seal(text, with: key, caseID: state.caseID))
+            ]
+            return (CaseChange(triage: triage, holder: .renew, audit: ("case.note", nil)), ())
+        }
+    }
+
+    /// Closes a case she holds with an outcome (and a partner she was referred to): she is thanked and asked
+    /// the satisfaction question. Returns the case as closed.
+    public func close(_ handle: String, outcome: String, referral: String?, by member: StaffMember) async throws -> CaseSummary {
+        let outcomes = script.outcomes.map(\.id)
+        guard outcomes.contains(outcome) else { throw CaseRefusal.unknownOutcome(outcome, allowed: outcomes) }
+        let partners = script.partners.map(\.id)
+        if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
+        return try await act(on: .handle(handle), by: member) { state, now in
+            try requireHolder(state, member)
+            let triage = try tell(state, .closed(outcome: outcome, referral: referral), now: now)
+            var summary = state.summary
+            summary.closedAt = now
+            summary.outcome = outcome
+            summary.referral = referral
+            summary.counsellor = nil
+            let detail = "outcome \(outcome)" + (referral.map { ", referred to \($0)" } ?? "")
+            return (CaseChange(triage: triage, holder: .drop, audit: ("case.close", detail)), summary)
+        }
+    }
+
+    /// The case and its transcript lines after `after` (0 for all), opened for the counsellor holding it.
+    /// Every read is written to the audit log.
+    public func show(_ handle: String, after: Int64, by member: StaffMember) async throws -> CaseDetail {
+        try await act(on: .handle(handle), by: member, transcriptAfter: max(0, after)) { state, _ in
+            try requireHolder(state, member)
+            let lines = try openLines(state)
+            let detail = after > 0 ? "lines after \(after)" : "whole transcript"
+            return (CaseChange(holder: .renew, audit: ("case.read", detail)), CaseDetail(summary: state.summary, lines: lines))
+        }
+    }
+
+    /// Her open cases with their private notes, and the urgent cases waiting: what to hand over at shift end.
+    public func handover(by member: StaffMember) async throws -> Handover {
+        var cases: [Handover.HeldCase] = []
+        for summary in try await store.held(by: member.name) {
+            let notes = try await act(on: .handle(summary.handle), by: member, transcriptAfter: 0) { state, _ in
+                guard state.summary.counsellor == member.name else { return (CaseChange(), [TranscriptLine]()) }
+                let notes = try openLines(state).filter { $0.author == TranscriptEntry.Author.note.rawValue }
+                return (CaseChange(audit: ("case.read", "notes for handover")), notes)
+            }
+            cases.append(Handover.HeldCase(summary: summary, notes: notes))
+        }
+        let now = decider.now()
+        let counts = try await store.waitingCounts(now: now)
+        let urgent = try await store.waiting(now: now, limit: 50).filter { $0.priority != .normal }
+        return Handover(cases: cases, waiting: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }), urgent: urgent)
+    }
+
+    /// The reply templates, filled in for now.
+    public func cannedReplies() -> [CannedReply] {
+        let now = decider.now()
+        return script.canned.map { CannedReply(id: $0.id, text: decider.engine.fill($0.text, now: now)) }
+    }
+
+    /// Extends the claims of every case `member` holds (her client is polling: she is at her desk). Writes
+    /// only when a claim has less than half its lease left.
+    public func keepClaimsAlive(of member: StaffMember) async throws {
+        try await store.renewClaims(of: member.name, now: decider.now(), lease: settings.leaseMilliseconds)
+    }
+
+    // MARK: Steps
+
+    private func act<Result: Sendable>(
+        on selector: CaseSelector, by member: StaffMember, transcriptAfter: Int64? = nil,
+        _ decide: @escaping @Sendable (CaseState, Int64) throws -> (CaseChange, Result)
+    ) async throws -> Result {
+        let now = decider.now()
+        let result = try await store.act(
+            on: selector, by: member.name, now: now, lease: settings.leaseMilliseconds, cap: settings.casesPerCounsellor,
+            transcriptAfter: transcriptAfter
+        ) { state in try decide(state, now) }
+        doorbells.forEach { $0.ring() }
+        return result
+    }
+
+    private func requireHolder(_ state: CaseState, _ member: StaffMember) throws {
+        guard state.summary.closedAt == nil, state.conversation != nil else { throw CaseRefusal.closed(handle: state.handle) }
+        guard state.summary.counsellor == member.name else {
+            let live = (state.summary.leaseUntil ?? 0) >= decider.now()
+            throw CaseRefusal.notHeld(handle: state.handle, holder: live ? state.summary.counsellor : nil)
+        }
+    }
+
+    /// Runs the engine for a counsellor's event; returns her new state with the bot's messages kept and queued.
+    private func tell(_ state: CaseState, _ event: TriageEvent, now: Int64) throws -> TriageCommit {
+        guard let conversation = state.conversation else { throw CaseRefusal.closed(handle: state.handle) }
+        let decision = decider.engine.decide(event, for: conversation, context: TriageContext(now: now), newCaseID: state.caseID)
+        var commit = TriageCommit(conversation: decision.conversation)
+        let messages = decision.messages
+        guard !messages.isEmpty else { return commit }
+        if let key = try? caseKey(of: state) {
+            commit.transcript = try messages.map { message in
+                TranscriptEntry(
+                    caseID: state.caseID, at: now, author: .bot, messageRef: nil,
+                    sealedText: try CaseCipher.seal(message.text, with: key, caseID: state.caseID))
+            }
+        }
+        if conversation.reachable { commit.outbox = try outbox(messages, to: state, now: now) }
+        return commit
+    }
+
+    private func outbox(_ messages: [BotMessage], to state: CaseState, now: Int64) throws -> [NewOutboxEntry] {
+        guard let sealedAddress = state.sealedAddress else { throw CaseRefusal.unreachable(handle: state.handle) }
+        let chatID = String(decoding: try decider.sealer.open(sealedAddress, boundTo: state.pseudonym.rawValue), as: UTF8.self)
+        return try decider.outboxEntries(
+            messages, to: chatID, replyToken: nil, leave: nil, conversation: state.pseudonym, receivedAt: now, now: now)
+    }
+
+    private func caseKey(of state: CaseState) throws -> SymmetricKey {
+        guard let wrapped = state.wrappedCaseKey else { throw CaseRefusal.contentDestroyed(handle: state.handle) }
+        return try decider.cipher.unwrap(wrapped, for: state.caseID, fingerprint: state.caseKeyFingerprint)
+    }
+
+    private func openLines(_ state: CaseState) throws -> [TranscriptLine] {
+        guard !state.transcript.isEmpty else { return [] }
+        let key = try caseKey(of: state)
+        return try state.transcript.map { line in
+            TranscriptLine(
+                id: line.id, at: line.at, author: line.author, text: try CaseCipher.open(line.sealedText, with: key, caseID: state.caseID))
+        }
+    }
+
+    /// A counsellor's text, trimmed; refused when empty or longer than LINE takes in one message.
+    static func checked(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw CaseRefusal.emptyText }
+        guard trimmed.utf16.count <= MessageLimits.textUTF16Units else { throw CaseRefusal.textTooLong(limit: MessageLimits.textUTF16Units) }
+        return trimmed
+    }
+}
