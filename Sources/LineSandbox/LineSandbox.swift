@@ -102,6 +102,19 @@ public final class LineSandbox: Sendable {
         return response.status
     }
 
+    /// Posts one signed event from `userID`'s phone (a postback, a sticker, …) to ``Configuration/webhookURL``;
+    /// returns the HTTP status Tsunagu answered.
+    public func send(_ event: PhoneEvent, from userID: String, over transport: any HTTPTransport) async throws -> Int {
+        guard let url = configuration.webhookURL else {
+            throw HTTPTransportError(.invalidRequest, "The sandbox has no webhook URL to post to.")
+        }
+        let (body, signature) = signed([self.event(event, from: userID)])
+        let response = try await transport.send(HTTPClientRequest(
+            method: "POST", url: url,
+            headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: body))
+        return response.status
+    }
+
     /// Signs a webhook body of `events` as LINE would.
     public func signed(_ events: [JSONValue]) -> (body: Data, signature: String) {
         let body = (try? JSONEncoder().encode(

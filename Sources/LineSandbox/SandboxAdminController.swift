@@ -14,6 +14,8 @@ import CurlHTTP
 /// - `POST /sandbox/reset`: forgets everything
 /// - `POST /sandbox/phone/text` with `{"userId": …, "text": …}`: the phone side sends her message to
 ///   Tsunagu's webhook, signed, with a reply token the sandbox honours; answers `{"status": <Tsunagu's>}`
+/// - `POST /sandbox/phone/postback` with `{"userId": …, "data": …}`: she tapped a quick reply (the practice
+///   phone's numbered choices); answers like `/sandbox/phone/text`
 struct SandboxAdminController: Sendable {
     let sandbox: LineSandbox
     let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(2), totalTimeout: .seconds(10)))
@@ -46,6 +48,17 @@ struct SandboxAdminController: Sendable {
             // When the phone posted: where a latency measurement of Tsunagu starts.
             let postedAt = Date().timeIntervalSince1970
             let status = try await sandbox.sendText(body.text, from: body.userId, over: transport)
+            return try Self.json(PhoneAnswer(status: status, postedAt: postedAt))
+        }
+        router.post("/sandbox/phone/postback") { request, context -> Response in
+            struct Body: Decodable {
+                var userId: String
+                var data: String
+            }
+            let body = try await request.decode(as: Body.self, context: context)
+            guard !body.userId.isEmpty, !body.data.isEmpty else { throw HTTPError(.badRequest, message: "userId and data are required.") }
+            let postedAt = Date().timeIntervalSince1970
+            let status = try await sandbox.send(.postback(body.data), from: body.userId, over: transport)
             return try Self.json(PhoneAnswer(status: status, postedAt: postedAt))
         }
         router.post("/sandbox/reset") { _, _ -> Response in

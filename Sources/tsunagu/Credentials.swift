@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the CLI finds the server and the token: `TSUNAGU_SERVER`/`TSUNAGU_TOKEN`, else the login saved
 /// under the XDG config directory (`$XDG_CONFIG_HOME/tsunagu/login.json`, mode 0600).
-struct Credentials: Codable {
+struct Credentials: Codable, Sendable {
     var server: String
     var token: String
 

@@ -8,23 +8,30 @@ extension Tsunagu {
         static let configuration = CommandConfiguration(
             abstract: "Show the cases waiting for a counsellor: emergency and urgent first, then the longest waiting.")
 
+        @Option(help: "Show at most this many cases (the counts cover all of them).") var limit = 100
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         struct Answer: Codable {
             var cases: [QueueItem]
+            var waiting: [String: Int]
+
+            /// `Waiting: 1 emergency, 2 urgent, 5 normal`.
+            var counts: String {
+                "Waiting: " + Priority.queueOrder.map { "\(waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+            }
+        }
+
+        func validate() throws {
+            guard (1...1000).contains(limit) else { throw ValidationError("--limit must be from 1 to 1000.") }
         }
 
         func run() async throws {
-            let client = StaffClient(credentials: try Credentials.load())
+            let client = try StaffClient.loggedIn()
             defer { client.shutdown() }
-            let answer: Answer = try await client.get("/api/v1/queue")
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(answer), as: UTF8.self))
-                return
-            }
-            print(Self.table(answer.cases, now: Int64(Date().timeIntervalSince1970 * 1000)))
+            let answer: Answer = try await client.get("/api/v1/queue?limit=\(limit)")
+            if json { return try Terminal.printJSON(answer) }
+            Terminal.say(Self.table(answer.cases, now: Int64(Date().timeIntervalSince1970 * 1000)))
+            if !answer.cases.isEmpty { Terminal.say(answer.counts) }
         }
 
         /// At most 80 columns: handle, priority, waiting, topic, urgency, flags.

@@ -2,18 +2,42 @@ import CurlHTTP
 import Foundation
 
 /// The staff API over libcurl: one request, its JSON answer, or the API's one-sentence error.
-struct StaffClient {
+struct StaffClient: Sendable {
     let credentials: Credentials
-    private let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(30)))
+    private let transport: CurlTransport
 
-    init(credentials: Credentials) { self.credentials = credentials }
+    /// - Parameter timeout: the longest a request may take (the live feed's long-polls need more than 30 s).
+    init(credentials: Credentials, timeout: Duration = .seconds(30)) {
+        self.credentials = credentials
+        self.transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: timeout))
+    }
+
+    /// Logs in from the environment or the saved login.
+    static func loggedIn(timeout: Duration = .seconds(30)) throws(CLIFailure) -> StaffClient {
+        StaffClient(credentials: try Credentials.load(), timeout: timeout)
+    }
 
     func get<Answer: Decodable>(_ path: String, as type: Answer.Type = Answer.self) async throws(CLIFailure) -> Answer {
+        try await send("GET", path, body: nil)
+    }
+
+    func post<Answer: Decodable>(_ path: String, _ body: some Encodable, as type: Answer.Type = Answer.self) async throws(CLIFailure) -> Answer {
+        let data: Data
+        do {
+            data = try JSONEncoder().encode(body)
+        } catch {
+            throw CLIFailure("The request could not be encoded; this is a bug in tsunagu.")
+        }
+        return try await send("POST", path, body: data)
+    }
+
+    private func send<Answer: Decodable>(_ method: String, _ path: String, body: Data?) async throws(CLIFailure) -> Answer {
         let server = credentials.server.hasSuffix("/") ? String(credentials.server.dropLast()) : credentials.server
+        var headers = [("Authorization", "Bearer \(credentials.token)"), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
         let response: HTTPClientResponse
         do {
-            response = try await transport.send(HTTPClientRequest(
-                method: "GET", url: server + path, headers: [("Authorization", "Bearer \(credentials.token)"), ("Accept", "application/json")]))
+            response = try await transport.send(HTTPClientRequest(method: method, url: server + path, headers: headers, body: body))
         } catch {
             throw CLIFailure("Cannot reach the Tsunagu server at \(server); check the address and that it is running.")
         }
@@ -35,4 +59,31 @@ struct StaffClient {
         struct Body: Decodable { var message: String }
         var error: Body
     }
+}
+
+/// A case handle as typed: letters and digits, upper-cased; anything else is a usage error.
+func validHandle(_ text: String) throws(CLIFailure) -> String {
+    let handle = text.uppercased()
+    guard (4...10).contains(handle.count), handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+        throw CLIFailure("\(text.prefix(12)) is not a case handle; handles are 4 letters and digits, such as A7K2.")
+    }
+    return handle
+}
+
+/// Encodes a JSON body whose fields are all optional strings.
+struct Fields: Encodable {
+    let values: [String: String]
+
+    init(_ values: [String: String?]) { self.values = values.compactMapValues { $0 } }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(values)
+    }
+}
+
+/// The answer of routes that only confirm.
+struct Done: Decodable {
+    var handle: String
+    var status: String
 }

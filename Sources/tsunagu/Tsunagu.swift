@@ -11,7 +11,10 @@ struct Tsunagu: AsyncParsableCommand {
             Log in once with the token an admin gave you (tsunagu login --server URL). TSUNAGU_SERVER and \
             TSUNAGU_TOKEN override the saved login. Every listing has --json for scripts.
             """,
-        subcommands: [Login.self, Queue.self])
+        subcommands: [
+            Login.self, Queue.self, Claim.self, Mine.self, Show.self, Chat.self, Reply.self, Note.self, Canned.self, Transfer.self,
+            Release.self, Close.self, Outcomes.self, Watch.self, Handover.self, Phone.self,
+        ])
 
     /// Exit codes of the interface contract: 0 success, 1 failure, 2 usage error.
     static func main() async {

@@ -29,7 +29,7 @@ struct CLITests {
         let queue = try await runCLI(["queue"], environment: home)
         #expect(queue.status == 0 && queue.stdout.contains("No one is waiting."), "\(queue.stderr)")
         let json = try await runCLI(["queue", "--json"], environment: home)
-        #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"cases":[]}"#)
+        #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"cases":[],"waiting":{"emergency":0,"normal":0,"urgent":0}}"#)
 
         // A waiting case: the table shows its handle and triage record, never her chat's pseudonym.
         let database = try DatabaseQueue(path: directory.path("tsunagu.sqlite"))

@@ -120,6 +120,10 @@ struct CaseDeskTests {
                 }
                 #expect(arrived, "\(seen)")
                 #expect(seen.map(\.kind).starts(with: [.claimed]))
+                // The feed names the case, never her words or her LINE id.
+                let feed = try await me.call(.get, "/api/v1/events?after=\(start)&wait=0")
+                #expect(!String(decoding: feed.body, as: UTF8.self).contains("怒鳴られる"))
+                #expect(!String(decoding: feed.body, as: UTF8.self).contains("Ualice"))
                 let theirs = try await colleague.call(.get, "/api/v1/events?after=\(start)&wait=0").decode(Events.self)
                 #expect(!theirs.events.contains { $0.kind == .message })
                 #expect(theirs.events.contains { $0.kind == .claimed && $0.handle == handle })

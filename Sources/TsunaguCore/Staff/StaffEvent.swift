@@ -13,8 +13,6 @@ public struct StaffEvent: Sendable, Hashable, Codable {
         /// `counsellor` is the colleague who holds it now.
         case transferred
         case closed
-        /// A claim lapsed: the case is back in the queue.
-        case expired
     }
 
     /// Increasing: the feed's cursor.

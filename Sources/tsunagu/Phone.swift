@@ -1,0 +1,147 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+
+extension Tsunagu {
+    /// `tsunagu phone`: be the young woman, through the LINE sandbox.
+    struct Phone: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Practise: chat with Tsunagu as a young user would, through the local LINE sandbox.",
+            discussion: """
+                Needs Tsunagu running in sandbox mode (scripts/run without a LINE channel). Type a message and press \
+                Enter; when the bot offers choices they are numbered: type the number to tap one. Meanwhile, in \
+                another terminal, a counsellor can tsunagu claim and tsunagu chat the case. /quit ends.
+                """)
+
+        @Option(help: ArgumentHelp("The sandbox's address.", valueName: "url"))
+        var sandbox = ProcessInfo.processInfo.environment["TSUNAGU_SANDBOX_URL"] ?? "http://127.0.0.1:8082"
+        @Option(help: ArgumentHelp("Her LINE user id on the sandbox (a new practice user when left out).", valueName: "id"))
+        var user = "Upractice" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+
+        func run() async throws {
+            let phone = PracticePhone(sandbox: sandbox.hasSuffix("/") ? String(sandbox.dropLast()) : sandbox, user: user)
+            defer { phone.shutdown() }
+            Terminal.say(Terminal.paint("Practice phone as \(user). Type a message; numbers tap choices; /quit ends.", .dim))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await phone.showNewMessages()
+                        try await Task.sleep(for: .milliseconds(250))
+                    }
+                }
+                group.addTask {
+                    for await line in standardInputLines() {
+                        let text = line.trimmingCharacters(in: .whitespaces)
+                        if text == "/quit" { break }
+                        guard !text.isEmpty else { continue }
+                        do {
+                            try await phone.say(text)
+                        } catch let failure as CLIFailure {
+                            FileHandle.standardError.write(Data("tsunagu: \(failure.sentence)\n".utf8))
+                        }
+                    }
+                    // Let the last answers arrive before leaving.
+                    try await Task.sleep(for: .milliseconds(800))
+                    try await phone.showNewMessages()
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+/// Her phone on the sandbox: sends what she types, shows what Tsunagu sent her with its choices numbered.
+actor PracticePhone {
+    let sandbox: String
+    let user: String
+    private let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(3), totalTimeout: .seconds(15)))
+    private var shown = 0
+    private var choices: [(label: String, data: String)] = []
+
+    init(sandbox: String, user: String) {
+        self.sandbox = sandbox
+        self.user = user
+    }
+
+    nonisolated func shutdown() { transport.shutdown() }
+
+    /// A number taps that choice of the last message; anything else is sent as her text. Returns once the
+    /// answer has arrived and gone quiet (or after two seconds without one), so that lines piped in follow the
+    /// conversation.
+    func say(_ text: String) async throws {
+        if let number = Int(text), number >= 1, number <= choices.count {
+            let choice = choices[number - 1]
+            Terminal.say(Terminal.paint("you ▸ \(choice.label)", .cyan))
+            try await post("/sandbox/phone/postback", ["userId": user, "data": choice.data])
+        } else {
+            try await post("/sandbox/phone/text", ["userId": user, "text": text])
+        }
+        var deadline = ContinuousClock.now + .seconds(2)
+        var count = shown
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            try await showNewMessages()
+            if shown != count {
+                count = shown
+                deadline = ContinuousClock.now + .milliseconds(400)  // More may follow in the same answer.
+            }
+        }
+    }
+
+    func post(_ path: String, _ body: [String: String]) async throws {
+        let response: HTTPClientResponse
+        do {
+            response = try await transport.send(HTTPClientRequest(
+                method: "POST", url: sandbox + path, headers: [("Content-Type", "application/json")], body: try JSONEncoder().encode(body)))
+        } catch {
+            throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
+        }
+        struct Answer: Decodable { var status: Int }
+        guard response.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: response.body) else {
+            throw CLIFailure("The sandbox refused the message (HTTP \(response.status)); is \(sandbox) a LINE sandbox?")
+        }
+        guard answer.status == 200 else {
+            throw CLIFailure("Tsunagu answered the webhook with HTTP \(answer.status); check that it runs with the sandbox's channel secret.")
+        }
+    }
+
+    /// Prints what arrived since last time.
+    func showNewMessages() async throws {
+        let response: HTTPClientResponse
+        do {
+            response = try await transport.send(HTTPClientRequest(method: "GET", url: sandbox + "/sandbox/deliveries?chat=\(user)"))
+        } catch {
+            throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
+        }
+        guard let deliveries = try? JSONDecoder().decode([Delivery].self, from: response.body) else {
+            throw CLIFailure("The sandbox's answer was not understood; is \(sandbox) a LINE sandbox?")
+        }
+        for delivery in deliveries.dropFirst(shown) {
+            let lines = delivery.message.text.split(separator: "\n", omittingEmptySubsequences: false)
+            Terminal.say("Tsunagu ▸ " + lines.joined(separator: "\n          "))
+            let buttons = delivery.message.quickReply?.items ?? []
+            if !buttons.isEmpty {
+                choices = buttons.map { ($0.action.label, $0.action.data ?? $0.action.text ?? $0.action.label) }
+                Terminal.say(choices.enumerated().map { "  [\($0.offset + 1)] \($0.element.label)" }.joined(separator: "\n"))
+            }
+        }
+        shown = max(shown, deliveries.count)
+    }
+
+    /// What the sandbox says it delivered, as far as the phone needs it.
+    private struct Delivery: Decodable {
+        struct Message: Decodable {
+            struct QuickReply: Decodable { var items: [Item] }
+            struct Item: Decodable { var action: Action }
+            struct Action: Decodable {
+                var label: String
+                var data: String?
+                var text: String?
+            }
+            var text: String
+            var quickReply: QuickReply?
+        }
+        var message: Message
+    }
+}

@@ -1,0 +1,240 @@
+import CurlHTTP
+import Foundation
+import Testing
+import TsunaguCore
+import TsunaguServer
+import TsunaguTesting
+
+/// The whole loop on one machine, every part a process: `tsunagud` in sandbox mode, `tsunagu phone` as her,
+/// and the counsellors' `tsunagu` commands, `chat` driven through a pipe.
+@Suite("tsunagu CLI for counsellors")
+struct CounsellorCLITests {
+    struct Loop {
+        let directory: TemporaryDirectory
+        let environment: [String: String]
+        let daemon: DaemonProcess
+        let sandbox: String
+        var tokens: [String: String] = [:]
+
+        init() async throws {
+            directory = try TemporaryDirectory()
+            let webhookPort = try FreeLoopbackPort.find()
+            environment = DaemonProcess.environment(
+                database: directory.path("tsunagu.sqlite"),
+                extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0", "TSUNAGU_WEBHOOK_PORT": "\(webhookPort)"])
+            for (name, role) in [("sato", "counsellor"), ("suzuki", "counsellor"), ("tanaka", "supervisor")] {
+                let added = try await runDaemonCommand(["staff", "add", name, "--role", role], environment: environment)
+                tokens[name] = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            daemon = try DaemonProcess(environment: environment)
+            sandbox = "http://127.0.0.1:\(try await daemon.port(of: "sandbox"))"
+            let staffPort = try await daemon.port(of: "staff")
+            _ = try await daemon.port(of: "webhook")
+            server = "http://127.0.0.1:\(staffPort)"
+        }
+
+        private(set) var server = ""
+
+        func env(_ name: String) -> [String: String] {
+            ["TSUNAGU_SERVER": server, "TSUNAGU_TOKEN": tokens[name]!, "PATH": "/usr/bin:/bin"]
+        }
+
+        /// Runs `tsunagu` as `name`.
+        func cli(_ name: String, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+            try await runCLI(arguments, environment: env(name), input: input)
+        }
+
+        /// She types `lines` on the practice phone; returns what the phone showed.
+        func phone(_ user: String, _ lines: [String]) async throws -> String {
+            let run = try await runCLI(
+                ["phone", "--sandbox", sandbox, "--user", user], environment: ["PATH": "/usr/bin:/bin"],
+                input: lines.joined(separator: "\n") + "\n")
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdout
+        }
+
+        /// What the sandbox delivered to her, as its JSON.
+        func deliveries(to user: String) async throws -> String {
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let response = try await transport.send(HTTPClientRequest(method: "GET", url: "\(sandbox)/sandbox/deliveries?chat=\(user)"))
+            return String(decoding: response.body, as: UTF8.self)
+        }
+
+        func json<T: Decodable>(_ type: T.Type, _ output: (status: Int32, stdout: String, stderr: String)) throws -> T {
+            #expect(output.status == 0, "\(output.stderr)")
+            return try JSONDecoder().decode(T.self, from: Data(output.stdout.utf8))
+        }
+    }
+
+    struct Queue: Decodable { var cases: [QueueItem] }
+    struct Mine: Decodable { var cases: [CaseSummary] }
+    struct Closed: Decodable {
+        var status: String
+        var priority: Priority
+        var referral: String?
+    }
+
+    @Test func aCaseFromHerPhoneToClosedThroughEveryCommand() async throws {
+        let loop = try await Loop()
+        // She starts on the practice phone: numbers tap the choices she is shown.
+        let shown = try await loop.phone("Uaya", ["こんにちは", "1", "2", "2"])
+        #expect(shown.contains("[1] はい、相談する"), "\(shown)")
+        #expect(shown.contains("相談員につなぎますね"), "\(shown)")
+
+        let queue = try loop.json(Queue.self, try await loop.cli("sato", ["queue", "--json"]))
+        let handle = try #require(queue.cases.first?.handle)
+        #expect(queue.cases.first?.topic == "family")
+        let watched = try await loop.cli("sato", ["watch", "--updates", "1"])
+        #expect(watched.status == 0 && watched.stdout.contains(handle), "\(watched.stderr)")
+        #expect(!watched.stdout.contains("\u{1B}"), "colour only on a terminal")
+        #expect(watched.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+
+        let claimed = try loop.json(CaseSummary.self, try await loop.cli("sato", ["claim", "--next", "--json"]))
+        #expect(claimed.handle == handle && claimed.counsellor == "sato")
+        let second = try await loop.cli("suzuki", ["claim", handle])
+        #expect(second.status == 1 && second.stderr.contains("held by sato"), "\(second.stderr)")
+        #expect(try loop.json(Mine.self, try await loop.cli("sato", ["mine", "--json"])).cases.map(\.handle) == [handle])
+
+        #expect(try await loop.cli("sato", ["reply", handle, "はじめまして、相談員の佐藤です。"]).status == 0)
+        #expect(try await loop.cli("sato", ["reply", handle, "--canned", "take-time"]).status == 0)
+        #expect(try await loop.cli("sato", ["note", handle, "-"], input: "家族との関係。急ぎではない").status == 0)
+        let detail = try loop.json(CaseDetail.self, try await loop.cli("sato", ["show", handle, "--json"]))
+        #expect(detail.lines.contains { $0.author == "counsellor" && $0.text == "はじめまして、相談員の佐藤です。" })
+        #expect(detail.lines.contains { $0.author == "note" && $0.text == "家族との関係。急ぎではない" })
+        let supervisor = try await loop.cli("tanaka", ["show", handle])
+        #expect(supervisor.status == 1 && supervisor.stderr.contains("counsellor role"), "\(supervisor.stderr)")
+        let colleague = try await loop.cli("suzuki", ["show", handle])
+        #expect(colleague.status == 1 && colleague.stderr.contains("held by sato"))
+
+        struct Templates: Decodable { var templates: [CaseDesk.CannedReply] }
+        #expect(try loop.json(Templates.self, try await loop.cli("sato", ["canned", "--json"])).templates.contains { $0.id == "greeting" })
+        struct Choices: Decodable {
+            struct Choice: Decodable { var id: String }
+            var outcomes: [Choice]
+            var partners: [Choice]
+        }
+        let choices = try loop.json(Choices.self, try await loop.cli("sato", ["outcomes", "--json"]))
+        #expect(choices.outcomes.contains { $0.id == "referred" } && choices.partners.contains { $0.id == "hellowork" })
+
+        // Hand it over and back.
+        #expect(try await loop.cli("sato", ["transfer", handle, "--to", "suzuki"]).status == 0)
+        #expect(try loop.json(Mine.self, try await loop.cli("suzuki", ["mine", "--json"])).cases.map(\.handle) == [handle])
+        #expect(try await loop.cli("suzuki", ["transfer", handle, "--queue"]).status == 0)
+        #expect(try await loop.cli("sato", ["claim", handle]).status == 0)
+        #expect(try await loop.cli("sato", ["release", handle]).status == 0)
+        #expect(try await loop.cli("sato", ["claim", handle]).status == 0)
+        let usage = try await loop.cli("sato", ["transfer", handle])
+        #expect(usage.status == 2)
+
+        let closed = try loop.json(Closed.self, try await loop.cli("sato", ["close", handle, "--outcome", "referred", "--referral", "hellowork", "--json"]))
+        #expect(closed.status == "closed" && closed.referral == "hellowork")
+        let badOutcome = try await loop.cli("sato", ["close", handle, "--outcome", "fixed"])
+        #expect(badOutcome.status == 1)
+
+        let audit = try await runDaemonCommand(["audit", "--json"], environment: loop.environment)
+        for action in ["case.claim", "case.reply", "case.note", "case.read", "case.transfer", "case.release", "case.close"] {
+            #expect(audit.stdout.contains(#""action":"\#(action)""#), "no \(action) in the audit log")
+        }
+        #expect(!audit.stdout.contains("はじめまして"), "the audit log quotes a message")
+        #expect(try await runDaemonCommand(["audit", "--verify"], environment: loop.environment).status == 0)
+        loop.daemon.kill(SIGTERM)
+        #expect(try await loop.daemon.waitForExit() == 0)
+    }
+
+    @Test func chatThroughAPipeWithThePhoneOnTheOtherSide() async throws {
+        let loop = try await Loop()
+        // An emergency: she is sent the contacts, and the case jumps the queue.
+        let shown = try await loop.phone("Ubun", ["もう死にたい"])
+        #expect(shown.contains("110"), "\(shown)")
+        let handle = try loop.json(CaseSummary.self, try await loop.cli("sato", ["claim", "--json"])).handle
+
+        let chat = try InteractiveProcess(
+            executable: DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("tsunagu"),
+            arguments: ["chat", handle], environment: loop.env("sato"))
+        #expect(await chat.waitForOutput { $0.contains("Type to send") }, "\(chat.stdout)\n\(chat.stderr)")
+        #expect(chat.stdout.contains("Case \(handle)") && chat.stdout.contains("EMERGENCY: suicide"))
+
+        // Her new message appears in the chat as it arrives.
+        _ = try await loop.phone("Ubun", ["聞いてほしいことがあります"])
+        #expect(await chat.waitForOutput { $0.contains("聞いてほしいことがあります") }, "\(chat.stdout)")
+
+        // A typed line reaches her phone.
+        chat.type("話してくれてありがとう。ここにいますよ。")
+        #expect(await chat.waitForOutput { $0.contains("staff  話してくれてありがとう。ここにいますよ。") }, "\(chat.stdout)")
+        #expect(await eventually { (try? await loop.deliveries(to: "Ubun"))?.contains("話してくれてありがとう。ここにいますよ。") == true })
+        chat.type("/note 緊急。今日中に支援センターへつなぐ")
+        #expect(await chat.waitForOutput { $0.contains("note   緊急。今日中に支援センターへつなぐ") })
+        chat.type("/bogus")
+        #expect(await chat.waitForError { $0.contains("/help lists them") })
+        chat.type("/close referred dv-support")
+        #expect(await chat.waitForOutput { $0.contains("short break") }, "\(chat.stdout)")
+        #expect(try await chat.waitForExit() == 0)
+
+        // What she saw on her phone: the counsellor's words, never the note.
+        let deliveries = try await loop.deliveries(to: "Ubun")
+        #expect(deliveries.contains("話してくれてありがとう。ここにいますよ。"))
+        #expect(!deliveries.contains("支援センターへつなぐ"))
+
+        let handover = try await loop.cli("sato", ["handover"])
+        #expect(handover.status == 0 && handover.stdout.contains("Your open cases (0)"), "\(handover.stdout)")
+        loop.daemon.kill(SIGTERM)
+        #expect(try await loop.daemon.waitForExit() == 0)
+    }
+}
+
+/// A child process fed line by line through a pipe, its output collected as it comes.
+final class InteractiveProcess: Sendable {
+    private let process: Process
+    private let input: FileHandle
+    private let out = Locked("")
+    private let err = Locked("")
+
+    init(executable: URL, arguments: [String], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        input = stdin.fileHandleForWriting
+        for (pipe, buffer) in [(stdout, out), (stderr, err)] {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if !data.isEmpty { buffer.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+            }
+        }
+        try process.run()
+    }
+
+    var stdout: String { out.value }
+    var stderr: String { err.value }
+
+    func type(_ line: String) { input.write(Data((line + "\n").utf8)) }
+
+    func waitForOutput(_ condition: (String) -> Bool) async -> Bool {
+        await eventually { condition(stdout) }
+    }
+
+    func waitForError(_ condition: (String) -> Bool) async -> Bool {
+        await eventually { condition(stderr) }
+    }
+
+    func waitForExit(within timeout: Duration = .seconds(20)) async throws -> Int32 {
+        let exited = await eventually(within: timeout) { !process.isRunning }
+        guard exited else {
+            process.terminate()
+            throw ProcessTimeout("the process did not exit")
+        }
+        return process.terminationStatus
+    }
+}
+
+private struct ProcessTimeout: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
