@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "TsunaguServer", "TsunaguStore", "TsunaguCore", "LineMessaging", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

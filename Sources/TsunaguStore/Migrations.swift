@@ -158,6 +158,9 @@ enum Migrations {
         migrator.registerMigration("v8-case-desk") { db in
             // triage_case.counsellor / lease_until: who holds the case now, and until when the claim lasts
             // unless she acts on it (claimed_at stays the first claim, for statistics).
+            // triage_case_open covers the queue's filter, so listing reads the index and `limit` rows.
+            // queue_count: cases waiting unheld, by priority, kept by triggers in every transaction that changes
+            // a case, so counting the queue does not walk it (lapsed claims, few, are counted apart).
             // staff_event: the live feed for counsellors (kind and handle only, never text), written in the
             // transaction of whatever it reports.
             try db.execute(
@@ -165,9 +168,37 @@ enum Migrations {
                     ALTER TABLE triage_case ADD COLUMN counsellor TEXT;
                     ALTER TABLE triage_case ADD COLUMN lease_until INTEGER;
                     DROP INDEX triage_case_waiting;
-                    CREATE INDEX triage_case_open ON triage_case (priority, queued_at)
+                    CREATE INDEX triage_case_open ON triage_case (priority, queued_at, counsellor, lease_until, closed_at)
                         WHERE queued_at IS NOT NULL AND closed_at IS NULL;
-                    CREATE INDEX triage_case_counsellor ON triage_case (counsellor) WHERE counsellor IS NOT NULL;
+                    CREATE INDEX triage_case_counsellor ON triage_case (counsellor, lease_until)
+                        WHERE counsellor IS NOT NULL AND closed_at IS NULL;
+                    CREATE TABLE queue_count (priority TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) STRICT;
+                    INSERT INTO queue_count (priority, n)
+                        SELECT priority, COUNT(*) FROM triage_case
+                        WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL AND priority IS NOT NULL
+                        GROUP BY priority;
+                    CREATE TRIGGER queue_count_insert AFTER INSERT ON triage_case
+                    WHEN NEW.queued_at IS NOT NULL AND NEW.closed_at IS NULL AND NEW.counsellor IS NULL AND NEW.priority IS NOT NULL
+                    BEGIN
+                        INSERT INTO queue_count (priority, n) VALUES (NEW.priority, 1)
+                            ON CONFLICT (priority) DO UPDATE SET n = n + 1;
+                    END;
+                    CREATE TRIGGER queue_count_update_old AFTER UPDATE OF queued_at, closed_at, counsellor, priority ON triage_case
+                    WHEN OLD.queued_at IS NOT NULL AND OLD.closed_at IS NULL AND OLD.counsellor IS NULL AND OLD.priority IS NOT NULL
+                    BEGIN
+                        UPDATE queue_count SET n = n - 1 WHERE priority = OLD.priority;
+                    END;
+                    CREATE TRIGGER queue_count_update_new AFTER UPDATE OF queued_at, closed_at, counsellor, priority ON triage_case
+                    WHEN NEW.queued_at IS NOT NULL AND NEW.closed_at IS NULL AND NEW.counsellor IS NULL AND NEW.priority IS NOT NULL
+                    BEGIN
+                        INSERT INTO queue_count (priority, n) VALUES (NEW.priority, 1)
+                            ON CONFLICT (priority) DO UPDATE SET n = n + 1;
+                    END;
+                    CREATE TRIGGER queue_count_delete AFTER DELETE ON triage_case
+                    WHEN OLD.queued_at IS NOT NULL AND OLD.closed_at IS NULL AND OLD.counsellor IS NULL AND OLD.priority IS NOT NULL
+                    BEGIN
+                        UPDATE queue_count SET n = n - 1 WHERE priority = OLD.priority;
+                    END;
                     CREATE TABLE staff_event (
                         id INTEGER PRIMARY KEY,
                         at INTEGER NOT NULL,

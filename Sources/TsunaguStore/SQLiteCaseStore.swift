@@ -19,10 +19,21 @@ public struct SQLiteCaseStore: Sendable {
     /// rest; within a priority the longest waiting first (so the out-of-hours backlog is served at shift
     /// start). A case whose claim has lapsed (`leaseUntil` before `now`) is waiting again.
     public func waiting(now: Int64 = Self.now(), limit: Int = 100) async throws -> [QueueItem] {
+        try await queue(now: now, limit: limit).items
+    }
+
+    /// How many cases wait, by priority (lapsed claims included).
+    public func waitingCounts(now: Int64 = Self.now()) async throws -> [Priority: Int] {
+        try await queue(now: now, limit: 0).counts
+    }
+
+    /// The first `limit` waiting cases and how many wait by priority, read at one moment.
+    public func queue(now: Int64 = Self.now(), limit: Int = 100) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
         try await database.writer.read { db in
+            let counts = try Self.waitingCounts(now: now, in: db)
             var items: [QueueItem] = []
             // One indexed range per priority, so the cost follows `limit`, not the length of the queue.
-            for priority in Priority.queueOrder where items.count < limit {
+            for priority in Priority.queueOrder where items.count < limit && counts[priority, default: 0] > 0 {
                 items += try Row.fetchAll(
                     db,
                     sql: """
@@ -34,27 +45,29 @@ public struct SQLiteCaseStore: Sendable {
                     arguments: [priority.rawValue, now, limit - items.count]
                 ).map(Self.queueItem(from:))
             }
-            return items
+            return (items, counts)
         }
     }
 
-    /// How many cases wait, by priority (lapsed claims included).
-    public func waitingCounts(now: Int64 = Self.now()) async throws -> [Priority: Int] {
-        try await database.writer.read { db in
-            var counts: [Priority: Int] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT priority, COUNT(*) AS n FROM triage_case
-                    WHERE queued_at IS NOT NULL AND closed_at IS NULL AND (counsellor IS NULL OR lease_until < ?)
-                    GROUP BY priority
-                    """,
-                arguments: [now])
-            {
-                if let priority = Priority(rawValue: row["priority"] ?? "") { counts[priority] = row["n"] }
-            }
-            return counts
+    /// Waiting cases by priority: the unheld ones as the `queue_count` triggers keep them, plus the held ones
+    /// whose claim has lapsed (at most a few per counsellor).
+    static func waitingCounts(now: Int64?, in db: Database) throws -> [Priority: Int] {
+        var counts: [Priority: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT priority, n FROM queue_count") {
+            if let priority = Priority(rawValue: row["priority"]) { counts[priority, default: 0] += row["n"] }
         }
+        guard let now else { return counts }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT priority, COUNT(*) AS n FROM triage_case INDEXED BY triage_case_counsellor
+                WHERE counsellor IS NOT NULL AND closed_at IS NULL AND lease_until < ? AND queued_at IS NOT NULL GROUP BY priority
+                """,
+            arguments: [now])
+        {
+            if let priority = Priority(rawValue: row["priority"] ?? "") { counts[priority, default: 0] += row["n"] }
+        }
+        return counts
     }
 
     /// The open cases `counsellor` holds, most urgent first (a lapsed claim stays hers until someone takes it).

@@ -112,16 +112,8 @@ public struct SQLiteTriageStore: TriageStore {
     // MARK: Reading
 
     static func snapshot(of conversation: Pseudonym?, in db: Database) throws -> TriageSnapshot {
-        var waiting: [Priority: Int] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT priority, COUNT(*) AS n FROM triage_case
-                WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL GROUP BY priority
-                """)
-        {
-            if let priority = Priority(rawValue: row["priority"] ?? "") { waiting[priority] = row["n"] }
-        }
+        // Unheld cases only: her place is behind those no counsellor has taken yet.
+        let waiting = try SQLiteCaseStore.waitingCounts(now: nil, in: db)
         guard let conversation,
             let row = try Row.fetchOne(
                 db, sql: "SELECT state, sealed_address FROM conversation WHERE pseudonym = ?", arguments: [conversation.rawValue])

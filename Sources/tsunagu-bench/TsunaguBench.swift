@@ -10,8 +10,8 @@ import TsunaguStore
 struct TsunaguBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsunagu-bench",
-        abstract: "Benchmark helpers: fill an outbox with sealed sends; measure reply latency through the sandbox.",
-        subcommands: [Enqueue.self, Latency.self])
+        abstract: "Benchmark helpers: fill an outbox or the queue; measure reply latency through the sandbox and the staff API under load.",
+        subcommands: [Enqueue.self, Latency.self, SeedCases.self, QueueLoad.self])
 
     struct Enqueue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

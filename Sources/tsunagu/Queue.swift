@@ -8,7 +8,7 @@ extension Tsunagu {
         static let configuration = CommandConfiguration(
             abstract: "Show the cases waiting for a counsellor: emergency and urgent first, then the longest waiting.")
 
-        @Option(help: "Show at most this many cases (the counts cover all of them).") var limit = 100
+        @Option(help: "Show at most this many cases (the counts cover all of them).") var limit = 50
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         struct Answer: Codable {

@@ -89,12 +89,11 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         }
         api.get("queue") { request, _ -> Queue in
             _ = try await authenticator.member(for: request, allowing: [.counsellor, .supervisor])
-            let limit = try integer(in: request, "limit", default: 100, in: 1...1000)
+            let limit = try integer(in: request, "limit", default: 50, in: 1...1000)
             let now = desk?.now() ?? SQLiteCaseStore.now()
-            let waiting = try await cases.waitingCounts(now: now)
+            let (items, waiting) = try await cases.queue(now: now, limit: limit)
             return Queue(
-                cases: try await cases.waiting(now: now, limit: limit),
-                waiting: Dictionary(uniqueKeysWithValues: Priority.queueOrder.map { ($0.rawValue, waiting[$0] ?? 0) }))
+                cases: items, waiting: Dictionary(uniqueKeysWithValues: Priority.queueOrder.map { ($0.rawValue, waiting[$0] ?? 0) }))
         }
         api.post("queue/claim") { request, context -> CaseSummary in
             let (member, desk) = try await counsellor(request)
