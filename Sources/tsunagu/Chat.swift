@@ -59,7 +59,8 @@ actor ChatSession {
     let handle: String
     let me: String
     private var lastLine: Int64 = 0
-    private var priority: Priority = .normal
+    /// She typed /close or /transfer: the feed's news of it is her own doing, and her command reports it.
+    private var leaving = false
 
     init(client: StaffClient, handle: String, me: String) {
         self.client = client
@@ -70,7 +71,6 @@ actor ChatSession {
     /// Prints the transcript lines not shown yet (each read is audited, as every read is).
     func catchUp(header: Bool = false) async throws {
         let detail: CaseDetail = try await client.get("/api/v1/cases/\(handle)?after=\(lastLine)")
-        priority = detail.summary.priority
         if header { Terminal.say(Terminal.paint("Case \(handle)", .bold) + " — \(describe(detail.summary))") }
         for line in detail.lines {
             Terminal.say(Terminal.line(line))
@@ -80,6 +80,7 @@ actor ChatSession {
     }
 
     func handleFeed(_ event: StaffEvent) async throws -> Next {
+        if leaving && event.kind != .message { return .goOn }
         switch event.kind {
         case .message:
             try await catchUp()
@@ -133,6 +134,7 @@ actor ChatSession {
             case "/close":
                 let words = argument.split(separator: " ").map(String.init)
                 guard let outcome = words.first else { throw CLIFailure("Say how it ended: /close OUTCOME [REFERRAL] (tsunagu outcomes lists them).") }
+                leaving = true
                 let answer: Tsunagu.Close.Answer = try await client.post(
                     "/api/v1/cases/\(handle)/close", Fields(["outcome": outcome, "referral": words.dropFirst().first]))
                 Terminal.say("Case \(handle) is closed (\(answer.outcome)).")
@@ -143,6 +145,7 @@ actor ChatSession {
             case "/transfer":
                 guard !argument.isEmpty else { throw CLIFailure("Say to whom: /transfer NAME, or /transfer queue.") }
                 let to: String? = argument == "queue" ? nil : argument
+                leaving = true
                 let done: Done = try await client.post("/api/v1/cases/\(handle)/transfer", Fields(["to": to]))
                 Terminal.say("Case \(handle): \(done.status).")
                 return .done
@@ -150,6 +153,7 @@ actor ChatSession {
                 throw CLIFailure("Unknown command \(command.prefix(12)); /help lists them.")
             }
         } catch let failure as CLIFailure {
+            leaving = false
             FileHandle.standardError.write(Data("tsunagu: \(failure.sentence)\n".utf8))
         }
         return .goOn

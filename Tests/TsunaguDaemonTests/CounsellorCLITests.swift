@@ -144,14 +144,19 @@ struct CounsellorCLITests {
 
     @Test func chatThroughAPipeWithThePhoneOnTheOtherSide() async throws {
         let loop = try await Loop()
+        let cli = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("tsunagu")
+        // Someone is watching the queue when she writes.
+        let watch = try InteractiveProcess(executable: cli, arguments: ["watch", "--updates", "2"], environment: loop.env("suzuki"))
+        #expect(await watch.waitForOutput { $0.contains("No one is waiting.") }, "\(watch.stderr)")
+
         // An emergency: she is sent the contacts, and the case jumps the queue.
         let shown = try await loop.phone("Ubun", ["もう死にたい"])
         #expect(shown.contains("110"), "\(shown)")
+        #expect(try await watch.waitForExit() == 0)
+        #expect(watch.stdout.contains("EMERGENCY (suicide) in case"), "\(watch.stdout)")
         let handle = try loop.json(CaseSummary.self, try await loop.cli("sato", ["claim", "--json"])).handle
 
-        let chat = try InteractiveProcess(
-            executable: DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("tsunagu"),
-            arguments: ["chat", handle], environment: loop.env("sato"))
+        let chat = try InteractiveProcess(executable: cli, arguments: ["chat", handle], environment: loop.env("sato"))
         #expect(await chat.waitForOutput { $0.contains("Type to send") }, "\(chat.stdout)\n\(chat.stderr)")
         #expect(chat.stdout.contains("Case \(handle)") && chat.stdout.contains("EMERGENCY: suicide"))
 
@@ -168,7 +173,7 @@ struct CounsellorCLITests {
         chat.type("/bogus")
         #expect(await chat.waitForError { $0.contains("/help lists them") })
         chat.type("/close referred dv-support")
-        #expect(await chat.waitForOutput { $0.contains("short break") }, "\(chat.stdout)")
+        #expect(await chat.waitForOutput { $0.contains("short break") }, "\(chat.stdout)\n\(chat.stderr)")
         #expect(try await chat.waitForExit() == 0)
 
         // What she saw on her phone: the counsellor's words, never the note.
@@ -178,8 +183,17 @@ struct CounsellorCLITests {
 
         let handover = try await loop.cli("sato", ["handover"])
         #expect(handover.status == 0 && handover.stdout.contains("Your open cases (0)"), "\(handover.stdout)")
+        struct Handover: Decodable {
+            var cases: [CaseDesk.Handover.HeldCase]
+            var waiting: [String: Int]
+        }
+        #expect(try loop.json(Handover.self, try await loop.cli("sato", ["handover", "--json"])).waiting["emergency"] == 0)
+
+        // A client waiting on the live feed does not hold up SIGTERM.
+        let waiting = try InteractiveProcess(executable: cli, arguments: ["watch", "--updates", "9"], environment: loop.env("suzuki"))
+        #expect(await waiting.waitForOutput { $0.contains("Tsunagu queue at") })
         loop.daemon.kill(SIGTERM)
-        #expect(try await loop.daemon.waitForExit() == 0)
+        #expect(try await loop.daemon.waitForExit(within: .seconds(5)) == 0)
     }
 }
 

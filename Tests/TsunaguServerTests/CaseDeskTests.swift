@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import LineSandbox
 import NIOCore
 import Testing
@@ -156,6 +157,17 @@ struct CaseDeskTests {
         let handle = try #require(actions.first?.split(separator: " ").last).description
         #expect(actions == ["case.claim", "case.reply", "case.note", "case.read", "case.read", "case.close"].map { "\($0) \(handle)" })
         #expect(try await SQLiteAuditLog(database: harness.base.database).verify().holds)
+
+        // What the counsellor wrote rests only sealed, and nothing she or the counsellor wrote reaches a log.
+        let secrets = ["はじめまして、相談員の佐藤です。", "職場のハラスメント。次回は労働相談を案内", "職場で怒鳴られるのがつらいです", "Ualice"]
+        for suffix in ["", "-wal", "-shm"] {
+            guard let bytes = FileManager.default.contents(atPath: harness.base.database.path + suffix) else { continue }
+            for secret in secrets { #expect(bytes.range(of: Data(secret.utf8)) == nil, "the database\(suffix) holds \(secret)") }
+        }
+        for entry in harness.base.logs.entries {
+            let line = "\(entry.message) \(entry.metadata) \(String(describing: entry.error))"
+            for secret in secrets { #expect(!line.contains(secret), "a log line leaks: \(entry.message)") }
+        }
     }
 
     struct MineAnswer: Decodable {

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import TsunaguCore
 public import TsunaguStore
 
@@ -183,7 +184,8 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
     }
 
     /// Visible events after `cursor`, waiting up to `wait` for the first (long-poll). The feed's doorbell wakes
-    /// it; a poll each second catches what another process committed.
+    /// it; a poll each second catches what another process committed. A server shutting down answers at once,
+    /// so that SIGTERM is not held up by waiting clients.
     private func events(after cursor: Int64, for member: StaffMember, waitingUpTo wait: Duration) async throws -> Events {
         let deadline = ContinuousClock.now + wait
         var cursor = cursor
@@ -191,7 +193,9 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
             let events = try await cases.events(after: cursor)
             cursor = events.last?.id ?? cursor
             let visible = events.filter { $0.isVisible(to: member) }
-            if !visible.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return Events(events: visible, cursor: cursor) }
+            if !visible.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled || Task.isShuttingDownGracefully {
+                return Events(events: visible, cursor: cursor)
+            }
             if events.count == 200 { continue }
             let remaining = deadline - ContinuousClock.now
             if let feed { await feed.wait(upTo: min(remaining, .seconds(1))) } else { try await Task.sleep(for: min(remaining, .seconds(1))) }
