@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 public import HTTPTypes
+import TsunaguCore
 
 /// An error of the staff API: a status, a stable code for scripts, and one sentence that says what to do.
 ///
@@ -28,5 +29,22 @@ public struct APIError: HTTPResponseError, Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension APIError {
+    /// A refused case action: 404 for an unknown handle, 403 for a case she does not hold, 409 for a case in the
+    /// wrong state, 422 for a value the script or the staff list does not have.
+    init(_ refusal: CaseRefusal) {
+        let status: HTTPResponse.Status
+        switch refusal {
+        case .notFound: status = .notFound
+        case .notHeld: status = .forbidden
+        case .heldByColleague, .closed, .notWaiting, .queueEmpty, .atCapacity, .colleagueAtCapacity, .unreachable, .contentDestroyed:
+            status = .conflict
+        case .unknownColleague, .unknownOutcome, .unknownReferral, .unknownTemplate, .emptyText, .textTooLong:
+            status = .unprocessableContent
+        }
+        self.init(status, code: refusal.code, refusal.sentence)
     }
 }

@@ -21,113 +21,52 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         self.feed = feed
     }
 
-    struct Me: ResponseEncodable {
-        var name: String
-        var role: String
-    }
-
-    struct Queue: ResponseEncodable {
-        var cases: [QueueItem]
-        /// Waiting cases by priority, all of them (``cases`` is cut at `limit`).
-        var waiting: [String: Int]
-    }
-
-    struct Mine: ResponseEncodable {
-        var cases: [CaseSummary]
-        /// The most cases one counsellor may hold.
-        var limit: Int
-    }
-
-    struct Choices: ResponseEncodable {
-        struct Choice: Codable {
-            var id: String
-            var label: String
-        }
-
-        var outcomes: [Choice]
-        var partners: [Choice]
-    }
-
-    struct Templates: ResponseEncodable {
-        var templates: [CaseDesk.CannedReply]
-    }
-
-    struct Events: ResponseEncodable {
-        var events: [StaffEvent]
-        /// Pass it back as `after` to get what comes next.
-        var cursor: Int64
-    }
-
-    struct Done: ResponseEncodable {
-        var handle: String
-        var status: String
-    }
-
-    struct Closed: ResponseEncodable {
-        var handle: String
-        var status: String
-        var priority: Priority
-        var outcome: String
-        var referral: String?
-    }
-
-    private struct ClaimBody: Decodable { var handle: String? }
-    private struct TransferBody: Decodable { var to: String? }
-    private struct TextBody: Decodable {
-        var text: String?
-        var canned: String?
-    }
-    private struct CloseBody: Decodable {
-        var outcome: String
-        var referral: String?
-    }
-
     public func addRoutes(to router: Router<Context>) {
         let api = router.group("api/v1")
-        api.get("me") { request, _ -> Me in
+        api.get("me") { request, _ -> StaffAPI.Me in
             let member = try await authenticator.member(for: request)
-            return Me(name: member.name, role: member.role.rawValue)
+            return StaffAPI.Me(name: member.name, role: member.role.rawValue)
         }
-        api.get("queue") { request, _ -> Queue in
+        api.get("queue") { request, _ -> StaffAPI.Queue in
             _ = try await authenticator.member(for: request, allowing: [.counsellor, .supervisor])
             let limit = try integer(in: request, "limit", default: 50, in: 1...1000)
             let now = desk?.now() ?? SQLiteCaseStore.now()
             let (items, waiting) = try await cases.queue(now: now, limit: limit)
-            return Queue(
+            return StaffAPI.Queue(
                 cases: items, waiting: Dictionary(uniqueKeysWithValues: Priority.queueOrder.map { ($0.rawValue, waiting[$0] ?? 0) }))
         }
         api.post("queue/claim") { request, context -> CaseSummary in
             let (member, desk) = try await counsellor(request)
-            let body = try await decode(ClaimBody.self, from: request, context: context, allowEmpty: true) ?? ClaimBody()
+            let body = try await decode(StaffAPI.ClaimBody.self, from: request, allowEmpty: true) ?? StaffAPI.ClaimBody()
             return try await refusing { try await desk.claim(body.handle.map(CaseSelector.handle) ?? .next, by: member) }
         }
-        api.get("mine") { request, _ -> Mine in
+        api.get("mine") { request, _ -> StaffAPI.Mine in
             let (member, desk) = try await counsellor(request)
             try await desk.keepClaimsAlive(of: member)
-            return Mine(cases: try await cases.held(by: member.name), limit: desk.settings.casesPerCounsellor)
+            return StaffAPI.Mine(cases: try await cases.held(by: member.name), limit: desk.settings.casesPerCounsellor)
         }
         api.get("cases/:handle") { request, context -> CaseDetail in
             let (member, desk) = try await counsellor(request)
             let after = try integer(in: request, "after", default: 0, in: 0...Int.max)
             return try await refusing { try await desk.show(try handle(context), after: Int64(after), by: member) }
         }
-        api.post("cases/:handle/release") { request, context -> Done in
+        api.post("cases/:handle/release") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
             try await refusing { try await desk.release(handle, by: member) }
-            return Done(handle: handle, status: "released")
+            return StaffAPI.Done(handle: handle, status: "released")
         }
-        api.post("cases/:handle/transfer") { request, context -> Done in
+        api.post("cases/:handle/transfer") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            let body = try await decode(TransferBody.self, from: request, context: context, allowEmpty: true) ?? TransferBody()
+            let body = try await decode(StaffAPI.TransferBody.self, from: request, allowEmpty: true) ?? StaffAPI.TransferBody()
             try await refusing { try await desk.transfer(handle, to: body.to, by: member) }
-            return Done(handle: handle, status: body.to.map { "transferred to \($0)" } ?? "back in the queue")
+            return StaffAPI.Done(handle: handle, status: body.to.map { "transferred to \($0)" } ?? "back in the queue")
         }
-        api.post("cases/:handle/reply") { request, context -> Done in
+        api.post("cases/:handle/reply") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            let body = try await decode(TextBody.self, from: request, context: context)
+            let body = try await decode(StaffAPI.TextBody.self, from: request)
             try await refusing {
                 switch (body?.text, body?.canned) {
                 case (let text?, nil): try await desk.reply(handle, text: text, by: member)
@@ -135,33 +74,33 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
                 default: throw APIError(.badRequest, code: "invalid_body", "Send either {\"text\": …} or {\"canned\": …}.")
                 }
             }
-            return Done(handle: handle, status: "sent")
+            return StaffAPI.Done(handle: handle, status: "sent")
         }
-        api.post("cases/:handle/notes") { request, context -> Done in
+        api.post("cases/:handle/notes") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            guard let text = try await decode(TextBody.self, from: request, context: context)?.text else {
+            guard let text = try await decode(StaffAPI.TextBody.self, from: request)?.text else {
                 throw APIError(.badRequest, code: "invalid_body", "Send the note as {\"text\": …}.")
             }
             try await refusing { try await desk.note(handle, text: text, by: member) }
-            return Done(handle: handle, status: "noted")
+            return StaffAPI.Done(handle: handle, status: "noted")
         }
-        api.post("cases/:handle/close") { request, context -> Closed in
+        api.post("cases/:handle/close") { request, context -> StaffAPI.Closed in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            guard let body = try await decode(CloseBody.self, from: request, context: context) else {
+            guard let body = try await decode(StaffAPI.CloseBody.self, from: request) else {
                 throw APIError(.badRequest, code: "invalid_body", "Send {\"outcome\": …} (and \"referral\" if you referred her).")
             }
             let closed = try await refusing { try await desk.close(handle, outcome: body.outcome, referral: body.referral, by: member) }
-            return Closed(handle: closed.handle, status: "closed", priority: closed.priority, outcome: body.outcome, referral: body.referral)
+            return StaffAPI.Closed(handle: closed.handle, status: "closed", priority: closed.priority, outcome: body.outcome, referral: body.referral)
         }
-        api.get("canned") { request, _ -> Templates in
+        api.get("canned") { request, _ -> StaffAPI.Templates in
             let (_, desk) = try await counsellor(request)
-            return Templates(templates: desk.cannedReplies())
+            return StaffAPI.Templates(templates: desk.cannedReplies())
         }
-        api.get("choices") { request, _ -> Choices in
+        api.get("choices") { request, _ -> StaffAPI.Choices in
             let (_, desk) = try await counsellor(request)
-            return Choices(
+            return StaffAPI.Choices(
                 outcomes: desk.script.outcomes.map { .init(id: $0.id, label: $0.label) },
                 partners: desk.script.partners.map { .init(id: $0.id, label: $0.name) })
         }
@@ -169,11 +108,11 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
             let (member, desk) = try await counsellor(request)
             return try await desk.handover(by: member)
         }
-        api.get("events") { request, _ -> Events in
+        api.get("events") { request, _ -> StaffAPI.Events in
             let member = try await authenticator.member(for: request, allowing: [.counsellor, .supervisor])
             let wait = try integer(in: request, "wait", default: 25, in: 0...60)
             guard let after = request.uri.queryParameters.get("after") else {
-                return Events(events: [], cursor: try await cases.latestEventID())
+                return StaffAPI.Events(events: [], cursor: try await cases.latestEventID())
             }
             guard let cursor = Int64(after), cursor >= 0 else {
                 throw APIError(.badRequest, code: "invalid_query", "after must be the cursor of a previous answer, a whole number.")
@@ -186,7 +125,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
     /// Visible events after `cursor`, waiting up to `wait` for the first (long-poll). The feed's doorbell wakes
     /// it; a poll each second catches what another process committed. A server shutting down answers at once,
     /// so that SIGTERM is not held up by waiting clients.
-    private func events(after cursor: Int64, for member: StaffMember, waitingUpTo wait: Duration) async throws -> Events {
+    private func events(after cursor: Int64, for member: StaffMember, waitingUpTo wait: Duration) async throws -> StaffAPI.Events {
         let deadline = ContinuousClock.now + wait
         var cursor = cursor
         while true {
@@ -194,7 +133,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
             cursor = events.last?.id ?? cursor
             let visible = events.filter { $0.isVisible(to: member) }
             if !visible.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled || Task.isShuttingDownGracefully {
-                return Events(events: visible, cursor: cursor)
+                return StaffAPI.Events(events: visible, cursor: cursor)
             }
             if events.count == 200 { continue }
             let remaining = deadline - ContinuousClock.now
@@ -217,27 +156,6 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         return handle.uppercased()
     }
 
-    /// Decodes a small JSON body; `nil` for an empty one when that is allowed.
-    private func decode<Body: Decodable>(
-        _ type: Body.Type, from request: Request, context: Context, allowEmpty: Bool = false
-    ) async throws -> Body? {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: 64 * 1024)
-        } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", "The body is larger than 64 KiB; send a shorter message.")
-        }
-        guard buffer.readableBytes > 0 else {
-            if allowEmpty { return nil }
-            throw APIError(.badRequest, code: "invalid_body", "The body is empty; send JSON.")
-        }
-        do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
-        } catch {
-            throw APIError(.badRequest, code: "invalid_body", "The body is not the JSON this route takes; see docs/staff-api.md.")
-        }
-    }
-
     /// Turns a ``CaseRefusal`` into the API's error.
     private func refusing<T>(_ body: () async throws -> T) async throws -> T {
         do {
@@ -248,30 +166,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
     }
 }
 
+// Answered as they are.
 extension CaseSummary: ResponseEncodable {}
 extension CaseDetail: ResponseEncodable {}
 extension CaseDesk.Handover: ResponseEncodable {}
-
-extension APIError {
-    init(_ refusal: CaseRefusal) {
-        let status: HTTPResponse.Status
-        switch refusal {
-        case .notFound: status = .notFound
-        case .notHeld: status = .forbidden
-        case .heldByColleague, .closed, .notWaiting, .queueEmpty, .atCapacity, .colleagueAtCapacity, .unreachable, .contentDestroyed:
-            status = .conflict
-        case .unknownColleague, .unknownOutcome, .unknownReferral, .unknownTemplate, .emptyText, .textTooLong:
-            status = .unprocessableContent
-        }
-        self.init(status, code: refusal.code, refusal.sentence)
-    }
-}
-
-/// An integer query parameter within `range`, `fallback` when absent; a 400 otherwise.
-private func integer(in request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-    guard let text = request.uri.queryParameters.get(name) else { return fallback }
-    guard let value = Int(text), range.contains(value) else {
-        throw APIError(.badRequest, code: "invalid_query", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
-    }
-    return value
-}

@@ -13,7 +13,8 @@ public import TsunaguCore
 /// Most events are processed by the ingress itself, in the transaction that stores them; this service takes
 /// the rest: events stored without a decider, events whose chat still had an earlier event pending, events
 /// whose processing failed, and anything left from before a restart. It wakes when the ingress rings its
-/// ``Doorbell`` (and polls now and then), and rings the sender's bell when it has queued answers (and the staff feed's when it processed any).
+/// ``Doorbell`` (and polls now and then), and rings the sender's bell when it has queued answers, and the staff
+/// feed's when it processed any.
 public struct InboxProcessor: Service {
     private let store: any TriageStore
     private let decider: TriageDecider
