@@ -39,32 +39,37 @@ struct SandboxAdminController: Sendable {
         }
         let transport = self.transport
         router.post("/sandbox/phone/text") { request, context -> Response in
-            struct Body: Decodable {
-                var userId: String
-                var text: String
-            }
-            let body = try await request.decode(as: Body.self, context: context)
-            guard !body.userId.isEmpty, !body.text.isEmpty else { throw HTTPError(.badRequest, message: "userId and text are required.") }
-            // When the phone posted: where a latency measurement of Tsunagu starts.
-            let postedAt = Date().timeIntervalSince1970
-            let status = try await sandbox.sendText(body.text, from: body.userId, over: transport)
-            return try Self.json(PhoneAnswer(status: status, postedAt: postedAt))
+            try await Self.phone(sandbox, transport, request, context) { body in body.text.map(PhoneEvent.text) }
         }
         router.post("/sandbox/phone/postback") { request, context -> Response in
-            struct Body: Decodable {
-                var userId: String
-                var data: String
-            }
-            let body = try await request.decode(as: Body.self, context: context)
-            guard !body.userId.isEmpty, !body.data.isEmpty else { throw HTTPError(.badRequest, message: "userId and data are required.") }
-            let postedAt = Date().timeIntervalSince1970
-            let status = try await sandbox.send(.postback(body.data), from: body.userId, over: transport)
-            return try Self.json(PhoneAnswer(status: status, postedAt: postedAt))
+            try await Self.phone(sandbox, transport, request, context) { body in body.data.map(PhoneEvent.postback) }
         }
         router.post("/sandbox/reset") { _, _ -> Response in
             sandbox.reset()
             return Response(status: .noContent)
         }
+    }
+
+    /// What the phone side takes: her id and her text, or the data of the choice she tapped.
+    private struct PhoneBody: Decodable {
+        var userId: String
+        var text: String?
+        var data: String?
+    }
+
+    /// Sends what she did from her phone to Tsunagu's webhook, signed; answers Tsunagu's status and when the phone
+    /// posted (where a latency measurement of Tsunagu starts).
+    private static func phone(
+        _ sandbox: LineSandbox, _ transport: CurlTransport, _ request: Request, _ context: BasicRequestContext,
+        event: (PhoneBody) -> PhoneEvent?
+    ) async throws -> Response {
+        let body = try await request.decode(as: PhoneBody.self, context: context)
+        guard !body.userId.isEmpty, let event = event(body), event != .text(""), event != .postback("") else {
+            throw HTTPError(.badRequest, message: "userId and text (or data, for a postback) are required.")
+        }
+        let postedAt = Date().timeIntervalSince1970
+        let status = try await sandbox.send(event, from: body.userId, over: transport)
+        return try json(PhoneAnswer(status: status, postedAt: postedAt))
     }
 
     private struct PhoneAnswer: Encodable {

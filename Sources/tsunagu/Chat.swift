@@ -15,15 +15,13 @@ extension Tsunagu {
 
         @Argument(help: "The case's handle.") var handle: String
 
-        struct Me: Decodable { var name: String }
-
         func run() async throws {
             let handle = try validHandle(handle)
             let client = try StaffClient.loggedIn(timeout: .seconds(60))
             defer { client.shutdown() }
-            let me: Me = try await client.get("/api/v1/me")
+            let me: StaffAPI.Me = try await client.get("/api/v1/me")
             let session = ChatSession(client: client, handle: handle, me: me.name)
-            let start = try await client.get("/api/v1/events", as: Watch.Events.self).cursor
+            let start = try await client.get("/api/v1/events", as: StaffAPI.Events.self).cursor
             try await session.catchUp(header: true)
             Terminal.say(Terminal.paint("Type to send; /note, /canned, /close, /transfer, /quit (/help explains).", .dim))
 
@@ -32,7 +30,7 @@ extension Tsunagu {
                     // Her side: wake on the feed, then read what is new.
                     var cursor = start
                     while !Task.isCancelled {
-                        let answer: Watch.Events = try await client.get("/api/v1/events?after=\(cursor)&wait=25")
+                        let answer: StaffAPI.Events = try await client.get("/api/v1/events?after=\(cursor)&wait=25")
                         cursor = answer.cursor
                         for event in answer.events where event.handle == handle {
                             if try await session.handleFeed(event) == .done { return }
@@ -106,7 +104,7 @@ actor ChatSession {
         do {
             if trimmed.hasPrefix("//") || !trimmed.hasPrefix("/") {
                 let text = trimmed.hasPrefix("//") ? String(line.drop { $0 == " " }.dropFirst()) : line
-                let _: Done = try await client.post("/api/v1/cases/\(handle)/reply", Fields(["text": text]))
+                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/reply", StaffAPI.TextRequest(text: text))
                 try await catchUp()
                 return .goOn
             }
@@ -119,24 +117,24 @@ actor ChatSession {
                 Terminal.say("/close OUTCOME [REFERRAL] closes (tsunagu outcomes lists them). /transfer NAME or /transfer queue hands it on.")
             case "/note":
                 guard !argument.isEmpty else { throw CLIFailure("Write the note after /note.") }
-                let _: Done = try await client.post("/api/v1/cases/\(handle)/notes", Fields(["text": argument]))
+                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/notes", StaffAPI.TextRequest(text: argument))
                 try await catchUp()
             case "/canned":
                 if argument.isEmpty {
-                    let answer: Tsunagu.Canned.Answer = try await client.get("/api/v1/canned")
+                    let answer: StaffAPI.Templates = try await client.get("/api/v1/canned")
                     for template in answer.templates {
                         Terminal.say("  " + Terminal.pad(template.id, 14) + (template.text.split(separator: "\n").first.map(String.init) ?? ""))
                     }
                 } else {
-                    let _: Done = try await client.post("/api/v1/cases/\(handle)/reply", Fields(["canned": argument]))
+                    let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/reply", StaffAPI.TextRequest(canned: argument))
                     try await catchUp()
                 }
             case "/close":
                 let words = argument.split(separator: " ").map(String.init)
                 guard let outcome = words.first else { throw CLIFailure("Say how it ended: /close OUTCOME [REFERRAL] (tsunagu outcomes lists them).") }
                 leaving = true
-                let answer: Tsunagu.Close.Answer = try await client.post(
-                    "/api/v1/cases/\(handle)/close", Fields(["outcome": outcome, "referral": words.dropFirst().first]))
+                let answer: StaffAPI.Closed = try await client.post(
+                    "/api/v1/cases/\(handle)/close", StaffAPI.CloseRequest(outcome: outcome, referral: words.dropFirst().first))
                 Terminal.say("Case \(handle) is closed (\(answer.outcome)).")
                 if answer.priority != .normal {
                     Terminal.say("That was an \(answer.priority.rawValue) case. Take a short break before the next one; tsunagu handover summarises your open cases.")
@@ -146,7 +144,7 @@ actor ChatSession {
                 guard !argument.isEmpty else { throw CLIFailure("Say to whom: /transfer NAME, or /transfer queue.") }
                 let to: String? = argument == "queue" ? nil : argument
                 leaving = true
-                let done: Done = try await client.post("/api/v1/cases/\(handle)/transfer", Fields(["to": to]))
+                let done: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/transfer", StaffAPI.TransferRequest(to: to))
                 Terminal.say("Case \(handle): \(done.status).")
                 return .done
             default:

@@ -18,11 +18,11 @@ extension Tsunagu {
         }
 
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let handle = try validHandle(handle)
-            let done: Done = try await client.post("/api/v1/cases/\(handle)/transfer", Fields(["to": to]))
-            Terminal.say("Case \(handle): \(done.status).")
+            try await StaffClient.session { client in
+                let handle = try validHandle(handle)
+                let done: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/transfer", StaffAPI.TransferRequest(to: to))
+                Terminal.say("Case \(handle): \(done.status).")
+            }
         }
     }
 
@@ -34,11 +34,11 @@ extension Tsunagu {
         @Argument(help: "The case's handle.") var handle: String
 
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let handle = try validHandle(handle)
-            let _: Done = try await client.post("/api/v1/cases/\(handle)/release", Fields([:]))
-            Terminal.say("Case \(handle) is back in the queue.")
+            try await StaffClient.session { client in
+                let handle = try validHandle(handle)
+                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/release")
+                Terminal.say("Case \(handle) is back in the queue.")
+            }
         }
     }
 
@@ -54,27 +54,19 @@ extension Tsunagu {
         @Option(help: ArgumentHelp("The partner you referred her to (see tsunagu outcomes).", valueName: "id")) var referral: String?
         @Flag(help: "Print JSON for scripts.") var json = false
 
-        struct Answer: Codable {
-            var handle: String
-            var status: String
-            var priority: Priority
-            var outcome: String
-            var referral: String?
-        }
-
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let handle = try validHandle(handle)
-            let answer: Answer = try await client.post(
-                "/api/v1/cases/\(handle)/close", Fields(["outcome": outcome, "referral": referral]))
-            if json { return try Terminal.printJSON(answer) }
-            Terminal.say("Case \(handle) is closed (\(answer.outcome)\(answer.referral.map { ", referred to \($0)" } ?? "")).")
-            if answer.priority != .normal {
-                // Urgent cases weigh on whoever took them.
-                Terminal.say("")
-                Terminal.say("That was an \(answer.priority.rawValue) case. Take a short break before the next one: stand up,")
-                Terminal.say("drink some water, talk with a colleague. tsunagu handover summarises your open cases.")
+            try await StaffClient.session { client in
+                let handle = try validHandle(handle)
+                let answer: StaffAPI.Closed = try await client.post(
+                    "/api/v1/cases/\(handle)/close", StaffAPI.CloseRequest(outcome: outcome, referral: referral))
+                if json { return try Terminal.printJSON(answer) }
+                Terminal.say("Case \(handle) is closed (\(answer.outcome)\(answer.referral.map { ", referred to \($0)" } ?? "")).")
+                if answer.priority != .normal {
+                    // Urgent cases weigh on whoever took them.
+                    Terminal.say("")
+                    Terminal.say("That was an \(answer.priority.rawValue) case. Take a short break before the next one: stand up,")
+                    Terminal.say("drink some water, talk with a colleague. tsunagu handover summarises your open cases.")
+                }
             }
         }
     }
@@ -87,32 +79,22 @@ extension Tsunagu {
 
         @Flag(help: "Print JSON for scripts.") var json = false
 
-        struct Answer: Codable {
-            struct HeldCase: Codable {
-                var summary: CaseSummary
-                var notes: [TranscriptLine]
-            }
-            var cases: [HeldCase]
-            var waiting: [String: Int]
-            var urgent: [QueueItem]
-        }
-
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let answer: Answer = try await client.get("/api/v1/handover")
-            if json { return try Terminal.printJSON(answer) }
-            Terminal.say(Terminal.paint("Your open cases", .bold) + " (\(answer.cases.count))")
-            if answer.cases.isEmpty { Terminal.say("  none") }
-            for held in answer.cases {
-                Terminal.say("  \(held.summary.handle)  \(describe(held.summary))")
-                if held.notes.isEmpty { Terminal.say("        no notes yet: add one with tsunagu note \(held.summary.handle)") }
-                for note in held.notes { Terminal.say("        " + Terminal.line(note)) }
-            }
-            let waiting = Priority.queueOrder.map { "\(answer.waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-            Terminal.say(Terminal.paint("Waiting", .bold) + ": \(waiting)")
-            for item in answer.urgent {
-                Terminal.say("  \(item.handle)  \(item.emergency.map { "EMERGENCY: \($0)" } ?? item.priority.rawValue), waiting \(Terminal.age(since: item.queuedAt))")
+            try await StaffClient.session { client in
+                let answer: StaffAPI.Handover = try await client.get("/api/v1/handover")
+                if json { return try Terminal.printJSON(answer) }
+                Terminal.say(Terminal.paint("Your open cases", .bold) + " (\(answer.cases.count))")
+                if answer.cases.isEmpty { Terminal.say("  none") }
+                for held in answer.cases {
+                    Terminal.say("  \(held.summary.handle)  \(describe(held.summary))")
+                    if held.notes.isEmpty { Terminal.say("        no notes yet: add one with tsunagu note \(held.summary.handle)") }
+                    for note in held.notes { Terminal.say("        " + Terminal.line(note)) }
+                }
+                let waiting = Priority.queueOrder.map { "\(answer.waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                Terminal.say(Terminal.paint("Waiting", .bold) + ": \(waiting)")
+                for item in answer.urgent {
+                    Terminal.say("  \(item.handle)  \(item.emergency.map { "EMERGENCY: \($0)" } ?? item.priority.rawValue), waiting \(Terminal.age(since: item.queuedAt))")
+                }
             }
         }
     }

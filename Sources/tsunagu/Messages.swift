@@ -18,17 +18,12 @@ extension Tsunagu {
         }
 
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let handle = try validHandle(handle)
-            let body: Fields
-            if let canned {
-                body = Fields(["canned": canned])
-            } else {
-                body = Fields(["text": text == nil || text == "-" ? Terminal.readAll() : text])
+            try await StaffClient.session { client in
+                let handle = try validHandle(handle)
+                let body = canned.map { StaffAPI.TextRequest(canned: $0) } ?? StaffAPI.TextRequest(text: text.orStandardInput)
+                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/reply", body)
+                Terminal.say("Sent to \(handle).")
             }
-            let _: Done = try await client.post("/api/v1/cases/\(handle)/reply", body)
-            Terminal.say("Sent to \(handle).")
         }
     }
 
@@ -42,12 +37,11 @@ extension Tsunagu {
         @Argument(help: "The note; - (or nothing) reads standard input.") var text: String?
 
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let handle = try validHandle(handle)
-            let _: Done = try await client.post(
-                "/api/v1/cases/\(handle)/notes", Fields(["text": text == nil || text == "-" ? Terminal.readAll() : text]))
-            Terminal.say("Noted in \(handle).")
+            try await StaffClient.session { client in
+                let handle = try validHandle(handle)
+                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/notes", StaffAPI.TextRequest(text: text.orStandardInput))
+                Terminal.say("Noted in \(handle).")
+            }
         }
     }
 
@@ -59,22 +53,14 @@ extension Tsunagu {
 
         @Flag(help: "Print JSON for scripts.") var json = false
 
-        struct Answer: Codable {
-            struct Template: Codable {
-                var id: String
-                var text: String
-            }
-            var templates: [Template]
-        }
-
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let answer: Answer = try await client.get("/api/v1/canned")
-            if json { return try Terminal.printJSON(answer) }
-            for template in answer.templates {
-                Terminal.say(Terminal.paint(template.id, .bold))
-                for line in template.text.split(separator: "\n", omittingEmptySubsequences: false) { Terminal.say("  " + line) }
+            try await StaffClient.session { client in
+                let answer: StaffAPI.Templates = try await client.get("/api/v1/canned")
+                if json { return try Terminal.printJSON(answer) }
+                for template in answer.templates {
+                    Terminal.say(Terminal.paint(template.id, .bold))
+                    for line in template.text.split(separator: "\n", omittingEmptySubsequences: false) { Terminal.say("  " + line) }
+                }
             }
         }
     }
@@ -85,24 +71,25 @@ extension Tsunagu {
 
         @Flag(help: "Print JSON for scripts.") var json = false
 
-        struct Answer: Codable {
-            struct Choice: Codable {
-                var id: String
-                var label: String
-            }
-            var outcomes: [Choice]
-            var partners: [Choice]
-        }
-
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let answer: Answer = try await client.get("/api/v1/choices")
-            if json { return try Terminal.printJSON(answer) }
-            Terminal.say("Outcomes (--outcome):")
-            for choice in answer.outcomes { Terminal.say("  " + Terminal.pad(choice.id, 16) + choice.label) }
-            Terminal.say("Referral partners (--referral):")
-            for choice in answer.partners { Terminal.say("  " + Terminal.pad(choice.id, 16) + choice.label) }
+            try await StaffClient.session { client in
+                let answer: StaffAPI.Choices = try await client.get("/api/v1/choices")
+                if json { return try Terminal.printJSON(answer) }
+                Terminal.say("Outcomes (--outcome):")
+                for choice in answer.outcomes { Terminal.say("  " + Terminal.pad(choice.id, 16) + choice.label) }
+                Terminal.say("Referral partners (--referral):")
+                for choice in answer.partners { Terminal.say("  " + Terminal.pad(choice.id, 16) + choice.label) }
+            }
+        }
+    }
+}
+
+extension Optional<String> {
+    /// The text given, or standard input when it is left out or `-`.
+    var orStandardInput: String {
+        switch self {
+        case nil, "-"?: Terminal.readAll()
+        case let text?: text
         }
     }
 }

@@ -11,27 +11,17 @@ extension Tsunagu {
         @Option(help: "Show at most this many cases (the counts cover all of them).") var limit = 50
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
-        struct Answer: Codable {
-            var cases: [QueueItem]
-            var waiting: [String: Int]
-
-            /// `Waiting: 1 emergency, 2 urgent, 5 normal`.
-            var counts: String {
-                "Waiting: " + Priority.queueOrder.map { "\(waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-            }
-        }
-
         func validate() throws {
             guard (1...1000).contains(limit) else { throw ValidationError("--limit must be from 1 to 1000.") }
         }
 
         func run() async throws {
-            let client = try StaffClient.loggedIn()
-            defer { client.shutdown() }
-            let answer: Answer = try await client.get("/api/v1/queue?limit=\(limit)")
-            if json { return try Terminal.printJSON(answer) }
-            Terminal.say(Self.table(answer.cases, now: Int64(Date().timeIntervalSince1970 * 1000)))
-            if !answer.cases.isEmpty { Terminal.say(answer.counts) }
+            try await StaffClient.session { client in
+                let answer: StaffAPI.Queue = try await client.get("/api/v1/queue?limit=\(limit)")
+                if json { return try Terminal.printJSON(answer) }
+                Terminal.say(Self.table(answer.cases, now: Int64(Date().timeIntervalSince1970 * 1000)))
+                if !answer.cases.isEmpty { Terminal.say(answer.counts) }
+            }
         }
 
         /// At most 80 columns: handle, priority, waiting, topic, urgency, flags.
@@ -53,5 +43,12 @@ extension Tsunagu {
             }
             return lines.joined(separator: "\n")
         }
+    }
+}
+
+extension StaffAPI.Queue {
+    /// `Waiting: 1 emergency, 2 urgent, 5 normal`.
+    var counts: String {
+        "Waiting: " + Priority.queueOrder.map { "\(waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
     }
 }

@@ -21,6 +21,20 @@ struct StaffClient: Sendable {
         try await send("GET", path, body: nil)
     }
 
+    /// Runs `body` with a client logged in from the environment or the saved login, shut down afterwards.
+    static func session<Result>(
+        timeout: Duration = .seconds(30), _ body: (StaffClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try loggedIn(timeout: timeout)
+        defer { client.shutdown() }
+        return try await body(client)
+    }
+
+    /// A POST without a body.
+    func post<Answer: Decodable>(_ path: String, as type: Answer.Type = Answer.self) async throws(CLIFailure) -> Answer {
+        try await send("POST", path, body: nil)
+    }
+
     func post<Answer: Decodable>(_ path: String, _ body: some Encodable, as type: Answer.Type = Answer.self) async throws(CLIFailure) -> Answer {
         let data: Data
         do {
@@ -68,22 +82,4 @@ func validHandle(_ text: String) throws(CLIFailure) -> String {
         throw CLIFailure("\(text.prefix(12)) is not a case handle; handles are 4 letters and digits, such as A7K2.")
     }
     return handle
-}
-
-/// Encodes a JSON body whose fields are all optional strings.
-struct Fields: Encodable {
-    let values: [String: String]
-
-    init(_ values: [String: String?]) { self.values = values.compactMapValues { $0 } }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(values)
-    }
-}
-
-/// The answer of routes that only confirm.
-struct Done: Decodable {
-    var handle: String
-    var status: String
 }

@@ -11,11 +11,6 @@ extension Tsunagu {
 
         @Option(help: "Stop after this many redraws (for scripts).") var updates: Int?
 
-        struct Events: Codable {
-            var events: [StaffEvent]
-            var cursor: Int64
-        }
-
         func validate() throws {
             if let updates, updates < 1 { throw ValidationError("--updates must be 1 or more.") }
         }
@@ -23,15 +18,15 @@ extension Tsunagu {
         func run() async throws {
             let client = try StaffClient.loggedIn(timeout: .seconds(60))
             defer { client.shutdown() }
-            var cursor = try await client.get("/api/v1/events", as: Events.self).cursor
+            var cursor = try await client.get("/api/v1/events", as: StaffAPI.Events.self).cursor
             var drawn = 0
             var alerts: [String] = []
             while true {
-                let queue: Queue.Answer = try await client.get("/api/v1/queue?limit=20")
+                let queue: StaffAPI.Queue = try await client.get("/api/v1/queue?limit=20")
                 draw(queue, alerts: alerts)
                 drawn += 1
                 if let updates, drawn >= updates { return }
-                let answer: Events = try await client.get("/api/v1/events?after=\(cursor)&wait=25")
+                let answer: StaffAPI.Events = try await client.get("/api/v1/events?after=\(cursor)&wait=25")
                 cursor = answer.cursor
                 for event in answer.events {
                     switch (event.kind, event.priority) {
@@ -49,7 +44,7 @@ extension Tsunagu {
             }
         }
 
-        private func draw(_ queue: Queue.Answer, alerts: [String]) {
+        private func draw(_ queue: StaffAPI.Queue, alerts: [String]) {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             // On a terminal the screen is redrawn; into a pipe each redraw follows the last.
             if Terminal.isInteractive { FileHandle.standardOutput.write(Data("\u{1B}[H\u{1B}[2J".utf8)) }

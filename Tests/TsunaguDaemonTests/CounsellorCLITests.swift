@@ -107,7 +107,7 @@ struct CounsellorCLITests {
         let colleague = try await loop.cli("suzuki", ["show", handle])
         #expect(colleague.status == 1 && colleague.stderr.contains("held by sato"))
 
-        struct Templates: Decodable { var templates: [CaseDesk.CannedReply] }
+        struct Templates: Decodable { var templates: [StaffAPI.CannedReply] }
         #expect(try loop.json(Templates.self, try await loop.cli("sato", ["canned", "--json"])).templates.contains { $0.id == "greeting" })
         struct Choices: Decodable {
             struct Choice: Decodable { var id: String }
@@ -184,7 +184,7 @@ struct CounsellorCLITests {
         let handover = try await loop.cli("sato", ["handover"])
         #expect(handover.status == 0 && handover.stdout.contains("Your open cases (0)"), "\(handover.stdout)")
         struct Handover: Decodable {
-            var cases: [CaseDesk.Handover.HeldCase]
+            var cases: [StaffAPI.Handover.HeldCase]
             var waiting: [String: Int]
         }
         #expect(try loop.json(Handover.self, try await loop.cli("sato", ["handover", "--json"])).waiting["emergency"] == 0)

@@ -320,7 +320,7 @@ struct CaseDeskTests {
             try await queue("Ugin", on: phone)
             try await harness.base.staffApp().test(.router) { client in
                 let me = Staff(client: client, token: sato)
-                struct Templates: Decodable { var templates: [CaseDesk.CannedReply] }
+                struct Templates: Decodable { var templates: [StaffAPI.CannedReply] }
                 let templates = try await me.call(.get, "/api/v1/canned").decode(Templates.self).templates
                 let contacts = try #require(templates.first { $0.id == "contacts" })
                 #expect(!contacts.text.contains("{contacts}"))

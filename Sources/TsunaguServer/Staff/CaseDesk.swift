@@ -26,24 +26,6 @@ public struct CaseDesk: Sendable {
         var leaseMilliseconds: Int64 { lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000 }
     }
 
-    /// The end of one shift's work, for handing over: her open cases with their notes, and who waits.
-    public struct Handover: Sendable, Hashable, Codable {
-        public struct HeldCase: Sendable, Hashable, Codable {
-            public var summary: CaseSummary
-            public var notes: [TranscriptLine]
-        }
-
-        public var cases: [HeldCase]
-        public var waiting: [String: Int]
-        /// Emergency and urgent cases waiting now.
-        public var urgent: [QueueItem]
-    }
-
-    public struct CannedReply: Sendable, Hashable, Codable {
-        public var id: String
-        public var text: String
-    }
-
     let store: SQLiteCaseStore
     private let decider: TriageDecider
     public let settings: Settings
@@ -112,13 +94,8 @@ public struct CaseDesk: Sendable {
         try await act(on: .handle(handle), by: member) { state, now in
             try requireHolder(state, member)
             guard state.conversation?.reachable == true else { throw CaseRefusal.unreachable(handle: state.handle) }
-            let key = try caseKey(of: state)
             var triage = TriageCommit()
-            triage.transcript = [
-                TranscriptEntry(
-                    caseID: state.caseID, at: now, author: .counsellor, messageRef: nil,
-                    sealedText: try CaseCipher.seal(text, with: key, caseID: state.caseID))
-            ]
+            triage.transcript = [try kept(text, by: .counsellor, in: state, with: try caseKey(of: state), at: now)]
             triage.outbox = try outbox([BotMessage(text: text)], to: state, now: now)
             return (CaseChange(triage: triage, holder: .renew, audit: ("case.reply", nil)), ())
         }
@@ -135,13 +112,8 @@ public struct CaseDesk: Sendable {
         let text = try Self.checked(text)
         try await act(on: .handle(handle), by: member) { state, now in
             try requireHolder(state, member)
-            let key = try caseKey(of: state)
             var triage = TriageCommit()
-            triage.transcript = [
-                TranscriptEntry(
-                    caseID: state.caseID, at: now, author: .note, messageRef: nil,
-                    sealedText: try CaseCipher.seal(text, with: key, caseID: state.caseID))
-            ]
+            triage.transcript = [try kept(text, by: .note, in: state, with: try caseKey(of: state), at: now)]
             return (CaseChange(triage: triage, holder: .renew, audit: ("case.note", nil)), ())
         }
     }
@@ -178,26 +150,26 @@ public struct CaseDesk: Sendable {
     }
 
     /// Her open cases with their private notes, and the urgent cases waiting: what to hand over at shift end.
-    public func handover(by member: StaffMember) async throws -> Handover {
-        var cases: [Handover.HeldCase] = []
+    public func handover(by member: StaffMember) async throws -> StaffAPI.Handover {
+        var cases: [StaffAPI.Handover.HeldCase] = []
         for summary in try await store.held(by: member.name) {
             let notes = try await act(on: .handle(summary.handle), by: member, transcriptAfter: 0) { state, _ in
                 guard state.summary.counsellor == member.name else { return (CaseChange(), [TranscriptLine]()) }
                 let notes = try openLines(state).filter { $0.author == TranscriptEntry.Author.note.rawValue }
                 return (CaseChange(audit: ("case.read", "notes for handover")), notes)
             }
-            cases.append(Handover.HeldCase(summary: summary, notes: notes))
+            cases.append(StaffAPI.Handover.HeldCase(summary: summary, notes: notes))
         }
         let now = decider.now()
         let counts = try await store.waitingCounts(now: now)
         let urgent = try await store.waiting(now: now, limit: 50).filter { $0.priority != .normal }
-        return Handover(cases: cases, waiting: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }), urgent: urgent)
+        return StaffAPI.Handover(cases: cases, waiting: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }), urgent: urgent)
     }
 
     /// The reply templates, filled in for now.
-    public func cannedReplies() -> [CannedReply] {
+    public func cannedReplies() -> [StaffAPI.CannedReply] {
         let now = decider.now()
-        return script.canned.map { CannedReply(id: $0.id, text: decider.engine.fill($0.text, now: now)) }
+        return script.canned.map { StaffAPI.CannedReply(id: $0.id, text: decider.engine.fill($0.text, now: now)) }
     }
 
     /// Extends the claims of every case `member` holds (her client is polling: she is at her desk). Writes
@@ -236,15 +208,21 @@ public struct CaseDesk: Sendable {
         var commit = TriageCommit(conversation: decision.conversation)
         let messages = decision.messages
         guard !messages.isEmpty else { return commit }
+        // A case whose content was destroyed keeps nothing new; she is still told.
         if let key = try? caseKey(of: state) {
-            commit.transcript = try messages.map { message in
-                TranscriptEntry(
-                    caseID: state.caseID, at: now, author: .bot, messageRef: nil,
-                    sealedText: try CaseCipher.seal(message.text, with: key, caseID: state.caseID))
-            }
+            commit.transcript = try messages.map { try kept($0.text, by: .bot, in: state, with: key, at: now) }
         }
         if conversation.reachable { commit.outbox = try outbox(messages, to: state, now: now) }
         return commit
+    }
+
+    /// A transcript line sealed with the case's key.
+    private func kept(
+        _ text: String, by author: TranscriptEntry.Author, in state: CaseState, with key: SymmetricKey, at now: Int64
+    ) throws -> TranscriptEntry {
+        TranscriptEntry(
+            caseID: state.caseID, at: now, author: author, messageRef: nil,
+            sealedText: try CaseCipher.seal(text, with: key, caseID: state.caseID))
     }
 
     private func outbox(_ messages: [BotMessage], to state: CaseState, now: Int64) throws -> [NewOutboxEntry] {

@@ -37,7 +37,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         }
         api.post("queue/claim") { request, context -> CaseSummary in
             let (member, desk) = try await counsellor(request)
-            let body = try await decode(StaffAPI.ClaimBody.self, from: request, allowEmpty: true) ?? StaffAPI.ClaimBody()
+            let body = try await decode(StaffAPI.ClaimRequest.self, from: request, allowEmpty: true) ?? StaffAPI.ClaimRequest()
             return try await refusing { try await desk.claim(body.handle.map(CaseSelector.handle) ?? .next, by: member) }
         }
         api.get("mine") { request, _ -> StaffAPI.Mine in
@@ -59,14 +59,14 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         api.post("cases/:handle/transfer") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            let body = try await decode(StaffAPI.TransferBody.self, from: request, allowEmpty: true) ?? StaffAPI.TransferBody()
+            let body = try await decode(StaffAPI.TransferRequest.self, from: request, allowEmpty: true) ?? StaffAPI.TransferRequest()
             try await refusing { try await desk.transfer(handle, to: body.to, by: member) }
             return StaffAPI.Done(handle: handle, status: body.to.map { "transferred to \($0)" } ?? "back in the queue")
         }
         api.post("cases/:handle/reply") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            let body = try await decode(StaffAPI.TextBody.self, from: request)
+            let body = try await decode(StaffAPI.TextRequest.self, from: request)
             try await refusing {
                 switch (body?.text, body?.canned) {
                 case (let text?, nil): try await desk.reply(handle, text: text, by: member)
@@ -79,7 +79,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         api.post("cases/:handle/notes") { request, context -> StaffAPI.Done in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            guard let text = try await decode(StaffAPI.TextBody.self, from: request)?.text else {
+            guard let text = try await decode(StaffAPI.TextRequest.self, from: request)?.text else {
                 throw APIError(.badRequest, code: "invalid_body", "Send the note as {\"text\": …}.")
             }
             try await refusing { try await desk.note(handle, text: text, by: member) }
@@ -88,7 +88,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         api.post("cases/:handle/close") { request, context -> StaffAPI.Closed in
             let (member, desk) = try await counsellor(request)
             let handle = try handle(context)
-            guard let body = try await decode(StaffAPI.CloseBody.self, from: request) else {
+            guard let body = try await decode(StaffAPI.CloseRequest.self, from: request) else {
                 throw APIError(.badRequest, code: "invalid_body", "Send {\"outcome\": …} (and \"referral\" if you referred her).")
             }
             let closed = try await refusing { try await desk.close(handle, outcome: body.outcome, referral: body.referral, by: member) }
@@ -101,10 +101,10 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         api.get("choices") { request, _ -> StaffAPI.Choices in
             let (_, desk) = try await counsellor(request)
             return StaffAPI.Choices(
-                outcomes: desk.script.outcomes.map { .init(id: $0.id, label: $0.label) },
-                partners: desk.script.partners.map { .init(id: $0.id, label: $0.name) })
+                outcomes: desk.script.outcomes.map { StaffAPI.Choice(id: $0.id, label: $0.label) },
+                partners: desk.script.partners.map { StaffAPI.Choice(id: $0.id, label: $0.name) })
         }
-        api.get("handover") { request, _ -> CaseDesk.Handover in
+        api.get("handover") { request, _ -> StaffAPI.Handover in
             let (member, desk) = try await counsellor(request)
             return try await desk.handover(by: member)
         }
@@ -169,4 +169,12 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
 // Answered as they are.
 extension CaseSummary: ResponseEncodable {}
 extension CaseDetail: ResponseEncodable {}
-extension CaseDesk.Handover: ResponseEncodable {}
+extension StaffAPI.Me: ResponseEncodable {}
+extension StaffAPI.Queue: ResponseEncodable {}
+extension StaffAPI.Mine: ResponseEncodable {}
+extension StaffAPI.Choices: ResponseEncodable {}
+extension StaffAPI.Templates: ResponseEncodable {}
+extension StaffAPI.Events: ResponseEncodable {}
+extension StaffAPI.Done: ResponseEncodable {}
+extension StaffAPI.Closed: ResponseEncodable {}
+extension StaffAPI.Handover: ResponseEncodable {}
