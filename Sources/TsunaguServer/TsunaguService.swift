@@ -66,7 +66,8 @@ public enum TsunaguService {
             store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
             outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
         services.append(RetentionService(
-            store: SQLiteTriageStore(database: database), retentionDays: configuration.retentionMessageDays, logger: logger))
+            store: SQLiteTriageStore(database: database), feed: SQLiteCaseStore(database: database),
+            retentionDays: configuration.retentionMessageDays, logger: logger))
 
         let webhook = buildApplication(
             .webhook,

@@ -159,6 +159,15 @@ public struct SQLiteCaseStore: Sendable {
         }
     }
 
+    /// Deletes feed events older than `cutoff` (milliseconds since the epoch): clients only ever ask for recent
+    /// ones. Returns how many went.
+    public func forgetEvents(before cutoff: Int64) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM staff_event WHERE at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     /// The newest event's id: where a client that has seen nothing yet starts.
     public func latestEventID() async throws -> Int64 {
         try await database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM staff_event") ?? 0 }

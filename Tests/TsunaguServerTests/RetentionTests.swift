@@ -30,22 +30,29 @@ struct RetentionTests {
             let ids = try String.fetchAll(db, sql: "SELECT id FROM triage_case ORDER BY opened_at")
             try db.execute(sql: "UPDATE triage_case SET closed_at = ?, outcome = 'resolved' WHERE id = ?", arguments: [nowMs - 91 * day, ids[0]])
             try db.execute(sql: "UPDATE triage_case SET closed_at = ?, outcome = 'resolved' WHERE id = ?", arguments: [nowMs - 89 * day, ids[1]])
+            // Two live-feed events, one eight days old.
+            try db.execute(
+                sql: "INSERT INTO staff_event (at, kind, handle) VALUES (?, 'queued', 'OLD1'), (?, 'queued', 'NEW1')",
+                arguments: [nowMs - 8 * day, nowMs - day])
             return ids
         }
         try writer.close()
 
         let service = RetentionService(
-            store: SQLiteTriageStore(database: harness.base.database), retentionDays: 90, logger: harness.base.logger)
+            store: SQLiteTriageStore(database: harness.base.database), feed: SQLiteCaseStore(database: harness.base.database),
+            retentionDays: 90, logger: harness.base.logger)
         #expect(await service.purge(now: now) == 1)
         #expect(await service.purge(now: now) == 0)  // Nothing left to purge.
 
         let reader = try DatabaseQueue(path: harness.base.database.path)
-        let (keys, messages, records) = try await reader.read { db in
+        let (keys, messages, records, events) = try await reader.read { db in
             (try String.fetchAll(db, sql: "SELECT case_id FROM case_key"),
              try String.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_message"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE outcome = 'resolved'")!)
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE outcome = 'resolved'")!,
+             try String.fetchAll(db, sql: "SELECT handle FROM staff_event"))
         }
         #expect(keys == [ids[1]] && messages == [ids[1]])
         #expect(records == 2)
+        #expect(events == ["NEW1"], "the week-old feed event is forgotten, the recent one kept")
     }
 }

@@ -6,15 +6,21 @@ public import TsunaguStore
 /// Destroys the messages of cases closed longer ago than the retention period: at start-up and then daily.
 ///
 /// Only the content goes (each case's key and transcript); the anonymous triage record stays for statistics.
-/// `tsunagud purge` does the same on demand.
+/// `tsunagud purge` does the same on demand. Live-feed events older than a week go too.
 public struct RetentionService: Service {
     private let store: SQLiteTriageStore
+    private let feed: SQLiteCaseStore?
     private let retentionDays: Int
     private let interval: Duration
     private let logger: Logger
 
-    public init(store: SQLiteTriageStore, retentionDays: Int, interval: Duration = .seconds(86_400), logger: Logger) {
+    /// - Parameter feed: where the live-feed events are kept, to forget the old ones.
+    public init(
+        store: SQLiteTriageStore, feed: SQLiteCaseStore? = nil, retentionDays: Int, interval: Duration = .seconds(86_400),
+        logger: Logger
+    ) {
         self.store = store
+        self.feed = feed
         self.retentionDays = retentionDays
         self.interval = interval
         self.logger = logger
@@ -40,6 +46,7 @@ public struct RetentionService: Service {
     public func purge(now: Date = Date()) async -> Int {
         do {
             let count = try await store.destroyContent(ofCasesClosedBefore: Self.cutoff(days: retentionDays, now: now))
+            _ = try await feed?.forgetEvents(before: Self.cutoff(days: 7, now: now))
             if count > 0 {
                 logger.notice("Destroyed the messages of cases past retention", metadata: ["cases": "\(count)", "days": "\(retentionDays)"])
             }
