@@ -212,6 +212,8 @@ struct TriageEngineTests {
         let script = engine.script
         let texts = [script.welcome, script.consent.text, script.topic.text, script.urgency.text, script.queued, script.outOfHours,
                      script.stillWaiting, script.handoff, script.closing, script.survey.text, script.choosePrompt]
+            + script.canned.map(\.text)  // The counsellors' templates reach her too.
+        #expect(!script.canned.isEmpty)
         for text in texts {
             for request in ["名前を教えて", "住所を教えて", "電話番号を教えて", "お名前は", "ご住所", "連絡先を教えて"] {
                 #expect(!text.contains(request), "\(text)")
