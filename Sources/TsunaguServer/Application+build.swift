@@ -2,6 +2,7 @@ public import Hummingbird
 import HTTPTypes
 public import Logging
 import NIOCore
+import TsunaguStore
 
 /// The public listener's routes: `POST /webhook` and `GET /healthz`; any other method on `/webhook` is 405.
 public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: Int) -> Router<BasicRequestContext> {
@@ -21,6 +22,9 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
         .addRoutes(to: router)
     StaffAPIController(database: dependencies.database, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
+    let desk = dependencies.desk
+    let clock: @Sendable () -> Int64 = { desk?.now() ?? SQLiteCaseStore.now() }
+    StatisticsController(database: dependencies.database, settings: dependencies.statistics, now: clock).addRoutes(to: router)
     return router
 }
 

@@ -18,6 +18,8 @@ public struct ServerDependencies: Sendable {
     public let feedDoorbell: Doorbell
     /// Counsellors' actions on cases; `nil` without a triage decider (the staff API then answers 503).
     public let desk: CaseDesk?
+    /// The KPI target and small-cell protection of the statistics.
+    public let statistics: StatisticsSettings
 
     /// - Parameters:
     ///   - decider: when given, the inbox answers the events it stores in the same transaction.
@@ -25,22 +27,23 @@ public struct ServerDependencies: Sendable {
     ///   - now: the ingress's clock (tests move it to a chosen hour).
     public init(
         database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
-        desk: CaseDesk.Settings = CaseDesk.Settings(), metrics: TsunaguMetrics = TsunaguMetrics(),
-        now: @escaping @Sendable () -> Date = Date.init
+        desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
+        metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
         var decide: SQLiteInboxStore.Decide?
         if let decider { decide = { event, snapshot in try decider.decide(event, snapshot) } }
         self.init(
             database: database, inbox: SQLiteInboxStore(database: database, triage: decide), channelSecret: channelSecret,
-            dataKey: dataKey, decider: decider, desk: desk, metrics: metrics, now: now)
+            dataKey: dataKey, decider: decider, desk: desk, statistics: statistics, metrics: metrics, now: now)
     }
 
     /// With another inbox over the same database (tests use a failing twin).
     public init(
         database: SQLiteDatabase, inbox: any InboxStore, channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
-        desk: CaseDesk.Settings = CaseDesk.Settings(), metrics: TsunaguMetrics = TsunaguMetrics(),
-        now: @escaping @Sendable () -> Date = Date.init
+        desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
+        metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.statistics = statistics
         self.database = database
         self.inbox = inbox
         self.outbox = SQLiteOutboxStore(database: database)

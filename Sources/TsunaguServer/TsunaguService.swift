@@ -53,7 +53,7 @@ public enum TsunaguService {
             logger: logger)
         let dependencies = ServerDependencies(
             database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey, decider: decider,
-            desk: configuration.desk, metrics: metrics)
+            desk: configuration.desk, statistics: configuration.statistics, metrics: metrics)
         if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)

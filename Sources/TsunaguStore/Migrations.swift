@@ -210,6 +210,10 @@ enum Migrations {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v9-statistics") { db in
+            // Statistics read the cases opened in a period.
+            try db.execute(sql: "CREATE INDEX triage_case_opened ON triage_case (opened_at)")
+        }
         return migrator
     }
 }

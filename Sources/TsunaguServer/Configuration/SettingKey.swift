@@ -37,6 +37,8 @@ public struct SettingKey: Sendable {
     public static let script = SettingKey("tsunagu.script", "TSUNAGU_SCRIPT")
     public static let claimLeaseSeconds = SettingKey("tsunagu.cases.leaseSeconds", "TSUNAGU_CLAIM_LEASE_SECONDS")
     public static let casesPerCounsellor = SettingKey("tsunagu.cases.perCounsellor", "TSUNAGU_CASES_PER_COUNSELLOR")
+    public static let kpiPeopleTarget = SettingKey("tsunagu.statistics.peopleTarget", "TSUNAGU_KPI_PEOPLE_TARGET")
+    public static let statisticsMinimumCell = SettingKey("tsunagu.statistics.minimumCell", "TSUNAGU_STATS_MIN_CELL")
     public static let retentionMessageDays = SettingKey("tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS")
 
     /// The variables whose values are secrets: marked secret when read, so no access report can show them.

@@ -32,6 +32,9 @@ public import TsunaguCore
 ///   case lasts without her acting on it or her client polling, before the case is back in the queue
 /// - `tsunagu.cases.perCounsellor` → `TSUNAGU_CASES_PER_COUNSELLOR`, `3`: the most open cases one counsellor
 ///   may hold at once
+/// - `tsunagu.statistics.peopleTarget` → `TSUNAGU_KPI_PEOPLE_TARGET`, `1000`: the programme's KPI for people
+///   reached in a year, against which statistics report the achievement rate
+/// - `tsunagu.statistics.minimumCell` → `TSUNAGU_STATS_MIN_CELL`, `5`: counts below it are published as 「<5」
 /// - `tsunagu.script` → `TSUNAGU_SCRIPT`, `config/script.ja.yaml`: the conversation script, loaded and
 ///   validated here so a broken script stops start-up
 public struct TsunaguConfiguration: Sendable {
@@ -60,6 +63,8 @@ public struct TsunaguConfiguration: Sendable {
     public var retentionMessageDays: Int
     /// Claim leases and the per-counsellor cap.
     public var desk: CaseDesk.Settings
+    /// The KPI target and the smallest count published.
+    public var statistics: StatisticsSettings
     /// The conversation script's path, and the engine made from it.
     public var scriptPath: String
     public var engine: TriageEngine
@@ -127,6 +132,9 @@ public struct TsunaguConfiguration: Sendable {
         self.desk = CaseDesk.Settings(
             lease: .seconds(try integer(.claimLeaseSeconds, default: 600, in: 30...86_400, what: "seconds from 30 to 86400")),
             casesPerCounsellor: try integer(.casesPerCounsellor, default: 3, in: 1...50, what: "a number of cases from 1 to 50"))
+        self.statistics = StatisticsSettings(
+            peopleTarget: try integer(.kpiPeopleTarget, default: 1000, in: 0...10_000_000, what: "a number of people"),
+            minimumCell: try integer(.statisticsMinimumCell, default: 5, in: 2...100, what: "a count from 2 to 100"))
         self.scriptPath = string(.script) ?? "config/script.ja.yaml"
         self.engine = try ScriptLoader.load(path: scriptPath)
     }

@@ -1,0 +1,33 @@
+import GRDB
+public import TsunaguCore
+
+/// The anonymous records statistics are computed from: never a transcript, never a LINE id (the keyed
+/// pseudonym only tells people apart and is not returned beyond ``CaseFacts``).
+public struct SQLiteStatisticsStore: Sendable {
+    private let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) { self.database = database }
+
+    /// The cases opened in `range` (milliseconds since the epoch), each with when its person was first seen.
+    public func facts(openedIn range: Range<Int64>) async throws -> [CaseFacts] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.conversation, c.opened_at, c.topic, c.urgency, c.priority, c.emergency, c.out_of_hours, c.queued_at,
+                        c.claimed_at, c.closed_at, c.outcome, c.referral, c.satisfaction,
+                        (SELECT MIN(f.opened_at) FROM triage_case f WHERE f.conversation = c.conversation) AS first_seen
+                    FROM triage_case c WHERE c.opened_at >= ? AND c.opened_at < ?
+                    """,
+                arguments: [range.lowerBound, range.upperBound]
+            ).map { row in
+                CaseFacts(
+                    person: row["conversation"], personFirstSeenAt: row["first_seen"], channel: .line, openedAt: row["opened_at"],
+                    topic: row["topic"], urgency: row["urgency"], priority: (row["priority"] as String?).flatMap(Priority.init(rawValue:)),
+                    emergency: row["emergency"], outOfHours: row["out_of_hours"] ?? false, queuedAt: row["queued_at"],
+                    claimedAt: row["claimed_at"], closedAt: row["closed_at"], outcome: row["outcome"], referral: row["referral"],
+                    satisfaction: row["satisfaction"])
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TsunaguCore
+import TsunaguServer
+import TsunaguStore
+import TsunaguTesting
+
+/// `GET /api/v1/stats`: supervisors only, protected counts, nothing that names anyone.
+@Suite("Statistics API")
+struct StatisticsAPITests {
+    private func add(_ name: String, _ role: StaffRole, to harness: TestHarness) async throws -> String {
+        let token = StaffToken.generate()
+        _ = try await SQLiteStaffStore(database: harness.database).add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
+        return token
+    }
+
+    /// 12 work and 2 money consultations by 13 people in November 2026 (one person twice), one greeting, and one
+    /// case in October.
+    private func insertCases(into harness: TestHarness) async throws {
+        let queue = try DatabaseQueue(path: harness.database.path)
+        defer { try? queue.close() }
+        let day: @Sendable (Int, Int) -> Int64 = { month, day in
+            JapanTime(date: CivilDate(year: 2026, month: month, day: day), minuteOfDay: 11 * 60).milliseconds
+        }
+        try await queue.write { db in
+            var rows: [(String, Int64, String?, Int64?)] = []  // person, opened, topic, queued
+            for index in 0..<12 { rows.append(("pseudonym-\(index)", day(11, 2 + index), "work", day(11, 2 + index) + 60_000)) }
+            rows.append(("pseudonym-0", day(11, 20), "money", day(11, 20) + 60_000))
+            rows.append(("pseudonym-12", day(11, 21), "money", day(11, 21) + 60_000))
+            rows.append(("pseudonym-13", day(11, 22), nil, nil))
+            rows.append(("pseudonym-14", day(10, 15), "work", day(10, 15) + 60_000))
+            for (index, row) in rows.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, out_of_hours, queued_at)
+                        VALUES (?, ?, ?, ?, ?, 'today', 'normal', 0, ?)
+                        """,
+                    arguments: ["case-\(index)", "H\(100 + index)", row.0, row.1, row.2, row.3])
+            }
+        }
+    }
+
+    private func get(_ uri: String, token: String, on client: some TestClientProtocol) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"])
+    }
+
+    @Test func supervisorsReadProtectedFiguresAndNothingElse() async throws {
+        let harness = try TestHarness()
+        try await insertCases(into: harness)
+        let supervisor = try await add("tanaka", .supervisor, to: harness)
+        let counsellor = try await add("sato", .counsellor, to: harness)
+        let admin = try await add("root", .admin, to: harness)
+        try await harness.staffApp().test(.router) { client in
+            let answer = try await get("/api/v1/stats?from=2026-11-01&to=2026-11-30", token: supervisor, on: client)
+            #expect(answer.status == .ok)
+            let body = String(buffer: answer.body)
+            let stats = try JSONDecoder().decode(PublishedStatistics.self, from: Data(body.utf8))
+            #expect(stats.people == .count(14))
+            #expect(stats.consultations == .count(14))
+            #expect(stats.returningPeople == .count(0))
+            #expect(stats.peopleTarget == 1000 && stats.achievementPercent == 1)
+            // Two money consultations are hidden; with the total of 14 published, work is withheld too.
+            #expect(stats.byTopic == ["work": .withheld, "money": .suppressed(below: 5)])
+            #expect(body.contains(#""money":"<5""#) && body.contains(#""work":"x""#))
+            #expect(!body.contains("pseudonym"), "a pseudonym left the server")
+
+            // October alone: one person, hidden.
+            let october = try JSONDecoder().decode(
+                PublishedStatistics.self,
+                from: Data(String(buffer: try await get("/api/v1/stats?from=2026-10-01&to=2026-10-31", token: supervisor, on: client).body).utf8))
+            #expect(october.people == .suppressed(below: 5) && october.achievementPercent == nil)
+
+            #expect(try await get("/api/v1/stats", token: counsellor, on: client).status == .forbidden)
+            #expect(try await get("/api/v1/stats", token: admin, on: client).status == .forbidden)
+            #expect(try await get("/api/v1/stats?from=2026-11-31", token: supervisor, on: client).status == .badRequest)
+            #expect(try await get("/api/v1/stats?from=2026-12-01&to=2026-11-01", token: supervisor, on: client).status == .badRequest)
+            // A supervisor reads statistics and the queue, never a case.
+            #expect(try await get("/api/v1/cases/H100", token: supervisor, on: client).status == .forbidden)
+            #expect(try await get("/api/v1/mine", token: supervisor, on: client).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/v1/queue/claim", method: .post, headers: [.authorization: "Bearer \(supervisor)"]).status == .forbidden)
+        }
+    }
+}
