@@ -132,6 +132,21 @@ struct CounsellorCLITests {
         let badOutcome = try await loop.cli("sato", ["close", handle, "--outcome", "fixed"])
         #expect(badOutcome.status == 1)
 
+        // The supervisor's figures: one person, one consultation, both hidden as fewer than five.
+        let stats = try loop.json(PublishedStatistics.self, try await loop.cli("tanaka", ["stats", "--json"]))
+        #expect(stats.people == .suppressed(below: 5) && stats.consultations == .suppressed(below: 5))
+        #expect(stats.byTopic == ["family": .suppressed(below: 5)])
+        let table = try await loop.cli("tanaka", ["stats"])
+        #expect(table.status == 0 && table.stdout.contains("Consultations") && table.stdout.contains("<5"), "\(table.stderr)")
+        #expect(table.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        let csv = try await loop.cli("tanaka", ["stats", "--csv"])
+        #expect(csv.stdout.hasPrefix("section,key,value\n") && csv.stdout.contains("topic,family,<5"))
+        let kpi = try await loop.cli("tanaka", ["stats", "--report", "kpi"])
+        #expect(kpi.stdout.contains("目標・KPI") && kpi.stdout.contains("達成率") && kpi.stdout.contains("1,000"), "\(kpi.stdout)")
+        let notSupervisor = try await loop.cli("sato", ["stats"])
+        #expect(notSupervisor.status == 1 && notSupervisor.stderr.contains("supervisor role"))
+        #expect(try await loop.cli("tanaka", ["stats", "--from", "2026-13-01"]).status == 2)
+
         let audit = try await runDaemonCommand(["audit", "--json"], environment: loop.environment)
         for action in ["case.claim", "case.reply", "case.note", "case.read", "case.transfer", "case.release", "case.close"] {
             #expect(audit.stdout.contains(#""action":"\#(action)""#), "no \(action) in the audit log")
