@@ -212,7 +212,21 @@ enum Migrations {
         }
         migrator.registerMigration("v9-statistics") { db in
             // Statistics read the cases opened in a period.
-            try db.execute(sql: "CREATE INDEX triage_case_opened ON triage_case (opened_at)")
+            // offline_consultation: phone and in-person consultations counsellors log, so that statistics cover
+            // every channel; triage categories only, no personal data.
+            try db.execute(
+                sql: """
+                    CREATE INDEX triage_case_opened ON triage_case (opened_at);
+                    CREATE TABLE offline_consultation (
+                        id INTEGER PRIMARY KEY,
+                        held_at INTEGER NOT NULL,
+                        channel TEXT NOT NULL,
+                        topic TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        referral TEXT
+                    ) STRICT;
+                    CREATE INDEX offline_consultation_held ON offline_consultation (held_at);
+                    """)
         }
         return migrator
     }

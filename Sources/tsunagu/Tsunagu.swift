@@ -13,7 +13,7 @@ struct Tsunagu: AsyncParsableCommand {
             """,
         subcommands: [
             Login.self, Queue.self, Claim.self, Mine.self, Show.self, Chat.self, Reply.self, Note.self, Canned.self, Transfer.self,
-            Release.self, Close.self, Outcomes.self, Watch.self, Handover.self, Stats.self, Phone.self,
+            Release.self, Close.self, Outcomes.self, Watch.self, Handover.self, Record.self, Stats.self, Phone.self,
         ])
 
     /// Exit codes of the interface contract: 0 success, 1 failure, 2 usage error.

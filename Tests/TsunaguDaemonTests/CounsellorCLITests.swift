@@ -132,10 +132,16 @@ struct CounsellorCLITests {
         let badOutcome = try await loop.cli("sato", ["close", handle, "--outcome", "fixed"])
         #expect(badOutcome.status == 1)
 
-        // The supervisor's figures: one person, one consultation, both hidden as fewer than five.
+        // A phone consultation logged by hand counts too.
+        let recorded = try await loop.cli("sato", ["record", "--channel", "phone", "--topic", "work", "--outcome", "listened"])
+        #expect(recorded.status == 0 && recorded.stdout.contains("Recorded a phone consultation"), "\(recorded.stderr)")
+        #expect(try await loop.cli("sato", ["record", "--channel", "fax", "--topic", "work", "--outcome", "listened"]).status == 2)
+
+        // The supervisor's figures: two people, two consultations, all hidden as fewer than five.
         let stats = try loop.json(PublishedStatistics.self, try await loop.cli("tanaka", ["stats", "--json"]))
         #expect(stats.people == .suppressed(below: 5) && stats.consultations == .suppressed(below: 5))
-        #expect(stats.byTopic == ["family": .suppressed(below: 5)])
+        #expect(stats.byTopic == ["family": .suppressed(below: 5), "work": .suppressed(below: 5)])
+        #expect(stats.byChannel == ["line": .suppressed(below: 5), "phone": .suppressed(below: 5)])
         let table = try await loop.cli("tanaka", ["stats"])
         #expect(table.status == 0 && table.stdout.contains("Consultations") && table.stdout.contains("<5"), "\(table.stderr)")
         #expect(table.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })

@@ -44,6 +44,12 @@ struct StatisticsAPITests {
         }
     }
 
+    private func post(_ json: String, as token: String, on client: some TestClientProtocol) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/v1/consultations", method: .post,
+            headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: ByteBuffer(string: json))
+    }
+
     private func get(_ uri: String, token: String, on client: some TestClientProtocol) async throws -> TestResponse {
         try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"])
     }
@@ -83,5 +89,40 @@ struct StatisticsAPITests {
             #expect(try await get("/api/v1/mine", token: supervisor, on: client).status == .forbidden)
             #expect(try await client.execute(uri: "/api/v1/queue/claim", method: .post, headers: [.authorization: "Bearer \(supervisor)"]).status == .forbidden)
         }
+    }
+
+    @Test func counsellorsLogPhoneAndVisitConsultationsThatCount() async throws {
+        let harness = try TestHarness(decider: { logger in
+            TriageDecider(engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, logger: logger)
+        })
+        try await insertCases(into: harness)
+        let supervisor = try await add("tanaka", .supervisor, to: harness)
+        let counsellor = try await add("sato", .counsellor, to: harness)
+        try await harness.staffApp().test(.router) { client in
+            for index in 0..<6 {
+                let channel = index < 4 ? "phone" : "visit"
+                let answer = try await post(
+                    #"{"channel":"\#(channel)","topic":"work","outcome":"referred","referral":"hellowork","date":"2026-11-10"}"#,
+                    as: counsellor, on: client)
+                #expect(answer.status == .created, "\(String(buffer: answer.body))")
+            }
+            #expect(String(buffer: try await post(#"{"channel":"phone","topic":"gossip","outcome":"listened"}"#, as: counsellor, on: client).body)
+                .contains("unknown_topic"))
+            #expect(String(buffer: try await post(#"{"channel":"line","topic":"work","outcome":"listened"}"#, as: counsellor, on: client).body)
+                .contains("unknown_channel"))
+            #expect(try await post(#"{"channel":"phone","topic":"work","outcome":"listened","date":"11/10"}"#, as: counsellor, on: client).status == .badRequest)
+            #expect(try await post(#"{"channel":"phone","topic":"work","outcome":"listened"}"#, as: supervisor, on: client).status == .forbidden)
+
+            let stats = try JSONDecoder().decode(
+                PublishedStatistics.self,
+                from: Data(String(buffer: try await get("/api/v1/stats?from=2026-11-01&to=2026-11-30", token: supervisor, on: client).body).utf8))
+            // 14 LINE consultations by 13 people, and 6 logged ones, each counted as a person.
+            #expect(stats.consultations == .count(20) && stats.people == .count(20))
+            #expect(stats.byChannel == ["line": .count(14), "phone": .suppressed(below: 5), "visit": .suppressed(below: 5)])
+            #expect(stats.byTopic == ["work": .withheld, "money": .suppressed(below: 5)])
+            #expect(stats.byReferral == ["hellowork": .count(6)])
+        }
+        let recorded = try await SQLiteAuditLog(database: harness.database).entries().filter { $0.action == "consultation.record" }
+        #expect(recorded.count == 6 && recorded.allSatisfy { $0.actor == "sato" })
     }
 }

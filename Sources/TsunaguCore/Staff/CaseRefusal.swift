@@ -18,6 +18,9 @@ public enum CaseRefusal: Error, Sendable, Hashable {
     case unknownOutcome(String, allowed: [String])
     case unknownReferral(String, allowed: [String])
     case unknownTemplate(String)
+    case unknownTopic(allowed: [String])
+    /// A logged consultation is by phone or in person; LINE consultations are recorded by themselves.
+    case unknownChannel
     case emptyText
     case textTooLong(limit: Int)
 
@@ -38,6 +41,8 @@ public enum CaseRefusal: Error, Sendable, Hashable {
         case .unknownOutcome: "unknown_outcome"
         case .unknownReferral: "unknown_referral"
         case .unknownTemplate: "unknown_template"
+        case .unknownTopic: "unknown_topic"
+        case .unknownChannel: "unknown_channel"
         case .emptyText: "empty_text"
         case .textTooLong: "text_too_long"
         }
@@ -61,6 +66,8 @@ public enum CaseRefusal: Error, Sendable, Hashable {
         case .unknownOutcome(_, let allowed): "Unknown outcome; use one of: \(allowed.joined(separator: ", "))."
         case .unknownReferral(_, let allowed): "Unknown referral partner; use one of: \(allowed.joined(separator: ", "))."
         case .unknownTemplate: "No reply template has that name; list them with tsunagu canned."
+        case .unknownTopic(let allowed): "Unknown topic; use one of: \(allowed.joined(separator: ", "))."
+        case .unknownChannel: "A logged consultation is by phone or visit; LINE consultations are recorded by themselves."
         case .emptyText: "The message is empty; type what you want to send."
         case .textTooLong(let limit): "The message is longer than \(limit) characters; split it into shorter ones."
         }

@@ -116,6 +116,27 @@ public enum StaffAPI {
         public init(text: String? = nil, canned: String? = nil) { (self.text, self.canned) = (text, canned) }
     }
 
+    /// `POST /consultations`: a phone or in-person consultation, for statistics. `date` is `YYYY-MM-DD` (today
+    /// when left out).
+    public struct RecordRequest: Sendable, Hashable, Codable {
+        public var channel: String
+        public var topic: String
+        public var outcome: String
+        public var referral: String?
+        public var date: String?
+
+        public init(channel: String, topic: String, outcome: String, referral: String? = nil, date: String? = nil) {
+            (self.channel, self.topic, self.outcome, self.referral, self.date) = (channel, topic, outcome, referral, date)
+        }
+    }
+
+    /// What `POST /consultations` answers (201).
+    public struct Recorded: Sendable, Hashable, Codable {
+        public var status: String
+        public var channel: String
+        public init(status: String, channel: String) { (self.status, self.channel) = (status, channel) }
+    }
+
     /// `POST /cases/{handle}/close`.
     public struct CloseRequest: Sendable, Hashable, Codable {
         public var outcome: String

@@ -42,7 +42,8 @@ extension APIError {
         case .notHeld: status = .forbidden
         case .heldByColleague, .closed, .notWaiting, .queueEmpty, .atCapacity, .colleagueAtCapacity, .unreachable, .contentDestroyed:
             status = .conflict
-        case .unknownColleague, .unknownOutcome, .unknownReferral, .unknownTemplate, .emptyText, .textTooLong:
+        case .unknownColleague, .unknownOutcome, .unknownReferral, .unknownTemplate, .unknownTopic, .unknownChannel, .emptyText,
+            .textTooLong:
             status = .unprocessableContent
         }
         self.init(status, code: refusal.code, refusal.sentence)

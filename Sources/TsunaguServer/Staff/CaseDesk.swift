@@ -27,6 +27,7 @@ public struct CaseDesk: Sendable {
     }
 
     let store: SQLiteCaseStore
+    private let database: SQLiteDatabase
     private let decider: TriageDecider
     public let settings: Settings
     private let doorbells: [Doorbell]
@@ -34,6 +35,7 @@ public struct CaseDesk: Sendable {
     /// - Parameter doorbells: rung after every action: the sender's (a message may be queued) and the feed's.
     public init(database: SQLiteDatabase, decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
         self.store = SQLiteCaseStore(database: database)
+        self.database = database
         self.decider = decider
         self.settings = settings
         self.doorbells = doorbells
@@ -136,6 +138,24 @@ public struct CaseDesk: Sendable {
             let detail = "outcome \(outcome)" + (referral.map { ", referred to \($0)" } ?? "")
             return (CaseChange(triage: triage, holder: .drop, audit: ("case.close", detail)), summary)
         }
+    }
+
+    /// Logs a phone or in-person consultation for statistics: its day, topic, outcome and referral, nothing
+    /// about the person.
+    public func record(
+        channel: CaseFacts.Channel, on day: CivilDate?, topic: String, outcome: String, referral: String?, by member: StaffMember
+    ) async throws {
+        guard channel != .line else { throw CaseRefusal.unknownChannel }
+        let topics = script.topic.choices.map(\.id)
+        guard topics.contains(topic) else { throw CaseRefusal.unknownTopic(allowed: topics) }
+        let outcomes = script.outcomes.map(\.id)
+        guard outcomes.contains(outcome) else { throw CaseRefusal.unknownOutcome(outcome, allowed: outcomes) }
+        let partners = script.partners.map(\.id)
+        if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
+        // Noon of the day given (Japan time), or now: which hour it was is not asked.
+        let heldAt = day.map { JapanTime(date: $0, minuteOfDay: 12 * 60).milliseconds } ?? decider.now()
+        try await SQLiteStatisticsStore(database: database).record(
+            CaseFacts(person: nil, channel: channel, openedAt: heldAt, topic: topic, outcome: outcome, referral: referral), by: member.name)
     }
 
     /// The case and its transcript lines after `after` (0 for all), opened for the counsellor holding it.
