@@ -11,7 +11,7 @@ struct TsunaguBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsunagu-bench",
         abstract: "Benchmark helpers: fill an outbox or the queue; measure reply latency through the sandbox and the staff API under load.",
-        subcommands: [Enqueue.self, Latency.self, SeedCases.self, QueueLoad.self])
+        subcommands: [Enqueue.self, Latency.self, SeedCases.self, QueueLoad.self, SeedStatistics.self])
 
     struct Enqueue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
