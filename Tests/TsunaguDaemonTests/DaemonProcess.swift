@@ -39,7 +39,7 @@ final class DaemonProcess: Sendable {
         process.executableURL = Self.executable
         process.arguments = arguments
         process.environment = environment
-        let pipe = Pipe()
+        let pipe = Pipe.closedOnExec()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
         let text = stderrBuffer
@@ -96,24 +96,59 @@ func runCLI(_ arguments: [String], environment: [String: String], input: String?
     return try await runProcess(cli, arguments, environment: environment, input: input)
 }
 
+/// Runs a command to its end and returns what it printed. Both streams are read as they come, off the
+/// cooperative pool (a blocking read there would starve every other test's tasks on a two-core machine), and a
+/// command that does not finish within `timeout` is stopped and reported.
 private func runProcess(
-    _ executable: URL, _ arguments: [String], environment: [String: String], input: String? = nil
+    _ executable: URL, _ arguments: [String], environment: [String: String], input: String? = nil, timeout: Duration = .seconds(120)
 ) async throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let stdin = Pipe()
+    let streams = [Pipe.closedOnExec(), Pipe.closedOnExec()]
+    let collected = [Locked(Data()), Locked(Data())]
+    let ended = Locked(0)
+    for (pipe, buffer) in zip(streams, collected) {
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                ended.withLock { $0 += 1 }
+            } else {
+                buffer.withLock { $0.append(data) }
+            }
+        }
+    }
+    process.standardOutput = streams[0]
+    process.standardError = streams[1]
+    let stdin = Pipe.closedOnExec()
     process.standardInput = stdin
     try process.run()
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    guard await eventually(within: timeout, every: .milliseconds(10), { !process.isRunning }) else {
+        process.terminate()
+        throw DaemonError("\(executable.lastPathComponent) \(arguments.first ?? "") did not finish within \(timeout)")
+    }
+    // What it wrote before exiting is in the pipes: wait for both ends of file (briefly).
+    _ = await eventually(within: .seconds(5), every: .milliseconds(5)) { ended.value == 2 }
+    return (
+        process.terminationStatus, String(decoding: collected[0].value, as: UTF8.self),
+        String(decoding: collected[1].value, as: UTF8.self)
+    )
+}
+
+extension Pipe {
+    /// A pipe whose ends close on exec: tests start processes concurrently, and a child started by one test
+    /// must not inherit the write end of another test's pipe, or that test would wait for an end of file that
+    /// only comes when the unrelated child exits. (The child given the pipe still gets it: the copy made onto
+    /// its standard input or output does not close on exec.)
+    static func closedOnExec() -> Pipe {
+        let pipe = Pipe()
+        for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
+            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
+        return pipe
+    }
 }
