@@ -24,7 +24,9 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
     StaffAPIController(database: dependencies.database, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
     let desk = dependencies.desk
     let clock: @Sendable () -> Int64 = { desk?.now() ?? SQLiteCaseStore.now() }
-    StatisticsController(database: dependencies.database, settings: dependencies.statistics, now: clock).addRoutes(to: router)
+    StatisticsController(
+        database: dependencies.database, settings: dependencies.statistics, labels: desk?.statisticsLabels ?? [:], now: clock
+    ).addRoutes(to: router)
     return router
 }
 

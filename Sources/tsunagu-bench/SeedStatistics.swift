@@ -55,7 +55,7 @@ struct SeedStatistics: AsyncParsableCommand {
             }
         }
         // As a running server keeps it: the log copied into the database file.
-        try await bulk.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try await bulk.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         print(token)
     }
 }

@@ -23,6 +23,8 @@ extension Tsunagu {
         var report: Report?
         @Flag(help: "Print JSON for scripts.") var json = false
         @Flag(help: "Print CSV (section,key,value) for spreadsheets.") var csv = false
+        @Option(help: ArgumentHelp("Also write a self-contained HTML page (Japanese, with charts) to this file.", valueName: "file"))
+        var html: String?
 
         func validate() throws {
             for (name, value) in [("--from", from), ("--to", to)] {
@@ -41,6 +43,11 @@ extension Tsunagu {
             let query = [("from", from), ("to", to)].compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: "&")
             let stats: PublishedStatistics = try await StaffClient.session { client in
                 try await client.get("/api/v1/stats" + (query.isEmpty ? "" : "?" + query))
+            }
+            if let html {
+                guard FileManager.default.createFile(atPath: html, contents: Data(StatisticsHTML.page(stats).utf8)) else {
+                    throw CLIFailure("Cannot write \(html); check that its folder exists and is writable.")
+                }
             }
             if json { return try Terminal.printJSON(stats) }
             if csv { return Terminal.say(StatisticsText.csv(stats)) }
@@ -107,6 +114,9 @@ enum StatisticsText {
             "consultations,,\(stats.consultations)", "emergencies,,\(stats.emergencies)", "out_of_hours,,\(stats.outOfHours)",
         ]
         if let wait = stats.wait { lines += ["wait_p50_minutes,,\(wait.p50)", "wait_p90_minutes,,\(wait.p90)"] }
+        for band in StatisticsReport.waitBandNames {
+            lines.append("wait_minutes,\(band.name),\(stats.waitBands[band.name] ?? .count(0))")
+        }
         for (section, cells) in [
             ("channel", stats.byChannel), ("topic", stats.byTopic), ("urgency", stats.byUrgency), ("outcome", stats.byOutcome),
             ("referral", stats.byReferral), ("satisfaction", stats.bySatisfaction),

@@ -56,6 +56,7 @@ struct StatisticsTests {
         // Waits of 1…10 minutes, ten of each: median 5, 90th percentile 9.
         #expect(report.wait == Percentiles((1...10).flatMap { Array(repeating: Double($0), count: 10) }))
         #expect(report.wait?.p50 == 5 && report.wait?.p90 == 9)
+        #expect(report.waitBands == ["0-4": 40, "5-14": 60])
         // "now" is j % 4 == 0: waits 1, 3, 5, 7, 9, five of each.
         #expect(report.waitByUrgency["now"]?.p50 == 5 && report.waitByUrgency["now"]?.p90 == 9 && report.waitByUrgency["now"]?.count == 25)
         // The greetings: Monday (1) at 10:00–10:09; nothing else arrived on a Monday.

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import FoundationXML
 import Testing
 import TsunaguCore
 import TsunaguServer
@@ -149,6 +150,24 @@ struct CounsellorCLITests {
         #expect(csv.stdout.hasPrefix("section,key,value\n") && csv.stdout.contains("topic,family,<5"))
         let kpi = try await loop.cli("tanaka", ["stats", "--report", "kpi"])
         #expect(kpi.stdout.contains("目標・KPI") && kpi.stdout.contains("達成率") && kpi.stdout.contains("1,000"), "\(kpi.stdout)")
+        // The HTML page: well-formed, the JSON's figures in the script's words, nothing loaded from anywhere.
+        let page = loop.directory.path("stats.html")
+        #expect(try await loop.cli("tanaka", ["stats", "--html", page]).status == 0)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let document = try XMLDocument(xmlString: html)
+        #expect(document.rootElement()?.name == "html")
+        #expect(html.contains("家族・パートナー") && html.contains("仕事・就職") && html.contains("&lt;5"))
+        #expect(html.contains("<td class=\"n\">\(stats.consultations)</td>".replacingOccurrences(of: "<5</td>", with: "&lt;5</td>")))
+        var elements = [document.rootElement()!]
+        while let element = elements.popLast() {
+            #expect(!["script", "link", "img", "iframe", "object", "embed"].contains(element.name ?? ""), "an external resource")
+            for attribute in element.attributes ?? [] where ["src", "href", "xlink:href"].contains(attribute.name ?? "") {
+                #expect(attribute.stringValue?.hasPrefix("#") == true, "a resource at \(attribute.stringValue ?? "")")
+            }
+            elements += (element.children ?? []).compactMap { $0 as? XMLElement }
+        }
+        #expect(!html.contains("url(") && !html.contains("@import"))
+
         let notSupervisor = try await loop.cli("sato", ["stats"])
         #expect(notSupervisor.status == 1 && notSupervisor.stderr.contains("supervisor role"))
         #expect(try await loop.cli("tanaka", ["stats", "--from", "2026-13-01"]).status == 2)
@@ -230,9 +249,9 @@ final class InteractiveProcess: Sendable {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
+        let stdin = Pipe.closedOnExec()
+        let stdout = Pipe.closedOnExec()
+        let stderr = Pipe.closedOnExec()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr

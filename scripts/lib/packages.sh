@@ -15,5 +15,6 @@ ensure_packages() {
 
 # What every build needs: SQLite for GRDB, libcurl (OpenSSL TLS) for the outbound client, pkg-config.
 BUILD_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config)
-# What the tests need besides: the openssl command makes the private CA of the TLS tests.
-TEST_PACKAGES=(openssl ca-certificates)
+# What the tests need besides: the openssl command makes the private CA of the TLS tests; libxml2 backs
+# FoundationXML, which checks that the HTML statistics page is well-formed.
+TEST_PACKAGES=(openssl ca-certificates libxml2)

@@ -20,10 +20,16 @@ public struct PublishedStatistics: Sendable, Hashable, Codable {
     public var outOfHours: PublishedCount
     public var wait: Percentiles?
     public var waitByUrgency: [String: Percentiles]
+    /// Waits by band of minutes (see ``StatisticsReport/waitBandNames``).
+    public var waitBands: [String: PublishedCount]
     /// `heatmap[weekday][hour]`, weekday 0 = Sunday, Japan time.
     public var heatmap: [[PublishedCount]]
+    /// What the ids mean in the office's words, by table (`topic`, `urgency`, `outcome`, `referral`,
+    /// `satisfaction`, `channel`): from the conversation script.
+    public var labels: [String: [String: String]]
 
-    public init(_ report: StatisticsReport, protection: SmallCellProtection) {
+    public init(_ report: StatisticsReport, protection: SmallCellProtection, labels: [String: [String: String]] = [:]) {
+        self.labels = labels
         period = report.period
         k = protection.k
         people = protection.scalar(report.people)
@@ -41,6 +47,7 @@ public struct PublishedStatistics: Sendable, Hashable, Codable {
         outOfHours = protection.scalar(report.outOfHours)
         wait = protection.percentiles(report.wait)
         waitByUrgency = report.waitByUrgency.compactMapValues(protection.percentiles)
+        waitBands = protection.table(report.waitBands)
         heatmap = report.heatmap.map { row in protection.table(Array(row.enumerated())).map(\.1) }
     }
 }

@@ -42,6 +42,7 @@ public enum StatisticsCalculator {
             if let queued = fact.queuedAt, let claimed = fact.claimedAt, claimed >= queued {
                 let minutes = Double(claimed - queued) / 60_000
                 waits.append(minutes)
+                report.waitBands[StatisticsReport.waitBand(minutes: minutes), default: 0] += 1
                 waitsByUrgency[fact.urgency ?? "unknown", default: []].append(minutes)
             }
         }

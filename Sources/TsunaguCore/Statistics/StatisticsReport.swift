@@ -24,6 +24,8 @@ public struct StatisticsReport: Sendable, Hashable, Codable {
     /// Minutes from queueing to a counsellor taking the case: overall and by urgency.
     public var wait: Percentiles?
     public var waitByUrgency: [String: Percentiles]
+    /// Waits by band of minutes (``waitBandNames``), for the distribution chart.
+    public var waitBands: [String: Int]
     /// Arrivals by weekday (0 = Sunday) and hour, Japan time: `heatmap[weekday][hour]`.
     public var heatmap: [[Int]]
 
@@ -44,7 +46,19 @@ public struct StatisticsReport: Sendable, Hashable, Codable {
         self.outOfHours = 0
         self.wait = nil
         self.waitByUrgency = [:]
+        self.waitBands = [:]
         self.heatmap = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+    }
+}
+
+extension StatisticsReport {
+    /// The bands of ``waitBands``, shortest first, with the minutes each starts at.
+    public static let waitBandNames: [(name: String, from: Double)] = [
+        ("0-4", 0), ("5-14", 5), ("15-29", 15), ("30-59", 30), ("60+", 60),
+    ]
+
+    static func waitBand(minutes: Double) -> String {
+        waitBandNames.last { minutes >= $0.from }?.name ?? waitBandNames[0].name
     }
 }
 

@@ -43,6 +43,19 @@ public struct CaseDesk: Sendable {
 
     var script: ConversationScript { decider.engine.script }
 
+    /// What the statistics' ids mean, in the script's own words.
+    public var statisticsLabels: [String: [String: String]] {
+        func labels(_ question: ConversationScript.Question) -> [String: String] {
+            Dictionary(question.choices.map { ($0.id, $0.label) }) { first, _ in first }
+        }
+        return [
+            "topic": labels(script.topic), "urgency": labels(script.urgency), "satisfaction": labels(script.survey),
+            "outcome": Dictionary(script.outcomes.map { ($0.id, $0.label) }) { first, _ in first },
+            "referral": Dictionary(script.partners.map { ($0.id, $0.name) }) { first, _ in first },
+            "channel": ["line": "LINE", "phone": "電話", "visit": "来所"],
+        ]
+    }
+
     /// The desk's clock (milliseconds since the epoch): leases are reckoned by it.
     public func now() -> Int64 { decider.now() }
 

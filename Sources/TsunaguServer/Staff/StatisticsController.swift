@@ -10,9 +10,14 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
     let authenticator: StaffAuthenticator
     let store: SQLiteStatisticsStore
     let settings: StatisticsSettings
+    let labels: [String: [String: String]]
     let now: @Sendable () -> Int64
 
-    public init(database: SQLiteDatabase, settings: StatisticsSettings, now: @escaping @Sendable () -> Int64) {
+    /// - Parameter labels: what the ids mean, by table (from the conversation script).
+    public init(
+        database: SQLiteDatabase, settings: StatisticsSettings, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
+    ) {
+        self.labels = labels
         self.authenticator = StaffAuthenticator(store: SQLiteStaffStore(database: database))
         self.store = SQLiteStatisticsStore(database: database)
         self.settings = settings
@@ -25,7 +30,7 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
             let period = try period(of: request)
             let facts = try await store.facts(openedIn: period.milliseconds)
             let report = StatisticsCalculator.report(facts, period: period, peopleTarget: settings.peopleTarget)
-            return PublishedStatistics(report, protection: SmallCellProtection(k: settings.minimumCell))
+            return PublishedStatistics(report, protection: SmallCellProtection(k: settings.minimumCell), labels: labels)
         }
     }
 
