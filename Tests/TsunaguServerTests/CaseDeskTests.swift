@@ -54,13 +54,6 @@ struct CaseDeskTests {
         }
     }
 
-    private func add(_ name: String, _ role: StaffRole, to harness: ConversationHarness) async throws -> String {
-        let token = StaffToken.generate()
-        _ = try await SQLiteStaffStore(database: harness.base.database).add(
-            name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
-        return token
-    }
-
     /// Walks her through consent, topic and urgency; returns when the queued reply has reached her.
     private func queue(_ userID: String, on phone: ConversationHarness.Phone) async throws {
         for (event, total) in [
@@ -90,8 +83,8 @@ struct CaseDeskTests {
 
     @Test func aCounsellorClaimsRepliesNotesAndClosesWithAReferral() async throws {
         let harness = try ConversationHarness()
-        let sato = try await add("sato", .counsellor, to: harness)
-        let suzuki = try await add("suzuki", .counsellor, to: harness)
+        let sato = try await harness.base.addStaff("sato", .counsellor)
+        let suzuki = try await harness.base.addStaff("suzuki", .counsellor)
         let script = self.script
         try await harness.run { phone in
             try await queue("Ualice", on: phone)
@@ -177,7 +170,7 @@ struct CaseDeskTests {
 
     @Test func twoCounsellorsClaimingAtOnceOneWins() async throws {
         let harness = try ConversationHarness()
-        let tokens = [try await add("sato", .counsellor, to: harness), try await add("suzuki", .counsellor, to: harness)]
+        let tokens = [try await harness.base.addStaff("sato", .counsellor), try await harness.base.addStaff("suzuki", .counsellor)]
         let script = self.script
         try await harness.run { phone in
             try await queue("Ubea", on: phone)
@@ -200,10 +193,10 @@ struct CaseDeskTests {
 
     @Test func whoMayReadWhat() async throws {
         let harness = try ConversationHarness(desk: CaseDesk.Settings(casesPerCounsellor: 1))
-        let sato = try await add("sato", .counsellor, to: harness)
-        let suzuki = try await add("suzuki", .counsellor, to: harness)
-        let boss = try await add("tanaka", .supervisor, to: harness)
-        let admin = try await add("root", .admin, to: harness)
+        let sato = try await harness.base.addStaff("sato", .counsellor)
+        let suzuki = try await harness.base.addStaff("suzuki", .counsellor)
+        let boss = try await harness.base.addStaff("tanaka", .supervisor)
+        let admin = try await harness.base.addStaff("root", .admin)
         try await harness.run { phone in
             try await queue("Ucara", on: phone)
             try await queue("Udana", on: phone)
@@ -245,8 +238,8 @@ struct CaseDeskTests {
 
     @Test func aLapsedClaimReturnsTheCaseToTheQueue() async throws {
         let harness = try ConversationHarness(desk: CaseDesk.Settings(lease: .milliseconds(400)))
-        let sato = try await add("sato", .counsellor, to: harness)
-        let suzuki = try await add("suzuki", .counsellor, to: harness)
+        let sato = try await harness.base.addStaff("sato", .counsellor)
+        let suzuki = try await harness.base.addStaff("suzuki", .counsellor)
         let script = self.script
         try await harness.run { phone in
             try await queue("Uemi", on: phone)
@@ -279,9 +272,9 @@ struct CaseDeskTests {
 
     @Test func transferToAColleagueAndBackToTheQueue() async throws {
         let harness = try ConversationHarness()
-        let sato = try await add("sato", .counsellor, to: harness)
-        let suzuki = try await add("suzuki", .counsellor, to: harness)
-        _ = try await add("tanaka", .supervisor, to: harness)
+        let sato = try await harness.base.addStaff("sato", .counsellor)
+        let suzuki = try await harness.base.addStaff("suzuki", .counsellor)
+        _ = try await harness.base.addStaff("tanaka", .supervisor)
         try await harness.run { phone in
             try await queue("Ufumi", on: phone)
             try await harness.base.staffApp().test(.router) { client in
@@ -315,7 +308,7 @@ struct CaseDeskTests {
 
     @Test func cannedRepliesAreFilledAndSent() async throws {
         let harness = try ConversationHarness()
-        let sato = try await add("sato", .counsellor, to: harness)
+        let sato = try await harness.base.addStaff("sato", .counsellor)
         try await harness.run { phone in
             try await queue("Ugin", on: phone)
             try await harness.base.staffApp().test(.router) { client in
@@ -335,7 +328,7 @@ struct CaseDeskTests {
 
     @Test func anEmergencyReachesTheFeedAtOnce() async throws {
         let harness = try ConversationHarness()
-        let boss = try await add("tanaka", .supervisor, to: harness)
+        let boss = try await harness.base.addStaff("tanaka", .supervisor)
         try await harness.run { phone in
             try await harness.base.staffApp().test(.router) { client in
                 let supervisor = Staff(client: client, token: boss)

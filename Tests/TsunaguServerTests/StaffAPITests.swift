@@ -11,13 +11,6 @@ import TsunaguTesting
 
 @Suite("Staff API")
 struct StaffAPITests {
-    /// Adds a member and returns their token.
-    private func add(_ name: String, _ role: StaffRole, to harness: TestHarness) async throws -> String {
-        let token = StaffToken.generate()
-        _ = try await SQLiteStaffStore(database: harness.database).add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
-        return token
-    }
-
     private func insertCases(into harness: TestHarness) async throws {
         let queue = try DatabaseQueue(path: harness.database.path)
         try await queue.write { db in
@@ -50,7 +43,7 @@ struct StaffAPITests {
 
     @Test func aTokenIdentifiesItsMemberAndNothingElseDoes() async throws {
         let harness = try TestHarness()
-        let token = try await add("sato", .counsellor, to: harness)
+        let token = try await harness.addStaff("sato", .counsellor)
         try await harness.staffApp().test(.router) { client in
             let missing = try await get("/api/v1/me", token: nil, on: client)
             expectStatus(.unauthorized, missing)
@@ -70,8 +63,8 @@ struct StaffAPITests {
     @Test func theQueueIsOrderedByPriorityThenWaitAndCarriesNoIdentity() async throws {
         let harness = try TestHarness()
         try await insertCases(into: harness)
-        let counsellor = try await add("sato", .counsellor, to: harness)
-        let admin = try await add("root", .admin, to: harness)
+        let counsellor = try await harness.addStaff("sato", .counsellor)
+        let admin = try await harness.addStaff("root", .admin)
         try await harness.staffApp().test(.router) { client in
             let response = try await get("/api/v1/queue", token: counsellor, on: client)
             expectStatus(.ok, response)

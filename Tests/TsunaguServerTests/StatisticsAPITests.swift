@@ -12,12 +12,6 @@ import TsunaguTesting
 /// `GET /api/v1/stats`: supervisors only, protected counts, nothing that names anyone.
 @Suite("Statistics API")
 struct StatisticsAPITests {
-    private func add(_ name: String, _ role: StaffRole, to harness: TestHarness) async throws -> String {
-        let token = StaffToken.generate()
-        _ = try await SQLiteStaffStore(database: harness.database).add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
-        return token
-    }
-
     /// 12 work and 2 money consultations by 13 people in November 2026 (one person twice), one greeting, and one
     /// case in October.
     private func insertCases(into harness: TestHarness) async throws {
@@ -57,9 +51,9 @@ struct StatisticsAPITests {
     @Test func supervisorsReadProtectedFiguresAndNothingElse() async throws {
         let harness = try TestHarness()
         try await insertCases(into: harness)
-        let supervisor = try await add("tanaka", .supervisor, to: harness)
-        let counsellor = try await add("sato", .counsellor, to: harness)
-        let admin = try await add("root", .admin, to: harness)
+        let supervisor = try await harness.addStaff("tanaka", .supervisor)
+        let counsellor = try await harness.addStaff("sato", .counsellor)
+        let admin = try await harness.addStaff("root", .admin)
         try await harness.staffApp().test(.router) { client in
             let answer = try await get("/api/v1/stats?from=2026-11-01&to=2026-11-30", token: supervisor, on: client)
             #expect(answer.status == .ok)
@@ -96,8 +90,8 @@ struct StatisticsAPITests {
             TriageDecider(engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, logger: logger)
         })
         try await insertCases(into: harness)
-        let supervisor = try await add("tanaka", .supervisor, to: harness)
-        let counsellor = try await add("sato", .counsellor, to: harness)
+        let supervisor = try await harness.addStaff("tanaka", .supervisor)
+        let counsellor = try await harness.addStaff("sato", .counsellor)
         try await harness.staffApp().test(.router) { client in
             for index in 0..<6 {
                 let channel = index < 4 ? "phone" : "visit"

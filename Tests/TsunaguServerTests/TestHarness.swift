@@ -50,6 +50,13 @@ struct TestHarness {
     }
 
     func counts() async throws -> InboxCounts { try await dependencies.inbox.counts() }
+
+    /// Adds a member of staff and returns their token.
+    func addStaff(_ name: String, _ role: StaffRole) async throws -> String {
+        let token = StaffToken.generate()
+        _ = try await SQLiteStaffStore(database: database).add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
+        return token
+    }
 }
 
 
