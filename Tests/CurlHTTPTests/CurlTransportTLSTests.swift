@@ -79,7 +79,13 @@ struct CurlTransportTLSTests {
             }
         }
 
-        deinit { process.terminate() }
+        /// Stops the server, so that no test run leaves one behind. SIGKILL, because the child inherits the
+        /// test process's signal mask, in which SIGTERM may be blocked: `terminate()` left it running.
+        func stop() {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        deinit { stop() }
     }
 
     @Test("a server signed by a CA made in the test is trusted with that CA, and refused without it or with another")
@@ -87,6 +93,7 @@ struct CurlTransportTLSTests {
         let pki = try TestPKI(name: "Tsunagu Test CA")
         let otherCA = try TestPKI(name: "Some Other CA")
         let server = try await TLSServer(pki: pki)
+        defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)/"
 
         let trusted = try await CurlTransport(configuration: .init(caBundlePath: pki.caPath))

@@ -268,6 +268,9 @@ final class InteractiveProcess: Sendable {
     var stdout: String { out.value }
     var stderr: String { err.value }
 
+    /// A process a failed test left behind is killed with it.
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
     func type(_ line: String) { input.write(Data((line + "\n").utf8)) }
 
     func waitForOutput(_ condition: (String) -> Bool) async -> Bool {
@@ -281,7 +284,7 @@ final class InteractiveProcess: Sendable {
     func waitForExit(within timeout: Duration = .seconds(20)) async throws -> Int32 {
         let exited = await eventually(within: timeout) { !process.isRunning }
         guard exited else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in the child (see TLSServer)
             throw ProcessTimeout("the process did not exit")
         }
         return process.terminationStatus

@@ -128,7 +128,7 @@ private func runProcess(
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
     guard await eventually(within: timeout, every: .milliseconds(10), { !process.isRunning }) else {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in the child (see TLSServer)
         throw DaemonError("\(executable.lastPathComponent) \(arguments.first ?? "") did not finish within \(timeout)")
     }
     // What it wrote before exiting is in the pipes: wait for both ends of file (briefly).
