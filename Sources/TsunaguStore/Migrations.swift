@@ -211,12 +211,13 @@ enum Migrations {
                     """)
         }
         migrator.registerMigration("v9-statistics") { db in
-            // Statistics read the cases opened in a period.
+            // Statistics read the cases opened in a period; first_response_at is the counsellor's first reply.
             // offline_consultation: phone and in-person consultations counsellors log, so that statistics cover
             // every channel; triage categories only, no personal data.
             try db.execute(
                 sql: """
                     CREATE INDEX triage_case_opened ON triage_case (opened_at);
+                    ALTER TABLE triage_case ADD COLUMN first_response_at INTEGER;
                     CREATE TABLE offline_consultation (
                         id INTEGER PRIMARY KEY,
                         held_at INTEGER NOT NULL,

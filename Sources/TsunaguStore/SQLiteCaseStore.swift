@@ -122,7 +122,13 @@ public struct SQLiteCaseStore: Sendable {
             case .drop:
                 try db.execute(sql: "UPDATE triage_case SET counsellor = NULL, lease_until = NULL WHERE id = ?", arguments: [state.caseID])
             }
-            if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
+            if change.triage.transcript.contains(where: { $0.author == .counsellor }) {
+            // Her first answer from a person: the first-response time of statistics.
+            try db.execute(
+                sql: "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+                arguments: [now, state.caseID])
+        }
+        if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
             if let audit = change.audit {
                 try SQLiteAuditLog.append(actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, in: db)
             }

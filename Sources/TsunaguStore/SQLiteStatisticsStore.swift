@@ -39,7 +39,8 @@ public struct SQLiteStatisticsStore: Sendable {
                 sql: """
                     SELECT c.conversation, c.opened_at, c.topic, c.urgency, c.priority, c.emergency, c.out_of_hours, c.queued_at,
                         c.claimed_at, c.closed_at, c.outcome, c.referral, c.satisfaction,
-                        (SELECT MIN(f.opened_at) FROM triage_case f WHERE f.conversation = c.conversation) AS first_seen
+                        (SELECT MIN(f.opened_at) FROM triage_case f WHERE f.conversation = c.conversation) AS first_seen,
+                        c.first_response_at
                     FROM triage_case c WHERE c.opened_at >= ? AND c.opened_at < ?
                     """,
                 arguments: [range.lowerBound, range.upperBound])
@@ -47,7 +48,8 @@ public struct SQLiteStatisticsStore: Sendable {
                 facts.append(CaseFacts(
                     person: row[0], personFirstSeenAt: row[13], channel: .line, openedAt: row[1], topic: row[2], urgency: row[3],
                     priority: (row[4] as String?).flatMap(Priority.init(rawValue:)), emergency: row[5], outOfHours: row[6] ?? false,
-                    queuedAt: row[7], claimedAt: row[8], closedAt: row[9], outcome: row[10], referral: row[11], satisfaction: row[12]))
+                    queuedAt: row[7], claimedAt: row[8], firstResponseAt: row[14], closedAt: row[9], outcome: row[10], referral: row[11],
+                    satisfaction: row[12]))
             }
             return facts
         }

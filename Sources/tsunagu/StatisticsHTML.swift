@@ -74,6 +74,9 @@ enum StatisticsHTML {
         if let wait = stats.wait {
             rows.append(("待ち時間（中央値／90%）", "\(minutes(wait.p50))分／\(minutes(wait.p90))分"))
         }
+        if let reply = stats.firstResponse {
+            rows.append(("最初の返信までの時間（中央値／90%）", "\(minutes(reply.p50))分／\(minutes(reply.p90))分"))
+        }
         return "<table>" + rows.map { "<tr><td>\(escape($0.0))</td><td class=\"n\">\(escape($0.1))</td></tr>" }.joined() + "</table>"
     }
 

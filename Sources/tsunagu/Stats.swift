@@ -72,6 +72,9 @@ enum StatisticsText {
             row("Wait (minutes)", stats.wait.map(describe) ?? "-"),
         ]
         for (urgency, wait) in stats.waitByUrgency.sorted(by: { $0.key < $1.key }) { lines.append(row("  \(urgency)", describe(wait))) }
+        for (slot, wait) in stats.waitBySlot.sorted(by: { $0.key < $1.key }) { lines.append(row("  \(slot)", describe(wait))) }
+        lines.append(row("First reply (minutes)", stats.firstResponse.map(describe) ?? "-"))
+        for (urgency, wait) in stats.firstResponseByUrgency.sorted(by: { $0.key < $1.key }) { lines.append(row("  \(urgency)", describe(wait))) }
         for (title, cells) in [
             ("By channel", stats.byChannel), ("By topic", stats.byTopic), ("By urgency", stats.byUrgency),
             ("By outcome", stats.byOutcome), ("By referral", stats.byReferral), ("Satisfaction", stats.bySatisfaction),
@@ -114,6 +117,7 @@ enum StatisticsText {
             "consultations,,\(stats.consultations)", "emergencies,,\(stats.emergencies)", "out_of_hours,,\(stats.outOfHours)",
         ]
         if let wait = stats.wait { lines += ["wait_p50_minutes,,\(wait.p50)", "wait_p90_minutes,,\(wait.p90)"] }
+        if let reply = stats.firstResponse { lines += ["first_reply_p50_minutes,,\(reply.p50)", "first_reply_p90_minutes,,\(reply.p90)"] }
         for band in StatisticsReport.waitBandNames {
             lines.append("wait_minutes,\(band.name),\(stats.waitBands[band.name] ?? .count(0))")
         }

@@ -25,7 +25,8 @@ struct StatisticsTests {
                 person: "p\(person)", personFirstSeenAt: person < 15 ? at(day: 1, hour: 0) - 86_400_000 : at(day: 3, hour: 0),
                 openedAt: opened, topic: topics[j], urgency: j % 4 == 0 ? "now" : "today", priority: .normal,
                 emergency: j % 50 == 0 ? "violence" : nil, outOfHours: j % 10 == 1, queuedAt: queued,
-                claimedAt: queued + Int64(j % 10 + 1) * 60_000, closedAt: queued + 3_600_000,
+                claimedAt: queued + Int64(j % 10 + 1) * 60_000, firstResponseAt: queued + Int64(j % 10 + 2) * 60_000,
+                closedAt: queued + 3_600_000,
                 outcome: j < 60 ? "listened" : (j < 97 ? "referred" : "other"),
                 referral: (60..<90).contains(j) ? "hellowork" : ((90..<97).contains(j) ? "dv-support" : nil),
                 satisfaction: j < 30 ? "good" : (j < 34 ? "notgood" : nil)))
@@ -57,6 +58,11 @@ struct StatisticsTests {
         #expect(report.wait == Percentiles((1...10).flatMap { Array(repeating: Double($0), count: 10) }))
         #expect(report.wait?.p50 == 5 && report.wait?.p90 == 9)
         #expect(report.waitBands == ["0-4": 40, "5-14": 60])
+        // First replies a minute after each claim: 2…11 minutes.
+        #expect(report.firstResponse?.p50 == 6 && report.firstResponse?.p90 == 10 && report.firstResponse?.count == 100)
+        // Out of hours is j % 10 == 1: all waited 2 minutes; in hours the other 90 (1 and 3…10, ten of each).
+        #expect(report.waitBySlot["out-of-hours"] == Percentiles(Array(repeating: 2, count: 10)))
+        #expect(report.waitBySlot["in-hours"]?.p50 == 6 && report.waitBySlot["in-hours"]?.p90 == 10)
         // "now" is j % 4 == 0: waits 1, 3, 5, 7, 9, five of each.
         #expect(report.waitByUrgency["now"]?.p50 == 5 && report.waitByUrgency["now"]?.p90 == 9 && report.waitByUrgency["now"]?.count == 25)
         // The greetings: Monday (1) at 10:00–10:09; nothing else arrived on a Monday.

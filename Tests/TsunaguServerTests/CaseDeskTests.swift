@@ -141,12 +141,17 @@ struct CaseDeskTests {
             }
         }
         let (record, actions) = try query(harness) { db in
-            let row = try Row.fetchOne(db, sql: "SELECT outcome, referral, closed_at IS NOT NULL AS closed, counsellor FROM triage_case")!
+            let row = try Row.fetchOne(
+                db, sql: "SELECT outcome, referral, closed_at IS NOT NULL AS closed, counsellor, first_response_at >= claimed_at AS responded FROM triage_case")!
             let actions = try Row.fetchAll(db, sql: "SELECT action, case_id FROM audit_log WHERE action LIKE 'case.%' ORDER BY sequence")
                 .map { "\($0["action"] as String) \($0["case_id"] as String? ?? "-")" }
-            return ([row["outcome"] as String? ?? "", row["referral"] as String? ?? "", row["closed"] ? "closed" : "", row["counsellor"] as String? ?? "nobody"], actions)
+            return (
+                [
+                    row["outcome"] as String? ?? "", row["referral"] as String? ?? "", row["closed"] ? "closed" : "",
+                    row["counsellor"] as String? ?? "nobody", row["responded"] as Bool? == true ? "responded" : "",
+                ], actions)
         }
-        #expect(record == ["referred", "hellowork", "closed", "nobody"])
+        #expect(record == ["referred", "hellowork", "closed", "nobody", "responded"])
         let handle = try #require(actions.first?.split(separator: " ").last).description
         #expect(actions == ["case.claim", "case.reply", "case.note", "case.read", "case.read", "case.close"].map { "\($0) \(handle)" })
         #expect(try await SQLiteAuditLog(database: harness.base.database).verify().holds)

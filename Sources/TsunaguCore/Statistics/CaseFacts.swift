@@ -22,6 +22,8 @@ public struct CaseFacts: Sendable, Hashable, Codable {
     /// When she reached the queue: the case is a consultation (not only a greeting).
     public var queuedAt: Int64?
     public var claimedAt: Int64?
+    /// A counsellor's first reply to her.
+    public var firstResponseAt: Int64?
     public var closedAt: Int64?
     public var outcome: String?
     public var referral: String?
@@ -30,7 +32,7 @@ public struct CaseFacts: Sendable, Hashable, Codable {
     public init(
         person: String?, personFirstSeenAt: Int64? = nil, channel: Channel = .line, openedAt: Int64, topic: String? = nil,
         urgency: String? = nil, priority: Priority? = nil, emergency: String? = nil, outOfHours: Bool = false,
-        queuedAt: Int64? = nil, claimedAt: Int64? = nil, closedAt: Int64? = nil, outcome: String? = nil, referral: String? = nil,
+        queuedAt: Int64? = nil, claimedAt: Int64? = nil, firstResponseAt: Int64? = nil, closedAt: Int64? = nil, outcome: String? = nil, referral: String? = nil,
         satisfaction: String? = nil
     ) {
         self.person = person
@@ -44,6 +46,7 @@ public struct CaseFacts: Sendable, Hashable, Codable {
         self.outOfHours = outOfHours
         self.queuedAt = queuedAt
         self.claimedAt = claimedAt
+        self.firstResponseAt = firstResponseAt
         self.closedAt = closedAt
         self.outcome = outcome
         self.referral = referral

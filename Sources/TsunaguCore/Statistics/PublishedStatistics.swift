@@ -22,6 +22,9 @@ public struct PublishedStatistics: Sendable, Hashable, Codable {
     public var waitByUrgency: [String: Percentiles]
     /// Waits by band of minutes (see ``StatisticsReport/waitBandNames``).
     public var waitBands: [String: PublishedCount]
+    public var waitBySlot: [String: Percentiles]
+    public var firstResponse: Percentiles?
+    public var firstResponseByUrgency: [String: Percentiles]
     /// `heatmap[weekday][hour]`, weekday 0 = Sunday, Japan time.
     public var heatmap: [[PublishedCount]]
     /// What the ids mean in the office's words, by table (`topic`, `urgency`, `outcome`, `referral`,
@@ -48,6 +51,9 @@ public struct PublishedStatistics: Sendable, Hashable, Codable {
         wait = protection.percentiles(report.wait)
         waitByUrgency = report.waitByUrgency.compactMapValues(protection.percentiles)
         waitBands = protection.table(report.waitBands)
+        waitBySlot = report.waitBySlot.compactMapValues(protection.percentiles)
+        firstResponse = protection.percentiles(report.firstResponse)
+        firstResponseByUrgency = report.firstResponseByUrgency.compactMapValues(protection.percentiles)
         heatmap = report.heatmap.map { row in protection.table(Array(row.enumerated())).map(\.1) }
     }
 }

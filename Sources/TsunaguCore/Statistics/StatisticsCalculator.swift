@@ -30,6 +30,9 @@ public enum StatisticsCalculator {
         report.consultations = consultations.count
         var waits: [Double] = []
         var waitsByUrgency: [String: [Double]] = [:]
+        var waitsBySlot: [String: [Double]] = [:]
+        var responses: [Double] = []
+        var responsesByUrgency: [String: [Double]] = [:]
         for fact in consultations {
             report.byChannel[fact.channel.rawValue, default: 0] += 1
             report.byTopic[fact.topic ?? "unknown", default: 0] += 1
@@ -44,10 +47,19 @@ public enum StatisticsCalculator {
                 waits.append(minutes)
                 report.waitBands[StatisticsReport.waitBand(minutes: minutes), default: 0] += 1
                 waitsByUrgency[fact.urgency ?? "unknown", default: []].append(minutes)
+                waitsBySlot[fact.outOfHours ? "out-of-hours" : "in-hours", default: []].append(minutes)
+            }
+            if let queued = fact.queuedAt, let responded = fact.firstResponseAt, responded >= queued {
+                let minutes = Double(responded - queued) / 60_000
+                responses.append(minutes)
+                responsesByUrgency[fact.urgency ?? "unknown", default: []].append(minutes)
             }
         }
         report.wait = Percentiles(waits)
         report.waitByUrgency = waitsByUrgency.compactMapValues(Percentiles.init)
+        report.waitBySlot = waitsBySlot.compactMapValues(Percentiles.init)
+        report.firstResponse = Percentiles(responses)
+        report.firstResponseByUrgency = responsesByUrgency.compactMapValues(Percentiles.init)
         return report
     }
 }

@@ -26,6 +26,11 @@ public struct StatisticsReport: Sendable, Hashable, Codable {
     public var waitByUrgency: [String: Percentiles]
     /// Waits by band of minutes (``waitBandNames``), for the distribution chart.
     public var waitBands: [String: Int]
+    /// Waits of the consultations that arrived in office hours (`in-hours`) and outside them (`out-of-hours`).
+    public var waitBySlot: [String: Percentiles]
+    /// Minutes from queueing to a counsellor's first reply: overall and by urgency.
+    public var firstResponse: Percentiles?
+    public var firstResponseByUrgency: [String: Percentiles]
     /// Arrivals by weekday (0 = Sunday) and hour, Japan time: `heatmap[weekday][hour]`.
     public var heatmap: [[Int]]
 
@@ -47,6 +52,9 @@ public struct StatisticsReport: Sendable, Hashable, Codable {
         self.wait = nil
         self.waitByUrgency = [:]
         self.waitBands = [:]
+        self.waitBySlot = [:]
+        self.firstResponse = nil
+        self.firstResponseByUrgency = [:]
         self.heatmap = Array(repeating: Array(repeating: 0, count: 24), count: 7)
     }
 }
