@@ -19,19 +19,30 @@ struct CounsellorCLITests {
 
         init() async throws {
             directory = try TemporaryDirectory()
-            let webhookPort = try FreeLoopbackPort.find()
-            environment = DaemonProcess.environment(
-                database: directory.path("tsunagu.sqlite"),
-                extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0", "TSUNAGU_WEBHOOK_PORT": "\(webhookPort)"])
+            let base = DaemonProcess.environment(
+                database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0"])
             for (name, role) in [("sato", "counsellor"), ("suzuki", "counsellor"), ("tanaka", "supervisor")] {
-                let added = try await runDaemonCommand(["staff", "add", name, "--role", role], environment: environment)
+                let added = try await runDaemonCommand(["staff", "add", name, "--role", role], environment: base)
                 tokens[name] = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            daemon = try DaemonProcess(environment: environment)
-            sandbox = "http://127.0.0.1:\(try await daemon.port(of: "sandbox"))"
-            let staffPort = try await daemon.port(of: "staff")
-            _ = try await daemon.port(of: "webhook")
-            server = "http://127.0.0.1:\(staffPort)"
+            // The sandbox's phone needs a fixed webhook port; another test may take the free one first, so a
+            // daemon that cannot bind it is retried on another.
+            var attempt = 0
+            while true {
+                attempt += 1
+                let environment = base.merging(["TSUNAGU_WEBHOOK_PORT": "\(try FreeLoopbackPort.find())"]) { $1 }
+                let daemon = try DaemonProcess(environment: environment)
+                do {
+                    let sandboxPort = try await daemon.port(of: "sandbox")
+                    let staffPort = try await daemon.port(of: "staff")
+                    _ = try await daemon.port(of: "webhook")
+                    (self.environment, self.daemon) = (environment, daemon)
+                    (sandbox, server) = ("http://127.0.0.1:\(sandboxPort)", "http://127.0.0.1:\(staffPort)")
+                    return
+                } catch where attempt < 3 {
+                    daemon.kill(SIGKILL)
+                }
+            }
         }
 
         private(set) var server = ""
