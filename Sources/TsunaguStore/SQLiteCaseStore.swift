@@ -155,7 +155,10 @@ public struct SQLiteCaseStore: Sendable {
     // MARK: The live feed
 
     /// Feed events after `cursor`, oldest first.
-    public func events(after cursor: Int64, limit: Int = 200) async throws -> [StaffEvent] {
+    /// How many events ``events(after:limit:)`` returns at most by default.
+    public static let eventPage = 200
+
+    public func events(after cursor: Int64, limit: Int = eventPage) async throws -> [StaffEvent] {
         try await database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM staff_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [cursor, limit]).map { row in
                 StaffEvent(

@@ -27,7 +27,7 @@ public struct CaseDesk: Sendable {
     }
 
     let store: SQLiteCaseStore
-    private let database: SQLiteDatabase
+    private let statistics: SQLiteStatisticsStore
     private let decider: TriageDecider
     public let settings: Settings
     private let doorbells: [Doorbell]
@@ -35,7 +35,7 @@ public struct CaseDesk: Sendable {
     /// - Parameter doorbells: rung after every action: the sender's (a message may be queued) and the feed's.
     public init(database: SQLiteDatabase, decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
         self.store = SQLiteCaseStore(database: database)
-        self.database = database
+        self.statistics = SQLiteStatisticsStore(database: database)
         self.decider = decider
         self.settings = settings
         self.doorbells = doorbells
@@ -167,7 +167,7 @@ public struct CaseDesk: Sendable {
         if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
         // Noon of the day given (Japan time), or now: which hour it was is not asked.
         let heldAt = day.map { JapanTime(date: $0, minuteOfDay: 12 * 60).milliseconds } ?? decider.now()
-        try await SQLiteStatisticsStore(database: database).record(
+        try await statistics.record(
             CaseFacts(person: nil, channel: channel, openedAt: heldAt, topic: topic, outcome: outcome, referral: referral), by: member.name)
     }
 
@@ -194,8 +194,8 @@ public struct CaseDesk: Sendable {
             cases.append(StaffAPI.Handover.HeldCase(summary: summary, notes: notes))
         }
         let now = decider.now()
-        let counts = try await store.waitingCounts(now: now)
-        let urgent = try await store.waiting(now: now, limit: 50).filter { $0.priority != .normal }
+        let (waiting, counts) = try await store.queue(now: now, limit: 50)
+        let urgent = waiting.filter { $0.priority != .normal }
         return StaffAPI.Handover(cases: cases, waiting: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }), urgent: urgent)
     }
 

@@ -153,7 +153,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
             if !visible.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled || Task.isShuttingDownGracefully {
                 return StaffAPI.Events(events: visible, cursor: cursor)
             }
-            if events.count == 200 { continue }
+            if events.count == SQLiteCaseStore.eventPage { continue }  // A full page: read on without waiting.
             let remaining = deadline - ContinuousClock.now
             if let feed { await feed.wait(upTo: min(remaining, .seconds(1))) } else { try await Task.sleep(for: min(remaining, .seconds(1))) }
         }
