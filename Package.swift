@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TsunaguCoreTests",
-            dependencies: ["TsunaguCore"],
+            dependencies: ["TsunaguCore", "TsunaguTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,15 +15,15 @@ struct SeedStatistics: AsyncParsableCommand {
     @Option(help: "Cases to write.") var cases = 100_000
     @Option(help: "Transcript lines to write, spread over the cases.") var messages = 1_000_000
     @Option(help: "Distinct people.") var people = 40_000
-    @Option(help: "The calendar year the cases fall in (Japan time).") var year = 2026
+    @Option(help: "The fiscal year the cases fall in: April of this year to March of the next (Japan time).") var fiscalYear = 2026
 
     func run() async throws {
         let store = try SQLiteDatabase.open(path: database)
         let token = StaffToken.generate()
         _ = try await SQLiteStaffStore(database: store).add(name: "supervisor", role: .supervisor, tokenHash: StaffToken.hash(token), by: "bench")
         try store.close()
-        let start = JapanTime(date: CivilDate(year: year, month: 1, day: 1), minuteOfDay: 0).milliseconds
-        let span = JapanTime(date: CivilDate(year: year + 1, month: 1, day: 1), minuteOfDay: 0).milliseconds - start
+        let year = StatisticsPeriod.fiscalYear(fiscalYear).milliseconds
+        let (start, span) = (year.lowerBound, year.upperBound - year.lowerBound)
         let topics = ["work", "family", "violence", "money", "health", "pregnancy", "school", "other"]
         let outcomes = ["listened", "informed", "referred", "emergency", "no-response", "other"]
         let urgencies = ["now", "today", "anytime"]

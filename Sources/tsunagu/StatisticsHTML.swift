@@ -74,6 +74,15 @@ enum StatisticsHTML {
         if let wait = stats.wait {
             rows.append(("待ち時間（中央値／90%）", "\(minutes(wait.p50))分／\(minutes(wait.p90))分"))
         }
+        let slots = [
+            ("in-hours", "受付時間内"), ("out-of-hours", "受付時間外"), ("00-06", "0〜6時"), ("06-12", "6〜12時"), ("12-18", "12〜18時"),
+            ("18-24", "18〜24時"),
+        ]
+        for (slot, name) in slots {
+            if let wait = stats.waitBySlot[slot] {
+                rows.append(("　待ち時間・\(name)", "\(minutes(wait.p50))分／\(minutes(wait.p90))分"))
+            }
+        }
         if let reply = stats.firstResponse {
             rows.append(("最初の返信までの時間（中央値／90%）", "\(minutes(reply.p50))分／\(minutes(reply.p90))分"))
         }

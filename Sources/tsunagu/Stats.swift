@@ -6,19 +6,25 @@ extension Tsunagu {
     /// `tsunagu stats`: the programme's figures for supervisors.
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show a period's statistics (supervisors): people reached against the KPI, consultations, waits.",
+            abstract: "Show a month's or a fiscal year's statistics (supervisors): people reached against the KPI, consultations, waits.",
             discussion: """
                 Computed from anonymous records only. Counts from 1 to 4 are shown as <5, and a count shown as x is \
-                withheld so that a small one cannot be worked out from the total. Without dates: this month so far; \
-                with --report kpi, this fiscal year (April to March).
+                withheld so that a small one cannot be worked out from the totals, from the year less its months, or \
+                from any other sum of what is published. So statistics are published for a calendar month or a fiscal \
+                year (April to March), and for no other period. Without a period: this month; with --report kpi, this \
+                fiscal year.
                 """)
 
         enum Report: String, ExpressibleByArgument {
             case kpi
         }
 
-        @Option(help: ArgumentHelp("The first day, YYYY-MM-DD.", valueName: "date")) var from: String?
-        @Option(help: ArgumentHelp("The last day, YYYY-MM-DD.", valueName: "date")) var to: String?
+        @Option(help: ArgumentHelp("A calendar month, YYYY-MM.", valueName: "month")) var month: String?
+        @Option(help: ArgumentHelp("The fiscal year starting in April of this year, e.g. 2026 for April 2026 to March 2027.", valueName: "year"))
+        var fiscalYear: Int?
+        @Option(help: ArgumentHelp("The first day, YYYY-MM-DD: the 1st of a month, or 1 April for a fiscal year.", valueName: "date"))
+        var from: String?
+        @Option(help: ArgumentHelp("The last day, YYYY-MM-DD: the month's last day, or 31 March.", valueName: "date")) var to: String?
         @Option(help: ArgumentHelp("Print a fixed report instead: kpi (目標・KPI / 目標 / 実績 / 達成率).", valueName: "name"))
         var report: Report?
         @Flag(help: "Print JSON for scripts.") var json = false
@@ -31,15 +37,30 @@ extension Tsunagu {
                 if let value, CivilDate(value) == nil { throw ValidationError("\(name) must be a date written YYYY-MM-DD.") }
             }
             if json && csv { throw ValidationError("Give --json or --csv, not both.") }
+            if [month != nil, fiscalYear != nil, from != nil || to != nil].filter({ $0 }).count > 1 {
+                throw ValidationError("Give one of --month, --fiscal-year or --from/--to.")
+            }
+            if let month, Self.month(month) == nil { throw ValidationError("--month must be a month written YYYY-MM.") }
+        }
+
+        /// `YYYY-MM` as a period.
+        static func month(_ text: String) -> StatisticsPeriod? {
+            let parts = text.split(separator: "-")
+            guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+                (1...12).contains(month)
+            else { return nil }
+            return .month(year, month)
         }
 
         func run() async throws {
             var from = from, to = to
-            if report == .kpi, from == nil, to == nil {
-                let today = JapanTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).date
-                let startYear = today.month >= 4 ? today.year : today.year - 1
-                (from, to) = ("\(startYear)-04-01", "\(startYear + 1)-03-31")
-            }
+            let today = JapanTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).date
+            let chosen: StatisticsPeriod? =
+                if let month { Self.month(month) }
+                else if let fiscalYear { .fiscalYear(fiscalYear) }
+                else if report == .kpi, from == nil, to == nil { .fiscalYear(StatisticsPeriod.fiscalYear(of: today)) }
+                else { nil }
+            if let chosen { (from, to) = ("\(chosen.from)", "\(chosen.to)") }
             let query = [("from", from), ("to", to)].compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: "&")
             let stats: PublishedStatistics = try await StaffClient.session { client in
                 try await client.get("/api/v1/stats" + (query.isEmpty ? "" : "?" + query))

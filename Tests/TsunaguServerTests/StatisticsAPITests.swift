@@ -68,11 +68,22 @@ struct StatisticsAPITests {
             #expect(body.contains(#""money":"<5""#) && body.contains(#""work":"x""#))
             #expect(!body.contains("pseudonym"), "a pseudonym left the server")
 
-            // October alone: one person, hidden.
+            // October alone: one person. The total is shown; with a total below five, every topic is hidden.
             let october = try JSONDecoder().decode(
                 PublishedStatistics.self,
                 from: Data(String(buffer: try await get("/api/v1/stats?from=2026-10-01&to=2026-10-31", token: supervisor, on: client).body).utf8))
-            #expect(october.people == .suppressed(below: 5) && october.achievementPercent == nil)
+            #expect(october.people == .count(1) && october.achievementPercent == 0)
+            #expect(october.byTopic == ["work": .suppressed(below: 5), "money": .suppressed(below: 5)])
+            // The fiscal year: money hidden as in November, so the year less the months gives nothing away.
+            let year = try JSONDecoder().decode(
+                PublishedStatistics.self,
+                from: Data(String(buffer: try await get("/api/v1/stats?from=2026-04-01&to=2027-03-31", token: supervisor, on: client).body).utf8))
+            #expect(year.consultations == .count(15) && year.byTopic["money"] == .suppressed(below: 5) && year.byTopic["work"] == .withheld)
+            // Any other period is refused: it could be set against an overlapping one.
+            for query in ["from=2026-11-03&to=2026-11-30", "from=2026-11-01&to=2026-12-31", "from=2026-01-01&to=2026-12-31"] {
+                let refused = try await get("/api/v1/stats?\(query)", token: supervisor, on: client)
+                #expect(refused.status == .badRequest && String(buffer: refused.body).contains("unpublished_period"), "\(query)")
+            }
 
             #expect(try await get("/api/v1/stats", token: counsellor, on: client).status == .forbidden)
             #expect(try await get("/api/v1/stats", token: admin, on: client).status == .forbidden)
@@ -112,7 +123,8 @@ struct StatisticsAPITests {
                 from: Data(String(buffer: try await get("/api/v1/stats?from=2026-11-01&to=2026-11-30", token: supervisor, on: client).body).utf8))
             // 14 LINE consultations by 13 people, and 6 logged ones, each counted as a person.
             #expect(stats.consultations == .count(20) && stats.people == .count(20))
-            #expect(stats.byChannel == ["line": .count(14), "phone": .suppressed(below: 5), "visit": .suppressed(below: 5)])
+            // Phone (4) and visit (2) hide each other only with line's figure withheld as well.
+            #expect(stats.byChannel == ["line": .withheld, "phone": .suppressed(below: 5), "visit": .suppressed(below: 5)])
             #expect(stats.byTopic == ["work": .withheld, "money": .suppressed(below: 5)])
             #expect(stats.byReferral == ["hellowork": .count(6)])
         }

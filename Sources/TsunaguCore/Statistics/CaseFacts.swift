@@ -53,19 +53,3 @@ public struct CaseFacts: Sendable, Hashable, Codable {
         self.satisfaction = satisfaction
     }
 }
-
-/// A period of whole days in Japan time, both ends included.
-public struct StatisticsPeriod: Sendable, Hashable, Codable {
-    public var from: CivilDate
-    public var to: CivilDate
-
-    public init(from: CivilDate, to: CivilDate) {
-        self.from = from
-        self.to = to
-    }
-
-    /// Milliseconds since the epoch at the start of `from`, and at the end of `to` (exclusive).
-    public var milliseconds: Range<Int64> {
-        JapanTime(date: from, minuteOfDay: 0).milliseconds..<JapanTime(date: to.adding(days: 1), minuteOfDay: 0).milliseconds
-    }
-}

@@ -1,12 +1,14 @@
-/// A period's statistics as supervisors see them: every count protected by ``SmallCellProtection``. This, and
-/// never ``StatisticsReport``, is what the staff API answers.
+/// A period's statistics as supervisors see them, made by ``StatisticsPublisher``: every breakdown protected by
+/// ``LinkedSuppression``. This, and never ``StatisticsReport``, is what the staff API answers.
 public struct PublishedStatistics: Sendable, Hashable, Codable {
     public var period: StatisticsPeriod
     /// The smallest count shown as a number.
     public var k: Int
+    /// People reached, and consultations: totals are shown in full. They are the programme's KPI, and a total
+    /// says nothing about anyone; what is protected is every breakdown of them.
     public var people: PublishedCount
     public var peopleTarget: Int
-    /// Rounded down; `nil` when ``people`` is hidden.
+    /// Rounded down.
     public var achievementPercent: Int?
     public var returningPeople: PublishedCount
     public var consultations: PublishedCount
@@ -30,30 +32,4 @@ public struct PublishedStatistics: Sendable, Hashable, Codable {
     /// What the ids mean in the office's words, by table (`topic`, `urgency`, `outcome`, `referral`,
     /// `satisfaction`, `channel`): from the conversation script.
     public var labels: [String: [String: String]]
-
-    public init(_ report: StatisticsReport, protection: SmallCellProtection, labels: [String: [String: String]] = [:]) {
-        self.labels = labels
-        period = report.period
-        k = protection.k
-        people = protection.scalar(report.people)
-        peopleTarget = report.peopleTarget
-        achievementPercent = people.value.map { _ in report.achievementPercent }
-        returningPeople = protection.scalar(report.returningPeople)
-        consultations = protection.scalar(report.consultations)
-        byChannel = protection.table(report.byChannel)
-        byTopic = protection.table(report.byTopic)
-        byUrgency = protection.table(report.byUrgency)
-        byOutcome = protection.table(report.byOutcome)
-        byReferral = protection.table(report.byReferral)
-        bySatisfaction = protection.table(report.bySatisfaction)
-        emergencies = protection.scalar(report.emergencies)
-        outOfHours = protection.scalar(report.outOfHours)
-        wait = protection.percentiles(report.wait)
-        waitByUrgency = report.waitByUrgency.compactMapValues(protection.percentiles)
-        waitBands = protection.table(report.waitBands)
-        waitBySlot = report.waitBySlot.compactMapValues(protection.percentiles)
-        firstResponse = protection.percentiles(report.firstResponse)
-        firstResponseByUrgency = report.firstResponseByUrgency.compactMapValues(protection.percentiles)
-        heatmap = report.heatmap.map { row in protection.table(Array(row.enumerated())).map(\.1) }
-    }
 }

@@ -48,6 +48,7 @@ public enum StatisticsCalculator {
                 report.waitBands[StatisticsReport.waitBand(minutes: minutes), default: 0] += 1
                 waitsByUrgency[fact.urgency ?? "unknown", default: []].append(minutes)
                 waitsBySlot[fact.outOfHours ? "out-of-hours" : "in-hours", default: []].append(minutes)
+                waitsBySlot[StatisticsReport.hourSlot(of: queued), default: []].append(minutes)
             }
             if let queued = fact.queuedAt, let responded = fact.firstResponseAt, responded >= queued {
                 let minutes = Double(responded - queued) / 60_000

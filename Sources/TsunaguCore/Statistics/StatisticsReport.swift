@@ -1,5 +1,5 @@
 /// The figures of a period, before small-cell protection: counts, shares and times computed from the
-/// anonymous records alone. ``SmallCellProtection`` turns it into what may be published.
+/// anonymous records alone. ``StatisticsPublisher`` turns it into what may be published.
 public struct StatisticsReport: Sendable, Hashable, Codable {
     public var period: StatisticsPeriod
     /// People who contacted the office in the period (LINE pseudonyms, and each logged consultation).
@@ -26,7 +26,8 @@ public struct StatisticsReport: Sendable, Hashable, Codable {
     public var waitByUrgency: [String: Percentiles]
     /// Waits by band of minutes (``waitBandNames``), for the distribution chart.
     public var waitBands: [String: Int]
-    /// Waits of the consultations that arrived in office hours (`in-hours`) and outside them (`out-of-hours`).
+    /// Waits of the consultations that arrived in office hours (`in-hours`) and outside them (`out-of-hours`), and
+    /// by the time of day they reached the queue, Japan time (``hourSlotNames``).
     public var waitBySlot: [String: Percentiles]
     /// Minutes from queueing to a counsellor's first reply: overall and by urgency.
     public var firstResponse: Percentiles?
@@ -64,6 +65,11 @@ extension StatisticsReport {
     public static let waitBandNames: [(name: String, from: Double)] = [
         ("0-4", 0), ("5-14", 5), ("15-29", 15), ("30-59", 30), ("60+", 60),
     ]
+
+    /// The time-of-day slots of ``waitBySlot``: six hours each, Japan time.
+    public static let hourSlotNames = ["00-06", "06-12", "12-18", "18-24"]
+
+    static func hourSlot(of milliseconds: Int64) -> String { hourSlotNames[JapanTime(milliseconds: milliseconds).minuteOfDay / 360] }
 
     static func waitBand(minutes: Double) -> String {
         waitBandNames.last { minutes >= $0.from }?.name ?? waitBandNames[0].name

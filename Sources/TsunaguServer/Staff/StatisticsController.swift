@@ -3,9 +3,10 @@ public import Hummingbird
 import TsunaguCore
 public import TsunaguStore
 
-/// `GET /api/v1/stats[?from=YYYY-MM-DD&to=YYYY-MM-DD]`: a period's statistics for supervisors, computed from the
-/// anonymous case records and published only through ``SmallCellProtection``. Without dates: this month so far
-/// (Japan time).
+/// `GET /api/v1/stats[?from=YYYY-MM-DD&to=YYYY-MM-DD]`: a month's or a fiscal year's statistics for supervisors,
+/// computed from the anonymous case records and published only through ``StatisticsPublisher``. Without dates:
+/// this month (Japan time). Any other period is refused: it could be set against an overlapping one to work out a
+/// hidden cell.
 public struct StatisticsController<Context: RequestContext>: Sendable {
     let authenticator: StaffAuthenticator
     let store: SQLiteStatisticsStore
@@ -28,20 +29,22 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
         router.group("api/v1").get("stats") { request, _ -> PublishedStatistics in
             _ = try await authenticator.member(for: request, allowing: [.supervisor])
             let period = try period(of: request)
-            let facts = try await store.facts(openedIn: period.milliseconds)
-            let report = StatisticsCalculator.report(facts, period: period, peopleTarget: settings.peopleTarget)
-            return PublishedStatistics(report, protection: SmallCellProtection(k: settings.minimumCell), labels: labels)
+            let year = StatisticsPeriod.fiscalYear(period.fiscalYear)
+            let facts = try await store.facts(openedIn: year.milliseconds)
+            return StatisticsPublisher(k: settings.minimumCell, peopleTarget: settings.peopleTarget, labels: labels).publish(facts, period: period)
         }
     }
 
     private func period(of request: Request) throws -> StatisticsPeriod {
         let today = JapanTime(milliseconds: now()).date
-        let from = try date(request, "from") ?? CivilDate(year: today.year, month: today.month, day: 1)
-        let to = try date(request, "to") ?? today
-        guard from <= to, to.epochDays - from.epochDays < 3660 else {
-            throw APIError(.badRequest, code: "invalid_period", "from must not be after to, and a period is at most ten years.")
+        let month = StatisticsPeriod.month(today.year, today.month)
+        let period = StatisticsPeriod(from: try date(request, "from") ?? month.from, to: try date(request, "to") ?? month.to)
+        guard period.isPublishable else {
+            throw APIError(
+                .badRequest, code: "unpublished_period",
+                "Statistics are published for a calendar month (its first to its last day) or a fiscal year (1 April to 31 March).")
         }
-        return StatisticsPeriod(from: from, to: to)
+        return period
     }
 
     private func date(_ request: Request, _ name: String) throws -> CivilDate? {
