@@ -11,6 +11,9 @@ import TsunaguStore
 /// SIGINT, then stops accepting, lets in-flight requests finish (each one's events are committed before its
 /// answer) and closes the database, checkpointing its log.
 public enum TsunaguService {
+    /// How long SIGTERM waits for in-flight requests and work before cancelling them.
+    public static let shutdownGrace: Duration = .seconds(10)
+
     public static func run(configuration: TsunaguConfiguration, logger: Logger) async throws {
         var configuration = configuration
         let database: SQLiteDatabase
@@ -78,8 +81,11 @@ public enum TsunaguService {
             host: configuration.staffHost, port: configuration.staffPort, logger: logger)
 
         services += [webhook, staff]
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // In-flight work has this long to finish; then the rest is cancelled, so that a client that never finishes
+        // its request (or a long-poll) cannot hold a restart up. Anything acknowledged is already on disk.
+        groupConfiguration.maximumGracefulShutdownDuration = Self.shutdownGrace
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
         transport.shutdown()
         try database.close()

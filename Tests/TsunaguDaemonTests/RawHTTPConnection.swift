@@ -6,8 +6,9 @@ import Darwin
 import Foundation
 
 /// A plain TCP connection for requests no well-behaved client would send (a body shorter than its
-/// `Content-Length`, bytes dribbled slowly). Reads time out after `timeout` instead of hanging the test.
-final class RawHTTPConnection {
+/// `Content-Length`, bytes dribbled slowly). Reads time out after `timeout` instead of hanging the test. Only
+/// its file descriptor is shared, so one thread may send while another reads.
+final class RawHTTPConnection: @unchecked Sendable {
     private let fd: Int32
 
     init(port: Int, timeout: TimeInterval = 10) throws {
@@ -42,6 +43,9 @@ final class RawHTTPConnection {
         }
         return String(decoding: received, as: UTF8.self)
     }
+
+    /// Ends the connection both ways now, waking a `send` blocked on a server that stopped reading.
+    func shutdown() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 
     deinit { close(fd) }
 }
