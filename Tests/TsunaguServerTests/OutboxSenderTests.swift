@@ -194,6 +194,10 @@ struct OutboxSenderTests {
         }
         #expect(after == 3_000)
         guard case .rejected = OutboxSenderMapping.outcome(api(400, "bad"), .push) else { Issue.record("400 not rejected"); return }
+        // A 5xx on a reply may hide an answer lost on the way: unknown, so a used token on retry means delivered.
+        #expect(OutboxSenderMapping.outcome(api(502, "Bad gateway"), .reply) == .unknown)
+        guard case .retryable = OutboxSenderMapping.outcome(api(500, "Internal"), .push) else { Issue.record("a push 500 not retryable"); return }
+        guard case .retryable = OutboxSenderMapping.outcome(api(429, "Too many"), .reply) else { Issue.record("a reply 429 not retryable"); return }
         #expect(OutboxSenderMapping.outcome(.transport(HTTPTransportError(.timeout, "t")), .push) == .unknown)
         guard case .retryable = OutboxSenderMapping.outcome(.transport(HTTPTransportError(.connectionFailed, "c")), .push) else {
             Issue.record("a refused connection is not retryable")

@@ -122,6 +122,17 @@ public struct OutboxSender: Service {
         }
     }
 
+    /// Records that a reply is about to be attempted; `false` if that could not be saved (nothing is sent then).
+    private func saveIntent(_ entry: OutboxEntry) async -> Bool {
+        do {
+            try await store.update([entry], countingPushes: 0, in: QuotaMonth.of(milliseconds: now()))
+            return true
+        } catch {
+            logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
+            return false
+        }
+    }
+
     /// Publishes this month's push count and warns once when it crosses 80 % of the plan's quota.
     private func notePushUsage(used: Int, added: Int) {
         metrics?.setMonthlyPushes(used, quota: monthlyPushQuota)
@@ -141,6 +152,13 @@ public struct OutboxSender: Service {
         do {
             let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
             let route = payload.replyToken == nil || payload.messages.isEmpty ? .push : policy.route(for: entry, now: now())
+            if route == .reply && !entry.replyOutcomeUnknown {
+                // Written before the call: if tsunagud dies after LINE accepts the reply but before the result is
+                // saved, the next attempt finds the token used and knows it was by us, instead of pushing again.
+                var intent = entry
+                intent.replyOutcomeUnknown = true
+                guard await saveIntent(intent) else { return (entry, false) }
+            }
             let start = ContinuousClock.now
             let outcome = await send(payload, entry: entry, by: route)
             metrics?.recordOutboxSend(duration: .now - start)
@@ -217,6 +235,10 @@ public enum OutboxSenderMapping {
         case .api(let apiError):
             if route == .reply && apiError.isInvalidReplyToken { return .replyTokenInvalid }
             if apiError.isMonthlyQuotaExhausted { return .quotaExhausted(reason: apiError.message) }
+            // LINE sends nothing when it answers an error, but a 5xx may come from something in between that lost
+            // LINE's answer. A reply cannot be repeated safely, so its 5xx counts as unknown: if the retry finds the
+            // token used, it was used by this reply. (A push repeats its retry key, which is safe either way.)
+            if route == .reply && apiError.status >= 500 { return .unknown }
             if apiError.status == 429 || apiError.status >= 500 {
                 return .retryable(retryAfterMs: apiError.retryAfterSeconds.map { Int64($0) * 1000 }, reason: apiError.description)
             }
