@@ -17,6 +17,7 @@ final class SandboxState: Sendable {
         var deliveries: [SandboxDelivery] = []
         var leftChats: [String] = []
         var nextMessageID: UInt64 = 600_000_000_000_000_000
+        var acceptedRequests = 0
         var faults = SandboxFaults()
         var requestCount = 0
         var injectedFaults = 0
@@ -57,6 +58,7 @@ final class SandboxState: Sendable {
         storage.withLock { storage in
             if let retryKey, storage.retryKeys[retryKey] != nil { return nil }
             var ids: [String] = []
+            storage.acceptedRequests += 1
             for message in messages {
                 storage.nextMessageID += 1
                 let id = String(storage.nextMessageID)
@@ -64,7 +66,7 @@ final class SandboxState: Sendable {
                 storage.deliveries.append(
                     SandboxDelivery(
                         messageID: id, chatID: chatID, method: method, message: message, retryKey: retryKey,
-                        receivedAt: Date().timeIntervalSince1970))
+                        request: storage.acceptedRequests, receivedAt: Date().timeIntervalSince1970))
             }
             if let retryKey { storage.retryKeys[retryKey] = (requestID, ids) }
             return ids
@@ -105,6 +107,9 @@ public struct SandboxDelivery: Sendable, Hashable, Codable {
     public var message: OutgoingMessage
     /// The push's retry key, when it had one.
     public var retryKey: String?
+    /// Which accepted request it came in (1, 2, …): a reply or push of several messages is one request, so one
+    /// outbox entry shown once is one request.
+    public var request: Int
     /// When the sandbox accepted it, in seconds since the epoch (for latency benchmarks).
     public var receivedAt: Double
 }

@@ -1,0 +1,265 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LineMessaging
+import LineSandbox
+import NIOCore
+import TsunaguCore
+import TsunaguServer
+import TsunaguTesting
+
+/// One round of chaos: simulated young women walk through the triage on the LINE sandbox while a counsellor
+/// claims, replies and closes through the staff API; `tsunagud` is SIGKILLed at random moments and LINE (the
+/// sandbox) is slow, fails with 5xx and 429, loses answers and drops connections. Then everything is drained and
+/// the promises checked from the sandbox's records and the database.
+struct ChaosRound {
+    let seed: UInt64
+    var users = 10
+    var kills = 3
+    static let accessToken = "chaos-access-token"
+
+    /// A daemon that the killer replaces now and then.
+    final class Daemons: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current: DaemonProcess
+        let environment: [String: String]
+
+        init(environment: [String: String]) throws {
+            self.environment = environment
+            current = try DaemonProcess(environment: environment)
+        }
+
+        var daemon: DaemonProcess { lock.withLock { current } }
+
+        /// SIGKILL, then a new daemon on the same ports.
+        func killAndRestart() async throws {
+            daemon.kill(SIGKILL)
+            _ = try await daemon.waitForExit()
+            let next = try DaemonProcess(environment: environment)
+            lock.withLock { current = next }
+            _ = try await next.port(of: "webhook")
+        }
+    }
+
+    /// What was broken (empty: the round passed), and what the round did.
+    func run() async throws -> (problems: [String], summary: String) {
+        var random = SeededGenerator(seed: seed)
+        let pauses = (0..<kills).map { _ in Duration.milliseconds(Int64.random(in: 300...1_500, using: &random)) }
+        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        sandbox.faults = SandboxFaults(
+            latencyMilliseconds: 5, serverErrorRate: 0.15, rateLimitRate: 0.05, lostAnswerRate: 0.03, droppedConnectionRate: 0.03,
+            retryAfterSeconds: 0, seed: seed)
+        let problems = Locked([String]())
+        let summary = Locked("")
+        try await sandbox.serve { baseURL in
+            let directory = try TemporaryDirectory()
+            let database = directory.path("chaos.sqlite")
+            let (webhookPort, staffPort) = (try FreeLoopbackPort.find(), try FreeLoopbackPort.find())
+            let environment = DaemonProcess.environment(database: database, extra: [
+                "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken, "TSUNAGU_WEBHOOK_PORT": "\(webhookPort)",
+                "TSUNAGU_STAFF_PORT": "\(staffPort)", "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "200",
+            ])
+            let added = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: environment)
+            let token = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let daemons = try Daemons(environment: environment)
+            _ = try await daemons.daemon.port(of: "webhook")
+
+            let users = (0..<self.users).map { String(format: "Uc%031x", Int(seed) * 1000 + $0) }
+            let acknowledged = Locked(Set<String>())
+            let replies = Locked(ChaosReplies())
+            let deadline = ContinuousClock.now + .seconds(120)
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for user in users {
+                    group.addTask {
+                        let events: [PhoneEvent] = [
+                            .follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:today"),
+                            .text("相談です 1"), .text("相談です 2"),
+                        ]
+                        for event in events {
+                            let signed = sandbox.signed([sandbox.event(event, from: user)])
+                            let id = try Self.eventID(in: signed.body)
+                            while ContinuousClock.now < deadline {
+                                if await Self.post(signed, to: webhookPort) == .ok { break }
+                                try await Task.sleep(for: .milliseconds(20))
+                            }
+                            acknowledged.withLock { _ = $0.insert(id) }
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Self.counsel(cases: users.count, token: token, port: staffPort, replies: replies, until: deadline)
+                }
+                group.addTask {
+                    for pause in pauses {
+                        try await Task.sleep(for: pause)
+                        try await daemons.killAndRestart()
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            // Drain: every event processed and every send settled, then a clean stop.
+            let settled = await eventually(within: .seconds(90), every: .milliseconds(50)) {
+                guard let counts = try? Self.counts(database) else { return false }
+                return counts.unprocessed == 0 && counts.pendingSends == 0
+            }
+            if !settled { problems.withLock { $0.append("not drained: \((try? Self.counts(database)).map { "\($0)" } ?? "?")") } }
+            daemons.daemon.kill(SIGTERM)
+            if try await daemons.daemon.waitForExit() != 0 { problems.withLock { $0.append("tsunagud did not exit 0 on SIGTERM") } }
+
+            problems.withLock {
+                $0 += Self.check(
+                    database: database, acknowledged: acknowledged.value, deliveries: sandbox.deliveries, replies: replies.value, users: users)
+            }
+            let shown = sandbox.deliveries
+            summary.withLock {
+                $0 = "\(acknowledged.value.count) events, \(replies.value.acknowledged.count) replies (\(replies.value.uncertain.count) uncertain), "
+                    + "\(Set(shown.map(\.request)).count) sends shown, \(sandbox.injectedFaults) faults, \(kills) kills"
+            }
+            let verified = try await runDaemonCommand(["audit", "--verify"], environment: environment)
+            if verified.status != 0 { problems.withLock { $0.append("the audit chain does not verify: \(verified.stderr)") } }
+        }
+        return (problems.value, summary.value)
+    }
+
+    /// The counsellor's replies: those the API acknowledged, in order, and those whose answer was lost.
+    struct ChaosReplies: Sendable {
+        var acknowledged: [String] = []
+        var uncertain: Set<String> = []
+        var closed = 0
+    }
+
+    static func eventID(in body: Data) throws -> String {
+        struct Body: Decodable {
+            struct Event: Decodable { var webhookEventId: String }
+            var events: [Event]
+        }
+        return try JSONDecoder().decode(Body.self, from: body).events[0].webhookEventId
+    }
+
+    static func post(_ signed: (body: Data, signature: String), to port: Int) async -> HTTPResponse.Status? {
+        try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            try await client.post(
+                "/webhook", headers: [.contentType: "application/json", HTTPField.Name("x-line-signature")!: signed.signature],
+                body: ByteBuffer(bytes: signed.body)).status
+        }
+    }
+
+    /// Claims, replies twice and closes until `cases` are closed. A call whose answer is lost is not repeated as
+    /// such: its reply is marked uncertain and the next one gets new words, so every text is unique.
+    static func counsel(cases: Int, token: String, port: Int, replies: Locked<ChaosReplies>, until deadline: ContinuousClock.Instant) async throws {
+        func call(_ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil) async -> (HTTPResponse.Status, Data)? {
+            try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+                if json != nil { headers[.contentType] = "application/json" }
+                let response = try await client.execute(.init(uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }))
+                return (response.status, Data(response.body.map { String(buffer: $0) }.map { Data($0.utf8) } ?? Data()))
+            }
+        }
+        var written = 0
+        while replies.value.closed < cases, ContinuousClock.now < deadline {
+            guard let (status, body) = await call(.get, "/api/v1/mine"), status == .ok,
+                let mine = try? JSONDecoder().decode(StaffAPI.Mine.self, from: body)
+            else {
+                try await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            guard let held = mine.cases.first else {
+                _ = await call(.post, "/api/v1/queue/claim")
+                try await Task.sleep(for: .milliseconds(20))
+                continue
+            }
+            for _ in 0..<2 {
+                written += 1
+                let text = "r-\(held.handle)-\(written)"
+                if let (status, _) = await call(.post, "/api/v1/cases/\(held.handle)/reply", #"{"text":"\#(text)"}"#), status == .ok {
+                    replies.withLock { $0.acknowledged.append(text) }
+                } else {
+                    replies.withLock { _ = $0.uncertain.insert(text) }
+                }
+            }
+            if let (status, _) = await call(.post, "/api/v1/cases/\(held.handle)/close", #"{"outcome":"listened"}"#), status == .ok {
+                replies.withLock { $0.closed += 1 }
+            }
+        }
+    }
+
+    /// The case handle in a reply's words, `r-HANDLE-n`.
+    static func handle(of text: String) -> Substring { text.split(separator: "-").dropFirst().first ?? "" }
+
+    struct Counts: CustomStringConvertible {
+        var unprocessed: Int
+        var pendingSends: Int
+        var description: String { "\(unprocessed) events unprocessed, \(pendingSends) sends pending" }
+    }
+
+    static func counts(_ path: String) throws -> Counts {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            Counts(
+                unprocessed: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_event WHERE processed_at IS NULL") ?? -1,
+                pendingSends: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_entry WHERE state = 'pending'") ?? -1)
+        }
+    }
+
+    /// The promises, from the sandbox's records and the database.
+    static func check(database: String, acknowledged: Set<String>, deliveries: [SandboxDelivery], replies: ChaosReplies, users: [String]) -> [String] {
+        var problems: [String] = []
+        do {
+            let queue = try DatabaseQueue(path: database)
+            defer { try? queue.close() }
+            try queue.read { db in
+                // Every acknowledged event stored once and processed.
+                let stored = Set(try String.fetchAll(db, sql: "SELECT event_id FROM inbox_event WHERE processed_at IS NOT NULL"))
+                let missing = acknowledged.subtracting(stored)
+                if !missing.isEmpty { problems.append("\(missing.count) acknowledged events not stored and processed") }
+                // Every decided send shown once: one accepted request per delivered entry, none left over.
+                let states = try Dictionary(
+                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox_entry GROUP BY state").map {
+                        ($0["state"] as String, $0["n"] as Int)
+                    })
+                let requests = Set(deliveries.map(\.request)).count
+                if states["delivered", default: 0] != requests {
+                    problems.append("\(states["delivered", default: 0]) sends delivered but LINE showed \(requests)")
+                    // Name the sends shown twice (same chat, same words), and how each copy went.
+                    let requestsShown = Dictionary(grouping: deliveries, by: \.request).values
+                    let copies = Dictionary(grouping: requestsShown) { $0[0].chatID + "#" + $0.map(\.message.text).joined(separator: "|") }
+                    for (shape, sends) in copies where sends.count > 1 {
+                        problems.append("shown \(sends.count) times, by \(sends.map { "\($0[0].method)" }): \(shape.suffix(40))")
+                    }
+                }
+                for (state, count) in states where state != "delivered" { problems.append("\(count) sends \(state)") }
+                // Pushes in each chat in the order their entries were decided.
+                let sequences = try Dictionary(
+                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT retry_key, conversation, sequence FROM outbox_entry").map {
+                        ($0["retry_key"] as String, ($0["conversation"] as String, $0["sequence"] as Int))
+                    })
+                for user in users {
+                    let pushed = deliveries.filter { $0.chatID == user && $0.method == .push }.compactMap { $0.retryKey.flatMap { sequences[$0] } }
+                    if pushed.map(\.1) != pushed.map(\.1).sorted() { problems.append("pushes out of order for a user") }
+                }
+                // No case stuck: every woman reached the queue, and every case was closed.
+                let cases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE queued_at IS NOT NULL") ?? 0
+                let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE queued_at IS NOT NULL AND closed_at IS NULL") ?? -1
+                if cases != users.count { problems.append("\(cases) of \(users.count) cases reached the queue") }
+                if open != 0 { problems.append("\(open) cases left open") }
+            }
+        } catch {
+            problems.append("could not read the database: \(error)")
+        }
+        // Each acknowledged counsellor reply shown exactly once, and in each case in the order written; an
+        // uncertain one at most once.
+        let shown = deliveries.map(\.message.text).filter { $0.hasPrefix("r-") }
+        let counted = Dictionary(shown.map { ($0, 1) }, uniquingKeysWith: +)
+        for text in replies.acknowledged where counted[text] != 1 { problems.append("reply \(text) shown \(counted[text] ?? 0) times") }
+        for text in replies.uncertain where (counted[text] ?? 0) > 1 { problems.append("uncertain reply \(text) shown twice") }
+        for (handle, written) in Dictionary(grouping: replies.acknowledged, by: Self.handle(of:)) {
+            if shown.filter({ Self.handle(of: $0) == handle && written.contains($0) }) != written { problems.append("replies out of order in a case") }
+        }
+        return problems
+    }
+}
