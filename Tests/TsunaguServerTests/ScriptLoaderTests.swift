@@ -45,3 +45,23 @@ struct ScriptLoaderTests {
         #expect(message.contains("line"))
     }
 }
+
+/// Inputs `scripts/fuzz` found, kept so that what was fixed stays fixed (Fixtures/fuzz/).
+@Suite("Fuzzing regressions")
+struct FuzzRegressionTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz")
+
+    static func inputs(_ prefix: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    @Test("a script the fuzzer found is refused in one line", arguments: inputs("script-"))
+    func scriptRefusedInOneLine(_ name: String) throws {
+        let yaml = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
+        do {
+            _ = try ScriptLoader.load(yaml: yaml, name: "script.ja.yaml")
+        } catch {
+            #expect(!error.message.contains("\n"), "\(error.message)")
+        }
+    }
+}

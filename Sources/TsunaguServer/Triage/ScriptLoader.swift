@@ -102,12 +102,22 @@ public enum ScriptLoader {
         }
     }
 
+    /// What Yams found, in one line (an error message that spans lines breaks the one-sentence rule and logs).
     private static func describe(_ error: YamlError) -> String {
+        String(explain(error).prefix { !$0.isNewline })
+    }
+
+    private static func explain(_ error: YamlError) -> String {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return "\(problem) at line \(mark.line)"
+        case .reader(let problem, let offset, _, _):
+            // Not the default description: it quotes the offending lines, control characters and all.
+            return problem + (offset.map { " at byte \($0)" } ?? "")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "a key appears twice in one mapping (\(duplicates.joined(separator: ", ")))"
         default:
-            return "\(error)"
+            return String(describing: error)
         }
     }
 }
