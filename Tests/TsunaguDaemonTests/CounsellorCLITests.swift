@@ -52,8 +52,13 @@ struct CounsellorCLITests {
         }
 
         /// Runs `tsunagu` as `name`.
+        /// Runs a staff command; whatever it prints must never name her (the phones here are Uaya and Ubun).
         func cli(_ name: String, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
-            try await runCLI(arguments, environment: env(name), input: input)
+            let result = try await runCLI(arguments, environment: env(name), input: input)
+            for user in ["Uaya", "Ubun"] {
+                #expect(!result.stdout.contains(user) && !result.stderr.contains(user), "tsunagu \(arguments.first ?? "") printed her LINE id")
+            }
+            return result
         }
 
         /// She types `lines` on the practice phone; returns what the phone showed.
