@@ -17,6 +17,9 @@ let package = Package(
         .executable(name: "line-sandbox", targets: ["line-sandbox"]),
         .executable(name: "tsunagu", targets: ["tsunagu"]),
         .library(name: "TsunaguServer", targets: ["TsunaguServer"]),
+        // For the fuzzing targets in Fuzz/, which build against these with libFuzzer's instrumentation.
+        .library(name: "LineMessaging", targets: ["LineMessaging"]),
+        .library(name: "TsunaguCore", targets: ["TsunaguCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
