@@ -76,7 +76,9 @@ struct HostileInputTests {
             ("no padding", signature.replacingOccurrences(of: "=", with: "")), ("hex", hex), ("not base64", "!!!!"), ("a space inside", spaced),
             ("sha1 length", String(signature.prefix(28))), ("double", signature + signature), ("non-ASCII", "署名" + signature),
         ]
-        for (name, value) in variants { forged(name, value) }
+        // The body carries a random reply token, so the signature differs each run: a variant that happens to equal it
+        // (base64url of a signature with no + or /) is no forgery.
+        for (name, value) in variants where value != signature { forged(name, value) }
         // The genuine signature over a body changed after signing.
         for position in stride(from: 0, to: genuine.count, by: max(1, genuine.count / 20)) {
             var changed = genuine
