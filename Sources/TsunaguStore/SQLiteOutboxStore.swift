@@ -128,6 +128,17 @@ public struct SQLiteOutboxStore: OutboxStore {
                 ])
     }
 
+    public func markRepliesPossiblyMade() async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox_entry SET reply_outcome_unknown = 1
+                    WHERE state = 'pending' AND reply_token_usable_until IS NOT NULL AND reply_outcome_unknown = 0
+                    """)
+            return db.changesCount
+        }
+    }
+
     public func withholdPending(for conversation: Pseudonym) async throws -> Int {
         try await database.writer.write { db in try Self.withholdPending(for: conversation, in: db) }
     }

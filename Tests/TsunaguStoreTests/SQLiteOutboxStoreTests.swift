@@ -23,6 +23,21 @@ struct SQLiteOutboxStoreTests {
             replyTokenUsableUntil: time + 45_000, sealedPayload: Array("payload-\(id)".utf8))
     }
 
+    @Test("at start-up, pending entries that may still reply are marked as possibly replied, and nothing else")
+    func markingRepliesAfterARestart() async throws {
+        let entries = try await store.enqueue([Self.new("r1", "R"), Self.new("r2", "S"), Self.new("r3", "T")])
+        var delivered = entries[1]
+        delivered.state = .delivered
+        var pushOnly = entries[2]
+        pushOnly.replyTokenUsableUntil = nil
+        try await store.update([delivered, pushOnly], countingPushes: 0, in: "2026-11")
+        #expect(try await store.markRepliesPossiblyMade() == 1)
+        let due = try await store.dueEntries(now: 0, limit: 10)
+        #expect(due.first { $0.id == "r1" }?.replyOutcomeUnknown == true)
+        #expect(due.first { $0.id == "r3" }?.replyOutcomeUnknown == false)
+        #expect(try await store.markRepliesPossiblyMade() == 0)
+    }
+
     @Test("entries are numbered per conversation, in order, across calls")
     func sequences() async throws {
         let first = try await store.enqueue([Self.new("a1", "A"), Self.new("b1", "B"), Self.new("a2", "A")])

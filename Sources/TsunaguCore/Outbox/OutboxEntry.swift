@@ -15,9 +15,9 @@ public struct OutboxEntry: Sendable, Hashable {
     /// Until when a reply token may still be used (its issue time plus LINE's lifetime, minus a margin);
     /// `nil` when the entry has no reply token, or may no longer use it.
     public var replyTokenUsableUntil: Int64?
-    /// A reply may have reached LINE without its outcome being known: set (durably) before each first reply
-    /// attempt and after a timeout, so that "Invalid reply token" on the next attempt, even after a crash, means
-    /// the token was used by us.
+    /// A reply may have reached LINE without its outcome being known: set after a timeout or a 5xx, and at
+    /// start-up on every pending entry that may still reply (a sender that died may have had its reply accepted),
+    /// so that "Invalid reply token" on the next attempt means the token was used by us.
     public var replyOutcomeUnknown: Bool
     /// When the first push was attempted: retries must end before LINE forgets the retry key (24 hours).
     public var firstPushAt: Int64?

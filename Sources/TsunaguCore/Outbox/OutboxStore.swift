@@ -13,6 +13,10 @@ public protocol OutboxStore: Sendable {
     /// of `month` (e.g. `2026-11`); returns that month's count after the update.
     @discardableResult
     func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int
+    /// At start-up: marks every pending entry that may still reply as possibly replied already, since a sender
+    /// that died may have had its reply accepted without saving that. A used token then reads as delivered
+    /// rather than as a reason to push the same messages again. Returns how many.
+    func markRepliesPossiblyMade() async throws -> Int
     /// Withholds every pending entry of a conversation (she blocked the account); returns how many.
     func withholdPending(for conversation: Pseudonym) async throws -> Int
     func counts() async throws -> OutboxCounts

@@ -58,6 +58,13 @@ public struct OutboxSender: Service {
     /// in flight finish and are saved; on a crash, every entry is still in the store, and a push is retried
     /// with the same retry key.
     public func run() async throws {
+        // A sender that died may have had replies accepted without saving that (see markRepliesPossiblyMade).
+        do {
+            let marked = try await store.markRepliesPossiblyMade()
+            if marked > 0 { logger.info("Pending replies marked as possibly made before a restart", metadata: ["entries": "\(marked)"]) }
+        } catch {
+            logger.error("Could not mark pending replies", metadata: ["error.type": "\(type(of: error))"])
+        }
         let inFlight = InFlightConversations()
         let wakeUp = doorbell ?? Doorbell()
         await withDiscardingTaskGroup { group in
@@ -122,17 +129,6 @@ public struct OutboxSender: Service {
         }
     }
 
-    /// Records that a reply is about to be attempted; `false` if that could not be saved (nothing is sent then).
-    private func saveIntent(_ entry: OutboxEntry) async -> Bool {
-        do {
-            try await store.update([entry], countingPushes: 0, in: QuotaMonth.of(milliseconds: now()))
-            return true
-        } catch {
-            logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
-            return false
-        }
-    }
-
     /// Publishes this month's push count and warns once when it crosses 80 % of the plan's quota.
     private func notePushUsage(used: Int, added: Int) {
         metrics?.setMonthlyPushes(used, quota: monthlyPushQuota)
@@ -152,13 +148,6 @@ public struct OutboxSender: Service {
         do {
             let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
             let route = payload.replyToken == nil || payload.messages.isEmpty ? .push : policy.route(for: entry, now: now())
-            if route == .reply && !entry.replyOutcomeUnknown {
-                // Written before the call: if tsunagud dies after LINE accepts the reply but before the result is
-                // saved, the next attempt finds the token used and knows it was by us, instead of pushing again.
-                var intent = entry
-                intent.replyOutcomeUnknown = true
-                guard await saveIntent(intent) else { return (entry, false) }
-            }
             let start = ContinuousClock.now
             let outcome = await send(payload, entry: entry, by: route)
             metrics?.recordOutboxSend(duration: .now - start)
