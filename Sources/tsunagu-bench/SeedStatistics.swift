@@ -8,7 +8,7 @@ import TsunaguStore
 /// `tsunagu-bench seed-statistics`: a year of cases and their transcripts, for timing statistics.
 struct SeedStatistics: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write CASES cases by PEOPLE people over YEAR, with MESSAGES transcript lines, into DATABASE; print a "
+        abstract: "Write CASES cases by PEOPLE people over FISCAL-YEAR, with MESSAGES transcript lines, into DATABASE; print a "
             + "supervisor's token.")
 
     @Option(help: "The SQLite database.") var database: String
