@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -65,6 +67,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TsunaguPostgres",
+            dependencies: [
+                "TsunaguCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TsunaguServer",
             dependencies: [
                 "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore",
@@ -85,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "tsunagud",
             dependencies: [
-                "TsunaguServer", "TsunaguStore", "TsunaguCore",
+                "TsunaguServer", "TsunaguStore", "TsunaguCore", "TsunaguPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +135,7 @@ let package = Package(
                 "CurlHTTP", "LineMessaging", "LineSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguStore", "TsunaguServer",
+                "TsunaguPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -154,7 +169,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TsunaguStoreTests",
-            dependencies: ["TsunaguStore", "TsunaguCore", "TsunaguTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TsunaguStore", "TsunaguCore", "TsunaguTesting", "TsunaguPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TsunaguCore
+import TsunaguPostgres
 import TsunaguStore
 import TsunaguTesting
 
@@ -36,5 +37,26 @@ struct InboxStoreContractTests {
     @Test("an empty append changes nothing", arguments: Backend.allCases)
     func empty(_ backend: Backend) async throws {
         #expect(try await InboxStoreContract.emptyAppend { try backend.make() } == [])
+    }
+}
+
+/// The same contract on PostgreSQL, each check on a database of its own.
+@Suite("Inbox store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+struct PostgresInboxStoreContractTests {
+    let make: InboxStoreContract.MakeStore = { PostgresInboxStore(database: try await TestPostgres.makeDatabase()) }
+
+    @Test("a repeated event id is a duplicate, in a later append or the same one")
+    func dedupe() async throws {
+        #expect(try await InboxStoreContract.dedupe(make) == [])
+    }
+
+    @Test("concurrent appends store each id exactly once")
+    func concurrent() async throws {
+        #expect(try await InboxStoreContract.concurrentAppends(make) == [])
+    }
+
+    @Test("an empty append changes nothing")
+    func empty() async throws {
+        #expect(try await InboxStoreContract.emptyAppend(make) == [])
     }
 }

@@ -1,0 +1,106 @@
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema's history, kept like SQLite's (`TsunaguStore/Migrations.swift`): a migration is
+/// frozen once it ships, literal SQL only, new ones appended at the end.
+///
+/// Several instances may start at once: each migration runs in its own transaction under one
+/// transaction-scoped advisory lock, and re-reads what is applied once it holds the lock, so every migration
+/// is applied exactly once whichever instance gets there first.
+enum PostgresMigrations {
+    struct Migration: Sendable {
+        let name: String
+        /// One statement per element: postgres-nio's extended protocol takes a single statement at a time.
+        let statements: [String]
+    }
+
+    /// The advisory-lock key that serialises migrations (any constant no other lock of ours uses).
+    static let lockKey: Int64 = 0x7473_756E_6167_7501  // "tsunagu" + 1
+
+    static let all: [Migration] = [
+        Migration(
+            name: "v1-inbox-outbox",
+            statements: [
+                // The sealed event holds everything identifying; the clear columns are what ordering and routing
+                // need, and nothing that names a person. Times are milliseconds since the epoch, as in SQLite.
+                """
+                CREATE TABLE inbox_event (
+                    event_id TEXT PRIMARY KEY,
+                    event_type TEXT NOT NULL,
+                    occurred_at BIGINT NOT NULL,
+                    received_at BIGINT NOT NULL,
+                    source_kind TEXT NOT NULL,
+                    conversation TEXT,
+                    sealed_event BYTEA,
+                    duplicate_count INTEGER NOT NULL DEFAULT 0,
+                    processed_at BIGINT
+                )
+                """,
+                "CREATE INDEX inbox_event_pending ON inbox_event (conversation, occurred_at) WHERE processed_at IS NULL",
+                // One row per send. leased_by / lease_until: which instance is sending the entry, and until when
+                // its claim holds; after that, another instance may take it (the retry key makes a repeat
+                // harmless).
+                """
+                CREATE TABLE outbox_entry (
+                    id TEXT PRIMARY KEY,
+                    conversation TEXT NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    retry_key TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    reply_token_usable_until BIGINT,
+                    reply_outcome_unknown BOOLEAN NOT NULL DEFAULT FALSE,
+                    first_push_at BIGINT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at BIGINT NOT NULL,
+                    last_error TEXT,
+                    sealed_payload BYTEA,
+                    leased_by TEXT,
+                    lease_until BIGINT,
+                    UNIQUE (conversation, sequence)
+                )
+                """,
+                "CREATE INDEX outbox_entry_pending ON outbox_entry (conversation, sequence) WHERE state = 'pending'",
+                "CREATE TABLE push_usage (month TEXT PRIMARY KEY, pushes BIGINT NOT NULL)",
+            ]),
+    ]
+
+    /// Applies what is missing; returns the names applied now, in order.
+    static func apply(on client: PostgresClient, logger: Logger) async throws -> [String] {
+        // Under the lock too: two CREATE TABLE IF NOT EXISTS racing can still collide in the catalogue.
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS tsunagu_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger)
+        }
+        var applied: [String] = []
+        for migration in all {
+            let ran = try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+                let done = try await connection.query(
+                    "SELECT 1 FROM tsunagu_migration WHERE name = \(migration.name)", logger: logger
+                ).collect().isEmpty == false
+                if done { return false }
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO tsunagu_migration (name) VALUES (\(migration.name))", logger: logger)
+                return true
+            }
+            if ran { applied.append(migration.name) }
+        }
+        return applied
+    }
+
+    /// Whether every known migration is applied (read-only commands refuse a database from another version).
+    static func isComplete(on client: PostgresClient, logger: Logger) async throws -> Bool {
+        let names = all.map(\.name)
+        let exists = try await client.query("SELECT to_regclass('tsunagu_migration') IS NOT NULL", logger: logger)
+        for try await present in exists.decode(Bool.self) where !present { return false }
+        let rows = try await client.query(
+            "SELECT COUNT(*) FROM tsunagu_migration WHERE name = ANY(\(names))", logger: logger)
+        for try await count in rows.decode(Int.self) { return count == names.count }
+        return false
+    }
+}

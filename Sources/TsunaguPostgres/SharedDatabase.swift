@@ -1,0 +1,62 @@
+public import Logging
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// A shared PostgreSQL database: the connection pool every store on it uses, and its migrations.
+///
+/// Why PostgreSQL at all: several `tsunagud` instances behind a load balancer need one store they can all
+/// trust, and that must be an existing, proven distributed engine rather than one of ours. SQLite stays the
+/// embedded default; this is the same set of store contracts on a server.
+///
+/// The pool (postgres-nio's `PostgresClient`) is a `Service`: it lends connections only while ``run()`` runs,
+/// so `tsunagud` adds the database to its `ServiceGroup` and the pool closes with the group.
+public struct SharedDatabase: Sendable, Service {
+    public let client: PostgresClient
+    public let location: PostgresLocation
+    /// Logs queries' failures at most, never their arguments (postgres-nio keeps binds out of its errors'
+    /// descriptions; we never log `String(reflecting:)` of one).
+    let logger: Logger
+
+    /// - Parameter poolSize: the most connections this instance opens (each instance has its own pool).
+    public init(location: PostgresLocation, poolSize: Int = 10, logger: Logger = Logger(label: "tsunagu.postgres")) throws {
+        self.location = location
+        self.logger = logger
+        self.client = PostgresClient(configuration: try location.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
+    }
+
+    /// Runs the pool until the task is cancelled or the service group shuts it down. List the database first
+    /// in the group: services shut down in reverse order, so the pool outlives everything that uses it.
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Opens one connection outside the pool and closes it: the pool retries a server that refuses it without
+    /// saying why, so commands check first, and fail in seconds with the real reason.
+    public func probe() async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: try location.connectionConfiguration(), id: 0, logger: logger)
+        try await connection.close()
+    }
+
+    /// Applies every migration not yet applied; safe to run from several instances at once.
+    /// - Returns: the names of the migrations applied now.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await PostgresMigrations.apply(on: client, logger: logger)
+    }
+
+    /// Whether every migration this version knows is applied (read-only commands refuse other versions).
+    public func isMigrated() async throws -> Bool {
+        try await PostgresMigrations.isComplete(on: client, logger: logger)
+    }
+
+    /// Whether the database answers a trivial query; the `/healthz` database status.
+    public func isHealthy() async -> Bool {
+        do {
+            for try await value in try await client.query("SELECT 1", logger: logger).decode(Int.self) { return value == 1 }
+            return false
+        } catch {
+            return false
+        }
+    }
+}

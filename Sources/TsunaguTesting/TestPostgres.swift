@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import PostgresNIO
+public import TsunaguPostgres
+
+/// The PostgreSQL server the tests use: the one `scripts/test` starts in a temporary cluster and names in
+/// `TSUNAGU_TEST_POSTGRES_URL`. Every test gets a database of its own, created empty and migrated, so tests run
+/// in parallel without seeing each other's rows.
+public enum TestPostgres {
+    /// The server's URL, when there is one.
+    public static let url = ProcessInfo.processInfo.environment["TSUNAGU_TEST_POSTGRES_URL"]
+
+    /// Whether PostgreSQL tests can run; when not, they are skipped with ``unavailableReason``.
+    public static var isAvailable: Bool { url != nil }
+
+    public static let unavailableReason =
+        "PostgreSQL is not available: TSUNAGU_TEST_POSTGRES_URL is not set (scripts/test starts a temporary server and sets it)"
+
+    /// One pool on the server's maintenance database, for creating the tests' databases.
+    private static let admin: PostgresClient? = {
+        guard let url, let location = try? PostgresLocation(url: url),
+            let configuration = try? location.clientConfiguration(poolSize: 2)
+        else { return nil }
+        let client = PostgresClient(configuration: configuration)
+        Task.detached { await client.run() }
+        return client
+    }()
+
+    /// A new, empty database on the test server, migrated, whose pool runs for the rest of the test process.
+    public static func makeDatabase(poolSize: Int = 8, migrated: Bool = true) async throws -> SharedDatabase {
+        let database = try SharedDatabase(
+            location: try PostgresLocation(url: try await makeDatabaseURL()), poolSize: poolSize,
+            logger: Logger(label: "tsunagu.test.postgres"))
+        Task.detached { try await database.run() }
+        if migrated { try await database.migrate() }
+        return database
+    }
+
+    /// The URL of a new, empty database, for a `tsunagud` process to use.
+    public static func makeDatabaseURL() async throws -> String {
+        guard let url, let admin else { throw TestPostgresUnavailable() }
+        let name = "tsunagu_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+        guard var components = URLComponents(string: url) else { throw TestPostgresUnavailable() }
+        components.path = "/" + name
+        return components.string ?? url
+    }
+}
+
+/// Thrown when a test asks for PostgreSQL without checking ``TestPostgres/isAvailable`` first.
+public struct TestPostgresUnavailable: Error, CustomStringConvertible {
+    public var description: String { TestPostgres.unavailableReason }
+}

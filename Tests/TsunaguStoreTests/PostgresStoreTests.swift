@@ -1,0 +1,122 @@
+import Foundation
+import PostgresNIO
+import Testing
+import TsunaguCore
+import TsunaguPostgres
+import TsunaguTesting
+
+/// What only the shared PostgreSQL store promises: several instances on one database.
+@Suite("PostgreSQL store, several instances", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+struct PostgresStoreTests {
+    typealias Contract = OutboxStoreContract
+
+    @Test("migrations run once, however many instances start together, and a second run applies nothing")
+    func concurrentMigrations() async throws {
+        let database = try await TestPostgres.makeDatabase(migrated: false)
+        let instances = try (0..<5).map { _ in try SharedDatabase(location: database.location, poolSize: 2) }
+        for instance in instances { Task.detached { try await instance.run() } }
+        let applied = try await withThrowingTaskGroup(of: [String].self) { group in
+            for instance in instances { group.addTask { try await instance.migrate() } }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(applied.sorted() == ["v1-inbox-outbox"])
+        #expect(try await database.migrate() == [])
+        #expect(try await database.isMigrated())
+    }
+
+    @Test("a send one instance has claimed is not offered to another until its lease lapses")
+    func claimsAreExclusive() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let first = PostgresOutboxStore(database: database, instance: "first", lease: .seconds(10))
+        let second = PostgresOutboxStore(database: database, instance: "second", lease: .seconds(10))
+        _ = try await first.enqueue([Contract.new("a1", "A"), Contract.new("a2", "A"), Contract.new("b1", "B")])
+
+        let taken = try await first.dueEntries(now: 0, limit: 1)
+        #expect(taken.count == 1)
+        let rest = try await second.dueEntries(now: 5_000, limit: 10)  // Its claims last until 15 000.
+        #expect(Set(rest.map(\.id)) == Set(["a1", "b1"]).subtracting(taken.map(\.id)))
+        #expect(try await first.dueEntries(now: 9_999, limit: 10).isEmpty)  // Both heads are held.
+
+        // The first instance dies holding its claim; once the lease lapses the second takes the entry, and a
+        // reply it may have made counts as possibly made.
+        let lapsed = try await second.dueEntries(now: 10_000, limit: 10)
+        #expect(lapsed.map(\.id) == taken.map(\.id))
+        #expect(lapsed.allSatisfy { $0.replyOutcomeUnknown })
+    }
+
+    @Test("a late save from an instance whose claim lapsed does not undo the newer result")
+    func staleSaveIsIgnored() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let first = PostgresOutboxStore(database: database, instance: "first", lease: .seconds(10))
+        let second = PostgresOutboxStore(database: database, instance: "second", lease: .seconds(10))
+        _ = try await first.enqueue([Contract.new("a1", "A"), Contract.new("a2", "A")])
+        var late = try #require(try await first.dueEntries(now: 0, limit: 10).first)
+        var newer = try #require(try await second.dueEntries(now: 10_000, limit: 10).first)
+        newer.state = .delivered
+        try await second.update([newer], countingPushes: 1, in: "2026-11")
+        late.attempts = 1
+        late.nextAttemptAt = 20_000
+        try await first.update([late], countingPushes: 0, in: "2026-11")
+        #expect(try await first.counts().byState["delivered"] == 1)
+        #expect(try await second.dueEntries(now: 10_000, limit: 10).map(\.id) == ["a2"])
+    }
+
+    @Test("two instances draining one outbox send each entry once, and each chat's entries in order")
+    func sharedDraining() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let stores = ["first", "second", "third"].map { PostgresOutboxStore(database: database, instance: $0) }
+        let chats = 12, perChat = 6
+        var entries: [NewOutboxEntry] = []
+        for index in 0..<perChat { for chat in 0..<chats { entries.append(Contract.new("c\(chat)-\(index)", "C\(chat)")) } }
+        _ = try await stores[0].enqueue(entries)
+
+        let log = Locked<[(instance: String, id: String)]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in stores {
+                group.addTask {
+                    var idle = 0
+                    while idle < 3 {
+                        let due = try await store.dueEntries(now: 0, limit: 4)
+                        if due.isEmpty { idle += 1; await Task.yield(); continue }
+                        idle = 0
+                        for var entry in due {
+                            log.withLock { $0.append((store.instance, entry.id)) }
+                            entry.state = .delivered
+                            try await store.update([entry], countingPushes: 1, in: "2026-11")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let sent = log.withLock { $0 }
+        #expect(sent.count == chats * perChat)
+        #expect(Set(sent.map(\.id)).count == chats * perChat)
+        for chat in 0..<chats {
+            let order = sent.map(\.id).filter { $0.hasPrefix("c\(chat)-") }
+            #expect(order == (0..<perChat).map { "c\(chat)-\($0)" })
+        }
+        #expect(try await stores[1].counts().pushesByMonth["2026-11"] == chats * perChat)
+    }
+
+    @Test("delivered and withheld entries lose their sealed payload; dead letters keep it")
+    func payloadLifetime() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let store = PostgresOutboxStore(database: database)
+        _ = try await store.enqueue([Contract.new("a1", "A"), Contract.new("b1", "B"), Contract.new("c1", "C")])
+        let due = try await store.dueEntries(now: 0, limit: 10)
+        var delivered = try #require(due.first { $0.id == "a1" })
+        delivered.state = .delivered
+        var dead = try #require(due.first { $0.id == "b1" })
+        dead.state = .deadLettered
+        try await store.update([delivered, dead], countingPushes: 0, in: "2026-11")
+        _ = try await store.withholdPending(for: Pseudonym(rawValue: "C"))
+        var kept: [String: Bool] = [:]
+        for try await (id, hasPayload) in try await database.client.query(
+            "SELECT id, sealed_payload IS NOT NULL FROM outbox_entry"
+        ).decode((String, Bool).self) {
+            kept[id] = hasPayload
+        }
+        #expect(kept == ["a1": false, "b1": true, "c1": false])
+    }
+}
