@@ -14,7 +14,9 @@ struct Tsunagud: AsyncParsableCommand {
             every key, its default and its variable.
             """,
         version: TsunaguVersion.current,
-        subcommands: [Serve.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self, Staff.self, Audit.self],
+        subcommands: [
+            Serve.self, Migrate.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self, Staff.self, Audit.self,
+        ],
         defaultSubcommand: Serve.self)
 
     /// Runs the command, with the exit codes of the interface contract: 0 success, 1 failure, and 2 for a

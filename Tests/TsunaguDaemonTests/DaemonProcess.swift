@@ -86,8 +86,11 @@ struct DaemonError: Error, CustomStringConvertible {
 }
 
 /// Runs `tsunagud` to completion (for operator commands and refusals) and returns status and output.
-func runDaemonCommand(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    try await runProcess(DaemonProcess.executable, arguments, environment: environment)
+/// - Parameter directory: its working directory (default: the test runner's).
+func runDaemonCommand(
+    _ arguments: [String], environment: [String: String], directory: String? = nil
+) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await runProcess(DaemonProcess.executable, arguments, environment: environment, directory: directory)
 }
 
 /// Runs the `tsunagu` CLI (built beside `tsunagud`) to completion, with `input` on its standard input.
@@ -100,10 +103,12 @@ func runCLI(_ arguments: [String], environment: [String: String], input: String?
 /// cooperative pool (a blocking read there would starve every other test's tasks on a two-core machine), and a
 /// command that does not finish within `timeout` is stopped and reported.
 private func runProcess(
-    _ executable: URL, _ arguments: [String], environment: [String: String], input: String? = nil, timeout: Duration = .seconds(120)
+    _ executable: URL, _ arguments: [String], environment: [String: String], input: String? = nil, directory: String? = nil,
+    timeout: Duration = .seconds(120)
 ) async throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = executable
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.arguments = arguments
     process.environment = environment
     let streams = [Pipe.closedOnExec(), Pipe.closedOnExec()]

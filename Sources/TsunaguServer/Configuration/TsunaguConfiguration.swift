@@ -14,7 +14,8 @@ public import TsunaguCore
 /// - `tsunagu.webhook.host`/`port` → `TSUNAGU_WEBHOOK_HOST`/`_PORT`, `0.0.0.0:8080`
 /// - `tsunagu.webhook.maxBodyBytes` → `TSUNAGU_WEBHOOK_MAX_BODY_BYTES`, 1 MiB
 /// - `tsunagu.staff.host`/`port` → `TSUNAGU_STAFF_HOST`/`_PORT`, `127.0.0.1:8081`
-/// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`
+/// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`: a SQLite file, or a `postgres://` URL
+///   (only `tsunagud migrate` uses PostgreSQL so far)
 /// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
 /// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
 /// - `tsunagu.previousDataKey` → `TSUNAGU_DATA_KEY_PREVIOUS`, secret; or `tsunagu.previousDataKeyFile` →
@@ -148,8 +149,22 @@ public struct TsunaguConfiguration: Sendable {
         return days
     }
 
-    /// The database path alone, for operator commands that only read the database.
+    /// The SQLite database path, for serving and the operator commands.
+    ///
+    /// - Throws: ``StartupError`` when `TSUNAGU_DATABASE` names PostgreSQL: so far only `tsunagud migrate` uses
+    ///   it (the PostgreSQL store has the inbox and the outbox, not yet the rest), and a URL must never be
+    ///   taken for a file name.
     public static func databasePath(reader: ConfigReader) throws -> String {
+        let setting = databaseSetting(reader: reader)
+        if setting.hasPrefix("postgres://") || setting.hasPrefix("postgresql://") {
+            throw StartupError(
+                "TSUNAGU_DATABASE names PostgreSQL, which this version uses only for `tsunagud migrate`; serve and the other commands need a SQLite path.")
+        }
+        return setting
+    }
+
+    /// `TSUNAGU_DATABASE` as given: a SQLite path or a `postgres://` URL.
+    public static func databaseSetting(reader: ConfigReader) -> String {
         value(.database, in: reader) ?? "data/tsunagu.sqlite"
     }
 
