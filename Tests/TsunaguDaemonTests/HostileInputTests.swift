@@ -315,4 +315,46 @@ struct HostileInputTests {
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
     }
+
+    @Test("clients that dribble whole requests a byte at a time over seconds are answered, and hold up no one meanwhile")
+    func dribbledRequestsComplete() async throws {
+        let directory = try TemporaryDirectory()
+        let database = directory.path("tsunagu.sqlite")
+        let daemon = try DaemonProcess(environment: DaemonProcess.environment(database: database))
+        let webhook = try await daemon.port(of: "webhook")
+
+        // Ten genuine requests, each sent one byte every 3 ms (about 2.5 s a request), all interleaved.
+        let requests = (0..<10).map { index in
+            Self.signed(WebhookFixtures.body(events: [
+                WebhookFixtures.textEvent(userID: TestSecrets.userID(3), text: "ゆっくり", eventID: "01DRIBBLE000000000000000\(index)")
+            ]))
+        }
+        let dribblers = try requests.map { _ in try RawHTTPConnection(port: webhook, timeout: 30) }
+        let sender = Thread {
+            for offset in 0..<(requests.map(\.count).max() ?? 0) {
+                for (request, dribbler) in zip(requests, dribblers) where offset < request.count {
+                    dribbler.send(request.subdata(in: request.startIndex + offset..<request.startIndex + offset + 1))
+                }
+                usleep(3_000)  // The pace of the attack, not a wait for a result.
+            }
+        }
+        sender.start()
+
+        // While they dribble, an ordinary request is answered at once, over and over.
+        let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(4), text: "ふつう", eventID: "01DRIBBLEORDINARY00000001")])
+        var ordinary: [Int] = []
+        for _ in 0..<20 { ordinary.append(try Self.status(of: Self.signed(body), port: webhook)) }
+        #expect(ordinary.allSatisfy { $0 == 200 }, "\(ordinary)")
+
+        // Each answer is read on a thread of its own: a blocking read must not hold the cooperative pool.
+        let answers = Locked([String]())
+        for dribbler in dribblers {
+            Thread { let head = dribbler.readResponseHead(); answers.withLock { $0.append(head) } }.start()
+        }
+        #expect(await eventually(within: .seconds(30)) { answers.value.count == dribblers.count })
+        #expect(answers.value.allSatisfy { $0.hasPrefix("HTTP/1.1 200") }, "\(answers.value.map { $0.prefix(20) })")
+        #expect(try Self.rowCounts(database)["inbox_event"] == 11)
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
 }
