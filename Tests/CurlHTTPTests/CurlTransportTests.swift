@@ -51,17 +51,17 @@ struct CurlTransportTests {
         }
     }
 
-    @Test("a request that outlives its timeout fails with .timeout, promptly")
+    /// `/slow` answers 200 after 3 s, so a `.timeout` can only come from the 300 ms limit having fired. (A bound on
+    /// the elapsed time used to be asserted too; on a loaded two-core machine it failed without any fault.)
+    @Test("a request that outlives its timeout fails with .timeout instead of waiting for the answer")
     func timeout() async throws {
         try await server.run { port in
             let transport = CurlTransport()
-            let start = ContinuousClock.now
             let error = await #expect(throws: HTTPTransportError.self) {
                 try await transport.send(
                     HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(port)/slow", timeout: .milliseconds(300)))
             }
             #expect(error?.code == .timeout)
-            #expect(ContinuousClock.now - start < .seconds(2))
         }
     }
 
