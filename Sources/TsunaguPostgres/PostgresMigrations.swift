@@ -63,6 +63,81 @@ enum PostgresMigrations {
                 "CREATE INDEX outbox_entry_pending ON outbox_entry (conversation, sequence) WHERE state = 'pending'",
                 "CREATE TABLE push_usage (month TEXT PRIMARY KEY, pushes BIGINT NOT NULL)",
             ]),
+        Migration(
+            name: "v2-triage",
+            statements: [
+                // arrival: the order events were stored in, across instances; a chat's events are processed in it.
+                "ALTER TABLE inbox_event ADD COLUMN arrival BIGSERIAL",
+                "CREATE INDEX inbox_event_arrival ON inbox_event (arrival) WHERE processed_at IS NULL",
+                // As on SQLite: the conversation's triage state as JSON (no text, no ids) and her LINE id sealed;
+                // the anonymous case record statistics are made of; each case's content key, wrapped; the
+                // transcript sealed with it; alerts and the counsellors' feed (kind and handle, never text).
+                """
+                CREATE TABLE conversation (
+                    pseudonym TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    sealed_address BYTEA,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE triage_case (
+                    id TEXT PRIMARY KEY,
+                    handle TEXT NOT NULL UNIQUE,
+                    conversation TEXT NOT NULL,
+                    opened_at BIGINT NOT NULL,
+                    topic TEXT,
+                    urgency TEXT,
+                    priority TEXT,
+                    emergency TEXT,
+                    out_of_hours BOOLEAN,
+                    queued_at BIGINT,
+                    claimed_at BIGINT,
+                    closed_at BIGINT,
+                    outcome TEXT,
+                    referral TEXT,
+                    satisfaction TEXT,
+                    content_destroyed_at BIGINT,
+                    counsellor TEXT,
+                    lease_until BIGINT,
+                    first_response_at BIGINT
+                )
+                """,
+                """
+                CREATE INDEX triage_case_waiting ON triage_case (priority, queued_at)
+                    WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL
+                """,
+                """
+                CREATE INDEX triage_case_counsellor ON triage_case (counsellor, lease_until)
+                    WHERE counsellor IS NOT NULL AND closed_at IS NULL
+                """,
+                "CREATE INDEX triage_case_conversation ON triage_case (conversation, opened_at)",
+                "CREATE INDEX triage_case_opened ON triage_case (opened_at)",
+                "CREATE TABLE case_key (case_id TEXT PRIMARY KEY, wrapped_key BYTEA NOT NULL, fingerprint TEXT)",
+                """
+                CREATE TABLE case_message (
+                    id BIGSERIAL PRIMARY KEY,
+                    case_id TEXT NOT NULL,
+                    at BIGINT NOT NULL,
+                    author TEXT NOT NULL,
+                    message_ref TEXT,
+                    sealed_text BYTEA NOT NULL
+                )
+                """,
+                "CREATE INDEX case_message_case ON case_message (case_id, id)",
+                "CREATE INDEX case_message_ref ON case_message (message_ref) WHERE message_ref IS NOT NULL",
+                """
+                CREATE TABLE emergency_alert (
+                    id BIGSERIAL PRIMARY KEY, case_id TEXT NOT NULL, category TEXT NOT NULL, raised_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE staff_event (
+                    id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, kind TEXT NOT NULL, handle TEXT NOT NULL,
+                    priority TEXT, counsellor TEXT, detail TEXT
+                )
+                """,
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -153,12 +153,20 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func withholdPending(for conversation: Pseudonym) async throws -> Int {
-        let rows = try await database.client.query(
+        let logger = database.logger
+        return try await database.client.withConnection { connection in
+            try await Self.withholdPending(for: conversation, on: connection, logger: logger)
+        }
+    }
+
+    /// Withholds a conversation's pending entries on `connection` (within the caller's transaction, if any).
+    static func withholdPending(for conversation: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query(
             """
             UPDATE outbox_entry SET state = 'withheld', sealed_payload = NULL, leased_by = NULL, lease_until = NULL
             WHERE conversation = \(conversation.rawValue) AND state = 'pending'
             RETURNING id
-            """, logger: database.logger)
+            """, logger: logger)
         return try await rows.collect().count
     }
 

@@ -45,6 +45,9 @@ public struct SharedDatabase: Sendable, Service {
         try await PostgresMigrations.apply(on: client, logger: logger)
     }
 
+    /// The names of the migrations this version knows, oldest first.
+    public static var migrationNames: [String] { PostgresMigrations.all.map(\.name) }
+
     /// Whether every migration this version knows is applied (read-only commands refuse other versions).
     public func isMigrated() async throws -> Bool {
         try await PostgresMigrations.isComplete(on: client, logger: logger)

@@ -24,7 +24,7 @@ struct MigrateCommandTests {
         let environment = DaemonProcess.environment(database: try await TestPostgres.makeDatabaseURL())
         let first = try await runDaemonCommand(["migrate"], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("Applied to the PostgreSQL database: v1-inbox-outbox."))
+        #expect(first.stdout.hasPrefix("Applied to the PostgreSQL database: v1-inbox-outbox, "))
         let second = try await runDaemonCommand(["migrate"], environment: environment)
         #expect(second.stdout.contains("The PostgreSQL database is up to date."))
     }

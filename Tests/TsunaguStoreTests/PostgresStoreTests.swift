@@ -19,7 +19,7 @@ struct PostgresStoreTests {
             for instance in instances { group.addTask { try await instance.migrate() } }
             return try await group.reduce(into: [String]()) { $0 += $1 }
         }
-        #expect(applied.sorted() == ["v1-inbox-outbox"])
+        #expect(applied.sorted() == SharedDatabase.migrationNames.sorted())  // Each once, by one of them.
         #expect(try await database.migrate() == [])
         #expect(try await database.isMigrated())
     }
@@ -118,5 +118,48 @@ struct PostgresStoreTests {
             kept[id] = hasPayload
         }
         #expect(kept == ["a1": false, "b1": true, "c1": false])
+    }
+
+    @Test("three instances processing one inbox decide each event once, each chat's events in order, chats in parallel")
+    func sharedProcessing() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let inbox = PostgresInboxStore(database: database)
+        let chats = 8, perChat = 6
+        var events: [InboxEvent] = []
+        for index in 0..<perChat {
+            for chat in 0..<chats { events += [InboxStoreContract.event("c\(chat)-\(index)", conversation: "C\(chat)", at: Int64(index))] }
+        }
+        _ = try await inbox.append(events)
+
+        // Each decision is logged with what it saw: the count of her events decided before it.
+        let decided = Locked<[(id: String, seenBefore: Int)]>([])
+        let decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit = { event, snapshot in
+            decided.withLock { $0.append((event.eventID, snapshot.conversation?.unansweredPrompts ?? 0)) }
+            return TriageStoreContract.counting(event, snapshot)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for instance in 0..<3 {
+                let triage = PostgresTriageStore(database: database)
+                group.addTask {
+                    // Each instance takes the pending events in a shuffled order of its own: the store, not the
+                    // caller's list, must keep her events in order.
+                    var generator = SeededGenerator(seed: UInt64(instance + 1))
+                    while true {
+                        let pending = try await triage.pendingEvents(limit: 12)
+                        if pending.isEmpty { return }
+                        _ = try await triage.process(pending.shuffled(using: &generator), decide: decide)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let log = decided.value
+        #expect(log.count == chats * perChat)  // A decision is logged only when it was going to be committed.
+        #expect(Set(log.map(\.id)).count == chats * perChat)
+        for entry in log {
+            // Her n-th event saw exactly the n events before it: processed once each, and in order.
+            #expect(entry.id.hasSuffix("-\(entry.seenBefore)"), "\(entry.id) saw \(entry.seenBefore) earlier events")
+        }
+        #expect(try await inbox.counts() == InboxCounts(stored: chats * perChat, duplicates: 0, pending: 0, processed: chats * perChat))
     }
 }

@@ -1,0 +1,269 @@
+import Foundation
+import Logging
+import PostgresNIO
+public import TsunaguCore
+
+/// Triage on PostgreSQL: conversations, cases, transcripts, and exactly-once processing of the shared inbox by
+/// any number of instances.
+///
+/// Each event is processed in a transaction of its own:
+/// - it first takes a transaction-scoped advisory lock on her conversation, so that whatever else writes her
+///   conversation waits (the case desk is to take the same lock) and the commit, or PostgreSQL when an instance
+///   dies, releases it; other chats go on in parallel;
+/// - it then locks the event's row and reads it again: if another instance processed it meanwhile, it is skipped;
+/// - while an earlier event of hers is still pending (by `arrival`, a sequence across instances), it waits for a
+///   later batch: her messages are answered in the order they came, whatever order callers pass them in.
+///
+/// An event whose `decide` throws stays pending and does not hold back the rest of the batch.
+public struct PostgresTriageStore: TriageStore {
+    private let database: SharedDatabase
+
+    /// The advisory-lock namespace of conversations being processed (the second key is the pseudonym's hash).
+    static let conversationLockNamespace: Int32 = 0x7473_7532  // "tsu2"
+
+    public init(database: SharedDatabase) { self.database = database }
+
+    public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
+        let rows = try await database.client.query(
+            """
+            SELECT event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event
+            FROM inbox_event WHERE processed_at IS NULL ORDER BY arrival LIMIT \(limit)
+            """, logger: database.logger)
+        var events: [InboxEvent] = []
+        for try await (id, type, occurred, received, source, conversation, sealed) in rows.decode(
+            (String, String, Int64, Int64, String, String?, Data?).self)
+        {
+            events.append(
+                InboxEvent(
+                    eventID: id, eventType: type, occurredAt: occurred, receivedAt: received,
+                    sourceKind: SourceKind(rawValue: source) ?? .none, conversation: conversation.map(Pseudonym.init(rawValue:)),
+                    sealedEvent: sealed.map { Array($0) } ?? []))
+        }
+        return events
+    }
+
+    public func process(
+        _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
+    ) async throws -> TriageBatchResult {
+        var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
+        for event in events {
+            do {
+                guard let enqueued = try await processOne(event, decide: decide, failedEarlier: Set(result.failed)) else { continue }
+                result.processed += 1
+                result.enqueued += enqueued
+            } catch let error as PostgresTransactionError where error.closureError is DecisionFailed {
+                result.failed.append(event.eventID)
+            }
+        }
+        return result
+    }
+
+    /// `decide` threw: the event stays pending. Any other error (the database) ends the batch.
+    private struct DecisionFailed: Error {}
+
+    /// Every handle tried was taken (not expected before billions of cases).
+    private struct HandlesExhausted: Error {}
+
+    /// Processes one event in its own transaction; `nil` when it was done already or must wait for an earlier
+    /// event of hers, else how many outbox entries it added.
+    private func processOne(
+        _ event: InboxEvent, decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit, failedEarlier: Set<String>
+    ) async throws -> Int? {
+        let logger = database.logger
+        return try await database.client.withTransaction(logger: logger) { connection in
+            if let conversation = event.conversation {
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation.rawValue)))",
+                    logger: logger)
+            }
+            var arrival: Int64?
+            for try await value in try await connection.query(
+                "SELECT arrival FROM inbox_event WHERE event_id = \(event.eventID) AND processed_at IS NULL FOR UPDATE", logger: logger
+            ).decode(Int64.self) {
+                arrival = value
+            }
+            guard let arrival else { return nil }
+            if let conversation = event.conversation {
+                // An earlier event of hers still pending goes first, unless this batch already failed it.
+                for try await earlier in try await connection.query(
+                    """
+                    SELECT event_id FROM inbox_event
+                    WHERE conversation = \(conversation.rawValue) AND processed_at IS NULL AND arrival < \(arrival)
+                    """, logger: logger
+                ).decode(String.self) where !failedEarlier.contains(earlier) {
+                    return nil
+                }
+            }
+            let snapshot = try await Self.snapshot(of: event.conversation, on: connection, logger: logger)
+            let commit: TriageCommit
+            do {
+                commit = try decide(event, snapshot)
+            } catch {
+                throw DecisionFailed()
+            }
+            var enqueued = 0
+            if let conversation = event.conversation {
+                enqueued = try await Self.apply(commit, to: conversation, on: connection, logger: logger)
+            }
+            // Processed: the sealed event (her words, her id) is no longer needed here.
+            try await connection.query(
+                "UPDATE inbox_event SET processed_at = \(Self.now()), sealed_event = NULL WHERE event_id = \(event.eventID)",
+                logger: logger)
+            return enqueued
+        }
+    }
+
+    // MARK: Reading
+
+    static func snapshot(of conversation: Pseudonym?, on connection: PostgresConnection, logger: Logger) async throws -> TriageSnapshot {
+        // Unheld cases only: her place is behind those no counsellor has taken yet.
+        var waiting: [Priority: Int] = [:]
+        for try await (priority, count) in try await connection.query(
+            """
+            SELECT priority, COUNT(*) FROM triage_case
+            WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL AND priority IS NOT NULL
+            GROUP BY priority
+            """, logger: logger
+        ).decode((String, Int).self) {
+            if let priority = Priority(rawValue: priority) { waiting[priority, default: 0] += count }
+        }
+        var stored: (state: String, address: Data?)?
+        if let conversation {
+            for try await row in try await connection.query(
+                "SELECT state, sealed_address FROM conversation WHERE pseudonym = \(conversation.rawValue)", logger: logger
+            ).decode((String, Data?).self) {
+                stored = row
+            }
+        }
+        guard let stored else { return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting) }
+        let state = try JSONDecoder().decode(Conversation.self, from: Data(stored.state.utf8))
+        var key: (wrapped: Data, fingerprint: String?)?
+        if let record = state.currentCase {
+            for try await row in try await connection.query(
+                "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = \(record.id)", logger: logger
+            ).decode((Data, String?).self) {
+                key = row
+            }
+        }
+        return TriageSnapshot(
+            conversation: state, sealedAddress: stored.address.map { Array($0) }, wrappedCaseKey: key.map { Array($0.wrapped) },
+            caseKeyFingerprint: key?.fingerprint, waiting: waiting)
+    }
+
+    // MARK: Writing
+
+    /// Applies a commit to her conversation; returns how many outbox entries it added. What counsellors must hear
+    /// of at once (a case queued, her message in a held case, an alert) goes to the staff feed with it.
+    static func apply(_ commit: TriageCommit, to pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        if let conversation = commit.conversation {
+            let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
+            try await connection.query(
+                """
+                INSERT INTO conversation (pseudonym, state, sealed_address, updated_at)
+                VALUES (\(pseudonym.rawValue), \(state), \(commit.sealedAddress.map { Data($0) }), \(now()))
+                ON CONFLICT (pseudonym) DO UPDATE SET state = EXCLUDED.state,
+                    sealed_address = COALESCE(EXCLUDED.sealed_address, conversation.sealed_address), updated_at = EXCLUDED.updated_at
+                """, logger: logger)
+            if let record = conversation.currentCase { try await save(record, of: pseudonym, on: connection, logger: logger) }
+        }
+        if let key = commit.newCaseKey {
+            try await connection.query(
+                """
+                INSERT INTO case_key (case_id, wrapped_key, fingerprint) VALUES (\(key.caseID), \(Data(key.wrappedKey)), \(key.fingerprint))
+                ON CONFLICT (case_id) DO UPDATE SET wrapped_key = EXCLUDED.wrapped_key, fingerprint = EXCLUDED.fingerprint
+                """, logger: logger)
+        }
+        for caseID in commit.shreddedCases { try await shred(caseID: caseID, on: connection, logger: logger) }
+        for ref in commit.deletedMessageRefs {
+            try await connection.query("DELETE FROM case_message WHERE message_ref = \(ref)", logger: logger)
+        }
+        for entry in commit.transcript {
+            // A case whose content was destroyed keeps nothing new either.
+            let stored = try await connection.query(
+                """
+                INSERT INTO case_message (case_id, at, author, message_ref, sealed_text)
+                SELECT \(entry.caseID), \(entry.at), \(entry.author.rawValue), \(entry.messageRef), \(Data(entry.sealedText))
+                WHERE EXISTS (SELECT 1 FROM case_key WHERE case_id = \(entry.caseID))
+                RETURNING id
+                """, logger: logger
+            ).collect()
+            if !stored.isEmpty && entry.author == .her {
+                try await emit(.message, caseID: entry.caseID, onlyIfHeld: true, on: connection, logger: logger)
+            }
+        }
+        if commit.withholdPending { _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger) }
+        for alert in commit.alerts {
+            try await connection.query(
+                "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (\(alert.caseID), \(alert.category), \(now()))",
+                logger: logger)
+            try await emit(.alert, caseID: alert.caseID, detail: alert.category, on: connection, logger: logger)
+        }
+        return try await PostgresOutboxStore.insert(commit.outbox, on: connection, logger: logger).count
+    }
+
+    /// Destroys a case's content: its key and transcript go; its anonymous record stays.
+    static func shred(caseID: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("DELETE FROM case_key WHERE case_id = \(caseID)", logger: logger)
+        try await connection.query("DELETE FROM case_message WHERE case_id = \(caseID)", logger: logger)
+        try await connection.query(
+            "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(now())) WHERE id = \(caseID)",
+            logger: logger)
+    }
+
+    private static func save(_ record: CaseRecord, of conversation: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {
+        var stored: (queuedAt: Int64?, closedAt: Int64?)?
+        for try await row in try await connection.query(
+            "SELECT queued_at, closed_at FROM triage_case WHERE id = \(record.id)", logger: logger
+        ).decode((Int64?, Int64?).self) {
+            stored = row
+        }
+        let joinsQueue = record.queuedAt != nil && stored?.queuedAt == nil && record.closedAt == nil
+        let closes = stored != nil && record.closedAt != nil && stored?.closedAt == nil
+        if stored != nil {
+            try await connection.query(
+                """
+                UPDATE triage_case SET topic = \(record.topic), urgency = \(record.urgency), priority = \(record.priority?.rawValue),
+                    emergency = \(record.emergency), out_of_hours = \(record.outOfHours), queued_at = \(record.queuedAt),
+                    claimed_at = \(record.claimedAt), closed_at = \(record.closedAt), outcome = \(record.outcome),
+                    referral = \(record.referral), satisfaction = \(record.satisfaction)
+                WHERE id = \(record.id)
+                """, logger: logger)
+        } else {
+            // Another instance may take the same random handle at the same moment: the unique index decides.
+            var generator = SystemRandomNumberGenerator()
+            var inserted = false
+            for attempt in 0...CaseHandleGenerator.attempts where !inserted {
+                let handle = CaseHandleGenerator.random(length: CaseHandleGenerator.length(ofAttempt: attempt), using: &generator)
+                inserted = try await !connection.query(
+                    """
+                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency,
+                        out_of_hours, queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
+                    VALUES (\(record.id), \(handle), \(conversation.rawValue), \(record.openedAt), \(record.topic), \(record.urgency),
+                        \(record.priority?.rawValue), \(record.emergency), \(record.outOfHours), \(record.queuedAt),
+                        \(record.claimedAt), \(record.closedAt), \(record.outcome), \(record.referral), \(record.satisfaction))
+                    ON CONFLICT (handle) DO NOTHING
+                    RETURNING id
+                    """, logger: logger
+                ).collect().isEmpty
+            }
+            guard inserted else { throw HandlesExhausted() }
+        }
+        if joinsQueue { try await emit(.queued, caseID: record.id, on: connection, logger: logger) }
+        if closes { try await emit(.closed, caseID: record.id, on: connection, logger: logger) }
+    }
+
+    /// Adds an event to the counsellors' feed, in the transaction of what it reports.
+    static func emit(
+        _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
+            SELECT \(now()), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
+            WHERE id = \(caseID) AND (counsellor IS NOT NULL OR NOT \(onlyIfHeld))
+            """, logger: logger)
+    }
+
+    private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

@@ -1,0 +1,112 @@
+public import TsunaguCore
+
+/// The behaviour every ``TriageStore`` backend must show (SQLite and PostgreSQL), written once against an inbox
+/// and a triage store on the same database. Each check returns the promises it found broken.
+public enum TriageStoreContract {
+    public typealias MakeStores = @Sendable () async throws -> (inbox: any InboxStore, triage: any TriageStore)
+
+    /// Events of `conversation`, ids `prefix-0`, `prefix-1`, … in that order.
+    public static func events(_ prefix: String, conversation: String, count: Int) -> [InboxEvent] {
+        (0..<count).map { InboxStoreContract.event("\(prefix)-\($0)", conversation: conversation, at: Int64($0 + 1)) }
+    }
+
+    /// A commit that counts her events in `unansweredPrompts`: each decision builds on the one before.
+    public static func counting(_ event: InboxEvent, _ snapshot: TriageSnapshot) -> TriageCommit {
+        var conversation = snapshot.conversation ?? Conversation()
+        conversation.unansweredPrompts += 1
+        return TriageCommit(conversation: conversation)
+    }
+
+    /// Each event is decided once; processing the same events again does nothing; the inbox counts them processed.
+    public static func exactlyOnce(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        _ = try await inbox.append(events("a", conversation: "A", count: 2) + events("b", conversation: "B", count: 1))
+        // Backends may interleave chats differently; each chat's own events come in order.
+        let pending = try await triage.pendingEvents(limit: 10)
+        if pending.map(\.eventID).filter({ $0.hasPrefix("a-") }) != ["a-0", "a-1"] || pending.count != 3 {
+            broken.append("pending: \(pending.map(\.eventID))")
+        }
+        let decisions = Locked(0)
+        let decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit = { event, snapshot in
+            decisions.withLock { $0 += 1 }
+            return counting(event, snapshot)
+        }
+        let first = try await triage.process(pending, decide: decide)
+        let again = try await triage.process(pending, decide: decide)
+        if first.processed != 3 || again.processed != 0 { broken.append("processed \(first.processed), then \(again.processed)") }
+        if decisions.value != 3 { broken.append("decided \(decisions.value) times") }
+        if try await !triage.pendingEvents(limit: 10).isEmpty { broken.append("events still pending") }
+        let counts = try await inbox.counts()
+        if counts.processed != 3 || counts.pending != 0 { broken.append("inbox counts \(counts)") }
+        return broken
+    }
+
+    /// Within a batch, each event sees the conversation as the events before it left it.
+    public static func stateCarries(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        _ = try await inbox.append(events("a", conversation: "A", count: 3))
+        let seen = Locked([Int]())
+        _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+            seen.withLock { $0.append(snapshot.conversation?.unansweredPrompts ?? 0) }
+            return counting(event, snapshot)
+        }
+        return seen.value == [0, 1, 2] ? [] : ["the decisions saw \(seen.value), expected [0, 1, 2]"]
+    }
+
+    /// An event whose decision fails stays pending and holds back nobody else's.
+    public static func failureIsolated(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        _ = try await inbox.append(events("a", conversation: "A", count: 1) + events("b", conversation: "B", count: 1))
+        struct Refused: Error {}
+        let result = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+            if event.eventID == "a-0" { throw Refused() }
+            return counting(event, snapshot)
+        }
+        if result.processed != 1 || result.failed != ["a-0"] { broken.append("processed \(result.processed), failed \(result.failed)") }
+        let pending = try await triage.pendingEvents(limit: 10).map(\.eventID)
+        if pending != ["a-0"] { broken.append("pending afterwards: \(pending)") }
+        return broken
+    }
+
+    /// A decision that opens and queues a case stores its key and sends: the next event sees both.
+    public static func caseAndOutbox(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        _ = try await inbox.append(events("a", conversation: "A", count: 2))
+        let key: [UInt8] = Array(repeating: 7, count: 40)
+        let later = Locked<TriageSnapshot?>(nil)
+        let result = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+            guard event.eventID == "a-0" else {
+                later.withLock { $0 = snapshot }
+                return .nothing
+            }
+            var record = CaseRecord(id: "case-1", openedAt: 1)
+            record.priority = .urgent
+            record.queuedAt = 2
+            var commit = TriageCommit(
+                conversation: Conversation(state: .queued(priority: .urgent), currentCase: record),
+                sealedAddress: [1, 2, 3], newCaseKey: (caseID: "case-1", wrappedKey: key, fingerprint: "f1"),
+                transcript: [TranscriptEntry(caseID: "case-1", at: 1, author: .her, messageRef: "m1", sealedText: [9])])
+            commit.outbox = [
+                NewOutboxEntry(
+                    id: "o1", conversation: Pseudonym(rawValue: "A"), retryKey: "k1", createdAt: 1, replyTokenUsableUntil: nil,
+                    sealedPayload: [4])
+            ]
+            return commit
+        }
+        if result.processed != 2 || result.enqueued != 1 { broken.append("processed \(result.processed), enqueued \(result.enqueued)") }
+        guard let snapshot = later.value else { return broken + ["the second event was not decided"] }
+        if snapshot.wrappedCaseKey != key || snapshot.caseKeyFingerprint != "f1" { broken.append("the case key was not kept") }
+        if snapshot.sealedAddress != [1, 2, 3] { broken.append("the sealed address was not kept") }
+        if snapshot.waiting[.urgent] != 1 { broken.append("waiting counts were \(snapshot.waiting)") }
+        if snapshot.conversation?.currentCase?.id != "case-1" { broken.append("the case record was not kept") }
+        return broken
+    }
+
+    public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
+        ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
+        ("caseAndOutbox", caseAndOutbox),
+    ]
+}
