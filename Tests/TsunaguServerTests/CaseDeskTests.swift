@@ -242,7 +242,9 @@ struct CaseDeskTests {
     }
 
     @Test func aLapsedClaimReturnsTheCaseToTheQueue() async throws {
-        let harness = try ConversationHarness(desk: CaseDesk.Settings(lease: .milliseconds(400)))
+        // Long enough that suzuki's first try surely comes while sato's claim holds, even on a loaded machine (400 ms
+        // was not, once); the lapse is then awaited, not slept through.
+        let harness = try ConversationHarness(desk: CaseDesk.Settings(lease: .seconds(3)))
         let sato = try await harness.base.addStaff("sato", .counsellor)
         let suzuki = try await harness.base.addStaff("suzuki", .counsellor)
         let script = self.script
