@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["CurlHTTP", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TsunaguCore", swiftSettings: swiftSettings),
+        .target(name: "TsunaguCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "LineSandbox",
             dependencies: [

@@ -20,7 +20,7 @@ public struct PostgresInboxStore: InboxStore {
         let logger = database.logger
         // Rows are locked in event-id order, so two appends that share ids never wait on each other in a cycle.
         let order = events.indices.sorted { (events[$0].eventID, $0) < (events[$1].eventID, $1) }
-        return try await database.client.withTransaction(logger: logger) { connection in
+        return try await database.transaction { connection in
             var outcomes = [InboxAppendOutcome](repeating: .duplicate, count: events.count)
             for index in order {
                 let event = events[index]

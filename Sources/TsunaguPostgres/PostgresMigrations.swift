@@ -138,6 +138,24 @@ enum PostgresMigrations {
                 )
                 """,
             ]),
+        Migration(
+            name: "v3-staff-audit",
+            statements: [
+                // staff: members and the SHA-256 of their token. audit_log: append-only, hash-chained record of
+                // staff actions; never message text. Its sequence is the chain's, gap-free, not a serial.
+                """
+                CREATE TABLE staff (
+                    name TEXT PRIMARY KEY, role TEXT NOT NULL, token_hash BYTEA NOT NULL UNIQUE,
+                    created_at BIGINT NOT NULL, revoked_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE audit_log (
+                    sequence BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                    case_id TEXT, detail TEXT, hash TEXT NOT NULL
+                )
+                """,
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -37,7 +37,7 @@ public struct PostgresOutboxStore: OutboxStore {
     public func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry] {
         guard !entries.isEmpty else { return [] }
         let logger = database.logger
-        return try await database.client.withTransaction(logger: logger) { connection in
+        return try await database.transaction { connection in
             try await Self.insert(entries, on: connection, logger: logger)
         }
     }
@@ -111,7 +111,7 @@ public struct PostgresOutboxStore: OutboxStore {
     public func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int {
         let logger = database.logger
         let instance = instance
-        return try await database.client.withTransaction(logger: logger) { connection in
+        return try await database.transaction { connection in
             for entry in entries {
                 let keepsPayload = entry.state == .pending || entry.state == .deadLettered
                 try await connection.query(

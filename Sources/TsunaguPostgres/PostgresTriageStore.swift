@@ -51,7 +51,7 @@ public struct PostgresTriageStore: TriageStore {
                 guard let enqueued = try await processOne(event, decide: decide, failedEarlier: Set(result.failed)) else { continue }
                 result.processed += 1
                 result.enqueued += enqueued
-            } catch let error as PostgresTransactionError where error.closureError is DecisionFailed {
+            } catch is DecisionFailed {
                 result.failed.append(event.eventID)
             }
         }
@@ -70,7 +70,7 @@ public struct PostgresTriageStore: TriageStore {
         _ event: InboxEvent, decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit, failedEarlier: Set<String>
     ) async throws -> Int? {
         let logger = database.logger
-        return try await database.client.withTransaction(logger: logger) { connection in
+        return try await database.transaction { connection in
             if let conversation = event.conversation {
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation.rawValue)))",

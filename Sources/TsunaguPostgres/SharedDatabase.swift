@@ -30,6 +30,18 @@ public struct SharedDatabase: Sendable, Service {
         await client.run()
     }
 
+    /// Runs `body` in a transaction on a pooled connection. An error `body` throws comes out as itself, not
+    /// wrapped in postgres-nio's `PostgresTransactionError`, so callers can catch their own errors.
+    func transaction<Result>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        do {
+            return try await client.withTransaction(logger: logger, isolation: isolation, body)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
     /// Opens one connection outside the pool and closes it: the pool retries a server that refuses it without
     /// saying why, so commands check first, and fail in seconds with the real reason.
     public func probe() async throws {

@@ -2,18 +2,17 @@ import Foundation
 import GRDB
 public import TsunaguCore
 
-/// Staff members and their token hashes. Every change is written to the audit log in the same transaction.
-public struct SQLiteStaffStore: Sendable {
+/// Staff members and their token hashes on SQLite. Every change is written to the audit log in the same transaction.
+public struct SQLiteStaffStore: StaffStore {
     private let database: SQLiteDatabase
 
     public init(database: SQLiteDatabase) { self.database = database }
 
     /// Adds a member holding the token whose SHA-256 is `tokenHash`.
-    /// - Throws: ``StoreError`` `conflict` when the name is taken (also by a revoked member).
     public func add(name: String, role: StaffRole, tokenHash: [UInt8], by actor: String) async throws -> StaffMember {
         try await database.writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE name = ?", arguments: [name]) != true else {
-                throw StoreError(.conflict, "A member of staff named \(name) exists already; choose another name.")
+                throw StaffNameTaken(name: name)
             }
             let member = StaffMember(name: name, role: role, createdAt: Int64(Date().timeIntervalSince1970 * 1000))
             try db.execute(
@@ -30,7 +29,6 @@ public struct SQLiteStaffStore: Sendable {
         }
     }
 
-    /// Revokes a member's token; `false` when no active member has that name.
     public func revoke(name: String, by actor: String) async throws -> Bool {
         try await database.writer.write { db in
             try db.execute(
@@ -42,7 +40,6 @@ public struct SQLiteStaffStore: Sendable {
         }
     }
 
-    /// The active member whose token has this SHA-256, if any: how the staff API authenticates.
     public func member(withTokenHash tokenHash: [UInt8]) async throws -> StaffMember? {
         try await database.writer.read { db in
             try Row.fetchOne(

@@ -9,8 +9,6 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let notFound = Code(name: "notFound")
         public static let durabilityNotApplied = Code(name: "durabilityNotApplied")
         public static let notMigrated = Code(name: "notMigrated")
-        /// What was asked for exists already (e.g. a staff name).
-        public static let conflict = Code(name: "conflict")
         public var description: String { name }
     }
 

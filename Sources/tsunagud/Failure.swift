@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TsunaguServer
+import TsunaguCore
 import TsunaguStore
 
 /// Prints a failure as the one sentence the operator needs, on stderr, and exits 1.
@@ -13,6 +14,7 @@ enum Failure {
             switch error {
             case let error as StartupError: error.message
             case let error as StoreError: error.message
+            case let error as StaffNameTaken: error.description
             default: "Stopped by an unexpected \(type(of: error)); run again with TSUNAGU_LOG_LEVEL=debug for details."
             }
         FileHandle.standardError.write(Data("tsunagud: \(sentence)\n".utf8))

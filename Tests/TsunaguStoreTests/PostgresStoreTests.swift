@@ -162,4 +162,29 @@ struct PostgresStoreTests {
         }
         #expect(try await inbox.counts() == InboxCounts(stored: chats * perChat, duplicates: 0, pending: 0, processed: chats * perChat))
     }
+
+    @Test("three instances changing staff at once write one unbroken audit chain; rewriting an entry is detected")
+    func auditChainAcrossInstances() async throws {
+        let first = try await TestPostgres.makeDatabase()
+        let instances = [first] + (try (0..<2).map { _ in try SharedDatabase(location: first.location, poolSize: 4) })
+        for instance in instances.dropFirst() { Task.detached { try await instance.run() } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (number, instance) in instances.enumerated() {
+                let staff = PostgresStaffStore(database: instance)
+                for index in 0..<10 {
+                    group.addTask {
+                        let name = "member\(number)-\(index)"
+                        _ = try await staff.add(name: name, role: .counsellor, tokenHash: Array("\(name)-token".utf8), by: "operator")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let log = PostgresAuditLog(database: instances[2])
+        #expect(try await log.entries().map(\.sequence) == Array(1...30))
+        #expect(try await log.verify() == AuditVerification(entries: 30, firstBroken: nil))
+
+        try await first.client.query("UPDATE audit_log SET detail = 'member0-0 as admin' WHERE sequence = 7")
+        #expect(try await log.verify().firstBroken == 7)
+    }
 }

@@ -22,7 +22,7 @@ struct StaffAndAuditTests {
         _ = try await staff.add(name: "sato", role: .counsellor, tokenHash: hash, by: "operator")
         #expect(try await staff.member(withTokenHash: hash)?.name == "sato")
         #expect(try await staff.member(withTokenHash: Array(repeating: 8, count: 32)) == nil)
-        await #expect(throws: StoreError.self) {
+        await #expect(throws: StaffNameTaken.self) {
             try await staff.add(name: "sato", role: .admin, tokenHash: Array(repeating: 9, count: 32), by: "operator")
         }
         #expect(try await staff.revoke(name: "sato", by: "operator"))

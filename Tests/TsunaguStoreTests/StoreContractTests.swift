@@ -54,3 +54,31 @@ struct PostgresTriageStoreContractTests {
         #expect(broken == [])
     }
 }
+
+/// The staff and audit contract, run unchanged against each backend.
+@Suite("Staff store contract on SQLite")
+struct SQLiteStaffStoreContractTests {
+    @Test("SQLite staff and audit keep the contract", arguments: StaffStoreContract.all.map(\.name))
+    func contract(_ name: String) async throws {
+        let check = try #require(StaffStoreContract.all.first { $0.name == name }).check
+        let directory = try TemporaryDirectory()
+        let broken = try await check {
+            let database = try SQLiteDatabase.open(path: directory.path("staff.sqlite"))
+            return (SQLiteStaffStore(database: database), SQLiteAuditLog(database: database))
+        }
+        #expect(broken == [])
+    }
+}
+
+@Suite("Staff store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+struct PostgresStaffStoreContractTests {
+    @Test("PostgreSQL staff and audit keep the contract", arguments: StaffStoreContract.all.map(\.name))
+    func contract(_ name: String) async throws {
+        let check = try #require(StaffStoreContract.all.first { $0.name == name }).check
+        let broken = try await check {
+            let database = try await TestPostgres.makeDatabase()
+            return (PostgresStaffStore(database: database), PostgresAuditLog(database: database))
+        }
+        #expect(broken == [])
+    }
+}

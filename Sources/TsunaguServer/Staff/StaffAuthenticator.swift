@@ -1,15 +1,14 @@
 import Foundation
 public import Hummingbird
 public import TsunaguCore
-public import TsunaguStore
 
 /// Finds the member of staff behind a request's bearer token, or refuses with 401.
 ///
 /// Only the token's SHA-256 is looked up; the token itself is never logged or stored.
 public struct StaffAuthenticator: Sendable {
-    private let store: SQLiteStaffStore
+    private let store: any StaffStore
 
-    public init(store: SQLiteStaffStore) { self.store = store }
+    public init(store: any StaffStore) { self.store = store }
 
     public func member(for request: Request) async throws -> StaffMember {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count < 256 else {
