@@ -156,6 +156,12 @@ enum PostgresMigrations {
                 )
                 """,
             ]),
+        Migration(
+            name: "v4-scheduled-jobs",
+            statements: [
+                // When each periodic job last ran, and on which instance: so it runs once per period in all.
+                "CREATE TABLE scheduled_job (name TEXT PRIMARY KEY, last_run_at BIGINT NOT NULL, run_by TEXT NOT NULL)",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -187,4 +187,39 @@ struct PostgresStoreTests {
         try await first.client.query("UPDATE audit_log SET detail = 'member0-0 as admin' WHERE sequence = 7")
         #expect(try await log.verify().firstBroken == 7)
     }
+
+    @Test("an announcement on one instance wakes a listener on another, carrying only its topic")
+    func wakeupsCrossInstances() async throws {
+        let first = try await TestPostgres.makeDatabase()
+        let second = try SharedDatabase(location: first.location, poolSize: 2)
+        Task.detached { try await second.run() }
+        let heard = Locked<[PostgresWakeups.Topic]>([])
+        let listener = Task { try await PostgresWakeups(database: second).listen { topic in heard.withLock { $0.append(topic) } } }
+        defer { listener.cancel() }
+        // The listener starts listening at some moment: announce until it is heard.
+        let announcer = PostgresWakeups(database: first)
+        #expect(await eventually(within: .seconds(10), every: .milliseconds(50)) {
+            try? await announcer.announce(.outbox)
+            return heard.value.contains(.outbox)
+        })
+        try await announcer.announce(.feed)
+        #expect(await eventually { heard.value.contains(.feed) })
+        #expect(!heard.value.contains(.inbox))
+    }
+
+    @Test("a periodic job is claimed by exactly one of many instances per period")
+    func jobsRunOnce() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let instances = (0..<6).map { PostgresJobSchedule(database: database, instance: "instance-\($0)") }
+        func claims(at now: Int64) async throws -> Int {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for schedule in instances { group.addTask { try await schedule.claim("retention", every: .seconds(60), now: now) } }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+        }
+        #expect(try await claims(at: 1_000_000) == 1)  // The first run ever.
+        #expect(try await claims(at: 1_030_000) == 0)  // Half a period later.
+        #expect(try await claims(at: 1_060_000) == 1)  // A period later, once again.
+        #expect(try await instances[0].claim("forget-feed", every: .seconds(60), now: 1_060_000))  // Jobs are apart.
+    }
 }

@@ -1,0 +1,29 @@
+import PostgresNIO
+
+/// Claims the runs of periodic jobs (the retention purge, forgetting old feed events), so that each runs once
+/// per period across all instances, not once per instance. Why a row and not a lock held while the job runs: a
+/// job that dies halfway must not run again at once on another instance, and the row says when it last ran.
+public struct PostgresJobSchedule: Sendable {
+    private let database: SharedDatabase
+    private let instance: String
+
+    public init(database: SharedDatabase, instance: String) {
+        self.database = database
+        self.instance = instance
+    }
+
+    /// Whether this instance runs `job` now: `true` for exactly one caller, among all instances, once `every`
+    /// has passed since the last run (or on the first call ever).
+    /// - Parameter now: milliseconds since the epoch.
+    public func claim(_ job: String, every interval: Duration, now: Int64) async throws -> Bool {
+        let intervalMs = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
+        let rows = try await database.client.query(
+            """
+            INSERT INTO scheduled_job (name, last_run_at, run_by) VALUES (\(job), \(now), \(instance))
+            ON CONFLICT (name) DO UPDATE SET last_run_at = EXCLUDED.last_run_at, run_by = EXCLUDED.run_by
+            WHERE scheduled_job.last_run_at <= \(now - intervalMs)
+            RETURNING name
+            """, logger: database.logger)
+        return try await !rows.collect().isEmpty
+    }
+}
