@@ -162,6 +162,12 @@ enum PostgresMigrations {
                 // When each periodic job last ran, and on which instance: so it runs once per period in all.
                 "CREATE TABLE scheduled_job (name TEXT PRIMARY KEY, last_run_at BIGINT NOT NULL, run_by TEXT NOT NULL)",
             ]),
+        Migration(
+            name: "v5-keyring",
+            statements: [
+                // The sealing and pseudonym keys, each wrapped by a master key (identified by its fingerprint).
+                "CREATE TABLE keyring (fingerprint TEXT NOT NULL, name TEXT NOT NULL, wrapped BYTEA NOT NULL, PRIMARY KEY (fingerprint, name))",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -1,34 +1,12 @@
 import Foundation
 import GRDB
+public import TsunaguCore
 
-/// The wrapped keys of a database: its keyring and every case's content key, for opening at start-up and for
-/// rotating the master key. It stores only wrapped bytes; wrapping and unwrapping happen in the server.
-public struct SQLiteKeyStore: Sendable {
-    /// One keyring entry: a named key wrapped by the master key with `fingerprint`.
-    public struct KeyringRow: Sendable, Hashable {
-        public var fingerprint: String
-        public var name: String
-        public var wrapped: [UInt8]
-
-        public init(fingerprint: String, name: String, wrapped: [UInt8]) {
-            self.fingerprint = fingerprint
-            self.name = name
-            self.wrapped = wrapped
-        }
-    }
-
-    /// One case's content key, wrapped by the master key with `fingerprint` (`nil`: the one before keyrings).
-    public struct CaseKeyRow: Sendable, Hashable {
-        public var caseID: String
-        public var fingerprint: String?
-        public var wrapped: [UInt8]
-
-        public init(caseID: String, fingerprint: String?, wrapped: [UInt8]) {
-            self.caseID = caseID
-            self.fingerprint = fingerprint
-            self.wrapped = wrapped
-        }
-    }
+/// The wrapped keys of a database on SQLite (see ``KeyStore``).
+public struct SQLiteKeyStore: KeyStore {
+    /// The names callers used before the rows moved to the core.
+    public typealias KeyringRow = KeyringEntry
+    public typealias CaseKeyRow = WrappedCaseKey
 
     private let database: SQLiteDatabase
 
@@ -38,9 +16,7 @@ public struct SQLiteKeyStore: Sendable {
         try await database.writer.read { db in try Self.keyring(in: db) }
     }
 
-    /// Adds keyring rows (an existing row with the same fingerprint and name is kept). When the keyring was
-    /// empty, the case keys from before it existed are marked as wrapped by `bootstrapFingerprint`.
-    public func add(_ rows: [KeyringRow], bootstrapFingerprint: String? = nil) async throws {
+    public func add(_ rows: [KeyringRow], bootstrapFingerprint: String?) async throws {
         try await database.writer.write { db in
             let wasEmpty = try Self.keyring(in: db).isEmpty
             for row in rows {
@@ -54,9 +30,6 @@ public struct SQLiteKeyStore: Sendable {
         }
     }
 
-    /// Rewraps everything in one transaction: `transform` gets the keyring and every case key and returns
-    /// the new keyring (which replaces the old one entirely) and the case keys to save. Returns how many case
-    /// keys were saved. A server running meanwhile sees either all of the old or all of the new.
     public func rewrap(
         _ transform: @escaping @Sendable ([KeyringRow], [CaseKeyRow]) throws -> (keyring: [KeyringRow], caseKeys: [CaseKeyRow])
     ) async throws -> Int {

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import TsunaguStore
+public import TsunaguCore
 
 /// Opens a database's keyring with the master key, and rotates the master key.
 ///
@@ -20,7 +20,7 @@ public enum Keyring {
     static let names = ["sealing", "pseudonym"]
 
     /// The data keys to serve with: the keyring's, able to unwrap case keys of `current` and `previous`.
-    public static func open(_ store: SQLiteKeyStore, current: DataKey, previous: DataKey? = nil) async throws -> DataKey {
+    public static func open(_ store: any KeyStore, current: DataKey, previous: DataKey? = nil) async throws -> DataKey {
         let rows = try await store.keyring()
         if rows.isEmpty {
             try await store.add(try entries(sealing: current.sealingKey, pseudonym: current.pseudonymKey, under: current), bootstrapFingerprint: current.fingerprint)
@@ -39,12 +39,12 @@ public enum Keyring {
 
     /// Rewraps the keyring and every case key under `target`, opening them with the keys `opened` knows;
     /// drops every other master key's keyring entries. Returns how many case keys were rewrapped.
-    public static func rotate(_ store: SQLiteKeyStore, opened: DataKey, to target: DataKey) async throws -> Int {
+    public static func rotate(_ store: any KeyStore, opened: DataKey, to target: DataKey) async throws -> Int {
         try await store.rewrap { _, caseKeys in
             let keyring = try entries(sealing: opened.sealingKey, pseudonym: opened.pseudonymKey, under: target)
             let rewrapped = try caseKeys.map { row in
                 let key = try CaseCipher(dataKey: opened).unwrap(row.wrapped, for: row.caseID, fingerprint: row.fingerprint)
-                return SQLiteKeyStore.CaseKeyRow(
+                return WrappedCaseKey(
                     caseID: row.caseID, fingerprint: target.fingerprint, wrapped: try CaseCipher.wrap(key, for: row.caseID, with: target.wrappingKey))
             }
             return (keyring, rewrapped)
@@ -58,15 +58,15 @@ public enum Keyring {
             fingerprint: current.fingerprint)
     }
 
-    private static func entries(sealing: SymmetricKey, pseudonym: SymmetricKey, under master: DataKey) throws -> [SQLiteKeyStore.KeyringRow] {
+    private static func entries(sealing: SymmetricKey, pseudonym: SymmetricKey, under master: DataKey) throws -> [KeyringEntry] {
         try zip(names, [sealing, pseudonym]).map { name, key in
-            SQLiteKeyStore.KeyringRow(
+            KeyringEntry(
                 fingerprint: master.fingerprint, name: name, wrapped: try CaseCipher.wrap(key, for: "keyring:" + name, with: master.wrappingKey))
         }
     }
 
     /// The sealing and pseudonym keys, if `master` has keyring entries; throws if they do not open (tampering).
-    private static func unwrap(_ rows: [SQLiteKeyStore.KeyringRow], with master: DataKey) throws -> (SymmetricKey, SymmetricKey)? {
+    private static func unwrap(_ rows: [KeyringEntry], with master: DataKey) throws -> (SymmetricKey, SymmetricKey)? {
         let mine = Dictionary(rows.filter { $0.fingerprint == master.fingerprint }.map { ($0.name, $0.wrapped) }) { first, _ in first }
         guard let sealing = mine["sealing"], let pseudonym = mine["pseudonym"] else { return nil }
         let cipher = CaseCipher(dataKey: master)
