@@ -168,6 +168,19 @@ enum PostgresMigrations {
                 // The sealing and pseudonym keys, each wrapped by a master key (identified by its fingerprint).
                 "CREATE TABLE keyring (fingerprint TEXT NOT NULL, name TEXT NOT NULL, wrapped BYTEA NOT NULL, PRIMARY KEY (fingerprint, name))",
             ]),
+        Migration(
+            name: "v6-statistics",
+            statements: [
+                // Phone and in-person consultations counsellors log, so statistics cover every channel: triage
+                // categories only, no personal data.
+                """
+                CREATE TABLE offline_consultation (
+                    id BIGSERIAL PRIMARY KEY, held_at BIGINT NOT NULL, channel TEXT NOT NULL, topic TEXT NOT NULL,
+                    outcome TEXT NOT NULL, referral TEXT
+                )
+                """,
+                "CREATE INDEX offline_consultation_held ON offline_consultation (held_at)",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

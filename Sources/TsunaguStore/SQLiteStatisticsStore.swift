@@ -1,14 +1,12 @@
 import GRDB
 public import TsunaguCore
 
-/// The anonymous records statistics are computed from: never a transcript, never a LINE id (the keyed
-/// pseudonym only tells people apart and is not returned beyond ``CaseFacts``).
-public struct SQLiteStatisticsStore: Sendable {
+/// The records statistics are computed from, on SQLite (see ``StatisticsStore``).
+public struct SQLiteStatisticsStore: StatisticsStore {
     private let database: SQLiteDatabase
 
     public init(database: SQLiteDatabase) { self.database = database }
 
-    /// Logs a phone or in-person consultation (no personal data), with its audit entry.
     public func record(_ consultation: CaseFacts, by actor: String) async throws {
         try await database.writer.write { db in
             try db.execute(
@@ -19,8 +17,6 @@ public struct SQLiteStatisticsStore: Sendable {
         }
     }
 
-    /// The cases opened in `range` (milliseconds since the epoch), each with when its person was first seen, and
-    /// the consultations logged for that time.
     public func facts(openedIn range: Range<Int64>) async throws -> [CaseFacts] {
         try await database.writer.read { db in
             let offline = try Row.fetchAll(

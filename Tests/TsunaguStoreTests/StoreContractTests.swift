@@ -10,7 +10,7 @@ import TsunaguTesting
 struct SQLiteOutboxStoreContractTests {
     @Test("the SQLite outbox keeps the contract", arguments: OutboxStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try OutboxStoreContract.check(named: name)
+        let check = try find(name, in: OutboxStoreContract.all)
         let directory = try TemporaryDirectory()
         let broken = try await check { SQLiteOutboxStore(database: try SQLiteDatabase.open(path: directory.path("outbox.sqlite"))) }
         #expect(broken == [])
@@ -21,7 +21,7 @@ struct SQLiteOutboxStoreContractTests {
 struct PostgresOutboxStoreContractTests {
     @Test("the PostgreSQL outbox keeps the contract", arguments: OutboxStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try OutboxStoreContract.check(named: name)
+        let check = try find(name, in: OutboxStoreContract.all)
         let broken = try await check { PostgresOutboxStore(database: try await TestPostgres.makeDatabase()) }
         #expect(broken == [])
     }
@@ -32,7 +32,7 @@ struct PostgresOutboxStoreContractTests {
 struct SQLiteTriageStoreContractTests {
     @Test("SQLite triage keeps the contract", arguments: TriageStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try TriageStoreContract.check(named: name)
+        let check = try find(name, in: TriageStoreContract.all)
         let directory = try TemporaryDirectory()
         let broken = try await check {
             let database = try SQLiteDatabase.open(path: directory.path("triage.sqlite"))
@@ -46,7 +46,7 @@ struct SQLiteTriageStoreContractTests {
 struct PostgresTriageStoreContractTests {
     @Test("PostgreSQL triage keeps the contract", arguments: TriageStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try TriageStoreContract.check(named: name)
+        let check = try find(name, in: TriageStoreContract.all)
         let broken = try await check {
             let database = try await TestPostgres.makeDatabase()
             return (PostgresInboxStore(database: database), PostgresTriageStore(database: database))
@@ -60,7 +60,7 @@ struct PostgresTriageStoreContractTests {
 struct SQLiteStaffStoreContractTests {
     @Test("SQLite staff and audit keep the contract", arguments: StaffStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try StaffStoreContract.check(named: name)
+        let check = try find(name, in: StaffStoreContract.all)
         let directory = try TemporaryDirectory()
         let broken = try await check {
             let database = try SQLiteDatabase.open(path: directory.path("staff.sqlite"))
@@ -74,7 +74,7 @@ struct SQLiteStaffStoreContractTests {
 struct PostgresStaffStoreContractTests {
     @Test("PostgreSQL staff and audit keep the contract", arguments: StaffStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try StaffStoreContract.check(named: name)
+        let check = try find(name, in: StaffStoreContract.all)
         let broken = try await check {
             let database = try await TestPostgres.makeDatabase()
             return (PostgresStaffStore(database: database), PostgresAuditLog(database: database))
@@ -88,7 +88,7 @@ struct PostgresStaffStoreContractTests {
 struct SQLiteKeyStoreContractTests {
     @Test("SQLite keys keep the contract", arguments: KeyStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try KeyStoreContract.check(named: name)
+        let check = try find(name, in: KeyStoreContract.all)
         let directory = try TemporaryDirectory()
         let broken = try await check {
             let database = try SQLiteDatabase.open(path: directory.path("keys.sqlite"))
@@ -102,7 +102,7 @@ struct SQLiteKeyStoreContractTests {
 struct PostgresKeyStoreContractTests {
     @Test("PostgreSQL keys keep the contract", arguments: KeyStoreContract.all.map(\.name))
     func contract(_ name: String) async throws {
-        let check = try KeyStoreContract.check(named: name)
+        let check = try find(name, in: KeyStoreContract.all)
         let broken = try await check {
             let database = try await TestPostgres.makeDatabase()
             return (PostgresKeyStore(database: database), PostgresInboxStore(database: database), PostgresTriageStore(database: database))
@@ -111,20 +111,40 @@ struct PostgresKeyStoreContractTests {
     }
 }
 
-extension OutboxStoreContract {
-    static func check(named name: String) throws -> @Sendable (MakeStore) async throws -> [String] { try find(name, in: all) }
-}
-extension TriageStoreContract {
-    static func check(named name: String) throws -> @Sendable (MakeStores) async throws -> [String] { try find(name, in: all) }
-}
-extension StaffStoreContract {
-    static func check(named name: String) throws -> @Sendable (MakeStores) async throws -> [String] { try find(name, in: all) }
-}
-extension KeyStoreContract {
-    static func check(named name: String) throws -> @Sendable (MakeStores) async throws -> [String] { try find(name, in: all) }
-}
 
 /// The check of a contract with this name.
 private func find<Check>(_ name: String, in checks: [(name: String, check: Check)]) throws -> Check {
     try #require(checks.first { $0.name == name }).check
+}
+
+/// The statistics contract, run unchanged against each backend.
+@Suite("Statistics store contract on SQLite")
+struct SQLiteStatisticsStoreContractTests {
+    @Test("SQLite statistics keep the contract", arguments: StatisticsStoreContract.all.map(\.name))
+    func contract(_ name: String) async throws {
+        let check = try find(name, in: StatisticsStoreContract.all)
+        let directory = try TemporaryDirectory()
+        let broken = try await check {
+            let database = try SQLiteDatabase.open(path: directory.path("statistics.sqlite"))
+            return .init(
+                statistics: SQLiteStatisticsStore(database: database), inbox: SQLiteInboxStore(database: database),
+                triage: SQLiteTriageStore(database: database), audit: SQLiteAuditLog(database: database))
+        }
+        #expect(broken == [])
+    }
+}
+
+@Suite("Statistics store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+struct PostgresStatisticsStoreContractTests {
+    @Test("PostgreSQL statistics keep the contract", arguments: StatisticsStoreContract.all.map(\.name))
+    func contract(_ name: String) async throws {
+        let check = try find(name, in: StatisticsStoreContract.all)
+        let broken = try await check {
+            let database = try await TestPostgres.makeDatabase()
+            return .init(
+                statistics: PostgresStatisticsStore(database: database), inbox: PostgresInboxStore(database: database),
+                triage: PostgresTriageStore(database: database), audit: PostgresAuditLog(database: database))
+        }
+        #expect(broken == [])
+    }
 }

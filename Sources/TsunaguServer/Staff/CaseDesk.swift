@@ -27,7 +27,7 @@ public struct CaseDesk: Sendable {
     }
 
     let store: SQLiteCaseStore
-    private let statistics: SQLiteStatisticsStore
+    private let statistics: any StatisticsStore
     private let decider: TriageDecider
     public let settings: Settings
     private let doorbells: [Doorbell]

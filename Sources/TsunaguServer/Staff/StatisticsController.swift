@@ -9,7 +9,7 @@ public import TsunaguStore
 /// hidden cell.
 public struct StatisticsController<Context: RequestContext>: Sendable {
     let authenticator: StaffAuthenticator
-    let store: SQLiteStatisticsStore
+    let store: any StatisticsStore
     let settings: StatisticsSettings
     let labels: [String: [String: String]]
     let now: @Sendable () -> Int64
