@@ -144,6 +144,15 @@ public struct PostgresLocation: Sendable {
     }
 }
 
+extension PostgresLocation: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The endpoint and database, never the password: safe to log.
+    public var description: String {
+        "postgres://\(username)@\(unixSocketPath ?? "\(host ?? "localhost"):\(port)")/\(database) (sslmode \(tlsMode.rawValue))"
+    }
+
+    public var debugDescription: String { description }
+}
+
 /// A `TSUNAGU_DATABASE` URL that cannot be used, said in one sentence.
 public struct PostgresLocationError: Error, Sendable, CustomStringConvertible {
     public let reason: String

@@ -9,6 +9,9 @@ struct PostgresLocationTests {
         #expect(location.host == "db.internal" && location.port == 6432 && location.unixSocketPath == nil)
         #expect(location.username == "tsunagu" && location.password == "s3cret" && location.database == "consult")
         #expect(location.tlsMode == .require)
+        // Printed or logged, it never shows the password.
+        #expect("\(location)" == "postgres://tsunagu@db.internal:6432/consult (sslmode require)")
+        #expect(!String(reflecting: location).contains("s3cret"))
     }
 
     @Test("defaults: port 5432, TLS preferred, no password; postgresql:// is accepted too")
