@@ -8,7 +8,7 @@ public import TsunaguCore
 /// case desk runs the triage engine and seals what is kept), and the new state, her messages, the holder,
 /// the audit entry and the feed event commit together. SQLite has one writer, so two counsellors claiming
 /// the same case are serialised: the second one sees the first one's claim.
-public struct SQLiteCaseStore: Sendable {
+public struct SQLiteCaseStore: CaseStore {
     private let database: SQLiteDatabase
 
     public init(database: SQLiteDatabase) { self.database = database }
@@ -282,68 +282,4 @@ public struct SQLiteCaseStore: Sendable {
     }
 
     public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-}
-
-/// Which case an action is for.
-public enum CaseSelector: Sendable, Hashable {
-    case handle(String)
-    /// The first case in the queue's order that nobody holds.
-    case next
-}
-
-/// What the store read about a case, for the caller to decide from.
-public struct CaseState: Sendable {
-    public var caseID: String
-    /// Her conversation (keyed pseudonym): where her state and her sealed address live.
-    public var pseudonym: Pseudonym
-    public var summary: CaseSummary
-    /// Her conversation's state, when this case is her current one; `nil` for an older case.
-    public var conversation: Conversation?
-    public var sealedAddress: [UInt8]?
-    /// The case's content key, wrapped; `nil` once its content was destroyed.
-    public var wrappedCaseKey: [UInt8]?
-    public var caseKeyFingerprint: String?
-    /// The transcript lines asked for, still sealed.
-    public var transcript: [StoredLine]
-
-    public var handle: String { summary.handle }
-}
-
-/// One sealed transcript line as stored.
-public struct StoredLine: Sendable, Hashable {
-    public var id: Int64
-    public var at: Int64
-    public var author: String
-    public var sealedText: [UInt8]
-}
-
-/// What an action on a case changes, committed together.
-public struct CaseChange: Sendable {
-    public enum Holder: Sendable, Hashable {
-        case keep
-        /// Extend the holder's claim from now.
-        case renew
-        /// This counsellor holds it now, with a fresh lease.
-        case take(String)
-        /// No one holds it.
-        case drop
-    }
-
-    /// Her new state, what is added to the transcript and what is sent to her.
-    public var triage: TriageCommit
-    public var holder: Holder
-    /// The audit entry: `action` such as `case.claim`, and a non-personal detail.
-    public var audit: (action: String, detail: String?)?
-    /// A feed event to record besides those the triage commit raises.
-    public var event: (kind: StaffEvent.Kind, detail: String?)?
-
-    public init(
-        triage: TriageCommit = .nothing, holder: Holder = .keep, audit: (action: String, detail: String?)? = nil,
-        event: (kind: StaffEvent.Kind, detail: String?)? = nil
-    ) {
-        self.triage = triage
-        self.holder = holder
-        self.audit = audit
-        self.event = event
-    }
 }

@@ -148,3 +148,37 @@ struct PostgresStatisticsStoreContractTests {
         #expect(broken == [])
     }
 }
+
+/// The case store contract, run unchanged against each backend.
+@Suite("Case store contract on SQLite")
+struct SQLiteCaseStoreContractTests {
+    @Test("SQLite cases keep the contract", arguments: CaseStoreContract.all.map(\.name))
+    func contract(_ name: String) async throws {
+        let check = try find(name, in: CaseStoreContract.all)
+        let directory = try TemporaryDirectory()
+        let broken = try await check {
+            let database = try SQLiteDatabase.open(path: directory.path("cases.sqlite"))
+            return .init(
+                cases: SQLiteCaseStore(database: database), staff: SQLiteStaffStore(database: database),
+                inbox: SQLiteInboxStore(database: database), triage: SQLiteTriageStore(database: database),
+                audit: SQLiteAuditLog(database: database))
+        }
+        #expect(broken == [])
+    }
+}
+
+@Suite("Case store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+struct PostgresCaseStoreContractTests {
+    @Test("PostgreSQL cases keep the contract", arguments: CaseStoreContract.all.map(\.name))
+    func contract(_ name: String) async throws {
+        let check = try find(name, in: CaseStoreContract.all)
+        let broken = try await check {
+            let database = try await TestPostgres.makeDatabase()
+            return .init(
+                cases: PostgresCaseStore(database: database), staff: PostgresStaffStore(database: database),
+                inbox: PostgresInboxStore(database: database), triage: PostgresTriageStore(database: database),
+                audit: PostgresAuditLog(database: database))
+        }
+        #expect(broken == [])
+    }
+}

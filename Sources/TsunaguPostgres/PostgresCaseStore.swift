@@ -1,0 +1,314 @@
+import Foundation
+import Logging
+import PostgresNIO
+public import TsunaguCore
+
+/// Cases as counsellors work them, on PostgreSQL, with counsellors connected to any instance (see ``CaseStore``).
+///
+/// An action takes the same advisory lock on her conversation as triage does, and takes it first, so a
+/// counsellor's action and the processing of her message follow one another, in one lock order. Then it locks
+/// the case's row and reads it again. Asking for the next case reads a candidate, locks, and checks that it is
+/// still waiting; when another instance took it meanwhile, the transaction is rolled back and tried again with
+/// the next candidate, so a transaction never holds two conversations' locks.
+public struct PostgresCaseStore: CaseStore {
+    private let database: SharedDatabase
+
+    /// The advisory-lock namespace of a counsellor's claims (the second key is her name's hash).
+    static let counsellorLockNamespace: Int32 = 0x7473_7536  // "tsu6"
+
+    public init(database: SharedDatabase) { self.database = database }
+
+    // MARK: The queue
+
+    public func queue(now: Int64, limit: Int) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
+        let logger = database.logger
+        return try await database.transaction { connection in
+            var counts: [Priority: Int] = [:]
+            for try await (priority, count) in try await connection.query(
+                """
+                SELECT priority, COUNT(*) FROM triage_case
+                WHERE queued_at IS NOT NULL AND closed_at IS NULL AND priority IS NOT NULL
+                    AND (counsellor IS NULL OR lease_until < \(now))
+                GROUP BY priority
+                """, logger: logger
+            ).decode((String, Int).self) {
+                if let priority = Priority(rawValue: priority) { counts[priority] = count }
+            }
+            var items: [QueueItem] = []
+            for priority in Priority.queueOrder where items.count < limit && counts[priority, default: 0] > 0 {
+                for try await (handle, topic, urgency, emergency, outOfHours, queuedAt) in try await connection.query(
+                    """
+                    SELECT handle, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
+                    WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
+                        AND (counsellor IS NULL OR lease_until < \(now))
+                    ORDER BY queued_at, id LIMIT \(limit - items.count)
+                    """, logger: logger
+                ).decode((String, String?, String?, String?, Bool?, Int64).self) {
+                    items.append(
+                        QueueItem(
+                            handle: handle, priority: priority, topic: topic, urgency: urgency, emergency: emergency,
+                            outOfHours: outOfHours ?? false, queuedAt: queuedAt))
+                }
+            }
+            return (items, counts)
+        }
+    }
+
+    public func held(by counsellor: String) async throws -> [CaseSummary] {
+        let rows = try await database.client.query(
+            """
+            SELECT \(unescaped: Self.caseColumns) FROM triage_case c LEFT JOIN conversation v ON v.pseudonym = c.conversation
+            WHERE c.counsellor = \(counsellor) AND c.closed_at IS NULL
+            ORDER BY CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, c.queued_at
+            """, logger: database.logger)
+        var summaries: [CaseSummary] = []
+        for try await row in rows { summaries.append(try Self.stored(from: row).summary) }
+        return summaries
+    }
+
+    // MARK: Acting on a case
+
+    /// Another instance took the candidate for the next case between reading and locking it.
+    private struct CandidateTaken: Error {}
+
+    public func act<Result: Sendable>(
+        on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64?,
+        _ decide: @escaping @Sendable (CaseState) throws -> (CaseChange, Result)
+    ) async throws -> Result {
+        for _ in 0..<16 {
+            do {
+                return try await attempt(
+                    on: selector, by: actor, now: now, lease: lease, cap: cap, transcriptAfter: transcriptAfter, decide)
+            } catch is CandidateTaken {
+                continue
+            }
+        }
+        throw CaseRefusal.queueEmpty  // Sixteen cases taken under our hands in a row: as good as empty.
+    }
+
+    private func attempt<Result: Sendable>(
+        on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64?,
+        _ decide: @escaping @Sendable (CaseState) throws -> (CaseChange, Result)
+    ) async throws -> Result {
+        let logger = database.logger
+        return try await database.transaction { connection in
+            let (caseID, pseudonym) = try await Self.candidate(for: selector, now: now, on: connection, logger: logger)
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresTriageStore.conversationLockNamespace), hashtext(\(pseudonym)))",
+                logger: logger)
+            let state = try await Self.state(of: caseID, transcriptAfter: transcriptAfter, on: connection, logger: logger)
+            if case .next = selector {
+                let summary = state.summary
+                let stillWaiting =
+                    summary.queuedAt != nil && summary.closedAt == nil && (summary.counsellor == nil || (summary.leaseUntil ?? 0) < now)
+                guard stillWaiting else { throw CandidateTaken() }
+            }
+            let (change, result) = try decide(state)
+            if let conversation = change.triage.conversation, conversation.currentCase?.id != state.caseID {
+                preconditionFailure("A case action changed another case of the conversation")
+            }
+            // The new holder is checked before anything is written: locks are taken in one order everywhere
+            // (her conversation, the case, the counsellor, the feed, the audit chain).
+            if case .take(let counsellor) = change.holder {
+                try await Self.checkCanHold(counsellor, actor: actor, cap: cap, except: caseID, now: now, on: connection, logger: logger)
+            }
+            _ = try await PostgresTriageStore.apply(change.triage, to: state.pseudonym, on: connection, logger: logger)
+            switch change.holder {
+            case .keep:
+                break
+            case .renew:
+                try await connection.query(
+                    "UPDATE triage_case SET lease_until = \(now + lease) WHERE id = \(caseID) AND counsellor IS NOT NULL", logger: logger)
+            case .take(let counsellor):
+                try await connection.query(
+                    "UPDATE triage_case SET counsellor = \(counsellor), lease_until = \(now + lease) WHERE id = \(caseID)", logger: logger)
+            case .drop:
+                try await connection.query(
+                    "UPDATE triage_case SET counsellor = NULL, lease_until = NULL WHERE id = \(caseID)", logger: logger)
+            }
+            if change.triage.transcript.contains(where: { $0.author == .counsellor }) {
+                // Her first answer from a person: the first-response time of statistics.
+                try await connection.query(
+                    "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, \(now)) WHERE id = \(caseID)",
+                    logger: logger)
+            }
+            if let event = change.event {
+                try await PostgresTriageStore.emit(event.kind, caseID: caseID, detail: event.detail, on: connection, logger: logger)
+            }
+            if let audit = change.audit {
+                try await PostgresAuditLog.append(
+                    actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, on: connection, logger: logger)
+            }
+            return result
+        }
+    }
+
+    public func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws {
+        // Only when one claim has less than half its lease left, so a client polling often writes now and then.
+        try await database.client.query(
+            """
+            UPDATE triage_case SET lease_until = \(now + lease)
+            WHERE counsellor = \(counsellor) AND closed_at IS NULL
+              AND EXISTS (SELECT 1 FROM triage_case h WHERE h.counsellor = \(counsellor) AND h.closed_at IS NULL
+                          AND h.lease_until < \(now + lease / 2))
+            """, logger: database.logger)
+    }
+
+    // MARK: The live feed
+
+    public func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent] {
+        let rows = try await database.client.query(
+            """
+            SELECT id, at, kind, handle, priority, counsellor, detail FROM staff_event
+            WHERE id > \(cursor) ORDER BY id LIMIT \(limit)
+            """, logger: database.logger)
+        var events: [StaffEvent] = []
+        for try await (id, at, kind, handle, priority, counsellor, detail) in rows.decode(
+            (Int64, Int64, String, String, String?, String?, String?).self)
+        {
+            events.append(
+                StaffEvent(
+                    id: id, at: at, kind: StaffEvent.Kind(rawValue: kind) ?? .queued, handle: handle,
+                    priority: priority.flatMap(Priority.init(rawValue:)), counsellor: counsellor, detail: detail))
+        }
+        return events
+    }
+
+    public func forgetEvents(before cutoff: Int64) async throws -> Int {
+        try await database.client.query("DELETE FROM staff_event WHERE at < \(cutoff) RETURNING id", logger: database.logger)
+            .collect().count
+    }
+
+    public func latestEventID() async throws -> Int64 {
+        for try await id in try await database.client.query(
+            "SELECT COALESCE(MAX(id), 0) FROM staff_event", logger: database.logger
+        ).decode(Int64.self) {
+            return id
+        }
+        return 0
+    }
+
+    // MARK: Reading
+
+    /// The case an action is for, read without a lock: its id and her conversation.
+    private static func candidate(
+        for selector: CaseSelector, now: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (caseID: String, pseudonym: String) {
+        switch selector {
+        case .handle(let handle):
+            for try await row in try await connection.query(
+                "SELECT id, conversation FROM triage_case WHERE handle = \(handle.uppercased())", logger: logger
+            ).decode((String, String).self) {
+                return row
+            }
+            throw CaseRefusal.notFound(handle: handle)
+        case .next:
+            for priority in Priority.queueOrder {
+                for try await row in try await connection.query(
+                    """
+                    SELECT id, conversation FROM triage_case
+                    WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
+                        AND (counsellor IS NULL OR lease_until < \(now))
+                    ORDER BY queued_at, id LIMIT 1
+                    """, logger: logger
+                ).decode((String, String).self) {
+                    return row
+                }
+            }
+            throw CaseRefusal.queueEmpty
+        }
+    }
+
+    private static let caseColumns = """
+        c.id, c.handle, c.conversation, c.priority, c.topic, c.urgency, c.emergency, c.out_of_hours, c.queued_at,
+        c.claimed_at, c.counsellor, c.lease_until, c.closed_at, c.outcome, c.referral, v.state, v.sealed_address
+        """
+
+    private struct StoredCase {
+        var caseID: String
+        var pseudonym: String
+        var summary: CaseSummary
+        var conversation: Conversation?
+        var sealedAddress: [UInt8]?
+    }
+
+    private static func stored(from row: PostgresRow) throws -> StoredCase {
+        let (id, handle, pseudonym, priority, topic, urgency, emergency, outOfHours, queued, claimed, counsellor, leaseUntil, closed,
+            outcome, referral, state, address) = try row.decode(
+                (String, String, String, String?, String?, String?, String?, Bool?, Int64?, Int64?, String?, Int64?, Int64?, String?,
+                    String?, String?, Data?).self)
+        let conversation = try state.map { try JSONDecoder().decode(Conversation.self, from: Data($0.utf8)) }
+        let summary = CaseSummary(
+            handle: handle, priority: priority.flatMap(Priority.init(rawValue:)) ?? .normal, topic: topic, urgency: urgency,
+            emergency: emergency, outOfHours: outOfHours ?? false, queuedAt: queued, claimedAt: claimed, counsellor: counsellor,
+            leaseUntil: leaseUntil, closedAt: closed, outcome: outcome, referral: referral, reachable: conversation?.reachable ?? true)
+        // Only her current case can be acted on: an older one is over.
+        return StoredCase(
+            caseID: id, pseudonym: pseudonym, summary: summary,
+            conversation: conversation?.currentCase?.id == id ? conversation : nil, sealedAddress: address.map { Array($0) })
+    }
+
+    /// The case as it is now, its row locked for the rest of the transaction.
+    private static func state(
+        of caseID: String, transcriptAfter: Int64?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> CaseState {
+        var found: StoredCase?
+        for try await row in try await connection.query(
+            """
+            SELECT \(unescaped: caseColumns) FROM triage_case c LEFT JOIN conversation v ON v.pseudonym = c.conversation
+            WHERE c.id = \(caseID) FOR UPDATE OF c
+            """, logger: logger)
+        {
+            found = try stored(from: row)
+        }
+        guard let found else { throw CaseRefusal.queueEmpty }
+        var key: (wrapped: Data, fingerprint: String?)?
+        for try await row in try await connection.query(
+            "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = \(caseID)", logger: logger
+        ).decode((Data, String?).self) {
+            key = row
+        }
+        var transcript: [StoredLine] = []
+        if let after = transcriptAfter {
+            for try await (id, at, author, text) in try await connection.query(
+                "SELECT id, at, author, sealed_text FROM case_message WHERE case_id = \(caseID) AND id > \(after) ORDER BY id",
+                logger: logger
+            ).decode((Int64, Int64, String, Data).self) {
+                transcript.append(StoredLine(id: id, at: at, author: author, sealedText: Array(text)))
+            }
+        }
+        return CaseState(
+            caseID: caseID, pseudonym: Pseudonym(rawValue: found.pseudonym), summary: found.summary, conversation: found.conversation,
+            sealedAddress: found.sealedAddress, wrappedCaseKey: key.map { Array($0.wrapped) }, caseKeyFingerprint: key?.fingerprint,
+            transcript: transcript)
+    }
+
+    /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.
+    private static func checkCanHold(
+        _ counsellor: String, actor: String, cap: Int, except caseID: String, now: Int64, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        // One counsellor's claims are counted one transaction at a time, whichever instances they go through.
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(\(counsellorLockNamespace), hashtext(\(counsellor)))", logger: logger)
+        var role: String?
+        for try await value in try await connection.query(
+            "SELECT role FROM staff WHERE name = \(counsellor) AND revoked_at IS NULL", logger: logger
+        ).decode(String.self) {
+            role = value
+        }
+        guard role == StaffRole.counsellor.rawValue else { throw CaseRefusal.unknownColleague(name: counsellor) }
+        var holding = 0
+        for try await count in try await connection.query(
+            """
+            SELECT COUNT(*) FROM triage_case
+            WHERE counsellor = \(counsellor) AND closed_at IS NULL AND lease_until >= \(now) AND id != \(caseID)
+            """, logger: logger
+        ).decode(Int.self) {
+            holding = count
+        }
+        guard holding < cap else {
+            throw counsellor == actor ? CaseRefusal.atCapacity(limit: cap) : CaseRefusal.colleagueAtCapacity(name: counsellor, limit: cap)
+        }
+    }
+}
