@@ -14,7 +14,8 @@ extension Tsunagud {
                 Uses the database named by TSUNAGU_DATABASE: a SQLite file path, or a postgres:// URL \
                 (postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=FILE). Migrations are \
                 append-only and each runs once: running this again, or on several instances at once, is safe. \
-                `tsunagud serve` also migrates at start-up.
+                `tsunagud serve` also migrates a SQLite database at start-up; serving on PostgreSQL is not \
+                available yet.
                 """)
 
         @OptionGroup var options: ConfigOptions
