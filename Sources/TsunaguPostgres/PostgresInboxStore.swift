@@ -18,9 +18,18 @@ public struct PostgresInboxStore: InboxStore {
     public func append(_ events: [InboxEvent]) async throws -> [InboxAppendOutcome] {
         guard !events.isEmpty else { return [] }
         let logger = database.logger
-        // Rows are locked in event-id order, so two appends that share ids never wait on each other in a cycle.
+        // Rows are inserted in event-id order, so two appends that share ids never wait on each other in a cycle;
+        // their arrival numbers are drawn first, in the order given, which is the order her events are answered in.
         let order = events.indices.sorted { (events[$0].eventID, $0) < (events[$1].eventID, $1) }
         return try await database.transaction { connection in
+            var arrivals: [Int64] = []
+            for try await arrival in try await connection.query(
+                "SELECT nextval(pg_get_serial_sequence('inbox_event', 'arrival')) FROM generate_series(1, \(events.count))",
+                logger: logger
+            ).decode(Int64.self) {
+                arrivals.append(arrival)
+            }
+            arrivals.sort()
             var outcomes = [InboxAppendOutcome](repeating: .duplicate, count: events.count)
             for index in order {
                 let event = events[index]
@@ -28,9 +37,9 @@ public struct PostgresInboxStore: InboxStore {
                 let rows = try await connection.query(
                     """
                     INSERT INTO inbox_event
-                        (event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event)
+                        (event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event, arrival)
                     VALUES (\(event.eventID), \(event.eventType), \(event.occurredAt), \(event.receivedAt),
-                            \(event.sourceKind.rawValue), \(event.conversation?.rawValue), \(sealed))
+                            \(event.sourceKind.rawValue), \(event.conversation?.rawValue), \(sealed), \(arrivals[index]))
                     ON CONFLICT (event_id) DO UPDATE SET duplicate_count = inbox_event.duplicate_count + 1
                     RETURNING duplicate_count
                     """, logger: logger)

@@ -18,7 +18,7 @@ public struct SQLiteTriageStore: TriageStore {
                 sql: """
                     SELECT event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event
                     FROM inbox_event WHERE processed_at IS NULL
-                    ORDER BY received_at, occurred_at LIMIT ?
+                    ORDER BY received_at, occurred_at, rowid LIMIT ?
                     """,
                 arguments: [limit]
             ).map { row in

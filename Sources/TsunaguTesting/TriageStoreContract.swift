@@ -42,6 +42,23 @@ public enum TriageStoreContract {
         return broken
     }
 
+    /// Her events are pending, and answered, in the order they were appended, whatever their ids.
+    public static func arrivalOrder(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        let given = ["z", "m", "b", "q"].map { InboxStoreContract.event("\($0)-event", conversation: "A", at: 1) }
+        _ = try await inbox.append(given)
+        let pending = try await triage.pendingEvents(limit: 10).map(\.eventID)
+        if pending != given.map(\.eventID) { broken.append("pending in the order \(pending)") }
+        let decided = Locked([String]())
+        _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+            decided.withLock { $0.append(event.eventID) }
+            return counting(event, snapshot)
+        }
+        if decided.value != given.map(\.eventID) { broken.append("decided in the order \(decided.value)") }
+        return broken
+    }
+
     /// Within a batch, each event sees the conversation as the events before it left it.
     public static func stateCarries(_ make: MakeStores) async throws -> [String] {
         let (inbox, triage) = try await make()
@@ -107,6 +124,6 @@ public enum TriageStoreContract {
 
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
-        ("caseAndOutbox", caseAndOutbox),
+        ("caseAndOutbox", caseAndOutbox), ("arrivalOrder", arrivalOrder),
     ]
 }
