@@ -58,6 +58,25 @@ public struct PostgresTriageStore: TriageStore {
         return result
     }
 
+    public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
+        let logger = database.logger
+        var cases: [(id: String, conversation: String)] = []
+        for try await row in try await database.client.query(
+            "SELECT id, conversation FROM triage_case WHERE closed_at < \(cutoff) AND content_destroyed_at IS NULL", logger: logger
+        ).decode((String, String).self) {
+            cases.append(row)
+        }
+        // One case at a time, each under her conversation's lock like every other writer of it.
+        for (caseID, conversation) in cases {
+            try await database.transaction { connection in
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation)))", logger: logger)
+                try await Self.shred(caseID: caseID, on: connection, logger: logger)
+            }
+        }
+        return cases.count
+    }
+
     /// `decide` threw: the event stays pending. Any other error (the database) ends the batch.
     private struct DecisionFailed: Error {}
 

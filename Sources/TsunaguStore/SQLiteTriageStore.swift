@@ -98,8 +98,6 @@ public struct SQLiteTriageStore: TriageStore {
         return enqueued
     }
 
-    /// Destroys the content of every case closed before `cutoff` (milliseconds since the epoch) whose content
-    /// still exists; the anonymous records stay. Returns how many cases were shredded.
     public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
         try await database.writer.write { db in
             let cases = try String.fetchAll(

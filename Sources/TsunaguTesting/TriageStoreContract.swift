@@ -122,8 +122,48 @@ public enum TriageStoreContract {
         return broken
     }
 
+    /// Retention destroys the key and transcript of cases closed before the cutoff, once; the records stay, and
+    /// open or recently closed cases keep their content.
+    public static func retention(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        _ = try await inbox.append(
+            events("old", conversation: "A", count: 1) + events("new", conversation: "B", count: 1) + events("open", conversation: "C", count: 1)
+                + events("later", conversation: "A", count: 1))
+        let closedAt: [String: Int64?] = ["A": 1_000, "B": 9_000, "C": nil]
+        let seen = Locked<[String: TriageSnapshot]>([:])
+        _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+            let chat = event.conversation?.rawValue ?? ""
+            if event.eventID.hasPrefix("later") {
+                seen.withLock { $0[chat] = snapshot }
+                return .nothing
+            }
+            var record = CaseRecord(id: "case-\(chat)", openedAt: 1)
+            record.closedAt = closedAt[chat] ?? nil
+            return TriageCommit(
+                conversation: Conversation(state: .closed(outcome: "done", referral: nil), currentCase: record),
+                newCaseKey: (caseID: record.id, wrappedKey: [3], fingerprint: "f"),
+                transcript: [TranscriptEntry(caseID: record.id, at: 1, author: .her, messageRef: nil, sealedText: [8])])
+        }
+        if seen.value["A"]?.wrappedCaseKey != [3] { broken.append("the key was not there before retention") }
+        let shredded = try await triage.destroyContent(ofCasesClosedBefore: 5_000)
+        let again = try await triage.destroyContent(ofCasesClosedBefore: 5_000)
+        if shredded != 1 || again != 0 { broken.append("shredded \(shredded), then \(again)") }
+        // What remains is read back through a snapshot of each chat's next event.
+        _ = try await inbox.append(events("checkA", conversation: "A", count: 1) + events("checkB", conversation: "B", count: 1))
+        let after = Locked<[String: TriageSnapshot]>([:])
+        _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+            after.withLock { $0[event.conversation?.rawValue ?? ""] = snapshot }
+            return .nothing
+        }
+        if after.value["A"]?.wrappedCaseKey != nil { broken.append("the old case's key survived") }
+        if after.value["A"]?.conversation?.currentCase?.id != "case-A" { broken.append("the old case's record went too") }
+        if after.value["B"]?.wrappedCaseKey != [3] { broken.append("a recent case lost its key") }
+        return broken
+    }
+
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
-        ("caseAndOutbox", caseAndOutbox), ("arrivalOrder", arrivalOrder),
+        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder),
     ]
 }

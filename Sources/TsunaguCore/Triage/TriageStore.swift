@@ -15,6 +15,10 @@ public protocol TriageStore: Sendable {
     func process(
         _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
     ) async throws -> TriageBatchResult
+
+    /// Destroys the content (key and transcript) of every case closed before `cutoff` (milliseconds since the
+    /// epoch) whose content still exists; the anonymous records stay. Returns how many cases were shredded.
+    func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int
 }
 
 /// What a batch did.
