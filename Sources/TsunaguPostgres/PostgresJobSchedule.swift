@@ -1,4 +1,5 @@
 import PostgresNIO
+import TsunaguCore
 
 /// Claims the runs of periodic jobs (the retention purge, forgetting old feed events), so that each runs once
 /// per period across all instances, not once per instance. Why a row and not a lock held while the job runs: a
@@ -16,12 +17,11 @@ public struct PostgresJobSchedule: Sendable {
     /// has passed since the last run (or on the first call ever).
     /// - Parameter now: milliseconds since the epoch.
     public func claim(_ job: String, every interval: Duration, now: Int64) async throws -> Bool {
-        let intervalMs = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
         let rows = try await database.client.query(
             """
             INSERT INTO scheduled_job (name, last_run_at, run_by) VALUES (\(job), \(now), \(instance))
             ON CONFLICT (name) DO UPDATE SET last_run_at = EXCLUDED.last_run_at, run_by = EXCLUDED.run_by
-            WHERE scheduled_job.last_run_at <= \(now - intervalMs)
+            WHERE scheduled_job.last_run_at <= \(now - interval.wholeMilliseconds)
             RETURNING name
             """, logger: database.logger)
         return try await !rows.collect().isEmpty

@@ -31,7 +31,7 @@ public struct PostgresOutboxStore: OutboxStore {
     public init(database: SharedDatabase, instance: String? = nil, lease: Duration = .seconds(120)) {
         self.database = database
         self.instance = instance ?? UUID().uuidString
-        self.leaseMilliseconds = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000
+        self.leaseMilliseconds = lease.wholeMilliseconds
     }
 
     public func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry] {

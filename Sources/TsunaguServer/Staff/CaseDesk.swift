@@ -23,7 +23,7 @@ public struct CaseDesk: Sendable {
             self.casesPerCounsellor = casesPerCounsellor
         }
 
-        var leaseMilliseconds: Int64 { lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000 }
+        var leaseMilliseconds: Int64 { lease.wholeMilliseconds }
     }
 
     let store: SQLiteCaseStore
