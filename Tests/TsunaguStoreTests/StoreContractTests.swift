@@ -5,180 +5,115 @@ import TsunaguPostgres
 import TsunaguStore
 import TsunaguTesting
 
-/// Each store contract, run unchanged against each backend: every check of a contract is one test case.
-@Suite("Outbox store contract on SQLite")
-struct SQLiteOutboxStoreContractTests {
-    @Test("the SQLite outbox keeps the contract", arguments: OutboxStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: OutboxStoreContract.all)
-        let directory = try TemporaryDirectory()
-        let broken = try await check { SQLiteOutboxStore(database: try SQLiteDatabase.open(path: directory.path("outbox.sqlite"))) }
-        #expect(broken == [])
+/// Every store contract, run unchanged against each backend: each check of each contract is one test case.
+@Suite("Store contracts on SQLite")
+struct SQLiteStoreContractTests {
+    @Test("SQLite keeps every store contract", arguments: ContractCheck.all)
+    func contract(_ check: ContractCheck) async throws {
+        let folder = try TemporaryDirectory()  // Lives until the check ends.
+        #expect(try await check.run(on: .sqlite(folder)) == [])
     }
 }
 
-@Suite("Outbox store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
-struct PostgresOutboxStoreContractTests {
-    @Test("the PostgreSQL outbox keeps the contract", arguments: OutboxStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: OutboxStoreContract.all)
-        let broken = try await check { PostgresOutboxStore(database: try await TestPostgres.makeDatabase()) }
-        #expect(broken == [])
+@Suite("Store contracts on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+struct PostgresStoreContractTests {
+    @Test("PostgreSQL keeps every store contract", arguments: ContractCheck.all)
+    func contract(_ check: ContractCheck) async throws {
+        #expect(try await check.run(on: .postgres) == [])
     }
 }
 
-/// The triage contract, run unchanged against each backend.
-@Suite("Triage store contract on SQLite")
-struct SQLiteTriageStoreContractTests {
-    @Test("SQLite triage keeps the contract", arguments: TriageStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: TriageStoreContract.all)
-        let directory = try TemporaryDirectory()
-        let broken = try await check {
-            let database = try SQLiteDatabase.open(path: directory.path("triage.sqlite"))
-            return (SQLiteInboxStore(database: database), SQLiteTriageStore(database: database))
-        }
-        #expect(broken == [])
-    }
-}
+/// A backend, able to make every store over one new, empty database.
+enum Backend: Sendable {
+    /// SQLite files in this folder, which the caller keeps until the check ends.
+    case sqlite(TemporaryDirectory)
+    case postgres
 
-@Suite("Triage store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
-struct PostgresTriageStoreContractTests {
-    @Test("PostgreSQL triage keeps the contract", arguments: TriageStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: TriageStoreContract.all)
-        let broken = try await check {
+    struct Stores: Sendable {
+        var inbox: any InboxStore
+        var outbox: any OutboxStore
+        var triage: any TriageStore
+        var cases: any CaseStore
+        var staff: any StaffStore
+        var audit: any AuditLog
+        var keys: any KeyStore
+        var statistics: any StatisticsStore
+    }
+
+    func makeStores() async throws -> Stores {
+        switch self {
+        case .sqlite(let folder):
+            let database = try SQLiteDatabase.open(path: folder.path("\(UUID().uuidString).sqlite"))
+            return Stores(
+                inbox: SQLiteInboxStore(database: database), outbox: SQLiteOutboxStore(database: database),
+                triage: SQLiteTriageStore(database: database), cases: SQLiteCaseStore(database: database),
+                staff: SQLiteStaffStore(database: database), audit: SQLiteAuditLog(database: database),
+                keys: SQLiteKeyStore(database: database), statistics: SQLiteStatisticsStore(database: database))
+        case .postgres:
             let database = try await TestPostgres.makeDatabase()
-            return (PostgresInboxStore(database: database), PostgresTriageStore(database: database))
+            return Stores(
+                inbox: PostgresInboxStore(database: database), outbox: PostgresOutboxStore(database: database),
+                triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
+                staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database),
+                keys: PostgresKeyStore(database: database), statistics: PostgresStatisticsStore(database: database))
         }
-        #expect(broken == [])
     }
 }
 
-/// The staff and audit contract, run unchanged against each backend.
-@Suite("Staff store contract on SQLite")
-struct SQLiteStaffStoreContractTests {
-    @Test("SQLite staff and audit keep the contract", arguments: StaffStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: StaffStoreContract.all)
-        let directory = try TemporaryDirectory()
-        let broken = try await check {
-            let database = try SQLiteDatabase.open(path: directory.path("staff.sqlite"))
-            return (SQLiteStaffStore(database: database), SQLiteAuditLog(database: database))
+/// One check of one contract, runnable against any backend.
+struct ContractCheck: Sendable, CustomTestStringConvertible {
+    let contract: String
+    let name: String
+    let run: @Sendable (Backend) async throws -> [String]
+
+    var testDescription: String { "\(contract).\(name)" }
+
+    func run(on backend: Backend) async throws -> [String] { try await run(backend) }
+
+    static let all: [ContractCheck] =
+        OutboxStoreContract.all.map { check in
+            ContractCheck(contract: "outbox", name: check.name) { backend in
+                try await check.check { try await backend.makeStores().outbox }
+            }
         }
-        #expect(broken == [])
-    }
-}
-
-@Suite("Staff store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
-struct PostgresStaffStoreContractTests {
-    @Test("PostgreSQL staff and audit keep the contract", arguments: StaffStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: StaffStoreContract.all)
-        let broken = try await check {
-            let database = try await TestPostgres.makeDatabase()
-            return (PostgresStaffStore(database: database), PostgresAuditLog(database: database))
+        + TriageStoreContract.all.map { check in
+            ContractCheck(contract: "triage", name: check.name) { backend in
+                try await check.check {
+                    let stores = try await backend.makeStores()
+                    return (stores.inbox, stores.triage)
+                }
+            }
         }
-        #expect(broken == [])
-    }
-}
-
-/// The key store contract, run unchanged against each backend.
-@Suite("Key store contract on SQLite")
-struct SQLiteKeyStoreContractTests {
-    @Test("SQLite keys keep the contract", arguments: KeyStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: KeyStoreContract.all)
-        let directory = try TemporaryDirectory()
-        let broken = try await check {
-            let database = try SQLiteDatabase.open(path: directory.path("keys.sqlite"))
-            return (SQLiteKeyStore(database: database), SQLiteInboxStore(database: database), SQLiteTriageStore(database: database))
+        + StaffStoreContract.all.map { check in
+            ContractCheck(contract: "staff", name: check.name) { backend in
+                try await check.check {
+                    let stores = try await backend.makeStores()
+                    return (stores.staff, stores.audit)
+                }
+            }
         }
-        #expect(broken == [])
-    }
-}
-
-@Suite("Key store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
-struct PostgresKeyStoreContractTests {
-    @Test("PostgreSQL keys keep the contract", arguments: KeyStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: KeyStoreContract.all)
-        let broken = try await check {
-            let database = try await TestPostgres.makeDatabase()
-            return (PostgresKeyStore(database: database), PostgresInboxStore(database: database), PostgresTriageStore(database: database))
+        + KeyStoreContract.all.map { check in
+            ContractCheck(contract: "keys", name: check.name) { backend in
+                try await check.check {
+                    let stores = try await backend.makeStores()
+                    return (stores.keys, stores.inbox, stores.triage)
+                }
+            }
         }
-        #expect(broken == [])
-    }
-}
-
-
-/// The check of a contract with this name.
-private func find<Check>(_ name: String, in checks: [(name: String, check: Check)]) throws -> Check {
-    try #require(checks.first { $0.name == name }).check
-}
-
-/// The statistics contract, run unchanged against each backend.
-@Suite("Statistics store contract on SQLite")
-struct SQLiteStatisticsStoreContractTests {
-    @Test("SQLite statistics keep the contract", arguments: StatisticsStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: StatisticsStoreContract.all)
-        let directory = try TemporaryDirectory()
-        let broken = try await check {
-            let database = try SQLiteDatabase.open(path: directory.path("statistics.sqlite"))
-            return .init(
-                statistics: SQLiteStatisticsStore(database: database), inbox: SQLiteInboxStore(database: database),
-                triage: SQLiteTriageStore(database: database), audit: SQLiteAuditLog(database: database))
+        + StatisticsStoreContract.all.map { check in
+            ContractCheck(contract: "statistics", name: check.name) { backend in
+                try await check.check {
+                    let stores = try await backend.makeStores()
+                    return .init(statistics: stores.statistics, inbox: stores.inbox, triage: stores.triage, audit: stores.audit)
+                }
+            }
         }
-        #expect(broken == [])
-    }
-}
-
-@Suite("Statistics store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
-struct PostgresStatisticsStoreContractTests {
-    @Test("PostgreSQL statistics keep the contract", arguments: StatisticsStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: StatisticsStoreContract.all)
-        let broken = try await check {
-            let database = try await TestPostgres.makeDatabase()
-            return .init(
-                statistics: PostgresStatisticsStore(database: database), inbox: PostgresInboxStore(database: database),
-                triage: PostgresTriageStore(database: database), audit: PostgresAuditLog(database: database))
+        + CaseStoreContract.all.map { check in
+            ContractCheck(contract: "cases", name: check.name) { backend in
+                try await check.check {
+                    let stores = try await backend.makeStores()
+                    return .init(cases: stores.cases, staff: stores.staff, inbox: stores.inbox, triage: stores.triage, audit: stores.audit)
+                }
+            }
         }
-        #expect(broken == [])
-    }
-}
-
-/// The case store contract, run unchanged against each backend.
-@Suite("Case store contract on SQLite")
-struct SQLiteCaseStoreContractTests {
-    @Test("SQLite cases keep the contract", arguments: CaseStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: CaseStoreContract.all)
-        let directory = try TemporaryDirectory()
-        let broken = try await check {
-            let database = try SQLiteDatabase.open(path: directory.path("cases.sqlite"))
-            return .init(
-                cases: SQLiteCaseStore(database: database), staff: SQLiteStaffStore(database: database),
-                inbox: SQLiteInboxStore(database: database), triage: SQLiteTriageStore(database: database),
-                audit: SQLiteAuditLog(database: database))
-        }
-        #expect(broken == [])
-    }
-}
-
-@Suite("Case store contract on PostgreSQL", .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
-struct PostgresCaseStoreContractTests {
-    @Test("PostgreSQL cases keep the contract", arguments: CaseStoreContract.all.map(\.name))
-    func contract(_ name: String) async throws {
-        let check = try find(name, in: CaseStoreContract.all)
-        let broken = try await check {
-            let database = try await TestPostgres.makeDatabase()
-            return .init(
-                cases: PostgresCaseStore(database: database), staff: PostgresStaffStore(database: database),
-                inbox: PostgresInboxStore(database: database), triage: PostgresTriageStore(database: database),
-                audit: PostgresAuditLog(database: database))
-        }
-        #expect(broken == [])
-    }
 }
