@@ -23,6 +23,8 @@ public struct PostgresCaseStore: CaseStore {
     public func queue(now: Int64, limit: Int) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
         let logger = database.logger
         return try await database.transaction { connection in
+            // One snapshot for the counts and the items (each statement would otherwise see its own).
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var counts: [Priority: Int] = [:]
             for try await (priority, count) in try await connection.query(
                 """
