@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "TsunaguServer",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore",
+                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore", "TsunaguPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -178,7 +178,8 @@ let package = Package(
         .testTarget(
             name: "TsunaguServerTests",
             dependencies: [
-                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguStore", "LineSandbox", "CurlHTTP",
+                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "LineSandbox",
+                "CurlHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -194,6 +195,8 @@ let package = Package(
             dependencies: [
                 "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
                 "LineMessaging",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

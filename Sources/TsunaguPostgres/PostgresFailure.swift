@@ -7,6 +7,12 @@ import _ConnectionPoolModule
 /// for type bigint: …"), and those may be hers. Only the SQLSTATE class, the endpoint and a fixed reason are
 /// used.
 public enum PostgresFailure {
+    /// Whether `error` came from PostgreSQL or the way to it (as opposed to the caller's own errors, which pass
+    /// through unchanged).
+    public static func isDatabaseError(_ error: any Error) -> Bool {
+        error is PSQLError || error is PostgresTransactionError || error is ConnectionPoolError || error is PostgresLocationError
+    }
+
     public static func describe(_ error: any Error, location: PostgresLocation) -> String {
         let endpoint = location.unixSocketPath ?? "\(location.host ?? "localhost"):\(location.port)"
         let transaction = error as? PostgresTransactionError

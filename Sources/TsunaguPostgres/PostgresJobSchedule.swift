@@ -1,10 +1,10 @@
 import PostgresNIO
-import TsunaguCore
+public import TsunaguCore
 
 /// Claims the runs of periodic jobs (the retention purge, forgetting old feed events), so that each runs once
 /// per period across all instances, not once per instance. Why a row and not a lock held while the job runs: a
 /// job that dies halfway must not run again at once on another instance, and the row says when it last ran.
-public struct PostgresJobSchedule: Sendable {
+public struct PostgresJobSchedule: JobSchedule {
     private let database: SharedDatabase
     private let instance: String
 
@@ -13,9 +13,7 @@ public struct PostgresJobSchedule: Sendable {
         self.instance = instance
     }
 
-    /// Whether this instance runs `job` now: `true` for exactly one caller, among all instances, once `every`
-    /// has passed since the last run (or on the first call ever).
-    /// - Parameter now: milliseconds since the epoch.
+    /// One conditional upsert: of all instances asking at once, exactly one sees its row come back.
     public func claim(_ job: String, every interval: Duration, now: Int64) async throws -> Bool {
         let rows = try await database.client.query(
             """

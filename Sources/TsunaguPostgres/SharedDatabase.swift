@@ -42,6 +42,23 @@ public struct SharedDatabase: Sendable, Service {
         }
     }
 
+    /// Runs the pool while `body` runs, then closes it: for commands, and for start-up steps (migrations, the
+    /// keyring) that need the database before the service group starts.
+    public func whileRunning<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            group.addTask { try await body() }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
     /// Opens one connection outside the pool and closes it: the pool retries a server that refuses it without
     /// saying why, so commands check first, and fail in seconds with the real reason.
     public func probe() async throws {

@@ -2,7 +2,7 @@ public import Hummingbird
 import HTTPTypes
 public import Logging
 import NIOCore
-import TsunaguStore
+import TsunaguCore
 
 /// The public listener's routes: `POST /webhook` and `GET /healthz`; any other method on `/webhook` is 405.
 public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: Int) -> Router<BasicRequestContext> {
@@ -10,7 +10,7 @@ public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: I
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/webhook": [.post], "/healthz": [.get]]))
     WebhookController(ingestor: dependencies.ingestor, maxBodyBytes: maxBodyBytes, metrics: dependencies.metrics)
         .addRoutes(to: router)
-    HealthController(database: dependencies.database).addRoutes(to: router)
+    HealthController(isHealthy: dependencies.stores.isHealthy).addRoutes(to: router)
     return router
 }
 
@@ -18,14 +18,14 @@ public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: I
 public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
-    HealthController(database: dependencies.database).addRoutes(to: router)
+    HealthController(isHealthy: dependencies.stores.isHealthy).addRoutes(to: router)
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
         .addRoutes(to: router)
-    StaffAPIController(database: dependencies.database, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
+    StaffAPIController(stores: dependencies.stores, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
     let desk = dependencies.desk
-    let clock: @Sendable () -> Int64 = { desk?.now() ?? SQLiteCaseStore.now() }
+    let clock: @Sendable () -> Int64 = { desk?.now() ?? WallClock.milliseconds() }
     StatisticsController(
-        database: dependencies.database, settings: dependencies.statistics, labels: desk?.statisticsLabels ?? [:], now: clock
+        stores: dependencies.stores, settings: dependencies.statistics, labels: desk?.statisticsLabels ?? [:], now: clock
     ).addRoutes(to: router)
     return router
 }

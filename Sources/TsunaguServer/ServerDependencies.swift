@@ -2,14 +2,14 @@ public import Foundation
 public import TsunaguCore
 public import TsunaguStore
 
-/// What the two listeners share: the database, the inbox over it, the metrics and the ingress pipeline.
+/// What the two listeners share: the stores, the metrics, the ingress pipeline and the doorbells.
 public struct ServerDependencies: Sendable {
-    public let database: SQLiteDatabase
-    public let inbox: any InboxStore
-    public let outbox: any OutboxStore
+    public let stores: StoreSet
+    public var inbox: any InboxStore { stores.inbox }
+    public var outbox: any OutboxStore { stores.outbox }
+    public var triage: any TriageStore { stores.triage }
     public let metrics: TsunaguMetrics
     public let ingestor: WebhookIngestor
-    public let triage: any TriageStore
     /// Rung by the ingress when it stored events: the inbox processor's wake-up.
     public let inboxDoorbell: Doorbell
     /// Rung by the processor when it queued sends: the outbox sender's wake-up.
@@ -21,6 +21,20 @@ public struct ServerDependencies: Sendable {
     /// The KPI target and small-cell protection of the statistics.
     public let statistics: StatisticsSettings
 
+    /// The three doorbells; on a shared database each is relayed to the other instances.
+    public struct Doorbells: Sendable {
+        public var inbox: Doorbell
+        public var outbox: Doorbell
+        public var feed: Doorbell
+
+        public init(inbox: Doorbell = Doorbell(), outbox: Doorbell = Doorbell(), feed: Doorbell = Doorbell()) {
+            self.inbox = inbox
+            self.outbox = outbox
+            self.feed = feed
+        }
+    }
+
+    /// On the embedded SQLite database.
     /// - Parameters:
     ///   - decider: when given, the inbox answers the events it stores in the same transaction.
     ///   - desk: how long claims last and how many cases a counsellor may hold.
@@ -30,31 +44,27 @@ public struct ServerDependencies: Sendable {
         desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
         metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
-        var decide: SQLiteInboxStore.Decide?
-        if let decider { decide = { event, snapshot in try decider.decide(event, snapshot) } }
         self.init(
-            database: database, inbox: SQLiteInboxStore(database: database, triage: decide), channelSecret: channelSecret,
-            dataKey: dataKey, decider: decider, desk: desk, statistics: statistics, metrics: metrics, now: now)
+            stores: .sqlite(database, decider: decider), channelSecret: channelSecret, dataKey: dataKey, decider: decider,
+            desk: desk, statistics: statistics, metrics: metrics, now: now)
     }
 
-    /// With another inbox over the same database (tests use a failing twin).
+    /// On any stores (PostgreSQL's, or tests' failing twins).
     public init(
-        database: SQLiteDatabase, inbox: any InboxStore, channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
+        stores: StoreSet, doorbells: Doorbells = Doorbells(), channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
         desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
         metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.stores = stores
         self.statistics = statistics
-        self.database = database
-        self.inbox = inbox
-        self.outbox = SQLiteOutboxStore(database: database)
-        self.triage = SQLiteTriageStore(database: database)
         self.metrics = metrics
-        self.inboxDoorbell = Doorbell()
-        self.outboxDoorbell = Doorbell()
-        self.feedDoorbell = Doorbell()
-        let doorbells = [outboxDoorbell, feedDoorbell]
-        self.desk = decider.map { CaseDesk(database: database, decider: $0, settings: desk, doorbells: doorbells) }
+        self.inboxDoorbell = doorbells.inbox
+        self.outboxDoorbell = doorbells.outbox
+        self.feedDoorbell = doorbells.feed
+        let deskBells = [outboxDoorbell, feedDoorbell]
+        self.desk = decider.map { CaseDesk(stores: stores, decider: $0, settings: desk, doorbells: deskBells) }
         self.ingestor = WebhookIngestor(
-            channelSecret: channelSecret, dataKey: dataKey, inbox: inbox, doorbells: [inboxDoorbell, outboxDoorbell, feedDoorbell], now: now)
+            channelSecret: channelSecret, dataKey: dataKey, inbox: stores.inbox, doorbells: [inboxDoorbell, outboxDoorbell, feedDoorbell],
+            now: now)
     }
 }

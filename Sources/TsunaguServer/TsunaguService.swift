@@ -1,39 +1,82 @@
 import CurlHTTP
+import Foundation
 import Hummingbird
 import LineMessaging
 import LineSandbox
 public import Logging
 import ServiceLifecycle
+import TsunaguCore
+import TsunaguPostgres
 import UnixSignals
 import TsunaguStore
 
 /// `tsunagud serve`: opens the database and runs both listeners in one `ServiceGroup` until SIGTERM or
 /// SIGINT, then stops accepting, lets in-flight requests finish (each one's events are committed before its
-/// answer) and closes the database, checkpointing its log.
+/// answer) and closes the database (checkpointing SQLite's log, or closing the PostgreSQL pool).
 public enum TsunaguService {
     /// How long SIGTERM waits for in-flight requests and work before cancelling them.
     public static let shutdownGrace: Duration = .seconds(10)
 
     public static func run(configuration: TsunaguConfiguration, logger: Logger) async throws {
-        var configuration = configuration
-        let database: SQLiteDatabase
-        do {
-            database = try SQLiteDatabase.open(path: configuration.databasePath, durability: configuration.durability)
-        } catch let error as StoreError {
-            throw StartupError(
-                "TSUNAGU_DATABASE (\(configuration.databasePath)) cannot be used: \(error.message) Choose a writable path.",
-                cause: error)
+        switch configuration.database {
+        case .sqlite(let path):
+            let database: SQLiteDatabase
+            do {
+                database = try SQLiteDatabase.open(path: path, durability: configuration.durability)
+            } catch let error as StoreError {
+                throw StartupError("TSUNAGU_DATABASE (\(path)) cannot be used: \(error.message) Choose a writable path.", cause: error)
+            }
+            logger.info(
+                "Database ready",
+                metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
+            try await serve(configuration: configuration, backend: .sqlite(database), logger: logger)
+            try database.close()
+        case .postgres(let location):
+            let database = try SharedDatabase(location: location, poolSize: configuration.databasePoolSize, logger: logger)
+            do {
+                // One connection first: the pool would retry a refusal forever without saying why.
+                try await database.probe()
+            } catch {
+                throw StartupError(PostgresFailure.describe(error, location: location), cause: error)
+            }
+            try await database.whileRunning {
+                do {
+                    try await database.migrate()
+                } catch {
+                    throw StartupError(PostgresFailure.describe(error, location: location), cause: error)
+                }
+                // This process's name in outbox leases and job runs: unique, and no one's data.
+                let instance = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+                logger.info(
+                    "Database ready",
+                    metadata: ["database": "postgresql", "pool": "\(configuration.databasePoolSize)", "instance": "\(instance)"])
+                try await serve(configuration: configuration, backend: .postgres(database, instance: instance), logger: logger)
+            }
         }
-        configuration.dataKey = try await Keyring.open(
-            SQLiteKeyStore(database: database), current: configuration.dataKey, previous: configuration.previousDataKey)
-        logger.info(
-            "Database ready",
-            metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
+        logger.notice("Stopped")
+    }
+
+    private enum Backend {
+        case sqlite(SQLiteDatabase)
+        case postgres(SharedDatabase, instance: String)
+
+        var keys: any KeyStore {
+            switch self {
+            case .sqlite(let database): SQLiteKeyStore(database: database)
+            case .postgres(let database, _): PostgresKeyStore(database: database)
+            }
+        }
+    }
+
+    private static func serve(configuration: TsunaguConfiguration, backend: Backend, logger: Logger) async throws {
+        var configuration = configuration
+        configuration.dataKey = try await Keyring.open(backend.keys, current: configuration.dataKey, previous: configuration.previousDataKey)
 
         var services: [any Service] = []
         // As many connections as the sender has sends in flight.
         let transport = CurlTransport(
             configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(20), maxConnectionsPerHost: 256))
+        defer { transport.shutdown() }
         if var sandboxPort = configuration.sandboxPort {
             // Port 0 means any free port; the client must know which one, so it is chosen here.
             if sandboxPort == 0 { sandboxPort = try FreeLoopbackPort.find() }
@@ -54,9 +97,20 @@ public enum TsunaguService {
         let decider = TriageDecider(
             engine: configuration.engine, dataKey: configuration.dataKey, policy: configuration.deliveryPolicy, metrics: metrics,
             logger: logger)
+        let stores: StoreSet
+        var doorbells = ServerDependencies.Doorbells()
+        switch backend {
+        case .sqlite(let database):
+            stores = .sqlite(database, decider: decider)
+        case .postgres(let database, let instance):
+            stores = .postgres(database, instance: instance, outboxLease: configuration.outboxLease)
+            let relay = WakeupRelay(wakeups: PostgresWakeups(database: database), logger: logger)
+            doorbells = .init(inbox: relay.doorbell(for: .inbox), outbox: relay.doorbell(for: .outbox), feed: relay.doorbell(for: .feed))
+            services.append(relay)
+        }
         let dependencies = ServerDependencies(
-            database: database, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey, decider: decider,
-            desk: configuration.desk, statistics: configuration.statistics, metrics: metrics)
+            stores: stores, doorbells: doorbells, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey,
+            decider: decider, desk: configuration.desk, statistics: configuration.statistics, metrics: metrics)
         if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
@@ -69,8 +123,8 @@ public enum TsunaguService {
             store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
             outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
         services.append(RetentionService(
-            store: SQLiteTriageStore(database: database), feed: SQLiteCaseStore(database: database),
-            retentionDays: configuration.retentionMessageDays, logger: logger))
+            store: stores.triage, feed: stores.cases, schedule: stores.jobs, retentionDays: configuration.retentionMessageDays,
+            logger: logger))
 
         let webhook = buildApplication(
             .webhook,
@@ -87,8 +141,5 @@ public enum TsunaguService {
         groupConfiguration.maximumGracefulShutdownDuration = Self.shutdownGrace
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
-        transport.shutdown()
-        try database.close()
-        logger.notice("Stopped")
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Configuration
 import TsunaguServer
-import TsunaguStore
 
 /// The option every subcommand shares: where the config file is.
 struct ConfigOptions: ParsableArguments {
@@ -13,13 +12,9 @@ struct ConfigOptions: ParsableArguments {
         try await ConfigReader.tsunagu(configFile: config)
     }
 
-    /// The configured database, opened for writing (and migrated): for commands that change it.
-    func openDatabase() async throws -> SQLiteDatabase {
-        try SQLiteDatabase.open(path: try TsunaguConfiguration.databasePath(reader: try await reader()))
-    }
-
-    /// The configured database, opened for reading only: what operator commands look at while the server runs.
-    func openDatabaseReadOnly() async throws -> SQLiteDatabase {
-        try SQLiteDatabase.openReadOnly(path: try TsunaguConfiguration.databasePath(reader: try await reader()))
+    /// Runs `body` on the configured database's stores (SQLite or PostgreSQL), then closes it.
+    /// - Parameter readOnly: for commands that only look, and so are safe beside a running server.
+    func withStores<Result: Sendable>(readOnly: Bool, _ body: @escaping @Sendable (StoreSet) async throws -> Result) async throws -> Result {
+        try await TsunaguConfiguration.database(reader: try await reader()).withStores(readOnly: readOnly, body)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TsunaguServer
-import TsunaguStore
 import TsunaguCore
 
 extension Tsunagud {
@@ -18,7 +17,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let counts = try await SQLiteInboxStore(database: try await options.openDatabaseReadOnly()).counts()
+                let counts = try await options.withStores(readOnly: true) { stores in try await stores.inbox.counts() }
                 if json {
                     try JSONOutput.print(counts)
                 } else {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
 
 extension Tsunagud {
     /// `tsunagud outbox`: sends by state and the dead letters, read from the database (safe while serving).
@@ -18,7 +17,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let counts = try await SQLiteOutboxStore(database: try await options.openDatabaseReadOnly()).counts()
+                let counts = try await options.withStores(readOnly: true) { stores in try await stores.outbox.counts() }
                 if json {
                     try JSONOutput.print(counts)
                     return

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import TsunaguCore
 import TsunaguServer
-import TsunaguStore
 
 extension Tsunagud {
     /// `tsunagud purge`: destroys the messages of cases closed longer ago than the retention period, now.
@@ -23,10 +23,9 @@ extension Tsunagud {
             do {
                 let reader = try await options.reader()
                 let days = try TsunaguConfiguration.retentionDays(reader: reader)
-                let database = try SQLiteDatabase.open(path: try TsunaguConfiguration.databasePath(reader: reader))
-                let count = try await SQLiteTriageStore(database: database)
-                    .destroyContent(ofCasesClosedBefore: RetentionService.cutoff(days: days))
-                try database.close()
+                let count = try await TsunaguConfiguration.database(reader: reader).withStores(readOnly: false) { stores in
+                    try await stores.triage.destroyContent(ofCasesClosedBefore: RetentionService.cutoff(days: days))
+                }
                 if json {
                     try JSONOutput.print(["casesPurged": count, "retentionDays": days])
                 } else {

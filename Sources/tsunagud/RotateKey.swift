@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TsunaguServer
-import TsunaguStore
 
 extension Tsunagud {
     /// `tsunagud rotate-key`: rewraps every case key and the keyring under a new master key.
@@ -38,11 +37,11 @@ extension Tsunagud {
                     }
                     target = key
                 }
-                let database = try SQLiteDatabase.open(path: try TsunaguConfiguration.databasePath(reader: reader))
-                let store = SQLiteKeyStore(database: database)
-                let opened = try await Keyring.open(store, current: current, previous: previous)
-                let count = try await Keyring.rotate(store, opened: opened, to: target)
-                try database.close()
+                let newKey = target
+                let count = try await TsunaguConfiguration.database(reader: reader).withStores(readOnly: false) { stores in
+                    let opened = try await Keyring.open(stores.keys, current: current, previous: previous)
+                    return try await Keyring.rotate(stores.keys, opened: opened, to: newKey)
+                }
                 if json {
                     try JSONOutput.print(["caseKeysRewrapped": count])
                 } else {

@@ -2,7 +2,6 @@ public import ArgumentParser
 import Foundation
 public import TsunaguCore
 import TsunaguServer
-import TsunaguStore
 
 extension Tsunagud {
     /// `tsunagud staff`: staff accounts for the staff API and the `tsunagu` CLI.
@@ -34,10 +33,10 @@ extension Tsunagud {
             func run() async throws {
                 do {
                     let token = StaffToken.generate()
-                    let database = try await options.openDatabase()
-                    _ = try await SQLiteStaffStore(database: database).add(
-                        name: name, role: role, tokenHash: StaffToken.hash(token), by: "operator")
-                    try database.close()
+                    let name = name, role = role
+                    _ = try await options.withStores(readOnly: false) { stores in
+                        try await stores.staff.add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "operator")
+                    }
                     print(token)
                     FileHandle.standardError.write(Data("Added \(name) as \(role.rawValue). The token above is shown only once.\n".utf8))
                 } catch {
@@ -54,7 +53,7 @@ extension Tsunagud {
 
             func run() async throws {
                 do {
-                    let members = try await SQLiteStaffStore(database: try await options.openDatabaseReadOnly()).list()
+                    let members = try await options.withStores(readOnly: true) { stores in try await stores.staff.list() }
                     if json {
                         try JSONOutput.print(members)
                         return
@@ -82,9 +81,10 @@ extension Tsunagud {
 
             func run() async throws {
                 do {
-                    let database = try await options.openDatabase()
-                    let revoked = try await SQLiteStaffStore(database: database).revoke(name: name, by: "operator")
-                    try database.close()
+                    let name = name
+                    let revoked = try await options.withStores(readOnly: false) { stores in
+                        try await stores.staff.revoke(name: name, by: "operator")
+                    }
                     guard revoked else {
                         throw StartupError("No active member of staff is named \(name); see tsunagud staff list.")
                     }
@@ -108,9 +108,8 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let log = SQLiteAuditLog(database: try await options.openDatabaseReadOnly())
                 if verify {
-                    let result = try await log.verify()
+                    let result = try await options.withStores(readOnly: true) { stores in try await stores.audit.verify() }
                     if json { try JSONOutput.print(result) }
                     guard let broken = result.firstBroken else {
                         if !json { print("The audit log holds: \(result.entries) entries, chain intact.") }
@@ -118,7 +117,7 @@ extension Tsunagud {
                     }
                     throw StartupError("The audit log does not hold from entry \(broken) on: it was changed after it was written.")
                 }
-                let entries = try await log.entries()
+                let entries = try await options.withStores(readOnly: true) { stores in try await stores.audit.entries() }
                 if json {
                     try JSONOutput.print(entries)
                     return

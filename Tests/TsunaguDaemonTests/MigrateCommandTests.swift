@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TsunaguTesting
 
-/// `tsunagud migrate` on both backends, and what the other commands say to a PostgreSQL URL.
+/// `tsunagud migrate` on both backends, and the other commands on PostgreSQL.
 @Suite("tsunagud migrate")
 struct MigrateCommandTests {
     @Test("on SQLite, migrate creates the database file and is safe to repeat")
@@ -50,16 +50,43 @@ struct MigrateCommandTests {
         }
     }
 
-    @Test("serve and the read-only commands refuse a PostgreSQL URL in one sentence instead of making a file of it")
-    func otherCommandsRefusePostgres() async throws {
+    @Test(
+        "the operator commands work on PostgreSQL: a read-only one asks for migrate, staff and audit work, counts read",
+        .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+    func operatorCommands() async throws {
+        let environment = DaemonProcess.environment(database: try await TestPostgres.makeDatabaseURL())
+        let early = try await runDaemonCommand(["inbox"], environment: environment)
+        #expect(early.status == 1 && early.stderr.contains("run tsunagud migrate"), "\(early.stderr)")
+
+        let added = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: environment)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.trimmingCharacters(in: .whitespacesAndNewlines).count >= 32, "the token is printed once")
+        let again = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: environment)
+        #expect(again.status == 1 && again.stderr.contains("sato"), "\(again.stderr)")
+        let revoked = try await runDaemonCommand(["staff", "revoke", "sato"], environment: environment)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        let list = try await runDaemonCommand(["staff", "list", "--json"], environment: environment)
+        let members = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+        #expect(members?.count == 1 && members?.first?["revokedAt"] != nil, "\(list.stdout)")
+
+        let audit = try await runDaemonCommand(["audit", "--verify"], environment: environment)
+        #expect(audit.status == 0 && audit.stdout.contains("2 entries, chain intact"), "\(audit.stdout) \(audit.stderr)")
+        for command in [["inbox", "--json"], ["outbox", "--json"], ["purge", "--json"]] {
+            let result = try await runDaemonCommand(command, environment: environment)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+    }
+
+    @Test("serve on an unreachable PostgreSQL stops in one sentence, without the password, and makes no file")
+    func serveRefusesUnreachablePostgres() async throws {
         let directory = try TemporaryDirectory()
-        var environment = DaemonProcess.environment(database: "postgres://tsunagu:pw-s3cret@127.0.0.1:5432/tsunagu")
+        var environment = DaemonProcess.environment(database: "postgres://tsunagu:pw-s3cret@127.0.0.1:1/tsunagu?sslmode=disable")
         environment["TSUNAGU_SANDBOX_ENABLED"] = "true"
-        for command in [["serve"], ["inbox"], ["outbox"]] {
+        for command in [["serve"], ["inbox"], ["staff", "add", "sato", "--role", "admin"]] {
             let result = try await runDaemonCommand(command, environment: environment, directory: directory.path(""))
             #expect(result.status == 1, "\(command)")
-            #expect(result.stderr.contains("TSUNAGU_DATABASE names PostgreSQL"), "\(command): \(result.stderr)")
-            #expect(!result.stderr.contains("pw-s3cret"))
+            #expect(result.stderr.contains("Cannot reach PostgreSQL at 127.0.0.1:1"), "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("pw-s3cret") && !result.stdout.contains("pw-s3cret"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("")).isEmpty)
     }

@@ -30,7 +30,8 @@ struct ConfigurationTests {
         #expect(configuration.webhookHost == "0.0.0.0" && configuration.webhookPort == 8080)
         #expect(configuration.staffHost == "127.0.0.1" && configuration.staffPort == 8081)
         #expect(configuration.webhookMaxBodyBytes == 1_048_576)
-        #expect(configuration.databasePath == "data/tsunagu.sqlite")
+        #expect(configuration.database.description == "data/tsunagu.sqlite")
+        #expect(configuration.databasePoolSize == 10)
         #expect(configuration.durability == .full)
         #expect(configuration.apiBaseURL == "https://api.line.me")
         #expect(configuration.dataAPIBaseURL == "https://api-data.line.me")
@@ -43,7 +44,7 @@ struct ConfigurationTests {
         let fromFile = try await configuration(Self.valid, file: repoFile)
         let builtIn = try await configuration(Self.valid)
         #expect(fromFile.webhookPort == builtIn.webhookPort && fromFile.staffPort == builtIn.staffPort)
-        #expect(fromFile.databasePath == builtIn.databasePath && fromFile.durability == builtIn.durability)
+        #expect(fromFile.database.description == builtIn.database.description && fromFile.durability == builtIn.durability)
         #expect(fromFile.webhookMaxBodyBytes == builtIn.webhookMaxBodyBytes)
     }
 
@@ -100,6 +101,9 @@ struct ConfigurationTests {
             (valid.merging(["TSUNAGU_STAFF_PORT": "70000"]) { $1 }, "TSUNAGU_STAFF_PORT"),
             (valid.merging(["TSUNAGU_DURABILITY": "fast"]) { $1 }, "TSUNAGU_DURABILITY"),
             (valid.merging(["TSUNAGU_WEBHOOK_MAX_BODY_BYTES": "-1"]) { $1 }, "TSUNAGU_WEBHOOK_MAX_BODY_BYTES"),
+            (valid.merging(["TSUNAGU_DATABASE": "postgres://u:pw@db/tsunagu?sslmode=sometimes"]) { $1 }, "TSUNAGU_DATABASE"),
+            (valid.merging(["TSUNAGU_DATABASE_POOL_SIZE": "0"]) { $1 }, "TSUNAGU_DATABASE_POOL_SIZE"),
+            (valid.merging(["TSUNAGU_OUTBOX_LEASE_SECONDS": "1"]) { $1 }, "TSUNAGU_OUTBOX_LEASE_SECONDS"),
         ])
     func refusals(_ environment: [String: String], variable: String) async throws {
         let error = try #require(await startupError(environment))

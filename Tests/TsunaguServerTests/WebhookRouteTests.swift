@@ -143,8 +143,10 @@ struct WebhookRouteTests {
         let harness = try TestHarness()
         let inbox = InMemoryInboxStore()
         await inbox.setFailNextAppend(DiskFull())
+        var stores = StoreSet.sqlite(harness.database)
+        stores.inbox = inbox
         let dependencies = ServerDependencies(
-            database: harness.database, inbox: inbox, channelSecret: TestSecrets.channelSecret,
+            stores: stores, channelSecret: TestSecrets.channelSecret,
             dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
         let app = Application(router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: 65536), logger: harness.logger)
         let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(9), text: "秘密の相談")])

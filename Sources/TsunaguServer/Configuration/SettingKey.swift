@@ -23,6 +23,7 @@ public struct SettingKey: Sendable {
     public static let staffHost = SettingKey("tsunagu.staff.host", "TSUNAGU_STAFF_HOST")
     public static let staffPort = SettingKey("tsunagu.staff.port", "TSUNAGU_STAFF_PORT")
     public static let database = SettingKey("tsunagu.database", "TSUNAGU_DATABASE")
+    public static let databasePoolSize = SettingKey("tsunagu.databasePoolSize", "TSUNAGU_DATABASE_POOL_SIZE")
     public static let durability = SettingKey("tsunagu.durability", "TSUNAGU_DURABILITY")
     public static let dataKey = SettingKey("tsunagu.dataKey", "TSUNAGU_DATA_KEY")
     public static let dataKeyFile = SettingKey("tsunagu.dataKeyFile", "TSUNAGU_DATA_KEY_FILE")
@@ -31,6 +32,7 @@ public struct SettingKey: Sendable {
     public static let logLevel = SettingKey("tsunagu.logLevel", "TSUNAGU_LOG_LEVEL")
     public static let outboxRetryBase = SettingKey("tsunagu.outbox.retryBaseMs", "TSUNAGU_OUTBOX_RETRY_BASE_MS")
     public static let outboxRetryMax = SettingKey("tsunagu.outbox.retryMaxMs", "TSUNAGU_OUTBOX_RETRY_MAX_MS")
+    public static let outboxLeaseSeconds = SettingKey("tsunagu.outbox.leaseSeconds", "TSUNAGU_OUTBOX_LEASE_SECONDS")
     public static let monthlyPushQuota = SettingKey("tsunagu.outbox.monthlyPushQuota", "TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA")
     public static let sandboxEnabled = SettingKey("tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED")
     public static let sandboxPort = SettingKey("tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT")
@@ -42,5 +44,8 @@ public struct SettingKey: Sendable {
     public static let retentionMessageDays = SettingKey("tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS")
 
     /// The variables whose values are secrets: marked secret when read, so no access report can show them.
-    public static let secretVariables: Set<String> = ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TSUNAGU_DATA_KEY", "TSUNAGU_DATA_KEY_PREVIOUS"]
+    /// (`TSUNAGU_DATABASE` is one because a `postgres://` URL may carry a password.)
+    public static let secretVariables: Set<String> = [
+        "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "TSUNAGU_DATA_KEY", "TSUNAGU_DATA_KEY_PREVIOUS", "TSUNAGU_DATABASE",
+    ]
 }

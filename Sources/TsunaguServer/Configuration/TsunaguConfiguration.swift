@@ -14,8 +14,9 @@ public import TsunaguCore
 /// - `tsunagu.webhook.host`/`port` → `TSUNAGU_WEBHOOK_HOST`/`_PORT`, `0.0.0.0:8080`
 /// - `tsunagu.webhook.maxBodyBytes` → `TSUNAGU_WEBHOOK_MAX_BODY_BYTES`, 1 MiB
 /// - `tsunagu.staff.host`/`port` → `TSUNAGU_STAFF_HOST`/`_PORT`, `127.0.0.1:8081`
-/// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`: a SQLite file, or a `postgres://` URL
-///   (only `tsunagud migrate` uses PostgreSQL so far)
+/// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`, secret: a SQLite file, or a `postgres://`
+///   URL shared by several instances (see `docs/deployment.md`)
+/// - `tsunagu.databasePoolSize` → `TSUNAGU_DATABASE_POOL_SIZE`, `10`: this instance's PostgreSQL connections
 /// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
 /// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
 /// - `tsunagu.previousDataKey` → `TSUNAGU_DATA_KEY_PREVIOUS`, secret; or `tsunagu.previousDataKeyFile` →
@@ -25,6 +26,8 @@ public import TsunaguCore
 ///   the first retry's delay and the longest, for sends LINE did not accept
 /// - `tsunagu.outbox.monthlyPushQuota` → `TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA`, `200`: the plan's monthly
 ///   push allowance, for the 80 % warning and the quota metric (0: no warning)
+/// - `tsunagu.outbox.leaseSeconds` → `TSUNAGU_OUTBOX_LEASE_SECONDS`, `60`: on PostgreSQL, how long before
+///   another instance takes over a send whose instance died
 /// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
 ///   sandbox in-process on loopback and send to it instead of LINE
 /// - `tsunagu.retention.messageDays` → `TSUNAGU_RETENTION_MESSAGE_DAYS`, `90`: days after a case closes until
@@ -48,7 +51,10 @@ public struct TsunaguConfiguration: Sendable {
     public var webhookMaxBodyBytes: Int
     public var staffHost: String
     public var staffPort: Int
-    public var databasePath: String
+    /// Where the data lives: the embedded SQLite file or a shared PostgreSQL.
+    public var database: DatabaseSetting
+    /// The most connections this instance opens to PostgreSQL.
+    public var databasePoolSize: Int
     public var durability: Durability
     public var dataKey: DataKey
     /// The previous master key, while rotating (`TSUNAGU_DATA_KEY_PREVIOUS`).
@@ -56,6 +62,8 @@ public struct TsunaguConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Retry delays of the outbox (the rest of the policy is LINE's rules).
     public var deliveryPolicy: DeliveryPolicy
+    /// On PostgreSQL: how long a send an instance took is its alone (after that another instance may take it).
+    public var outboxLease: Duration
     /// The plan's monthly push allowance (0: not tracked against a quota).
     public var monthlyPushQuota: Int
     /// The in-process LINE sandbox's port, when sandbox mode is on.
@@ -97,7 +105,8 @@ public struct TsunaguConfiguration: Sendable {
             .webhookMaxBodyBytes, default: 1 << 20, in: 1024...(64 << 20), what: "a byte count from 1024 to 67108864")
         self.staffHost = string(.staffHost) ?? "127.0.0.1"
         self.staffPort = try integer(.staffPort, default: 8081, in: 0...65535, what: "a port number from 0 to 65535")
-        self.databasePath = try Self.databasePath(reader: reader)
+        self.database = try Self.database(reader: reader)
+        self.databasePoolSize = try integer(.databasePoolSize, default: 10, in: 1...200, what: "a number of connections from 1 to 200")
 
         let durabilityText = string(.durability) ?? Durability.full.rawValue
         guard let durability = Durability(rawValue: durabilityText.lowercased()) else {
@@ -115,6 +124,7 @@ public struct TsunaguConfiguration: Sendable {
         policy.maxBackoffMs = Int64(
             try integer(.outboxRetryMax, default: 300_000, in: 10...3_600_000, what: "milliseconds from 10 to 3600000"))
         self.deliveryPolicy = policy
+        self.outboxLease = .seconds(try integer(.outboxLeaseSeconds, default: 60, in: 5...3600, what: "seconds from 5 to 3600"))
         self.monthlyPushQuota = try integer(.monthlyPushQuota, default: 200, in: 0...100_000_000, what: "a number of messages")
         let sandboxText = string(.sandboxEnabled)?.lowercased() ?? "false"
         guard ["true", "false", "1", "0", "yes", "no"].contains(sandboxText) else {
@@ -149,23 +159,11 @@ public struct TsunaguConfiguration: Sendable {
         return days
     }
 
-    /// The SQLite database path, for serving and the operator commands.
+    /// `TSUNAGU_DATABASE`: a SQLite file path, or a `postgres://` URL.
     ///
-    /// - Throws: ``StartupError`` when `TSUNAGU_DATABASE` names PostgreSQL: so far only `tsunagud migrate` uses
-    ///   it (the PostgreSQL store has the inbox and the outbox, not yet the rest), and a URL must never be
-    ///   taken for a file name.
-    public static func databasePath(reader: ConfigReader) throws -> String {
-        let setting = databaseSetting(reader: reader)
-        if setting.hasPrefix("postgres://") || setting.hasPrefix("postgresql://") {
-            throw StartupError(
-                "TSUNAGU_DATABASE names PostgreSQL, which this version uses only for `tsunagud migrate`; serve and the other commands need a SQLite path.")
-        }
-        return setting
-    }
-
-    /// `TSUNAGU_DATABASE` as given: a SQLite path or a `postgres://` URL.
-    public static func databaseSetting(reader: ConfigReader) -> String {
-        value(.database, in: reader) ?? "data/tsunagu.sqlite"
+    /// - Throws: ``StartupError`` naming what is wrong with a PostgreSQL URL (never its password).
+    public static func database(reader: ConfigReader) throws -> DatabaseSetting {
+        try DatabaseSetting(value(.database, secret: true, in: reader) ?? "data/tsunagu.sqlite")
     }
 
     private static func readDataKey(inline: String?, file: String?, variable: String = "TSUNAGU_DATA_KEY") throws -> DataKey {

@@ -47,7 +47,7 @@ public struct OutboxSender: Service {
         self.batchSize = batchSize
         self.idleInterval = idleInterval
         self.doorbell = doorbell
-        self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.now = now ?? { WallClock.milliseconds() }
         self.logger = logger
     }
 

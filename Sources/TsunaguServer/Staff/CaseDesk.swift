@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import LineMessaging
 public import TsunaguCore
-public import TsunaguStore
 
 /// What a counsellor does to a case — claim, release, transfer, reply, note, close, read — each as one
 /// transaction that checks she may, runs the triage engine for her side of it, seals what is kept, queues what
@@ -26,16 +25,16 @@ public struct CaseDesk: Sendable {
         var leaseMilliseconds: Int64 { lease.wholeMilliseconds }
     }
 
-    let store: SQLiteCaseStore
+    let store: any CaseStore
     private let statistics: any StatisticsStore
     private let decider: TriageDecider
     public let settings: Settings
     private let doorbells: [Doorbell]
 
     /// - Parameter doorbells: rung after every action: the sender's (a message may be queued) and the feed's.
-    public init(database: SQLiteDatabase, decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
-        self.store = SQLiteCaseStore(database: database)
-        self.statistics = SQLiteStatisticsStore(database: database)
+    public init(stores: StoreSet, decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
+        self.store = stores.cases
+        self.statistics = stores.statistics
         self.decider = decider
         self.settings = settings
         self.doorbells = doorbells

@@ -1,13 +1,12 @@
 public import Hummingbird
 import HTTPTypes
-public import TsunaguStore
 
 /// `GET /healthz` on both listeners: 200 with the version and the database status (at most a second old),
 /// 503 when the database does not answer, so a load balancer takes the instance out.
 public struct HealthController<Context: RequestContext>: Sendable {
     let probe: DatabaseHealthProbe
 
-    public init(database: SQLiteDatabase) { self.probe = DatabaseHealthProbe(database: database) }
+    public init(isHealthy: @escaping @Sendable () async -> Bool) { self.probe = DatabaseHealthProbe(isHealthy: isHealthy) }
 
     struct Health: ResponseEncodable {
         var status: String

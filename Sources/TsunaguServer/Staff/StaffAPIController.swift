@@ -3,20 +3,22 @@ public import Hummingbird
 import NIOCore
 import ServiceLifecycle
 import TsunaguCore
-public import TsunaguStore
 
 /// The staff API under `/api/v1` on the staff listener: bearer-token authentication, JSON both ways, errors
 /// as `{"error": {"code", "message"}}`. Nothing it answers carries an id of her; only the counsellor holding a
 /// case reads its text. See `docs/staff-api.md` for every route.
 public struct StaffAPIController<Context: RequestContext>: Sendable {
     let authenticator: StaffAuthenticator
-    let cases: SQLiteCaseStore
+    let cases: any CaseStore
     let desk: CaseDesk?
     let feed: Doorbell?
 
-    public init(database: SQLiteDatabase, desk: CaseDesk? = nil, feed: Doorbell? = nil) {
-        self.authenticator = StaffAuthenticator(store: SQLiteStaffStore(database: database))
-        self.cases = SQLiteCaseStore(database: database)
+    /// The page size of the live feed.
+    static var eventPage: Int { 200 }
+
+    public init(stores: StoreSet, desk: CaseDesk? = nil, feed: Doorbell? = nil) {
+        self.authenticator = StaffAuthenticator(store: stores.staff)
+        self.cases = stores.cases
         self.desk = desk
         self.feed = feed
     }
@@ -30,7 +32,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         api.get("queue") { request, _ -> StaffAPI.Queue in
             _ = try await authenticator.member(for: request, allowing: [.counsellor, .supervisor])
             let limit = try integer(in: request, "limit", default: 50, in: 1...1000)
-            let now = desk?.now() ?? SQLiteCaseStore.now()
+            let now = desk?.now() ?? WallClock.milliseconds()
             let (items, waiting) = try await cases.queue(now: now, limit: limit)
             return StaffAPI.Queue(
                 cases: items, waiting: Dictionary(uniqueKeysWithValues: Priority.queueOrder.map { ($0.rawValue, waiting[$0] ?? 0) }))
@@ -147,13 +149,13 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         let deadline = ContinuousClock.now + wait
         var cursor = cursor
         while true {
-            let events = try await cases.events(after: cursor)
+            let events = try await cases.events(after: cursor, limit: Self.eventPage)
             cursor = events.last?.id ?? cursor
             let visible = events.filter { $0.isVisible(to: member) }
             if !visible.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled || Task.isShuttingDownGracefully {
                 return StaffAPI.Events(events: visible, cursor: cursor)
             }
-            if events.count == SQLiteCaseStore.eventPage { continue }  // A full page: read on without waiting.
+            if events.count == Self.eventPage { continue }  // A full page: read on without waiting.
             let remaining = deadline - ContinuousClock.now
             if let feed { await feed.wait(upTo: min(remaining, .seconds(1))) } else { try await Task.sleep(for: min(remaining, .seconds(1))) }
         }

@@ -1,7 +1,6 @@
 import Foundation
 public import Hummingbird
 import TsunaguCore
-public import TsunaguStore
 
 /// `GET /api/v1/stats[?from=YYYY-MM-DD&to=YYYY-MM-DD]`: a month's or a fiscal year's statistics for supervisors,
 /// computed from the anonymous case records and published only through ``StatisticsPublisher``. Without dates:
@@ -16,11 +15,11 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
 
     /// - Parameter labels: what the ids mean, by table (from the conversation script).
     public init(
-        database: SQLiteDatabase, settings: StatisticsSettings, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
+        stores: StoreSet, settings: StatisticsSettings, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
     ) {
         self.labels = labels
-        self.authenticator = StaffAuthenticator(store: SQLiteStaffStore(database: database))
-        self.store = SQLiteStatisticsStore(database: database)
+        self.authenticator = StaffAuthenticator(store: stores.staff)
+        self.store = stores.statistics
         self.settings = settings
         self.now = now
     }

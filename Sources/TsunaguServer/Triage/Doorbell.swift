@@ -4,6 +4,9 @@ import Synchronization
 /// processor's bell when it has stored events, the processor rings the sender's when it has queued sends.
 ///
 /// A ring with no one waiting is remembered once, so work that arrives between two waits is never missed.
+///
+/// With several instances on one database, a bell can also be relayed: ``ring()`` then tells the other
+/// instances too (see ``WakeupRelay``), and what they announce rings it here with ``ringHere()``.
 public final class Doorbell: Sendable {
     private struct State {
         var rung = false
@@ -12,10 +15,19 @@ public final class Doorbell: Sendable {
     }
 
     private let state = Mutex(State())
+    private let relay: (@Sendable () -> Void)?
 
-    public init() {}
+    /// - Parameter relay: called on every ``ring()``, to pass it on to other instances.
+    public init(relay: (@Sendable () -> Void)? = nil) { self.relay = relay }
 
+    /// Wakes this instance's waiter, and the other instances' when the bell is relayed.
     public func ring() {
+        ringHere()
+        relay?()
+    }
+
+    /// Wakes this instance's waiter only: for a ring that came from another instance.
+    public func ringHere() {
         let waiters = state.withLock { state in
             let waiters = state.waiters.values
             state.waiters.removeAll()
@@ -26,7 +38,9 @@ public final class Doorbell: Sendable {
     }
 
     /// Returns when the bell rings (or had rung since the last wait), or after `timeout`, or on cancellation.
-    public func wait(upTo timeout: Duration) async {
+    /// - Returns: whether it rang (`false`: the time ran out or the task was cancelled).
+    @discardableResult
+    public func wait(upTo timeout: Duration) async -> Bool {
         let id: Int? = state.withLock { state in
             if state.rung {
                 state.rung = false
@@ -35,8 +49,8 @@ public final class Doorbell: Sendable {
             state.nextID += 1
             return state.nextID
         }
-        guard let id else { return }
-        await withTaskGroup(of: Void.self) { group in
+        guard let id else { return true }
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let resumeNow = self.state.withLock { state in
@@ -49,11 +63,16 @@ public final class Doorbell: Sendable {
                     }
                     if resumeNow { continuation.resume() }
                 }
+                return !Task.isCancelled
             }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let rang = await group.next() ?? false
             group.cancelAll()
             self.release(id)
+            return rang
         }
     }
 

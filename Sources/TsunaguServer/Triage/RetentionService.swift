@@ -1,26 +1,36 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
-public import TsunaguStore
+public import TsunaguCore
 
 /// Destroys the messages of cases closed longer ago than the retention period: at start-up and then daily.
 ///
 /// Only the content goes (each case's key and transcript); the anonymous triage record stays for statistics.
 /// `tsunagud purge` does the same on demand. Live-feed events older than a week go too.
+///
+/// With several instances on one database, each asks the ``JobSchedule`` before it purges, so the purge runs
+/// once per period among them all, whichever instances are up.
 public struct RetentionService: Service {
-    private let store: SQLiteTriageStore
-    private let feed: SQLiteCaseStore?
+    /// The job's name in the schedule.
+    public static let job = "retention-purge"
+
+    private let store: any TriageStore
+    private let feed: (any CaseStore)?
+    private let schedule: any JobSchedule
     private let retentionDays: Int
     private let interval: Duration
     private let logger: Logger
 
-    /// - Parameter feed: where the live-feed events are kept, to forget the old ones.
+    /// - Parameters:
+    ///   - feed: where the live-feed events are kept, to forget the old ones.
+    ///   - schedule: which instance purges; one instance alone always does.
     public init(
-        store: SQLiteTriageStore, feed: SQLiteCaseStore? = nil, retentionDays: Int, interval: Duration = .seconds(86_400),
-        logger: Logger
+        store: any TriageStore, feed: (any CaseStore)? = nil, schedule: any JobSchedule = SoleInstanceSchedule(), retentionDays: Int,
+        interval: Duration = .seconds(86_400), logger: Logger
     ) {
         self.store = store
         self.feed = feed
+        self.schedule = schedule
         self.retentionDays = retentionDays
         self.interval = interval
         self.logger = logger
@@ -28,7 +38,7 @@ public struct RetentionService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            _ = await purge()
+            await purgeIfDue()
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
@@ -37,9 +47,21 @@ public struct RetentionService: Service {
         }
     }
 
+    /// Purges when no instance has in the last period. The period claimed is a tenth shorter than the interval,
+    /// so that an instance waking a little early still finds its own last run due.
+    func purgeIfDue(now: Date = Date()) async {
+        do {
+            guard try await schedule.claim(Self.job, every: interval * 0.9, now: WallClock.milliseconds(at: now)) else { return }
+        } catch {
+            logger.error("Could not ask whether to purge; will ask again", metadata: ["error.type": "\(type(of: error))"])
+            return
+        }
+        _ = await purge(now: now)
+    }
+
     /// The moment (milliseconds since the epoch) before which a closed case's content is past retention.
     public static func cutoff(days: Int, now: Date = Date()) -> Int64 {
-        Int64(now.timeIntervalSince1970 * 1000) - Int64(days) * 86_400_000
+        WallClock.milliseconds(at: now) - Int64(days) * 86_400_000
     }
 
     /// One purge; returns how many cases lost their content (0 when the database could not be reached).

@@ -31,7 +31,7 @@ public struct TriageDecider: Sendable {
         self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
         self.cipher = CaseCipher(dataKey: dataKey)
         self.policy = policy
-        self.now = now ?? { Int64(Date().timeIntervalSince1970 * 1000) }
+        self.now = now ?? { WallClock.milliseconds() }
         self.metrics = metrics
         self.logger = logger
     }

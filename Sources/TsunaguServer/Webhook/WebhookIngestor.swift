@@ -51,7 +51,7 @@ public struct WebhookIngestor: Sendable {
         }
         guard !request.events.isEmpty else { return .accepted(stored: 0, duplicates: 0) }
 
-        let receivedAt = Int64(now().timeIntervalSince1970 * 1000)
+        let receivedAt = WallClock.milliseconds(at: now())
         let events = try request.events.map { try inboxEvent(for: $0, receivedAt: receivedAt) }
         let outcomes = try await inbox.append(events)
         let stored = outcomes.count { $0 == .stored }
