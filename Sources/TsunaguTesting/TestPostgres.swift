@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PostgresNIO
+public import PostgresNIO
 public import TsunaguPostgres
 
 /// The PostgreSQL server the tests use: the one `scripts/test` starts in a temporary cluster and names in
@@ -34,6 +34,12 @@ public enum TestPostgres {
         Task.detached { try await database.run() }
         if migrated { try await database.migrate() }
         return database
+    }
+
+    /// One connection to the database at `url` (a test reading what `tsunagud` processes wrote); close it after.
+    public static func connect(to url: String) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(
+            configuration: try PostgresLocation(url: url).connectionConfiguration(), id: 1, logger: Logger(label: "tsunagu.test.postgres"))
     }
 
     /// The URL of a new, empty database, for a `tsunagud` process to use.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -14,31 +13,39 @@ import TsunaguTesting
 /// claims, replies and closes through the staff API; `tsunagud` is SIGKILLed at random moments and LINE (the
 /// sandbox) is slow, fails with 5xx and 429, loses answers and drops connections. Then everything is drained and
 /// the promises checked from the sandbox's records and the database.
+///
+/// On SQLite there is one instance. On PostgreSQL there are several on one database, as behind a load balancer:
+/// each of her events goes to the next instance in turn (the next again while one is down), so one woman's
+/// events are stored and answered by different instances, and the killer picks an instance at random.
 struct ChaosRound {
     let seed: UInt64
     var users = 10
     var kills = 3
+    /// A PostgreSQL database for the instances to share; `nil`: one instance on a SQLite file.
+    var postgresURL: String? = nil
+    var instances = 1
     static let accessToken = "chaos-access-token"
 
-    /// A daemon that the killer replaces now and then.
+    /// The daemons, which the killer replaces now and then; each keeps its ports.
     final class Daemons: @unchecked Sendable {
         private let lock = NSLock()
-        private var current: DaemonProcess
-        let environment: [String: String]
+        private var current: [DaemonProcess]
+        let environments: [[String: String]]
 
-        init(environment: [String: String]) throws {
-            self.environment = environment
-            current = try DaemonProcess(environment: environment)
+        init(environments: [[String: String]]) throws {
+            self.environments = environments
+            current = try environments.map { try DaemonProcess(environment: $0) }
         }
 
-        var daemon: DaemonProcess { lock.withLock { current } }
+        var all: [DaemonProcess] { lock.withLock { current } }
 
-        /// SIGKILL, then a new daemon on the same ports.
-        func killAndRestart() async throws {
-            daemon.kill(SIGKILL)
-            _ = try await daemon.waitForExit()
-            let next = try DaemonProcess(environment: environment)
-            lock.withLock { current = next }
+        /// SIGKILL instance `index`, then a new daemon on its ports.
+        func killAndRestart(_ index: Int) async throws {
+            let victim = all[index]
+            victim.kill(SIGKILL)
+            _ = try await victim.waitForExit()
+            let next = try DaemonProcess(environment: environments[index])
+            lock.withLock { current[index] = next }
             _ = try await next.port(of: "webhook")
         }
     }
@@ -47,6 +54,7 @@ struct ChaosRound {
     func run() async throws -> (problems: [String], summary: String) {
         var random = SeededGenerator(seed: seed)
         let pauses = (0..<kills).map { _ in Duration.milliseconds(Int64.random(in: 300...1_500, using: &random)) }
+        let victims = (0..<kills).map { _ in Int.random(in: 0..<instances, using: &random) }
         let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(
             latencyMilliseconds: 5, serverErrorRate: 0.15, rateLimitRate: 0.05, lostAnswerRate: 0.03, droppedConnectionRate: 0.03,
@@ -55,16 +63,22 @@ struct ChaosRound {
         let summary = Locked("")
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
-            let database = directory.path("chaos.sqlite")
-            let (webhookPort, staffPort) = (try FreeLoopbackPort.find(), try FreeLoopbackPort.find())
-            let environment = DaemonProcess.environment(database: database, extra: [
-                "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken, "TSUNAGU_WEBHOOK_PORT": "\(webhookPort)",
-                "TSUNAGU_STAFF_PORT": "\(staffPort)", "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "200",
-            ])
+            let database: ChaosFacts.Database = postgresURL.map { .postgres(url: $0) } ?? .sqlite(path: directory.path("chaos.sqlite"))
+            let ports = try (0..<instances).map { _ in (webhook: try FreeLoopbackPort.find(), staff: try FreeLoopbackPort.find()) }
+            let environments = ports.map { ports in
+                DaemonProcess.environment(database: postgresURL ?? directory.path("chaos.sqlite"), extra: [
+                    "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken, "TSUNAGU_WEBHOOK_PORT": "\(ports.webhook)",
+                    "TSUNAGU_STAFF_PORT": "\(ports.staff)", "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "200",
+                    // A killed instance's sends are taken over after this long.
+                    "TSUNAGU_OUTBOX_LEASE_SECONDS": "5",
+                ])
+            }
+            let environment = environments[0]
             let added = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: environment)
             let token = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let daemons = try Daemons(environment: environment)
-            _ = try await daemons.daemon.port(of: "webhook")
+            let daemons = try Daemons(environments: environments)
+            for daemon in daemons.all { _ = try await daemon.port(of: "webhook") }
+            let webhookPorts = ports.map(\.webhook), staffPorts = ports.map(\.staff)
 
             let users = (0..<self.users).map { String(format: "Uc%031x", Int(seed) * 1000 + $0) }
             let acknowledged = Locked(Set<String>())
@@ -72,17 +86,19 @@ struct ChaosRound {
             let deadline = ContinuousClock.now + .seconds(120)
 
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for user in users {
+                for (number, user) in users.enumerated() {
                     group.addTask {
                         let events: [PhoneEvent] = [
                             .follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:today"),
                             .text("相談です 1"), .text("相談です 2"),
                         ]
-                        for event in events {
+                        for (step, event) in events.enumerated() {
                             let signed = sandbox.signed([sandbox.event(event, from: user)])
                             let id = try Self.eventID(in: signed.body)
+                            var attempt = number + step
                             while ContinuousClock.now < deadline {
-                                if await Self.post(signed, to: webhookPort) == .ok { break }
+                                if await Self.post(signed, to: webhookPorts[attempt % webhookPorts.count]) == .ok { break }
+                                attempt += 1
                                 try await Task.sleep(for: .milliseconds(20))
                             }
                             acknowledged.withLock { _ = $0.insert(id) }
@@ -90,12 +106,12 @@ struct ChaosRound {
                     }
                 }
                 group.addTask {
-                    try await Self.counsel(cases: users.count, token: token, port: staffPort, replies: replies, until: deadline)
+                    try await Self.counsel(cases: users.count, token: token, ports: staffPorts, replies: replies, until: deadline)
                 }
                 group.addTask {
-                    for pause in pauses {
+                    for (pause, victim) in zip(pauses, victims) {
                         try await Task.sleep(for: pause)
-                        try await daemons.killAndRestart()
+                        try await daemons.killAndRestart(victim)
                     }
                 }
                 try await group.waitForAll()
@@ -103,21 +119,31 @@ struct ChaosRound {
 
             // Drain: every event processed and every send settled, then a clean stop.
             let settled = await eventually(within: .seconds(90), every: .milliseconds(50)) {
-                guard let counts = try? Self.counts(database) else { return false }
+                guard let counts = try? await ChaosFacts.read(database, countsOnly: true) else { return false }
                 return counts.unprocessed == 0 && counts.pendingSends == 0
             }
-            if !settled { problems.withLock { $0.append("not drained: \((try? Self.counts(database)).map { "\($0)" } ?? "?")") } }
-            daemons.daemon.kill(SIGTERM)
-            if try await daemons.daemon.waitForExit() != 0 { problems.withLock { $0.append("tsunagud did not exit 0 on SIGTERM") } }
-
-            problems.withLock {
-                $0 += Self.check(
-                    database: database, acknowledged: acknowledged.value, deliveries: sandbox.deliveries, replies: replies.value, users: users)
+            if !settled {
+                let counts = try? await ChaosFacts.read(database, countsOnly: true)
+                problems.withLock { $0.append("not drained: \(counts.map { "\($0)" } ?? "?")") }
             }
+            for daemon in daemons.all { daemon.kill(SIGTERM) }
+            for daemon in daemons.all where try await daemon.waitForExit() != 0 {
+                problems.withLock { $0.append("tsunagud did not exit 0 on SIGTERM") }
+            }
+
+            let check: [String]
+            do {
+                check = Self.check(
+                    facts: try await ChaosFacts.read(database), acknowledged: acknowledged.value, deliveries: sandbox.deliveries,
+                    replies: replies.value, users: users)
+            } catch {
+                check = ["could not read the database: \(error)"]
+            }
+            problems.withLock { $0 += check }
             let shown = sandbox.deliveries
             summary.withLock {
                 $0 = "\(acknowledged.value.count) events, \(replies.value.acknowledged.count) replies (\(replies.value.uncertain.count) uncertain), "
-                    + "\(Set(shown.map(\.request)).count) sends shown, \(sandbox.injectedFaults) faults, \(kills) kills"
+                    + "\(Set(shown.map(\.request)).count) sends shown, \(sandbox.injectedFaults) faults, \(kills) kills of \(instances) instance(s)"
             }
             let verified = try await runDaemonCommand(["audit", "--verify"], environment: environment)
             if verified.status != 0 { problems.withLock { $0.append("the audit chain does not verify: \(verified.stderr)") } }
@@ -150,9 +176,12 @@ struct ChaosRound {
 
     /// Claims, replies twice and closes until `cases` are closed. A call whose answer is lost is not repeated as
     /// such: its reply is marked uncertain and the next one gets new words, so every text is unique.
-    static func counsel(cases: Int, token: String, port: Int, replies: Locked<ChaosReplies>, until deadline: ContinuousClock.Instant) async throws {
+    /// With several instances, each call goes to the next one in turn, as through a load balancer.
+    static func counsel(cases: Int, token: String, ports: [Int], replies: Locked<ChaosReplies>, until deadline: ContinuousClock.Instant) async throws {
+        var calls = 0
         func call(_ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil) async -> (HTTPResponse.Status, Data)? {
-            try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            calls += 1
+            return try? await TestClient.withClient(host: "127.0.0.1", port: ports[calls % ports.count]) { client in
                 var headers: HTTPFields = [.authorization: "Bearer \(token)"]
                 if json != nil { headers[.contentType] = "application/json" }
                 let response = try await client.execute(.init(uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }))
@@ -190,67 +219,34 @@ struct ChaosRound {
     /// The case handle in a reply's words, `r-HANDLE-n`.
     static func handle(of text: String) -> Substring { text.split(separator: "-").dropFirst().first ?? "" }
 
-    struct Counts: CustomStringConvertible {
-        var unprocessed: Int
-        var pendingSends: Int
-        var description: String { "\(unprocessed) events unprocessed, \(pendingSends) sends pending" }
-    }
-
-    static func counts(_ path: String) throws -> Counts {
-        let queue = try DatabaseQueue(path: path)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            Counts(
-                unprocessed: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_event WHERE processed_at IS NULL") ?? -1,
-                pendingSends: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_entry WHERE state = 'pending'") ?? -1)
-        }
-    }
-
     /// The promises, from the sandbox's records and the database.
-    static func check(database: String, acknowledged: Set<String>, deliveries: [SandboxDelivery], replies: ChaosReplies, users: [String]) -> [String] {
+    static func check(facts: ChaosFacts, acknowledged: Set<String>, deliveries: [SandboxDelivery], replies: ChaosReplies, users: [String]) -> [String] {
         var problems: [String] = []
-        do {
-            let queue = try DatabaseQueue(path: database)
-            defer { try? queue.close() }
-            try queue.read { db in
-                // Every acknowledged event stored once and processed.
-                let stored = Set(try String.fetchAll(db, sql: "SELECT event_id FROM inbox_event WHERE processed_at IS NOT NULL"))
-                let missing = acknowledged.subtracting(stored)
-                if !missing.isEmpty { problems.append("\(missing.count) acknowledged events not stored and processed") }
-                // Every decided send shown once: one accepted request per delivered entry, none left over.
-                let states = try Dictionary(
-                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox_entry GROUP BY state").map {
-                        ($0["state"] as String, $0["n"] as Int)
-                    })
-                let requests = Set(deliveries.map(\.request)).count
-                if states["delivered", default: 0] != requests {
-                    problems.append("\(states["delivered", default: 0]) sends delivered but LINE showed \(requests)")
-                    // Name the sends shown twice (same chat, same words), and how each copy went.
-                    let requestsShown = Dictionary(grouping: deliveries, by: \.request).values
-                    let copies = Dictionary(grouping: requestsShown) { $0[0].chatID + "#" + $0.map(\.message.text).joined(separator: "|") }
-                    for (shape, sends) in copies where sends.count > 1 {
-                        problems.append("shown \(sends.count) times, by \(sends.map { "\($0[0].method)" }): \(shape.suffix(40))")
-                    }
-                }
-                for (state, count) in states where state != "delivered" { problems.append("\(count) sends \(state)") }
-                // Pushes in each chat in the order their entries were decided.
-                let sequences = try Dictionary(
-                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT retry_key, conversation, sequence FROM outbox_entry").map {
-                        ($0["retry_key"] as String, ($0["conversation"] as String, $0["sequence"] as Int))
-                    })
-                for user in users {
-                    let pushed = deliveries.filter { $0.chatID == user && $0.method == .push }.compactMap { $0.retryKey.flatMap { sequences[$0] } }
-                    if pushed.map(\.1) != pushed.map(\.1).sorted() { problems.append("pushes out of order for a user") }
-                }
-                // No case stuck: every woman reached the queue, and every case was closed.
-                let cases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE queued_at IS NOT NULL") ?? 0
-                let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE queued_at IS NOT NULL AND closed_at IS NULL") ?? -1
-                if cases != users.count { problems.append("\(cases) of \(users.count) cases reached the queue") }
-                if open != 0 { problems.append("\(open) cases left open") }
+        // Every acknowledged event stored once and processed.
+        let missing = acknowledged.subtracting(facts.processedEvents)
+        if !missing.isEmpty { problems.append("\(missing.count) acknowledged events not stored and processed") }
+        // Every decided send shown once: one accepted request per delivered entry, none left over.
+        let requests = Set(deliveries.map(\.request)).count
+        if facts.sendsByState["delivered", default: 0] != requests {
+            problems.append("\(facts.sendsByState["delivered", default: 0]) sends delivered but LINE showed \(requests)")
+            // Name the sends shown twice (same chat, same words), and how each copy went.
+            let requestsShown = Dictionary(grouping: deliveries, by: \.request).values
+            let copies = Dictionary(grouping: requestsShown) { $0[0].chatID + "#" + $0.map(\.message.text).joined(separator: "|") }
+            for (shape, sends) in copies where sends.count > 1 {
+                problems.append("shown \(sends.count) times, by \(sends.map { "\($0[0].method)" }): \(shape.suffix(40))")
             }
-        } catch {
-            problems.append("could not read the database: \(error)")
         }
+        for (state, count) in facts.sendsByState where state != "delivered" { problems.append("\(count) sends \(state)") }
+        // No send still held by an instance (a dead one's lease lapsed and was taken over).
+        if facts.leasedSends != 0 { problems.append("\(facts.leasedSends) sends still leased to an instance") }
+        // Pushes in each chat in the order their entries were decided.
+        for user in users {
+            let pushed = deliveries.filter { $0.chatID == user && $0.method == .push }.compactMap { $0.retryKey.flatMap { facts.sequences[$0] } }
+            if pushed.map(\.sequence) != pushed.map(\.sequence).sorted() { problems.append("pushes out of order for a user") }
+        }
+        // No case stuck: every woman reached the queue, and every case was closed.
+        if facts.queuedCases != users.count { problems.append("\(facts.queuedCases) of \(users.count) cases reached the queue") }
+        if facts.openCases != 0 { problems.append("\(facts.openCases) cases left open") }
         // Each acknowledged counsellor reply shown exactly once, and in each case in the order written; an
         // uncertain one at most once.
         let shown = deliveries.map(\.message.text).filter { $0.hasPrefix("r-") }

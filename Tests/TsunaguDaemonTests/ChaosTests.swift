@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TsunaguTesting
 
 /// `scripts/chaos`: rounds of load while `tsunagud` is killed and LINE misbehaves (see ``ChaosRound``). The
 /// number of rounds comes from `TSUNAGU_CHAOS_ROUNDS` (2 in the normal suite, 20 from the script); the first
@@ -20,5 +21,16 @@ struct ChaosTests {
             #expect(problems.isEmpty, "round \(round + 1), seed \(seed)")
         }
         print("chaos: \(rounds - failed) passed, \(failed) failed")
+    }
+
+    @Test(
+        "three instances on one PostgreSQL, signed traffic spread across them, one SIGKILLed at a time: the same promises, and no send left leased",
+        .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+    func threeInstancesOnPostgres() async throws {
+        let seed = ProcessInfo.processInfo.environment["TSUNAGU_CHAOS_SEED"].flatMap(UInt64.init) ?? 1
+        let round = ChaosRound(seed: seed, postgresURL: try await TestPostgres.makeDatabaseURL(), instances: 3)
+        let (problems, summary) = try await round.run()
+        print("chaos on PostgreSQL (seed \(seed)): \(problems.isEmpty ? "passed" : problems.joined(separator: "; ")) — \(summary)")
+        #expect(problems.isEmpty, "seed \(seed)")
     }
 }
