@@ -181,6 +181,18 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX offline_consultation_held ON offline_consultation (held_at)",
             ]),
+        Migration(
+            name: "v7-rate-budget",
+            statements: [
+                // LINE's rate limits are per channel: the calls all instances made to an endpoint in each second
+                // of the database's clock. Rows older than a minute are deleted as new ones come.
+                """
+                CREATE TABLE rate_window (
+                    endpoint TEXT NOT NULL, second BIGINT NOT NULL, used INTEGER NOT NULL,
+                    PRIMARY KEY (endpoint, second)
+                )
+                """
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -116,7 +116,7 @@ public enum TsunaguService {
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(
                 store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
-                policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell,
+                policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell, sharedBudget: stores.rateBudget,
                 monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics, logger: logger))
         }
         services.append(InboxProcessor(

@@ -222,4 +222,28 @@ struct PostgresStoreTests {
         #expect(try await claims(at: 1_060_000) == 1)  // A period later, once again.
         #expect(try await instances[0].claim("forget-feed", every: .seconds(60), now: 1_060_000))  // Jobs are apart.
     }
+
+    @Test("the shared rate budget never grants more than the limit in one second, whichever instances ask")
+    func rateBudget() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let instances = (0..<3).map { _ in PostgresRateBudget(database: database) }
+        let grants = try await withThrowingTaskGroup(of: [PostgresRateBudget.Grant].self) { group in
+            for budget in instances {
+                group.addTask {
+                    var granted: [PostgresRateBudget.Grant] = []
+                    for _ in 0..<40 {
+                        if let grant = try await budget.reserve(10, of: 100, for: "push") { granted.append(grant) }
+                    }
+                    return granted
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let callsPerSecond = Dictionary(grouping: grants, by: \.second).mapValues { $0.count * 10 }
+        #expect(callsPerSecond.values.allSatisfy { $0 <= 100 }, "\(callsPerSecond)")
+        #expect(callsPerSecond.values.max() == 100, "1,200 calls asked for: some second is full")
+        #expect(grants.allSatisfy { $0.remaining <= .seconds(1) })
+        // Each endpoint has a budget of its own.
+        #expect(try await instances[0].reserve(100, of: 100, for: "reply") != nil)
+    }
 }

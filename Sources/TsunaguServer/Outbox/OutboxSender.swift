@@ -13,7 +13,7 @@ public import TsunaguCore
 /// earlier entry of its conversation is settled and saved. Each entry's next state is decided by
 /// ``DeliveryPolicy``; between sends the sender waits for its doorbell, the next retry time, or a short poll.
 /// Calls are paced under LINE's per-endpoint limit (`requestsPerSecond` each for reply and push; LINE
-/// allows 2,000). On graceful shutdown it finishes the sends in flight; on a crash, nothing is lost: every entry is
+/// allows 2,000 per channel); with several instances, under it all together, through a shared budget. On graceful shutdown it finishes the sends in flight; on a crash, nothing is lost: every entry is
 /// still in the store, and a push is retried with the same retry key.
 public struct OutboxSender: Service {
     private let store: any OutboxStore
@@ -27,18 +27,18 @@ public struct OutboxSender: Service {
     private let logger: Logger
     private let metrics: TsunaguMetrics?
     private let monthlyPushQuota: Int
-    private let replyLimiter: RateLimiter
-    private let pushLimiter: RateLimiter
+    private let replyLimiter: CallPacer
+    private let pushLimiter: CallPacer
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
         batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200), doorbell: Doorbell? = nil,
-        now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, monthlyPushQuota: Int = 200,
-        metrics: TsunaguMetrics? = nil, logger: Logger
+        now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, sharedBudget: SharedRateBudget? = nil,
+        monthlyPushQuota: Int = 200, metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
         self.monthlyPushQuota = monthlyPushQuota
-        self.replyLimiter = RateLimiter(ratePerSecond: requestsPerSecond)
-        self.pushLimiter = RateLimiter(ratePerSecond: requestsPerSecond)
+        self.replyLimiter = CallPacer(endpoint: "reply", requestsPerSecond: requestsPerSecond, shared: sharedBudget, logger: logger)
+        self.pushLimiter = CallPacer(endpoint: "push", requestsPerSecond: requestsPerSecond, shared: sharedBudget, logger: logger)
         self.metrics = metrics
         self.store = store
         self.client = client

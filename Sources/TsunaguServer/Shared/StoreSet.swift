@@ -18,11 +18,15 @@ public struct StoreSet: Sendable {
     public var jobs: any JobSchedule
     /// Whether the database answers now (for `/healthz`).
     public var isHealthy: @Sendable () async -> Bool
+    /// LINE's per-channel rate limit, counted for all instances together; `nil` with one instance.
+    public var rateBudget: SharedRateBudget?
 
     public init(
         inbox: any InboxStore, outbox: any OutboxStore, triage: any TriageStore, cases: any CaseStore, staff: any StaffStore,
-        audit: any AuditLog, statistics: any StatisticsStore, keys: any KeyStore, jobs: any JobSchedule, isHealthy: @escaping @Sendable () async -> Bool
+        audit: any AuditLog, statistics: any StatisticsStore, keys: any KeyStore, jobs: any JobSchedule, isHealthy: @escaping @Sendable () async -> Bool,
+        rateBudget: SharedRateBudget? = nil
     ) {
+        self.rateBudget = rateBudget
         self.inbox = inbox
         self.outbox = outbox
         self.triage = triage
@@ -59,6 +63,9 @@ public struct StoreSet: Sendable {
             triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
             staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database), statistics: PostgresStatisticsStore(database: database),
             keys: PostgresKeyStore(database: database), jobs: PostgresJobSchedule(database: database, instance: instance),
-            isHealthy: { await database.isHealthy() })
+            isHealthy: { await database.isHealthy() },
+            rateBudget: { [budget = PostgresRateBudget(database: database)] endpoint, calls, limit in
+                try await budget.reserve(calls, of: limit, for: endpoint)?.remaining
+            })
     }
 }
