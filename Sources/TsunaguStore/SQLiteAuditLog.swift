@@ -29,7 +29,7 @@ public struct SQLiteAuditLog: AuditLog {
         return entry
     }
 
-    private static func entries(in db: Database) throws -> [AuditEntry] {
+    static func entries(in db: Database) throws -> [AuditEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY sequence").map { row in
             AuditEntry(
                 sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], caseID: row["case_id"],

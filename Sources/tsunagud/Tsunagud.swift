@@ -15,7 +15,8 @@ struct Tsunagud: AsyncParsableCommand {
             """,
         version: TsunaguVersion.current,
         subcommands: [
-            Serve.self, Migrate.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self, Staff.self, Audit.self,
+            Serve.self, Migrate.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self, Staff.self, Audit.self, Export.self,
+            Import.self,
         ],
         defaultSubcommand: Serve.self)
 

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TsunaguCore
+import TsunaguPostgres
+import TsunaguServer
+import TsunaguStore
+
+extension Tsunagud {
+    /// `tsunagud export`: the SQLite database, row for row, in a file for `tsunagud import`.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the SQLite database named by TSUNAGU_DATABASE into a file, for tsunagud import.",
+            discussion: """
+                The first step of moving a deployment to PostgreSQL (docs/deployment.md): stop tsunagud, export, \
+                import into an empty PostgreSQL database, then start the instances on it. The file is made owner-only \
+                and holds everything the database holds, sealed as it is there (no message text, no LINE id in clear), \
+                so treat it as the database: move it safely and delete it once the import is checked. The audit \
+                chain is verified before anything is written.
+                """)
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: ArgumentHelp("The file to write; it must not exist yet.", valueName: "path")) var output: String
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+        func run() async throws {
+            do {
+                guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try await options.reader()) else {
+                    throw StartupError("tsunagud export reads a SQLite database; TSUNAGU_DATABASE names PostgreSQL.")
+                }
+                let database = try SQLiteDatabase.openReadOnly(path: path)
+                let header = try await SQLiteExport.write(database, to: output)
+                try database.close()
+                let rows = header.counts.values.reduce(0, +)
+                if json {
+                    try JSONOutput.print(header.counts)
+                } else {
+                    print("Exported \(rows) rows of \(header.counts.count) tables to \(output); the audit chain holds (\(header.auditEntries) entries).")
+                }
+            } catch {
+                throw Failure.exit(error)
+            }
+        }
+    }
+
+    /// `tsunagud import`: a file from `tsunagud export` into an empty PostgreSQL database, checked.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load a file from tsunagud export into the empty PostgreSQL database named by TSUNAGU_DATABASE.",
+            discussion: """
+                Migrates the database, refuses one that already holds data, loads every row in one transaction, \
+                checks that each table has exactly the rows the file counted, and then that the audit chain holds \
+                and ends where the exported one did. On any failure nothing is kept. Use the same TSUNAGU_DATA_KEY \
+                as the exported deployment: the rows stay sealed with it.
+                """)
+
+        @OptionGroup var options: ConfigOptions
+        @Option(help: ArgumentHelp("The file tsunagud export wrote.", valueName: "path")) var input: String
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+        func run() async throws {
+            do {
+                guard case .postgres(let location) = try TsunaguConfiguration.database(reader: try await options.reader()) else {
+                    throw StartupError("tsunagud import loads into PostgreSQL; set TSUNAGU_DATABASE to a postgres:// URL.")
+                }
+                let input = input
+                var logger = Logger(label: "tsunagu.import")
+                logger.logLevel = .critical  // The one sentence below says what went wrong.
+                let database = try SharedDatabase(location: location, poolSize: 2, logger: logger)
+                let report: PostgresImport.Report
+                do {
+                    try await database.probe()
+                    report = try await database.whileRunning {
+                        try await database.migrate()
+                        return try await PostgresImport.load(from: input, into: database)
+                    }
+                } catch where PostgresFailure.isDatabaseError(error) {
+                    throw StartupError(PostgresFailure.describe(error, location: location))
+                }
+                if json {
+                    try JSONOutput.print(report)
+                } else {
+                    let rows = report.counts.values.reduce(0, +)
+                    print("Imported \(rows) rows of \(report.counts.count) tables; every count matches and the audit chain holds (\(report.audit.entries) entries).")
+                }
+            } catch {
+                throw Failure.exit(error)
+            }
+        }
+    }
+}
