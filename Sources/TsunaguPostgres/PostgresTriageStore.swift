@@ -8,20 +8,29 @@ public import TsunaguCore
 ///
 /// Each event is processed in a transaction of its own:
 /// - it first takes a transaction-scoped advisory lock on her conversation, so that whatever else writes her
-///   conversation waits (the case desk is to take the same lock) and the commit, or PostgreSQL when an instance
-///   dies, releases it; other chats go on in parallel;
+///   conversation waits (the case desk takes the same lock) and the commit, or PostgreSQL when an instance
+///   dies, releases it. Triage only *tries* the lock: when another instance holds it, that instance is at work
+///   on her conversation, and this one leaves her events of the batch to a later one rather than queue behind;
 /// - it then locks the event's row and reads it again: if another instance processed it meanwhile, it is skipped;
 /// - while an earlier event of hers is still pending (by `arrival`, a sequence across instances), it waits for a
 ///   later batch: her messages are answered in the order they came, whatever order callers pass them in.
 ///
+/// A batch's conversations are processed `parallelism` at a time, each one's events in order: one transaction
+/// costs several round trips and a commit's flush, and a single line of them would leave the database idle.
+///
 /// An event whose `decide` throws stays pending and does not hold back the rest of the batch.
 public struct PostgresTriageStore: TriageStore {
     private let database: SharedDatabase
+    private let parallelism: Int
 
     /// The advisory-lock namespace of conversations being processed (the second key is the pseudonym's hash).
-    static let conversationLockNamespace: Int32 = 0x7473_7532  // "tsu2"
+    public static let conversationLockNamespace: Int32 = 0x7473_7532  // "tsu2"
 
-    public init(database: SharedDatabase) { self.database = database }
+    /// - Parameter parallelism: how many conversations one instance processes at once (each holds a connection).
+    public init(database: SharedDatabase, parallelism: Int = 4) {
+        self.database = database
+        self.parallelism = max(1, parallelism)
+    }
 
     public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
         let rows = try await database.client.query(
@@ -45,12 +54,49 @@ public struct PostgresTriageStore: TriageStore {
     public func process(
         _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
     ) async throws -> TriageBatchResult {
+        // Her events in the order given; events without a conversation each on their own.
+        var order: [String] = []
+        var byConversation: [String: [InboxEvent]] = [:]
+        for event in events {
+            let key = event.conversation?.rawValue ?? "event:" + event.eventID
+            if byConversation[key] == nil { order.append(key) }
+            byConversation[key, default: []].append(event)
+        }
+        return try await withThrowingTaskGroup(of: TriageBatchResult.self) { group in
+            var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
+            var next = order.makeIterator()
+            func startNext() {
+                guard let key = next.next(), let events = byConversation[key] else { return }
+                group.addTask { try await processConversation(events, decide: decide) }
+            }
+            for _ in 0..<parallelism { startNext() }
+            while let done = try await group.next() {
+                result.processed += done.processed
+                result.enqueued += done.enqueued
+                result.failed += done.failed
+                startNext()
+            }
+            return result
+        }
+    }
+
+    /// One conversation's events of a batch, in order, until one must wait (another instance holds her
+    /// conversation, or an earlier event of hers is pending elsewhere).
+    private func processConversation(
+        _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
+    ) async throws -> TriageBatchResult {
         var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
         for event in events {
             do {
-                guard let enqueued = try await processOne(event, decide: decide, failedEarlier: Set(result.failed)) else { continue }
-                result.processed += 1
-                result.enqueued += enqueued
+                switch try await processOne(event, decide: decide, failedEarlier: Set(result.failed)) {
+                case .processed(let enqueued):
+                    result.processed += 1
+                    result.enqueued += enqueued
+                case .done:
+                    continue
+                case .wait:
+                    return result
+                }
             } catch is DecisionFailed {
                 result.failed.append(event.eventID)
             }
@@ -83,17 +129,31 @@ public struct PostgresTriageStore: TriageStore {
     /// Every handle tried was taken (not expected before billions of cases).
     private struct HandlesExhausted: Error {}
 
-    /// Processes one event in its own transaction; `nil` when it was done already or must wait for an earlier
-    /// event of hers, else how many outbox entries it added.
+    /// What became of one event.
+    private enum Outcome {
+        /// Processed now; how many outbox entries it added.
+        case processed(Int)
+        /// Processed already (by another instance).
+        case done
+        /// Not now: her conversation is busy elsewhere, or an earlier event of hers is pending.
+        case wait
+    }
+
+    /// Processes one event in its own transaction.
     private func processOne(
         _ event: InboxEvent, decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit, failedEarlier: Set<String>
-    ) async throws -> Int? {
+    ) async throws -> Outcome {
         let logger = database.logger
         return try await database.transaction { connection in
             if let conversation = event.conversation {
-                try await connection.query(
-                    "SELECT pg_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation.rawValue)))",
-                    logger: logger)
+                var locked = false
+                for try await got in try await connection.query(
+                    "SELECT pg_try_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation.rawValue)))",
+                    logger: logger
+                ).decode(Bool.self) {
+                    locked = got
+                }
+                guard locked else { return .wait }
             }
             var arrival: Int64?
             for try await value in try await connection.query(
@@ -101,7 +161,7 @@ public struct PostgresTriageStore: TriageStore {
             ).decode(Int64.self) {
                 arrival = value
             }
-            guard let arrival else { return nil }
+            guard let arrival else { return .done }
             if let conversation = event.conversation {
                 // An earlier event of hers still pending goes first, unless this batch already failed it.
                 for try await earlier in try await connection.query(
@@ -110,7 +170,7 @@ public struct PostgresTriageStore: TriageStore {
                     WHERE conversation = \(conversation.rawValue) AND processed_at IS NULL AND arrival < \(arrival)
                     """, logger: logger
                 ).decode(String.self) where !failedEarlier.contains(earlier) {
-                    return nil
+                    return .wait
                 }
             }
             let snapshot = try await Self.snapshot(of: event.conversation, on: connection, logger: logger)
@@ -128,7 +188,7 @@ public struct PostgresTriageStore: TriageStore {
             try await connection.query(
                 "UPDATE inbox_event SET processed_at = \(Self.now()), sealed_event = NULL WHERE event_id = \(event.eventID)",
                 logger: logger)
-            return enqueued
+            return .processed(enqueued)
         }
     }
 

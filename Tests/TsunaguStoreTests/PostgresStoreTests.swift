@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 import Testing
 import TsunaguCore
@@ -161,6 +162,27 @@ struct PostgresStoreTests {
             #expect(entry.id.hasSuffix("-\(entry.seenBefore)"), "\(entry.id) saw \(entry.seenBefore) earlier events")
         }
         #expect(try await inbox.counts() == InboxCounts(stored: chats * perChat, duplicates: 0, pending: 0, processed: chats * perChat))
+    }
+
+    @Test("triage does not queue behind a conversation another instance holds: it answers the other chats and comes back")
+    func busyConversationIsLeftForLater() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        _ = try await PostgresInboxStore(database: database).append([
+            InboxStoreContract.event("held-0", conversation: "HELD", at: 0), InboxStoreContract.event("free-0", conversation: "FREE", at: 0),
+        ])
+        let triage = PostgresTriageStore(database: database)
+        // Another instance is at work on her conversation: it holds the conversation's lock.
+        let other = try await PostgresConnection.connect(
+            configuration: try database.location.connectionConfiguration(), id: 9, logger: Logger(label: "test"))
+        try await other.query(
+            "SELECT pg_advisory_lock(\(PostgresTriageStore.conversationLockNamespace), hashtext('HELD'))", logger: Logger(label: "test"))
+        let whileHeld = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
+        #expect(whileHeld.processed == 1 && whileHeld.failed.isEmpty, "the free chat is answered, the held one left pending")
+        #expect(try await triage.pendingEvents(limit: 10).map(\.eventID) == ["held-0"])
+        try await other.close()
+        let afterwards = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
+        #expect(afterwards.processed == 1)
+        #expect(try await triage.pendingEvents(limit: 10).isEmpty)
     }
 
     @Test("three instances changing staff at once write one unbroken audit chain; rewriting an entry is detected")
