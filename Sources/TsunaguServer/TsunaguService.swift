@@ -32,7 +32,10 @@ public enum TsunaguService {
             try await serve(configuration: configuration, backend: .sqlite(database), logger: logger)
             try database.close()
         case .postgres(let location):
-            let database = try SharedDatabase(location: location, poolSize: configuration.databasePoolSize, logger: logger)
+            // postgres-nio's own lines at debug and trace name statements; they stay out of the log at any level.
+            var poolLogger = logger
+            poolLogger.logLevel = max(logger.logLevel, .notice)
+            let database = try SharedDatabase(location: location, poolSize: configuration.databasePoolSize, logger: poolLogger)
             do {
                 // One connection first: the pool would retry a refusal forever without saying why.
                 try await database.probe()
