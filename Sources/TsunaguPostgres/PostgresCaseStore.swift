@@ -110,7 +110,7 @@ public struct PostgresCaseStore: CaseStore {
                 preconditionFailure("A case action changed another case of the conversation")
             }
             // The new holder is checked before anything is written: locks are taken in one order everywhere
-            // (her conversation, the case, the counsellor, the feed, the audit chain).
+            // (her conversation, the case, the counsellor, the audit chain).
             if case .take(let counsellor) = change.holder {
                 try await Self.checkCanHold(counsellor, actor: actor, cap: cap, except: caseID, now: now, on: connection, logger: logger)
             }
@@ -158,11 +158,40 @@ public struct PostgresCaseStore: CaseStore {
 
     // MARK: The live feed
 
+    /// The advisory-lock key of numbering the feed.
+    static let feedLock: Int64 = 0x7473_7537_0000_0001  // "tsu7"
+
+    /// Gives committed events without a feed id the next ids, all in one transaction, one numbering at a time.
+    ///
+    /// Why after commit: a reader that has seen "up to N" must never later find an event below N. Ids drawn by
+    /// writers would become visible in commit order, not id order; ids given here become visible together, and
+    /// each numbering's ids are above every earlier numbering's. Readers number before they read, so an event
+    /// appears at the next read after its commit.
+    func numberNewEvents() async throws {
+        let logger = database.logger
+        let unnumbered = try await database.client.query(
+            "SELECT 1 FROM staff_event WHERE feed_id IS NULL LIMIT 1", logger: logger
+        ).collect()
+        guard !unnumbered.isEmpty else { return }
+        try await database.transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.feedLock))", logger: logger)
+            // A statement of its own, so that it sees what an earlier numbering committed while this one waited.
+            try await connection.query(
+                """
+                UPDATE staff_event s SET feed_id = n.feed_id
+                FROM (SELECT id, nextval('staff_feed_id') AS feed_id
+                      FROM (SELECT id FROM staff_event WHERE feed_id IS NULL ORDER BY id) AS unnumbered) AS n
+                WHERE s.id = n.id
+                """, logger: logger)
+        }
+    }
+
     public func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent] {
+        try await numberNewEvents()
         let rows = try await database.client.query(
             """
-            SELECT id, at, kind, handle, priority, counsellor, detail FROM staff_event
-            WHERE id > \(cursor) ORDER BY id LIMIT \(limit)
+            SELECT feed_id, at, kind, handle, priority, counsellor, detail FROM staff_event
+            WHERE feed_id > \(cursor) ORDER BY feed_id LIMIT \(limit)
             """, logger: database.logger)
         var events: [StaffEvent] = []
         for try await (id, at, kind, handle, priority, counsellor, detail) in rows.decode(
@@ -182,8 +211,9 @@ public struct PostgresCaseStore: CaseStore {
     }
 
     public func latestEventID() async throws -> Int64 {
+        try await numberNewEvents()
         for try await id in try await database.client.query(
-            "SELECT COALESCE(MAX(id), 0) FROM staff_event", logger: database.logger
+            "SELECT COALESCE(MAX(feed_id), 0) FROM staff_event", logger: database.logger
         ).decode(Int64.self) {
             return id
         }

@@ -61,6 +61,10 @@ public enum PostgresImport {
                         """),
                     logger: logger)
             }
+            // The feed's ids are SQLite's, so that a counsellor's client reading "after N" carries on.
+            try await connection.query("UPDATE staff_event SET feed_id = id WHERE feed_id IS NULL", logger: logger)
+            try await connection.query(
+                "SELECT setval('staff_feed_id', COALESCE(MAX(feed_id), 0) + 1, false) FROM staff_event", logger: logger)
             for table in TransferFile.tables {
                 var count = -1
                 for try await n in try await connection.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger: logger)

@@ -193,6 +193,19 @@ enum PostgresMigrations {
                 )
                 """
             ]),
+        Migration(
+            name: "v8-feed-sequence",
+            statements: [
+                // The live feed's ids are given after commit, by whoever reads the feed (see PostgresCaseStore),
+                // instead of under a lock held to each writer's commit: that lock made every transaction that
+                // reported to the feed wait its turn.
+                "ALTER TABLE staff_event ADD COLUMN feed_id BIGINT",
+                "UPDATE staff_event SET feed_id = id",
+                "CREATE UNIQUE INDEX staff_event_feed ON staff_event (feed_id)",
+                "CREATE INDEX staff_event_unnumbered ON staff_event (id) WHERE feed_id IS NULL",
+                "CREATE SEQUENCE staff_feed_id",
+                "SELECT setval('staff_feed_id', COALESCE(MAX(feed_id), 0) + 1, false) FROM staff_event",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -331,16 +331,12 @@ public struct PostgresTriageStore: TriageStore {
         if closes { try await emit(.closed, caseID: record.id, on: connection, logger: logger) }
     }
 
-    /// The advisory-lock key of the feed's end: ids are drawn one transaction at a time, so they grow in commit
-    /// order and a client reading "after id N" misses nothing committed later.
-    static let feedLock: Int64 = 0x7473_7537_0000_0001  // "tsu7"
-
-    /// Adds an event to the counsellors' feed, in the transaction of what it reports.
+    /// Adds an event to the counsellors' feed, in the transaction of what it reports. It has no feed id yet:
+    /// ``PostgresCaseStore`` numbers events once they are committed.
     static func emit(
         _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(feedLock))", logger: logger)
         try await connection.query(
             """
             INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)

@@ -185,6 +185,43 @@ struct PostgresStoreTests {
         #expect(try await triage.pendingEvents(limit: 10).isEmpty)
     }
 
+    @Test("a reader of the live feed misses no event, whatever order concurrent writers commit in")
+    func feedMissesNothing() async throws {
+        let database = try await TestPostgres.makeDatabase(poolSize: 12)
+        let feed = PostgresCaseStore(database: database)
+        let writers = 4, perWriter = 25
+        let reader = Task {
+            var cursor: Int64 = 0, seen: [String] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while seen.count < writers * perWriter, ContinuousClock.now < deadline {
+                let events = try await feed.events(after: cursor, limit: 7)
+                seen += events.map(\.handle)
+                cursor = events.last?.id ?? cursor
+            }
+            return seen
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    var generator = SeededGenerator(seed: UInt64(writer + 1))
+                    for index in 0..<perWriter {
+                        let pause = Int.random(in: 0...4, using: &generator)
+                        try await database.client.withTransaction(logger: Logger(label: "test")) { connection in
+                            try await connection.query(
+                                "INSERT INTO staff_event (at, kind, handle) VALUES (0, 'queued', \("W\(writer)-\(index)"))",
+                                logger: Logger(label: "test"))
+                            // Commit late now and then, so that rows inserted later commit earlier.
+                            try await Task.sleep(for: .milliseconds(pause))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seen = try await reader.value
+        #expect(seen.count == writers * perWriter && Set(seen).count == seen.count, "\(seen.count) read, \(Set(seen).count) distinct")
+    }
+
     @Test("three instances changing staff at once write one unbroken audit chain; rewriting an entry is detected")
     func auditChainAcrossInstances() async throws {
         let first = try await TestPostgres.makeDatabase()
