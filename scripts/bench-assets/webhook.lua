@@ -1,7 +1,7 @@
 -- wrk script: POSTs a realistic one-event Japanese text webhook, signed like LINE signs it
 -- (Base64(HMAC-SHA256(channel secret, body))). Every request carries a new webhookEventId, so each one is
 -- a durable insert, not a duplicate. Users rotate over 1,000 made-up ids.
--- Environment: BENCH_CHANNEL_SECRET.
+-- Environment: BENCH_CHANNEL_SECRET, and BENCH_ID_PREFIX when several wrk processes run at once.
 local bit = require("bit")
 local band, bor, bxor, bnot = bit.band, bit.bor, bit.bxor, bit.bnot
 local rshift, lshift, ror, tobit = bit.rshift, bit.lshift, bit.ror, bit.tobit
@@ -92,7 +92,8 @@ do
 end
 
 local counter = 0
-local prefix = format("%08X", math.random(0, 0x7fffffff))
+-- BENCH_ID_PREFIX (8 hex digits) keeps ids apart when several wrk processes post at once.
+local prefix = os.getenv("BENCH_ID_PREFIX") or format("%08X", math.random(0, 0x7fffffff))
 local texts = {
   "最近、職場の人間関係がつらくて夜も眠れません。誰かに話を聞いてもらいたくて連絡しました。",
   "家族のことで相談があります。家に帰るのがこわいときがあって、どうしたらいいか分かりません。",
