@@ -72,8 +72,10 @@ public enum PostgresImport {
                 {
                     count = n
                 }
-                guard count == header.counts[table] ?? 0 else {
-                    throw TransferError("\(table) has \(count) rows after the import, not the \(header.counts[table] ?? 0) the file counts; nothing was imported.")
+                let expected = header.counts[table] ?? 0
+                guard count == expected else {
+                    throw TransferError(
+                        "\(table) has \(count) rows after the import, not the \(expected) the file counts; nothing was imported.")
                 }
             }
         }

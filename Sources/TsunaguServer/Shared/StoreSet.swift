@@ -23,8 +23,8 @@ public struct StoreSet: Sendable {
 
     public init(
         inbox: any InboxStore, outbox: any OutboxStore, triage: any TriageStore, cases: any CaseStore, staff: any StaffStore,
-        audit: any AuditLog, statistics: any StatisticsStore, keys: any KeyStore, jobs: any JobSchedule, isHealthy: @escaping @Sendable () async -> Bool,
-        rateBudget: SharedRateBudget? = nil
+        audit: any AuditLog, statistics: any StatisticsStore, keys: any KeyStore, jobs: any JobSchedule,
+        isHealthy: @escaping @Sendable () async -> Bool, rateBudget: SharedRateBudget? = nil
     ) {
         self.rateBudget = rateBudget
         self.inbox = inbox
@@ -47,8 +47,9 @@ public struct StoreSet: Sendable {
         return StoreSet(
             inbox: SQLiteInboxStore(database: database, triage: decide), outbox: SQLiteOutboxStore(database: database),
             triage: SQLiteTriageStore(database: database), cases: SQLiteCaseStore(database: database),
-            staff: SQLiteStaffStore(database: database), audit: SQLiteAuditLog(database: database), statistics: SQLiteStatisticsStore(database: database),
-            keys: SQLiteKeyStore(database: database), jobs: SoleInstanceSchedule(), isHealthy: { await database.isHealthy() })
+            staff: SQLiteStaffStore(database: database), audit: SQLiteAuditLog(database: database),
+            statistics: SQLiteStatisticsStore(database: database), keys: SQLiteKeyStore(database: database),
+            jobs: SoleInstanceSchedule(), isHealthy: { await database.isHealthy() })
     }
 
     /// A database shared by several instances. The inbox only stores: the inbox processor of whichever instance
@@ -61,8 +62,9 @@ public struct StoreSet: Sendable {
             inbox: PostgresInboxStore(database: database),
             outbox: PostgresOutboxStore(database: database, instance: instance, lease: outboxLease),
             triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
-            staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database), statistics: PostgresStatisticsStore(database: database),
-            keys: PostgresKeyStore(database: database), jobs: PostgresJobSchedule(database: database, instance: instance),
+            staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database),
+            statistics: PostgresStatisticsStore(database: database), keys: PostgresKeyStore(database: database),
+            jobs: PostgresJobSchedule(database: database, instance: instance),
             isHealthy: { await database.isHealthy() },
             rateBudget: { [budget = PostgresRateBudget(database: database)] endpoint, calls, limit in
                 try await budget.reserve(calls, of: limit, for: endpoint)?.remaining
