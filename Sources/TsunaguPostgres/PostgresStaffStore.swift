@@ -12,7 +12,7 @@ public struct PostgresStaffStore: StaffStore {
 
     public func add(name: String, role: StaffRole, tokenHash: [UInt8], by actor: String) async throws -> StaffMember {
         let logger = database.logger
-        let member = StaffMember(name: name, role: role, createdAt: Self.now())
+        let member = StaffMember(name: name, role: role, createdAt: WallClock.milliseconds())
         return try await database.transaction { connection in
             let inserted = try await connection.query(
                 """
@@ -43,7 +43,7 @@ public struct PostgresStaffStore: StaffStore {
         let logger = database.logger
         return try await database.transaction { connection in
             let revoked = try await connection.query(
-                "UPDATE staff SET revoked_at = \(Self.now()) WHERE name = \(name) AND revoked_at IS NULL RETURNING name",
+                "UPDATE staff SET revoked_at = \(WallClock.milliseconds()) WHERE name = \(name) AND revoked_at IS NULL RETURNING name",
                 logger: logger
             ).collect()
             guard !revoked.isEmpty else { return false }
@@ -64,7 +64,6 @@ public struct PostgresStaffStore: StaffStore {
         return nil
     }
 
-    private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
 
 /// The audit log on PostgreSQL. Every instance appends to one chain: an append takes a transaction-scoped
@@ -103,7 +102,7 @@ public struct PostgresAuditLog: AuditLog {
             last = row
         }
         let entry = AuditChain.entry(
-            after: last, at: Int64(Date().timeIntervalSince1970 * 1000), actor: actor, action: action, caseID: caseID, detail: detail)
+            after: last, at: WallClock.milliseconds(), actor: actor, action: action, caseID: caseID, detail: detail)
         try await connection.query(
             """
             INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash)

@@ -186,7 +186,7 @@ public struct PostgresTriageStore: TriageStore {
             }
             // Processed: the sealed event (her words, her id) is no longer needed here.
             try await connection.query(
-                "UPDATE inbox_event SET processed_at = \(Self.now()), sealed_event = NULL WHERE event_id = \(event.eventID)",
+                "UPDATE inbox_event SET processed_at = \(WallClock.milliseconds()), sealed_event = NULL WHERE event_id = \(event.eventID)",
                 logger: logger)
             return .processed(enqueued)
         }
@@ -239,7 +239,7 @@ public struct PostgresTriageStore: TriageStore {
             try await connection.query(
                 """
                 INSERT INTO conversation (pseudonym, state, sealed_address, updated_at)
-                VALUES (\(pseudonym.rawValue), \(state), \(commit.sealedAddress.map { Data($0) }), \(now()))
+                VALUES (\(pseudonym.rawValue), \(state), \(commit.sealedAddress.map { Data($0) }), \(WallClock.milliseconds()))
                 ON CONFLICT (pseudonym) DO UPDATE SET state = EXCLUDED.state,
                     sealed_address = COALESCE(EXCLUDED.sealed_address, conversation.sealed_address), updated_at = EXCLUDED.updated_at
                 """, logger: logger)
@@ -273,7 +273,7 @@ public struct PostgresTriageStore: TriageStore {
         if commit.withholdPending { _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger) }
         for alert in commit.alerts {
             try await connection.query(
-                "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (\(alert.caseID), \(alert.category), \(now()))",
+                "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (\(alert.caseID), \(alert.category), \(WallClock.milliseconds()))",
                 logger: logger)
             try await emit(.alert, caseID: alert.caseID, detail: alert.category, on: connection, logger: logger)
         }
@@ -285,7 +285,7 @@ public struct PostgresTriageStore: TriageStore {
         try await connection.query("DELETE FROM case_key WHERE case_id = \(caseID)", logger: logger)
         try await connection.query("DELETE FROM case_message WHERE case_id = \(caseID)", logger: logger)
         try await connection.query(
-            "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(now())) WHERE id = \(caseID)",
+            "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(WallClock.milliseconds())) WHERE id = \(caseID)",
             logger: logger)
     }
 
@@ -340,10 +340,9 @@ public struct PostgresTriageStore: TriageStore {
         try await connection.query(
             """
             INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-            SELECT \(now()), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
+            SELECT \(WallClock.milliseconds()), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
             WHERE id = \(caseID) AND (counsellor IS NOT NULL OR NOT \(onlyIfHeld))
             """, logger: logger)
     }
 
-    private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

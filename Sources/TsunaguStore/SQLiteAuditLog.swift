@@ -21,7 +21,7 @@ public struct SQLiteAuditLog: AuditLog {
     static func append(actor: String, action: String, caseID: String? = nil, detail: String? = nil, in db: Database) throws -> AuditEntry {
         let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
         let entry = AuditChain.entry(
-            after: last.map { (sequence: $0["sequence"], hash: $0["hash"]) }, at: Int64(Date().timeIntervalSince1970 * 1000),
+            after: last.map { (sequence: $0["sequence"], hash: $0["hash"]) }, at: WallClock.milliseconds(),
             actor: actor, action: action, caseID: caseID, detail: detail)
         try db.execute(
             sql: "INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",

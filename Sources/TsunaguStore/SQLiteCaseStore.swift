@@ -18,17 +18,17 @@ public struct SQLiteCaseStore: CaseStore {
     /// Up to `limit` waiting cases in the order they should be taken: emergency first, then urgent, then the
     /// rest; within a priority the longest waiting first (so the out-of-hours backlog is served at shift
     /// start). A case whose claim has lapsed (`leaseUntil` before `now`) is waiting again.
-    public func waiting(now: Int64 = Self.now(), limit: Int = 100) async throws -> [QueueItem] {
+    public func waiting(now: Int64 = WallClock.milliseconds(), limit: Int = 100) async throws -> [QueueItem] {
         try await queue(now: now, limit: limit).items
     }
 
     /// How many cases wait, by priority (lapsed claims included).
-    public func waitingCounts(now: Int64 = Self.now()) async throws -> [Priority: Int] {
+    public func waitingCounts(now: Int64 = WallClock.milliseconds()) async throws -> [Priority: Int] {
         try await queue(now: now, limit: 0).counts
     }
 
     /// The first `limit` waiting cases and how many wait by priority, read at one moment.
-    public func queue(now: Int64 = Self.now(), limit: Int = 100) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
+    public func queue(now: Int64 = WallClock.milliseconds(), limit: Int = 100) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
         try await database.writer.read { db in
             let counts = try Self.waitingCounts(now: now, in: db)
             var items: [QueueItem] = []
@@ -156,9 +156,8 @@ public struct SQLiteCaseStore: CaseStore {
 
     /// Feed events after `cursor`, oldest first.
     /// How many events ``events(after:limit:)`` returns at most by default.
-    public static let eventPage = 200
 
-    public func events(after cursor: Int64, limit: Int = eventPage) async throws -> [StaffEvent] {
+    public func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent] {
         try await database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM staff_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [cursor, limit]).map { row in
                 StaffEvent(
@@ -190,7 +189,7 @@ public struct SQLiteCaseStore: CaseStore {
                 INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
                 SELECT ?, ?, handle, priority, counsellor, ? FROM triage_case WHERE id = ?
                 """ + (onlyIfHeld ? " AND counsellor IS NOT NULL" : ""),
-            arguments: [Self.now(), kind.rawValue, detail, caseID])
+            arguments: [WallClock.milliseconds(), kind.rawValue, detail, caseID])
     }
 
     // MARK: Reading
@@ -281,5 +280,4 @@ public struct SQLiteCaseStore: CaseStore {
             closedAt: row["closed_at"], outcome: row["outcome"], referral: row["referral"], reachable: reachable)
     }
 
-    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

@@ -14,7 +14,7 @@ public struct SQLiteStaffStore: StaffStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE name = ?", arguments: [name]) != true else {
                 throw StaffNameTaken(name: name)
             }
-            let member = StaffMember(name: name, role: role, createdAt: Int64(Date().timeIntervalSince1970 * 1000))
+            let member = StaffMember(name: name, role: role, createdAt: WallClock.milliseconds())
             try db.execute(
                 sql: "INSERT INTO staff (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, role.rawValue, Data(tokenHash), member.createdAt])
@@ -33,7 +33,7 @@ public struct SQLiteStaffStore: StaffStore {
         try await database.writer.write { db in
             try db.execute(
                 sql: "UPDATE staff SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
-                arguments: [Int64(Date().timeIntervalSince1970 * 1000), name])
+                arguments: [WallClock.milliseconds(), name])
             guard db.changesCount == 1 else { return false }
             try SQLiteAuditLog.append(actor: actor, action: "staff.revoke", detail: name, in: db)
             return true

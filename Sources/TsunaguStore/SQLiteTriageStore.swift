@@ -92,7 +92,7 @@ public struct SQLiteTriageStore: TriageStore {
             // Processed: the sealed event (her words, her id) is no longer needed here.
             try db.execute(
                 sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
-                arguments: [Self.now(), event.eventID])
+                arguments: [WallClock.milliseconds(), event.eventID])
             return .commit
         }
         return enqueued
@@ -140,7 +140,7 @@ public struct SQLiteTriageStore: TriageStore {
                     ON CONFLICT (pseudonym) DO UPDATE SET state = excluded.state,
                         sealed_address = COALESCE(excluded.sealed_address, sealed_address), updated_at = excluded.updated_at
                     """,
-                arguments: [pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, Self.now()])
+                arguments: [pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, WallClock.milliseconds()])
             if let record = conversation.currentCase { try save(record, of: pseudonym, in: db) }
         }
         if let key = commit.newCaseKey {
@@ -166,7 +166,7 @@ public struct SQLiteTriageStore: TriageStore {
         for alert in commit.alerts {
             try db.execute(
                 sql: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
-                arguments: [alert.caseID, alert.category, Self.now()])
+                arguments: [alert.caseID, alert.category, WallClock.milliseconds()])
             try SQLiteCaseStore.emit(.alert, caseID: alert.caseID, detail: alert.category, in: db)
         }
         return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
@@ -178,7 +178,7 @@ public struct SQLiteTriageStore: TriageStore {
         try db.execute(sql: "DELETE FROM case_message WHERE case_id = ?", arguments: [caseID])
         try db.execute(
             sql: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
-            arguments: [Self.now(), caseID])
+            arguments: [WallClock.milliseconds(), caseID])
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {
@@ -211,5 +211,4 @@ public struct SQLiteTriageStore: TriageStore {
         if closes { try SQLiteCaseStore.emit(.closed, caseID: record.id, in: db) }
     }
 
-    private static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }
