@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TsunaguPostgres
 import TsunaguServer
 import TsunaguStore
@@ -34,19 +33,10 @@ extension Tsunagud {
         }
 
         private func migrate(_ location: PostgresLocation) async throws {
-            do {
-                // Quiet: the pool's own log lines would repeat what the one sentence below says.
-                var logger = Logger(label: "tsunagu.migrate")
-                logger.logLevel = .critical
-                let database = try SharedDatabase(location: location, poolSize: 2, logger: logger)
-                try await database.probe()
-                let applied = try await database.whileRunning { try await database.migrate() }
-                print(applied.isEmpty
-                    ? "The PostgreSQL database is up to date."
-                    : "Applied to the PostgreSQL database: \(applied.joined(separator: ", ")).")
-            } catch where PostgresFailure.isDatabaseError(error) {
-                throw StartupError(PostgresFailure.describe(error, location: location))
-            }
+            let applied = try await DatabaseSetting.withCommandConnection(to: location) { database in try await database.migrate() }
+            print(applied.isEmpty
+                ? "The PostgreSQL database is up to date."
+                : "Applied to the PostgreSQL database: \(applied.joined(separator: ", ")).")
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TsunaguCore
 import TsunaguPostgres
 import TsunaguServer
@@ -64,18 +63,9 @@ extension Tsunagud {
                     throw StartupError("tsunagud import loads into PostgreSQL; set TSUNAGU_DATABASE to a postgres:// URL.")
                 }
                 let input = input
-                var logger = Logger(label: "tsunagu.import")
-                logger.logLevel = .critical  // The one sentence below says what went wrong.
-                let database = try SharedDatabase(location: location, poolSize: 2, logger: logger)
-                let report: PostgresImport.Report
-                do {
-                    try await database.probe()
-                    report = try await database.whileRunning {
-                        try await database.migrate()
-                        return try await PostgresImport.load(from: input, into: database)
-                    }
-                } catch where PostgresFailure.isDatabaseError(error) {
-                    throw StartupError(PostgresFailure.describe(error, location: location))
+                let report = try await DatabaseSetting.withCommandConnection(to: location) { database in
+                    try await database.migrate()
+                    return try await PostgresImport.load(from: input, into: database)
                 }
                 if json {
                     try JSONOutput.print(report)

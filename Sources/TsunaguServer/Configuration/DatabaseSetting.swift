@@ -44,24 +44,33 @@ public enum DatabaseSetting: Sendable {
             try database.close()
             return result
         case .postgres(let location):
-            var logger = Logger(label: "tsunagu.postgres")
-            logger.logLevel = .critical  // The one sentence below says what went wrong.
-            let database = try SharedDatabase(location: location, poolSize: 2, logger: logger)
-            do {
-                try await database.probe()
-                return try await database.whileRunning {
-                    if readOnly {
-                        guard try await database.isMigrated() else {
-                            throw StartupError("The PostgreSQL database at \(location) is not at this version's schema; run tsunagud migrate.")
-                        }
-                    } else {
-                        try await database.migrate()
+            return try await Self.withCommandConnection(to: location) { database in
+                if readOnly {
+                    guard try await database.isMigrated() else {
+                        throw StartupError("The PostgreSQL database at \(location) is not at this version's schema; run tsunagud migrate.")
                     }
-                    return try await body(.postgres(database, instance: "operator"))
+                } else {
+                    try await database.migrate()
                 }
-            } catch where PostgresFailure.isDatabaseError(error) {
-                throw StartupError(PostgresFailure.describe(error, location: location))
+                return try await body(.postgres(database, instance: "operator"))
             }
+        }
+    }
+
+    /// A small pool to `location` for an operator command, running while `body` runs: checked with one
+    /// connection first, so that a refusal fails in seconds with its reason, and quiet, so that a failure is the
+    /// one sentence of a ``StartupError`` (naming the server, never the password or a server message).
+    public static func withCommandConnection<Result: Sendable>(
+        to location: PostgresLocation, _ body: @escaping @Sendable (SharedDatabase) async throws -> Result
+    ) async throws -> Result {
+        var logger = Logger(label: "tsunagu.postgres")
+        logger.logLevel = .critical
+        let database = try SharedDatabase(location: location, poolSize: 2, logger: logger)
+        do {
+            try await database.probe()
+            return try await database.whileRunning { try await body(database) }
+        } catch where PostgresFailure.isDatabaseError(error) {
+            throw StartupError(PostgresFailure.describe(error, location: location))
         }
     }
 }
