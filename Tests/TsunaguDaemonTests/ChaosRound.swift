@@ -30,6 +30,8 @@ struct ChaosRound {
     final class Daemons: @unchecked Sendable {
         private let lock = NSLock()
         private var current: [DaemonProcess]
+        /// What the killed daemons wrote to stderr.
+        private var killedLogs: [String] = []
         let environments: [[String: String]]
 
         init(environments: [[String: String]]) throws {
@@ -39,13 +41,19 @@ struct ChaosRound {
 
         var all: [DaemonProcess] { lock.withLock { current } }
 
+        /// Everything every daemon of the round wrote to stderr so far.
+        var logs: String { lock.withLock { (killedLogs + current.map(\.stderr)).joined(separator: "\n") } }
+
         /// SIGKILL instance `index`, then a new daemon on its ports.
         func killAndRestart(_ index: Int) async throws {
             let victim = all[index]
             victim.kill(SIGKILL)
             _ = try await victim.waitForExit()
             let next = try DaemonProcess(environment: environments[index])
-            lock.withLock { current[index] = next }
+            lock.withLock {
+                killedLogs.append(victim.stderr)
+                current[index] = next
+            }
             _ = try await next.port(of: "webhook")
         }
     }
@@ -144,6 +152,13 @@ struct ChaosRound {
             summary.withLock {
                 $0 = "\(acknowledged.value.count) events, \(replies.value.acknowledged.count) replies (\(replies.value.uncertain.count) uncertain), "
                     + "\(Set(shown.map(\.request)).count) sends shown, \(sandbox.injectedFaults) faults, \(kills) kills of \(instances) instance(s)"
+            }
+            // Her id, her words and the counsellor's never reach a log, whatever happened to the daemons.
+            let logs = daemons.logs
+            let words = users + ["相談です"] + replies.value.acknowledged + Array(replies.value.uncertain)
+            if !logs.contains("Listening") { problems.withLock { $0.append("no daemon's log was captured") } }
+            if let leaked = words.first(where: { logs.contains($0) }) {
+                problems.withLock { $0.append("a log line carries \(leaked.hasPrefix("U") ? "a user id" : "message text")") }
             }
             let verified = try await runDaemonCommand(["audit", "--verify"], environment: environment)
             if verified.status != 0 { problems.withLock { $0.append("the audit chain does not verify: \(verified.stderr)") } }

@@ -7,7 +7,7 @@ import TsunaguTesting
 /// round's seed from `TSUNAGU_CHAOS_SEED`, so a failed round can be replayed.
 @Suite("chaos", .serialized)
 struct ChaosTests {
-    @Test("every acknowledged event processed once, every send shown once and in order, no case stuck, the audit chain whole")
+    @Test("every acknowledged event processed once, every send shown once and in order, no case stuck, the audit chain whole, no id or words of hers in a log")
     func rounds() async throws {
         let environment = ProcessInfo.processInfo.environment
         let rounds = environment["TSUNAGU_CHAOS_ROUNDS"].flatMap(Int.init) ?? 2
@@ -24,7 +24,7 @@ struct ChaosTests {
     }
 
     @Test(
-        "three instances on one PostgreSQL, signed traffic spread across them, one SIGKILLed at a time: the same promises, and no send left leased",
+        "three instances on one PostgreSQL, signed traffic spread across them, one SIGKILLed at a time: the same promises, no send left leased, no id or words of hers in any instance's log",
         .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
     func threeInstancesOnPostgres() async throws {
         let seed = ProcessInfo.processInfo.environment["TSUNAGU_CHAOS_SEED"].flatMap(UInt64.init) ?? 1
