@@ -63,17 +63,20 @@ public enum TsunaguService {
         case sqlite(SQLiteDatabase)
         case postgres(SharedDatabase, instance: String)
 
-        var keys: any KeyStore {
+        /// The stores; on SQLite, a decider makes the inbox answer what it stores.
+        func stores(decider: TriageDecider?, outboxLease: Duration) -> StoreSet {
             switch self {
-            case .sqlite(let database): SQLiteKeyStore(database: database)
-            case .postgres(let database, _): PostgresKeyStore(database: database)
+            case .sqlite(let database): .sqlite(database, decider: decider)
+            case .postgres(let database, let instance): .postgres(database, instance: instance, outboxLease: outboxLease)
             }
         }
     }
 
     private static func serve(configuration: TsunaguConfiguration, backend: Backend, logger: Logger) async throws {
         var configuration = configuration
-        configuration.dataKey = try await Keyring.open(backend.keys, current: configuration.dataKey, previous: configuration.previousDataKey)
+        configuration.dataKey = try await Keyring.open(
+            backend.stores(decider: nil, outboxLease: configuration.outboxLease).keys, current: configuration.dataKey,
+            previous: configuration.previousDataKey)
 
         var services: [any Service] = []
         // As many connections as the sender has sends in flight.
@@ -100,13 +103,9 @@ public enum TsunaguService {
         let decider = TriageDecider(
             engine: configuration.engine, dataKey: configuration.dataKey, policy: configuration.deliveryPolicy, metrics: metrics,
             logger: logger)
-        let stores: StoreSet
+        let stores = backend.stores(decider: decider, outboxLease: configuration.outboxLease)
         var doorbells = ServerDependencies.Doorbells()
-        switch backend {
-        case .sqlite(let database):
-            stores = .sqlite(database, decider: decider)
-        case .postgres(let database, let instance):
-            stores = .postgres(database, instance: instance, outboxLease: configuration.outboxLease)
+        if case .postgres(let database, _) = backend {
             let relay = WakeupRelay(wakeups: PostgresWakeups(database: database), logger: logger)
             doorbells = .init(inbox: relay.doorbell(for: .inbox), outbox: relay.doorbell(for: .outbox), feed: relay.doorbell(for: .feed))
             services.append(relay)
