@@ -29,14 +29,15 @@ public struct PostgresRateBudget: Sendable {
             SELECT \(endpoint), floor(clock.now)::bigint, \(calls) FROM clock
             ON CONFLICT (endpoint, second) DO UPDATE SET used = rate_window.used + EXCLUDED.used
             WHERE rate_window.used + EXCLUDED.used <= \(limit)
-            RETURNING second, (SELECT now FROM clock)
+            RETURNING second, (SELECT now FROM clock), xmax = 0
             """, logger: database.logger)
-        var grant: Grant?
-        for try await (second, now) in rows.decode((Int64, Double).self) {
+        var grant: Grant?, opensSecond = false
+        for try await (second, now, inserted) in rows.decode((Int64, Double, Bool).self) {
             grant = Grant(second: second, remaining: .milliseconds(max(0, Int64((Double(second + 1) - now) * 1000))))
+            opensSecond = inserted  // `xmax = 0`: this reservation made the second's row.
         }
-        if let grant, grant.second % 60 == 0 {
-            // Once a minute: forget the seconds that passed.
+        if let grant, opensSecond, grant.second % 60 == 0 {
+            // Once a minute, by whoever opens that minute's first second: forget the seconds that passed.
             try await database.client.query(
                 "DELETE FROM rate_window WHERE endpoint = \(endpoint) AND second < \(grant.second - 60)", logger: database.logger)
         }
