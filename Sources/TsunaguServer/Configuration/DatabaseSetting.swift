@@ -4,7 +4,7 @@ import TsunaguStore
 
 /// Where the data lives, as `TSUNAGU_DATABASE` says: a path means the embedded SQLite file (one instance), a
 /// `postgres://` URL a PostgreSQL shared by every instance.
-public enum DatabaseSetting: Sendable {
+public enum DatabaseSetting: Sendable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(PostgresLocation)
 
