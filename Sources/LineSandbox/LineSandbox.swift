@@ -16,8 +16,10 @@ public final class LineSandbox: Sendable {
         public var accessToken: String
         /// The channel secret webhook events are signed with.
         public var channelSecret: String
-        /// How long a reply token works after it was issued (LINE: about a minute).
+        /// How long a reply token works after the (re)delivery that carried it (LINE: about a minute).
         public var replyTokenLifetime: Duration
+        /// How long after its event a redelivered event's token still works (LINE: 20 minutes).
+        public var redeliveredTokenWindow: Duration
         /// The bot's own user id, as `GET /v2/bot/info` and webhook `destination` give it.
         public var botUserID: String
         /// Where the phone side posts webhook events: Tsunagu's `/webhook`.
@@ -25,8 +27,10 @@ public final class LineSandbox: Sendable {
 
         public init(
             accessToken: String, channelSecret: String, replyTokenLifetime: Duration = .seconds(60),
-            botUserID: String = "U00000000000000000000000000000b07", webhookURL: String? = nil
+            redeliveredTokenWindow: Duration = .seconds(20 * 60), botUserID: String = "U00000000000000000000000000000b07",
+            webhookURL: String? = nil
         ) {
+            self.redeliveredTokenWindow = redeliveredTokenWindow
             self.webhookURL = webhookURL
             self.accessToken = accessToken
             self.channelSecret = channelSecret
@@ -64,11 +68,32 @@ public final class LineSandbox: Sendable {
     /// How many requests were answered with an injected fault so far.
     public var injectedFaults: Int { state.injectedFaults }
 
+    /// How many replies used a token past its life (a minute from its delivery, 20 minutes from a redelivered
+    /// event): a client that keeps LINE's rules makes none.
+    public var expiredReplyAttempts: Int { state.expiredReplyAttempts }
+
+    /// How many Messaging API requests have arrived so far, counted before any injected latency: a test can wait
+    /// until its calls are at "LINE" and unanswered.
+    public var arrivedRequests: Int { state.arrivedRequests }
+
     /// Forgets everything: tokens, retry keys, deliveries, faults.
     public func reset() { state.reset() }
 
-    /// A reply token for `chatID`, valid once, for ``Configuration/replyTokenLifetime``.
-    public func issueReplyToken(for chatID: String) -> String { state.issueReplyToken(for: chatID) }
+    /// A reply token for `chatID`, valid once, for ``Configuration/replyTokenLifetime`` from `deliveredAt` (by
+    /// default, now: an event that happened just now).
+    public func issueReplyToken(for chatID: String, eventAt: Date = Date(), deliveredAt: Date? = nil) -> String {
+        state.issueReplyToken(for: chatID, eventAt: eventAt, deliveredAt: deliveredAt ?? eventAt)
+    }
+
+    /// `event` as LINE redelivers it now: identical but for `deliveryContext.isRedelivery`, with the same id,
+    /// timestamp and reply token, whose minute starts again, but only while the event is younger than
+    /// ``Configuration/redeliveredTokenWindow``.
+    public func redelivery(of event: JSONValue) -> JSONValue {
+        guard case .object(var fields) = event else { return event }
+        fields["deliveryContext"] = .object(["isRedelivery": .bool(true)])
+        if case .string(let token) = fields["replyToken"] { state.redeliver(token) }
+        return .object(fields)
+    }
 
     // MARK: - The phone side
 
@@ -80,7 +105,7 @@ public final class LineSandbox: Sendable {
             "type": .string("message"), "mode": .string("active"), "timestamp": .integer(timestamp),
             "source": .object(["type": .string("user"), "userId": .string(userID)]),
             "webhookEventId": .string(eventID), "deliveryContext": .object(["isRedelivery": .bool(false)]),
-            "replyToken": .string(issueReplyToken(for: userID)),
+            "replyToken": .string(issueReplyToken(for: userID, eventAt: date)),
             "message": .object([
                 "id": .string(String(timestamp)), "type": .string("text"), "text": .string(text),
                 "quoteToken": .string("q" + eventID), "markAsReadToken": .string("r" + eventID),

@@ -43,6 +43,7 @@ struct MessagingAPIController: Sendable {
 
     /// Answers with `body`'s answer, or an injected fault or a refusal; `body` gets this answer's request id.
     private func handle(_ request: Request, _ body: (Request, String) async throws -> Answer) async -> Response {
+        state.noteArrival()
         let requestID = UUID().uuidString.lowercased()
         let answer: Answer
         var injected: SandboxFaults.Injection?
@@ -130,7 +131,8 @@ struct MessagingAPIController: Sendable {
         let token = body["replyToken"] as? String ?? ""
         if token.isEmpty { details.append(.init(message: "May not be empty", property: "replyToken")) }
         guard details.isEmpty else { throw refuse(details) }
-        guard case .valid(let chatID) = state.useReplyToken(token, lifetime: configuration.replyTokenLifetime) else {
+        guard case .valid(let chatID) = state.useReplyToken(
+            token, lifetime: configuration.replyTokenLifetime, redeliveryWindow: configuration.redeliveredTokenWindow) else {
             return Answer(status: .badRequest, json: ["message": "Invalid reply token"])
         }
         let ids = state.deliver(try decodeMessages(body), to: chatID, via: .reply, retryKey: nil, requestID: "")!

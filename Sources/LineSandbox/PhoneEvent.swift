@@ -21,8 +21,9 @@ public enum PhoneEvent: Sendable, Hashable {
 }
 
 extension LineSandbox {
-    /// The webhook event for `action` by `userID`; its LINE message id (for text, sticker and image) is in
-    /// `message.id`, for an unsend to refer to.
+    /// The webhook event for `action` by `userID` at `date`, first delivered then (so the reply token of an
+    /// event dated a minute ago has already expired: see ``redelivery(of:)`` for LINE's second try); its LINE
+    /// message id (for text, sticker and image) is in `message.id`, for an unsend to refer to.
     public func event(_ action: PhoneEvent, from userID: String, at date: Date = Date()) -> JSONValue {
         let timestamp = Int64(date.timeIntervalSince1970 * 1000)
         var fields: [String: JSONValue] = [
@@ -31,7 +32,7 @@ extension LineSandbox {
             "webhookEventId": .string(Self.eventID(at: date)), "deliveryContext": .object(["isRedelivery": .bool(false)]),
         ]
         let messageID = String(UInt64.random(in: 100_000_000_000_000_000...999_999_999_999_999_999))
-        func withReplyToken(for chatID: String) { fields["replyToken"] = .string(issueReplyToken(for: chatID)) }
+        func withReplyToken(for chatID: String) { fields["replyToken"] = .string(issueReplyToken(for: chatID, eventAt: date)) }
         switch action {
         case .text(let text):
             fields["type"] = .string("message")

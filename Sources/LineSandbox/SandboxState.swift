@@ -5,9 +5,14 @@ import Synchronization
 /// What the sandbox remembers: issued reply tokens, accepted retry keys, every accepted message per chat in
 /// order, chats left, and the faults to inject.
 final class SandboxState: Sendable {
+    /// A reply token as LINE documents it: single use, valid for a lifetime after the delivery that carried it,
+    /// and, once its event is redelivered, only while the event itself is younger than the redelivery window.
     struct ReplyToken {
         let chatID: String
-        let issuedAt: ContinuousClock.Instant
+        /// The event's own time (its `timestamp`); a first delivery happens then.
+        let eventAt: Date
+        /// The latest (re)delivery of its event.
+        var deliveredAt: Date
         var used: Bool
     }
 
@@ -21,22 +26,38 @@ final class SandboxState: Sendable {
         var faults = SandboxFaults()
         var requestCount = 0
         var injectedFaults = 0
+        var expiredReplyAttempts = 0
+        var arrivedRequests = 0
     }
 
     private let storage = Mutex(Storage())
 
-    func issueReplyToken(for chatID: String) -> String {
+    /// A new token for an event of `chatID` that happened at `eventAt`, delivered at `deliveredAt`.
+    func issueReplyToken(for chatID: String, eventAt: Date, deliveredAt: Date) -> String {
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        storage.withLock { $0.replyTokens[token] = ReplyToken(chatID: chatID, issuedAt: .now, used: false) }
+        storage.withLock { $0.replyTokens[token] = ReplyToken(chatID: chatID, eventAt: eventAt, deliveredAt: deliveredAt, used: false) }
         return token
+    }
+
+    /// Notes that the event carrying `token` is delivered again now.
+    func redeliver(_ token: String) {
+        storage.withLock { $0.replyTokens[token]?.deliveredAt = Date() }
     }
 
     enum ReplyTokenCheck { case valid(chatID: String), invalid }
 
-    /// Uses the token if it is known, unused and younger than `lifetime`; a token is never valid twice.
-    func useReplyToken(_ token: String, lifetime: Duration) -> ReplyTokenCheck {
+    /// Uses the token if it is known, unused, within `lifetime` of its latest delivery and, if redelivered,
+    /// within `redeliveryWindow` of its event; a token is never valid twice. A known, unused token tried too late
+    /// is counted: a client that follows LINE's rules never does that.
+    func useReplyToken(_ token: String, lifetime: Duration, redeliveryWindow: Duration) -> ReplyTokenCheck {
         storage.withLock { storage in
-            guard var entry = storage.replyTokens[token], !entry.used, ContinuousClock.now - entry.issuedAt <= lifetime else {
+            guard var entry = storage.replyTokens[token], !entry.used else { return .invalid }
+            let now = Date()
+            let redelivered = entry.deliveredAt > entry.eventAt
+            guard now.timeIntervalSince(entry.deliveredAt) <= lifetime.seconds,
+                !redelivered || now.timeIntervalSince(entry.eventAt) <= redeliveryWindow.seconds
+            else {
+                storage.expiredReplyAttempts += 1
                 return .invalid
             }
             entry.used = true
@@ -78,6 +99,11 @@ final class SandboxState: Sendable {
     var deliveries: [SandboxDelivery] { storage.withLock { $0.deliveries } }
     var leftChats: [String] { storage.withLock { $0.leftChats } }
     var injectedFaults: Int { storage.withLock { $0.injectedFaults } }
+    var expiredReplyAttempts: Int { storage.withLock { $0.expiredReplyAttempts } }
+    var arrivedRequests: Int { storage.withLock { $0.arrivedRequests } }
+
+    /// Counts a Messaging API request the moment it arrives, before any injected latency.
+    func noteArrival() { storage.withLock { $0.arrivedRequests += 1 } }
 
     var faults: SandboxFaults {
         get { storage.withLock { $0.faults } }
@@ -95,6 +121,11 @@ final class SandboxState: Sendable {
     }
 
     func reset() { storage.withLock { $0 = Storage() } }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// One message the sandbox accepted, as the phone would show it.
