@@ -12,11 +12,97 @@ struct DeliveryPolicyTests {
     let policy = DeliveryPolicy()
     var random = FixedRandom(value: .max)  // the top of every jitter range
 
+    /// An entry decided at `now` for an event that happened and was received at `receivedAt` (nil: no token).
     func entry(receivedAt: Int64? = 0, at now: Int64 = 0) -> OutboxEntry {
         OutboxEntry(
             id: "e1", conversation: Pseudonym(rawValue: "c"), sequence: 1, retryKey: "k", createdAt: now,
-            replyTokenUsableUntil: receivedAt.map(policy.replyTokenUsableUntil(receivedAt:)), nextAttemptAt: now,
-            sealedPayload: [])
+            replyTokenUsableUntil: receivedAt.flatMap { policy.replyTokenUsableUntil(receivedAt: $0, occurredAt: $0, now: now) },
+            nextAttemptAt: now, sealedPayload: [])
+    }
+
+    /// One row of the reply token's usable time: the event's own time, when it reached us, when it was decided.
+    struct TokenCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var occurredAt: Int64
+        var receivedAt: Int64 = 0
+        var decidedAt: Int64 = 0
+        var usableUntil: Int64?
+        var testDescription: String { name }
+    }
+
+    static let minute: Int64 = 60_000
+
+    @Test(
+        "a reply token is usable until the earlier of a minute from its delivery and 20 minutes from the event, less 15 s",
+        arguments: [
+            TokenCase(name: "a first delivery", occurredAt: -300, usableUntil: 45_000),
+            TokenCase(name: "redelivered 5 minutes after the event", occurredAt: -5 * minute, usableUntil: 45_000),
+            TokenCase(name: "redelivered 19½ minutes after the event", occurredAt: -19 * minute - 30_000, usableUntil: 15_000),
+            TokenCase(name: "redelivered 19 min 50 s after the event: inside the margin", occurredAt: -19 * minute - 50_000, usableUntil: nil),
+            TokenCase(name: "redelivered 25 minutes after the event", occurredAt: -25 * minute, usableUntil: nil),
+            TokenCase(name: "redelivered a day later", occurredAt: -24 * 60 * minute, usableUntil: nil),
+            TokenCase(name: "decided after its usable time (a backlog)", occurredAt: 0, decidedAt: 45_000, usableUntil: nil),
+            TokenCase(name: "decided late but inside it", occurredAt: 0, decidedAt: 44_999, usableUntil: 45_000),
+            TokenCase(name: "LINE's clock ahead of ours", occurredAt: 30_000, usableUntil: 45_000),
+        ])
+    func usableUntil(_ row: TokenCase) {
+        #expect(policy.replyTokenUsableUntil(receivedAt: row.receivedAt, occurredAt: row.occurredAt, now: row.decidedAt) == row.usableUntil)
+    }
+
+    /// One row of what an attempt comes to: the entry before (whether an earlier reply's outcome was lost), the
+    /// route and outcome, when LINE's answer came, and what must follow.
+    struct OutcomeCase: Sendable, CustomTestStringConvertible {
+        enum Then: Sendable, Equatable { case delivered, reply, push, deadLetter }
+        var name: String
+        var earlierReplyUnknown = false
+        var hasToken = true
+        var route: DeliveryPolicy.Route
+        var outcome: DeliveryPolicy.AttemptOutcome
+        /// When LINE's answer came (the token of `entry()` is usable until 45 000).
+        var answeredAt: Int64
+        var then: Then
+        var testDescription: String { name }
+    }
+
+    @Test(
+        "every outcome of an attempt, and what follows it",
+        arguments: [
+            OutcomeCase(name: "a reply accepted", route: .reply, outcome: .accepted, answeredAt: 1_000, then: .delivered),
+            OutcomeCase(name: "a push accepted", hasToken: false, route: .push, outcome: .accepted, answeredAt: 1_000, then: .delivered),
+            OutcomeCase(name: "a push's retry key already accepted (409)", hasToken: false, route: .push, outcome: .alreadyAccepted, answeredAt: 1_000, then: .delivered),
+            OutcomeCase(name: "a first reply told 'invalid token'", route: .reply, outcome: .replyTokenInvalid, answeredAt: 1_000, then: .push),
+            OutcomeCase(
+                name: "'invalid token' after a lost answer, while the token is certainly fresh: our reply used it", earlierReplyUnknown: true,
+                route: .reply, outcome: .replyTokenInvalid, answeredAt: 44_999, then: .delivered),
+            OutcomeCase(
+                name: "'invalid token' after a lost answer, answered once the token may have expired: push", earlierReplyUnknown: true,
+                route: .reply, outcome: .replyTokenInvalid, answeredAt: 45_000, then: .push),
+            OutcomeCase(
+                name: "'invalid token' after a lost answer on an entry with no usable time: push", earlierReplyUnknown: true, hasToken: false,
+                route: .reply, outcome: .replyTokenInvalid, answeredAt: 1_000, then: .push),
+            OutcomeCase(name: "a reply's answer lost while the token lasts: retried as a reply", route: .reply, outcome: .unknown, answeredAt: 1_000, then: .reply),
+            OutcomeCase(name: "a reply's answer lost after the token's time: pushed", route: .reply, outcome: .unknown, answeredAt: 46_000, then: .push),
+            OutcomeCase(
+                name: "a reply's 5xx while the token lasts: retried as a reply", route: .reply,
+                outcome: .retryable(retryAfterMs: nil, reason: "500"), answeredAt: 1_000, then: .reply),
+            OutcomeCase(
+                name: "a push's 5xx: pushed again", hasToken: false, route: .push, outcome: .retryable(retryAfterMs: nil, reason: "500"),
+                answeredAt: 1_000, then: .push),
+            OutcomeCase(name: "a reply's monthly quota 429: pushed later", route: .reply, outcome: .quotaExhausted(reason: "limit"), answeredAt: 1_000, then: .push),
+            OutcomeCase(name: "another 4xx", route: .reply, outcome: .rejected(reason: "bad"), answeredAt: 1_000, then: .deadLetter),
+        ])
+    mutating func outcomes(_ row: OutcomeCase) {
+        var before = entry(receivedAt: row.hasToken ? 0 : nil)
+        before.replyOutcomeUnknown = row.earlierReplyUnknown
+        let next = policy.next(after: row.outcome, of: before, by: row.route, now: row.answeredAt, using: &random)
+        let then: OutcomeCase.Then =
+            switch next.state {
+            case .delivered: .delivered
+            case .deadLettered: .deadLetter
+            default: policy.route(for: next, now: next.nextAttemptAt) == .reply ? .reply : .push
+            }
+        #expect(then == row.then)
+        #expect(next.attempts == 1)
     }
 
     @Test("a fresh reply token is used; within the safety margin or without a token, the entry is pushed")

@@ -10,6 +10,8 @@ struct ChaosFacts: CustomStringConvertible {
     var processedEvents: Set<String> = []
     var unprocessed = 0
     var sendsByState: [String: Int] = [:]
+    /// Delivered sends by conversation (her pseudonym).
+    var deliveredByConversation: [String: Int] = [:]
     /// Each entry's retry key → its conversation and its place in it.
     var sequences: [String: (conversation: String, sequence: Int)] = [:]
     var queuedCases = 0
@@ -29,6 +31,7 @@ struct ChaosFacts: CustomStringConvertible {
     private static let unprocessedCount = "SELECT COUNT(*) FROM inbox_event WHERE processed_at IS NULL"
     private static let states = "SELECT state, COUNT(*) FROM outbox_entry GROUP BY state"
     private static let entries = "SELECT retry_key, conversation, sequence FROM outbox_entry"
+    private static let deliveredSends = "SELECT conversation, COUNT(*) FROM outbox_entry WHERE state = 'delivered' GROUP BY conversation"
     private static let queued = "SELECT COUNT(*) FROM triage_case WHERE queued_at IS NOT NULL"
     private static let open = "SELECT COUNT(*) FROM triage_case WHERE queued_at IS NOT NULL AND closed_at IS NULL"
     private static let leased = "SELECT COUNT(*) FROM outbox_entry WHERE leased_by IS NOT NULL"
@@ -51,6 +54,7 @@ struct ChaosFacts: CustomStringConvertible {
             if countsOnly { return facts }
             facts.processedEvents = Set(try String.fetchAll(db, sql: processed))
             for row in try Row.fetchAll(db, sql: entries) { facts.sequences[row[0]] = (row[1], row[2]) }
+            for row in try Row.fetchAll(db, sql: deliveredSends) { facts.deliveredByConversation[row[0]] = row[1] }
             facts.queuedCases = try Int.fetchOne(db, sql: queued) ?? -1
             facts.openCases = try Int.fetchOne(db, sql: open) ?? -1
             return facts
@@ -79,6 +83,11 @@ struct ChaosFacts: CustomStringConvertible {
                     .decode((String, String, Int).self)
                 {
                     facts.sequences[key] = (conversation, sequence)
+                }
+                for try await (conversation, n) in try await connection.query(PostgresQuery(unsafeSQL: deliveredSends), logger: logger)
+                    .decode((String, Int).self)
+                {
+                    facts.deliveredByConversation[conversation] = n
                 }
                 facts.queuedCases = try await count(queued)
                 facts.openCases = try await count(open)

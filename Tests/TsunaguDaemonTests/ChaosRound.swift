@@ -100,12 +100,20 @@ struct ChaosRound {
                             .follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:today"),
                             .text("相談です 1"), .text("相談です 2"),
                         ]
+                        // A third of the women write now; a third reach Tsunagu only through LINE's redelivery ten
+                        // minutes later (their tokens work for a minute again), a third 25 minutes later (their
+                        // tokens are dead): every answer to those must go by push.
+                        let delay = Self.redeliveryDelays[number % Self.redeliveryDelays.count]
+                        let start = Date() - delay
                         for (step, event) in events.enumerated() {
-                            let signed = sandbox.signed([sandbox.event(event, from: user)])
-                            let id = try Self.eventID(in: signed.body)
+                            var phoned = sandbox.event(event, from: user, at: start + Double(step) / 1000)
+                            if delay > 0 { phoned = sandbox.redelivery(of: phoned) }
+                            let id = try Self.eventID(in: sandbox.signed([phoned]).body)
                             var attempt = number + step
                             while ContinuousClock.now < deadline {
-                                if await Self.post(signed, to: webhookPorts[attempt % webhookPorts.count]) == .ok { break }
+                                if await Self.post(sandbox.signed([phoned]), to: webhookPorts[attempt % webhookPorts.count]) == .ok { break }
+                                // Not acknowledged: LINE delivers the same event again, marked as a redelivery.
+                                phoned = sandbox.redelivery(of: phoned)
                                 attempt += 1
                                 try await Task.sleep(for: .milliseconds(20))
                             }
@@ -148,6 +156,9 @@ struct ChaosRound {
                 check = ["could not read the database: \(error)"]
             }
             problems.withLock { $0 += check }
+            if sandbox.expiredReplyAttempts > 0 {
+                problems.withLock { $0.append("\(sandbox.expiredReplyAttempts) replies tried with a token past its life") }
+            }
             let shown = sandbox.deliveries
             summary.withLock {
                 $0 = "\(acknowledged.value.count) events, \(replies.value.acknowledged.count) replies (\(replies.value.uncertain.count) uncertain), "
@@ -231,6 +242,10 @@ struct ChaosRound {
         }
     }
 
+    /// How long after her events LINE delivers them, by woman: now, a redelivery within the 20 minutes her
+    /// reply tokens may still work, and one after.
+    static let redeliveryDelays: [TimeInterval] = [0, 10 * 60, 25 * 60]
+
     /// The case handle in a reply's words, `r-HANDLE-n`.
     static func handle(of text: String) -> Substring { text.split(separator: "-").dropFirst().first ?? "" }
 
@@ -252,6 +267,14 @@ struct ChaosRound {
             }
         }
         for (state, count) in facts.sendsByState where state != "delivered" { problems.append("\(count) sends \(state)") }
+        // Each woman saw each answer decided for her once: as many requests reached her phone as sends of hers
+        // were delivered (an answer marked delivered but never shown, or shown twice, breaks the count).
+        let pseudonymizer = Pseudonymizer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
+        for user in users {
+            let shown = Set(deliveries.filter { $0.chatID == user }.map(\.request)).count
+            let delivered = facts.deliveredByConversation[pseudonymizer.pseudonym(of: user).rawValue, default: 0]
+            if shown != delivered { problems.append("a woman was shown \(shown) of her \(delivered) delivered sends") }
+        }
         // No send still held by an instance (a dead one's lease lapsed and was taken over).
         if facts.leasedSends != 0 { problems.append("\(facts.leasedSends) sends still leased to an instance") }
         // Pushes in each chat in the order their entries were decided.

@@ -59,6 +59,15 @@ struct ConversationHarness {
             try await send([event], from: userID)
         }
 
+        /// Sends `event` from `userID` as LINE redelivers it `age` after it happened (the first delivery never got
+        /// through): the event's own timestamp, `isRedelivery`, and a reply token that works again for a minute
+        /// only while the event is younger than 20 minutes.
+        @discardableResult
+        func sendRedelivered(_ event: PhoneEvent, from userID: String, happenedAgo age: TimeInterval) async throws -> HTTPResponse.Status {
+            let (body, signature) = sandbox.signed([sandbox.redelivery(of: sandbox.event(event, from: userID, at: Date() - age))])
+            return try await client.postWebhook(body, signature: signature).status
+        }
+
         /// The texts she has received, in order.
         func received(by userID: String) -> [String] { sandbox.deliveries(to: userID).map(\.message.text) }
 

@@ -2,8 +2,13 @@
 ///
 /// A pure value: time comes in as milliseconds, randomness (for jitter) as a generator, so every rule is
 /// tested without a clock or a network. Rules, from LINE-PLATFORM.md:
-/// - a reply token is single-use and valid about a minute: it is used only while usable (its lifetime
-///   minus a safety margin), otherwise the entry goes by push with its stable retry key;
+/// - a reply token is single-use and lives about a minute from its delivery, but a redelivered event's token
+///   dies 20 minutes after the event itself (its `timestamp`, unchanged on redelivery), however fresh the
+///   redelivery: it is used only while both hold (less a safety margin), otherwise the entry goes by push with
+///   its stable retry key, without a reply attempt;
+/// - "Invalid reply token" means used *or* expired, and LINE does not say which: it counts as our own earlier
+///   reply having gone through only when the token was certainly still fresh when LINE refused it; otherwise
+///   the entry is pushed (a possible duplicate is better than a lost answer);
 /// - 409 on a push means LINE already accepted that retry key: delivered;
 /// - 429 and 5xx and transport failures are retried with exponential backoff and full jitter, never sooner
 ///   than `Retry-After`; the monthly-quota 429 waits longer; other 4xx are dead letters;
@@ -12,8 +17,10 @@
 public struct DeliveryPolicy: Sendable {
     /// Subtracted from a reply token's lifetime before it is considered unusable.
     public var replyTokenSafetyMarginMs: Int64 = 15_000
-    /// LINE's reply token lifetime.
+    /// LINE's reply token lifetime, from the (re)delivery that carried it.
     public var replyTokenLifetimeMs: Int64 = 60_000
+    /// How long after the event itself a redelivered event's token still works (LINE: 20 minutes).
+    public var redeliveredTokenWindowMs: Int64 = 20 * 60_000
     public var baseBackoffMs: Int64 = 500
     public var maxBackoffMs: Int64 = 300_000
     /// How long to wait after the monthly message quota is reached before trying again.
@@ -23,9 +30,12 @@ public struct DeliveryPolicy: Sendable {
 
     public init() {}
 
-    /// Until when a reply token received at `receivedAt` may be used.
-    public func replyTokenUsableUntil(receivedAt: Int64) -> Int64 {
-        receivedAt + replyTokenLifetimeMs - replyTokenSafetyMarginMs
+    /// Until when the reply token of an event that happened at `occurredAt` (LINE's `timestamp`) and reached us
+    /// at `receivedAt` may be used: the earlier of the two ends LINE documents, less the safety margin; `nil`
+    /// when that is not after `now`, so the entry goes by push at once, without a reply LINE would refuse.
+    public func replyTokenUsableUntil(receivedAt: Int64, occurredAt: Int64, now: Int64) -> Int64? {
+        let end = min(receivedAt + replyTokenLifetimeMs, occurredAt + redeliveredTokenWindowMs) - replyTokenSafetyMarginMs
+        return end > now ? end : nil
     }
 
     public enum Route: Sendable, Equatable {
@@ -70,11 +80,14 @@ public struct DeliveryPolicy: Sendable {
             entry.state = .delivered
             entry.lastError = nil
         case .replyTokenInvalid:
-            if entry.replyOutcomeUnknown {
-                // Our earlier reply, whose answer was lost, used the token: nobody else holds it.
+            if entry.replyOutcomeUnknown, let until = entry.replyTokenUsableUntil, now < until {
+                // LINE refused a token that was still fresh when it answered, so the token was used, and only our
+                // earlier reply (whose answer was lost) held it.
                 entry.state = .delivered
                 entry.lastError = nil
             } else {
+                // Expired, or never ours to spend: push, with the retry key (an earlier reply may have been shown,
+                // and then she sees it twice; that is better than never).
                 entry.replyTokenUsableUntil = nil
                 entry.nextAttemptAt = now
             }

@@ -261,7 +261,7 @@ public struct CaseDesk: Sendable {
         guard let sealedAddress = state.sealedAddress else { throw CaseRefusal.unreachable(handle: state.handle) }
         let chatID = String(decoding: try decider.sealer.open(sealedAddress, boundTo: state.pseudonym.rawValue), as: UTF8.self)
         return try decider.outboxEntries(
-            messages, to: chatID, replyToken: nil, leave: nil, conversation: state.pseudonym, receivedAt: now, now: now)
+            messages, to: chatID, replyToken: nil, leave: nil, conversation: state.pseudonym, receivedAt: now, occurredAt: now, now: now)
     }
 
     private func caseKey(of state: CaseState) throws -> SymmetricKey {

@@ -100,7 +100,7 @@ public struct TriageDecider: Sendable {
         if decision.conversation.reachable {
             commit.outbox = try outboxEntries(
                 messages, to: incoming.chatID, replyToken: incoming.replyToken, leave: leave, conversation: pseudonym,
-                receivedAt: event.receivedAt, now: now)
+                receivedAt: event.receivedAt, occurredAt: event.occurredAt, now: now)
         }
         return commit
     }
@@ -108,7 +108,7 @@ public struct TriageDecider: Sendable {
     /// The bot's messages as outbox rows: up to five a call, the first call by reply while the token is fresh.
     func outboxEntries(
         _ messages: [BotMessage], to chatID: String, replyToken: String?, leave: OutboxPayload.Leave?, conversation: Pseudonym,
-        receivedAt: Int64, now: Int64
+        receivedAt: Int64, occurredAt: Int64, now: Int64
     ) throws -> [NewOutboxEntry] {
         let outgoing = try MessageLimits.prepare(messages.map { message in
             OutgoingMessage(
@@ -122,13 +122,14 @@ public struct TriageDecider: Sendable {
             guard leave != nil else { return [] }
             calls = [[]]
         }
+        let usableUntil = policy.replyTokenUsableUntil(receivedAt: receivedAt, occurredAt: occurredAt, now: now)
         return try calls.enumerated().map { index, call in
             let id = UUID().uuidString.lowercased()
-            let token = index == 0 ? replyToken : nil
+            let token = index == 0 && usableUntil != nil ? replyToken : nil
             let payload = OutboxPayload(chatID: chatID, replyToken: token, messages: call, leave: index == calls.count - 1 ? leave : nil)
             return NewOutboxEntry(
                 id: id, conversation: conversation, retryKey: UUID().uuidString.lowercased(), createdAt: now,
-                replyTokenUsableUntil: token.map { _ in policy.replyTokenUsableUntil(receivedAt: receivedAt) },
+                replyTokenUsableUntil: token == nil ? nil : usableUntil,
                 sealedPayload: try payload.sealed(with: sealer, entryID: id))
         }
     }
