@@ -20,7 +20,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                switch try TsunaguConfiguration.database(reader: try await options.reader()) {
+                switch try TsunaguConfiguration.database(reader: try options.reader()) {
                 case .sqlite(let path):
                     try SQLiteDatabase.open(path: path).close()
                     print("The SQLite database at \(path) is up to date.")

@@ -21,7 +21,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let reader = try await options.reader()
+                let reader = try options.reader()
                 let days = try TsunaguConfiguration.retentionDays(reader: reader)
                 let count = try await TsunaguConfiguration.database(reader: reader).withStores(readOnly: false) { stores in
                     try await stores.triage.destroyContent(ofCasesClosedBefore: RetentionService.cutoff(days: days))

@@ -27,7 +27,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                let reader = try await options.reader()
+                let reader = try options.reader()
                 let current = try TsunaguConfiguration.dataKey(reader: reader)
                 let previous = try TsunaguConfiguration.previousDataKey(reader: reader)
                 var target = current

@@ -17,8 +17,10 @@ extension Tsunagud {
 
         func run() async throws {
             let configuration: TsunaguConfiguration
+            let sources: SettingsSources
             do {
-                configuration = try TsunaguConfiguration(reader: try await options.reader())
+                sources = try options.sources()
+                configuration = try TsunaguConfiguration(reader: sources.reader())
             } catch {
                 throw Failure.exit(error)
             }
@@ -28,8 +30,11 @@ extension Tsunagud {
                 handler.logLevel = level
                 return handler
             }
+            let logger = Logger(label: "tsunagud")
+            // A setting under a name nobody reads would be silently ignored: say so, naming the closest one.
+            for warning in sources.warnings { logger.warning("\(warning)") }
             do {
-                try await TsunaguService.run(configuration: configuration, logger: Logger(label: "tsunagud"))
+                try await TsunaguService.run(configuration: configuration, logger: logger)
             } catch let error as StartupError {
                 throw Failure.exit(error)
             } catch where String(describing: error).contains("Address already in use") {

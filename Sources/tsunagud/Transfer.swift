@@ -24,7 +24,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try await options.reader()) else {
+                guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try options.reader()) else {
                     throw StartupError("tsunagud export reads a SQLite database; TSUNAGU_DATABASE names PostgreSQL.")
                 }
                 let database = try SQLiteDatabase.openReadOnly(path: path)
@@ -59,7 +59,7 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                guard case .postgres(let location) = try TsunaguConfiguration.database(reader: try await options.reader()) else {
+                guard case .postgres(let location) = try TsunaguConfiguration.database(reader: try options.reader()) else {
                     throw StartupError("tsunagud import loads into PostgreSQL; set TSUNAGU_DATABASE to a postgres:// URL.")
                 }
                 let input = input

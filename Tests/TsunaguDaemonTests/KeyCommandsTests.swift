@@ -54,4 +54,45 @@ struct KeyCommandsTests {
         #expect(purge.status == 0, "\(purge.stderr)")
         #expect(purge.stdout.contains(#""casesPurged":0"#) && purge.stdout.contains(#""retentionDays":90"#))
     }
+
+    @Test("rotation without downtime through the documented variables: serve with the new key and TSUNAGU_DATA_KEY_PREVIOUS (then _FILE), rotate while serving, then serve with the new key alone")
+    func rotateWithoutDowntime() async throws {
+        let directory = try TemporaryDirectory()
+        let first = DaemonProcess.environment(database: directory.path("tsunagu.sqlite"))
+        func serve(_ environment: [String: String], while work: () async throws -> Void = {}) async throws {
+            let daemon = try DaemonProcess(environment: environment)
+            _ = try await daemon.port(of: "webhook")
+            try await work()
+            daemon.kill(SIGTERM)
+            #expect(try await daemon.waitForExit() == 0, "\(daemon.stderr)")
+        }
+        try await serve(first)
+
+        // The new key in TSUNAGU_DATA_KEY, the old one in TSUNAGU_DATA_KEY_PREVIOUS: it serves, and rotates while serving.
+        let second = DataKey.generateBase64()
+        var rotating = first
+        rotating["TSUNAGU_DATA_KEY"] = second
+        rotating["TSUNAGU_DATA_KEY_PREVIOUS"] = TestSecrets.dataKeyBase64
+        try await serve(rotating) {
+            let rotated = try await runDaemonCommand(["rotate-key", "--json"], environment: rotating)
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+        }
+        var settled = first
+        settled["TSUNAGU_DATA_KEY"] = second
+        try await serve(settled)
+
+        // The same with the old key in a file, through TSUNAGU_DATA_KEY_PREVIOUS_FILE.
+        let third = DataKey.generateBase64(), previousFile = directory.path("previous.key")
+        try second.write(toFile: previousFile, atomically: true, encoding: .utf8)
+        var fromFile = first
+        fromFile["TSUNAGU_DATA_KEY"] = third
+        fromFile["TSUNAGU_DATA_KEY_PREVIOUS_FILE"] = previousFile
+        try await serve(fromFile) {
+            let rotated = try await runDaemonCommand(["rotate-key", "--json"], environment: fromFile)
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+        }
+        var last = first
+        last["TSUNAGU_DATA_KEY"] = third
+        try await serve(last)
+    }
 }

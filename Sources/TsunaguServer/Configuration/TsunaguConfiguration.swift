@@ -6,41 +6,8 @@ public import TsunaguCore
 
 /// Everything `tsunagud serve` needs, read and validated once at start-up.
 ///
-/// Keys (file key → environment variable, default; see `config/tsunagu.yaml`):
-/// - `line.channelSecret` → `LINE_CHANNEL_SECRET`, required, secret
-/// - `line.channelAccessToken` → `LINE_CHANNEL_ACCESS_TOKEN`, empty, secret (used by the outbound client)
-/// - `line.apiBaseUrl` → `LINE_API_BASE_URL`, `https://api.line.me`
-/// - `line.dataApiBaseUrl` → `LINE_DATA_API_BASE_URL`, `https://api-data.line.me`
-/// - `tsunagu.webhook.host`/`port` → `TSUNAGU_WEBHOOK_HOST`/`_PORT`, `0.0.0.0:8080`
-/// - `tsunagu.webhook.maxBodyBytes` → `TSUNAGU_WEBHOOK_MAX_BODY_BYTES`, 1 MiB
-/// - `tsunagu.staff.host`/`port` → `TSUNAGU_STAFF_HOST`/`_PORT`, `127.0.0.1:8081`
-/// - `tsunagu.database` → `TSUNAGU_DATABASE`, `data/tsunagu.sqlite`, secret: a SQLite file, or a `postgres://`
-///   URL shared by several instances (see `docs/deployment.md`)
-/// - `tsunagu.databasePoolSize` → `TSUNAGU_DATABASE_POOL_SIZE`, `10`: this instance's PostgreSQL connections
-/// - `tsunagu.durability` → `TSUNAGU_DURABILITY`, `full` (or `normal`)
-/// - `tsunagu.dataKey` → `TSUNAGU_DATA_KEY`, secret; or `tsunagu.dataKeyFile` → `TSUNAGU_DATA_KEY_FILE`
-/// - `tsunagu.previousDataKey` → `TSUNAGU_DATA_KEY_PREVIOUS`, secret; or `tsunagu.previousDataKeyFile` →
-///   `TSUNAGU_DATA_KEY_PREVIOUS_FILE`: the old master key while rotating to a new one
-/// - `tsunagu.logLevel` → `TSUNAGU_LOG_LEVEL`, `info`
-/// - `tsunagu.outbox.retryBaseMs`/`retryMaxMs` → `TSUNAGU_OUTBOX_RETRY_BASE_MS`/`_MAX_MS`, `500`/`300000`:
-///   the first retry's delay and the longest, for sends LINE did not accept
-/// - `tsunagu.outbox.monthlyPushQuota` → `TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA`, `200`: the plan's monthly
-///   push allowance, for the 80 % warning and the quota metric (0: no warning)
-/// - `tsunagu.outbox.leaseSeconds` → `TSUNAGU_OUTBOX_LEASE_SECONDS`, `60`: on PostgreSQL, how long before
-///   another instance takes over a send whose instance died
-/// - `tsunagu.sandbox.enabled`/`port` → `TSUNAGU_SANDBOX_ENABLED`/`_PORT`, `false`/`8082`: run the LINE
-///   sandbox in-process on loopback and send to it instead of LINE
-/// - `tsunagu.retention.messageDays` → `TSUNAGU_RETENTION_MESSAGE_DAYS`, `90`: days after a case closes until
-///   its messages are destroyed (the anonymous triage record stays)
-/// - `tsunagu.cases.leaseSeconds` → `TSUNAGU_CLAIM_LEASE_SECONDS`, `600`: how long a counsellor's claim on a
-///   case lasts without her acting on it or her client polling, before the case is back in the queue
-/// - `tsunagu.cases.perCounsellor` → `TSUNAGU_CASES_PER_COUNSELLOR`, `3`: the most open cases one counsellor
-///   may hold at once
-/// - `tsunagu.statistics.peopleTarget` → `TSUNAGU_KPI_PEOPLE_TARGET`, `1000`: the programme's KPI for people
-///   reached in a year, against which statistics report the achievement rate
-/// - `tsunagu.statistics.minimumCell` → `TSUNAGU_STATS_MIN_CELL`, `5`: counts below it are published as 「<5」
-/// - `tsunagu.script` → `TSUNAGU_SCRIPT`, `config/script.ja.yaml`: the conversation script, loaded and
-///   validated here so a broken script stops start-up
+/// Every setting, its file key, variable, default and accepted values are in ``Setting/all`` (and, generated
+/// from it, the README's table); `config/tsunagu.yaml` shows each with its default.
 public struct TsunaguConfiguration: Sendable {
     public var channelSecret: String
     public var channelAccessToken: String?
@@ -57,8 +24,12 @@ public struct TsunaguConfiguration: Sendable {
     public var databasePoolSize: Int
     public var durability: Durability
     public var dataKey: DataKey
+    /// The file the data key was read from, when it came from a file.
+    public var dataKeyFile: String?
     /// The previous master key, while rotating (`TSUNAGU_DATA_KEY_PREVIOUS`).
     public var previousDataKey: DataKey?
+    /// The file the previous key was read from, when it came from a file.
+    public var previousDataKeyFile: String?
     public var logLevel: Logger.Level
     /// Retry delays of the outbox (the rest of the policy is LINE's rules).
     public var deliveryPolicy: DeliveryPolicy
@@ -82,91 +53,64 @@ public struct TsunaguConfiguration: Sendable {
     ///
     /// - Throws: ``StartupError`` naming the first setting that is missing or malformed.
     public init(reader: ConfigReader) throws {
-        func string(_ setting: SettingKey, secret: Bool = false) -> String? { Self.value(setting, secret: secret, in: reader) }
-        func integer(_ setting: SettingKey, default value: Int, in range: ClosedRange<Int>, what: String) throws -> Int {
-            guard let text = string(setting) else { return value }
-            guard let number = Int(text), range.contains(number) else {
-                throw StartupError("\(setting.environmentVariable) must be \(what), not \"\(text)\".")
-            }
-            return number
-        }
+        func string(_ setting: Setting) -> String? { Self.value(setting, in: reader) ?? setting.defaultValue }
+        func integer(_ setting: Setting) throws -> Int { try Self.integer(setting, in: reader) }
+        func choice(_ setting: Setting) throws -> String { try Self.choice(setting, in: reader) }
 
-        guard let secret = string(.channelSecret, secret: true) else {
+        guard let secret = string(.channelSecret) else {
             throw StartupError(
                 "LINE_CHANNEL_SECRET is not set; set it to the channel secret from the LINE Developers Console (scripts/run makes a local one).")
         }
         self.channelSecret = secret
-        self.channelAccessToken = string(.channelAccessToken, secret: true)
-        self.apiBaseURL = string(.apiBaseURL) ?? "https://api.line.me"
-        self.dataAPIBaseURL = string(.dataAPIBaseURL) ?? "https://api-data.line.me"
-        self.webhookHost = string(.webhookHost) ?? "0.0.0.0"
-        self.webhookPort = try integer(.webhookPort, default: 8080, in: 0...65535, what: "a port number from 0 to 65535")
-        self.webhookMaxBodyBytes = try integer(
-            .webhookMaxBodyBytes, default: 1 << 20, in: 1024...(64 << 20), what: "a byte count from 1024 to 67108864")
-        self.staffHost = string(.staffHost) ?? "127.0.0.1"
-        self.staffPort = try integer(.staffPort, default: 8081, in: 0...65535, what: "a port number from 0 to 65535")
+        self.channelAccessToken = string(.channelAccessToken)
+        self.apiBaseURL = string(.apiBaseURL)!
+        self.dataAPIBaseURL = string(.dataAPIBaseURL)!
+        self.webhookHost = string(.webhookHost)!
+        self.webhookPort = try integer(.webhookPort)
+        self.webhookMaxBodyBytes = try integer(.webhookMaxBodyBytes)
+        self.staffHost = string(.staffHost)!
+        self.staffPort = try integer(.staffPort)
         self.database = try Self.database(reader: reader)
-        self.databasePoolSize = try integer(.databasePoolSize, default: 10, in: 1...200, what: "a number of connections from 1 to 200")
-
-        let durabilityText = string(.durability) ?? Durability.full.rawValue
-        guard let durability = Durability(rawValue: durabilityText.lowercased()) else {
-            throw StartupError("TSUNAGU_DURABILITY must be full or normal, not \"\(durabilityText)\".")
-        }
-        self.durability = durability
-
-        let levelText = string(.logLevel) ?? "info"
-        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw StartupError("TSUNAGU_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
-        }
-        self.logLevel = level
+        self.databasePoolSize = try integer(.databasePoolSize)
+        self.durability = Durability(rawValue: try choice(.durability))!
+        self.logLevel = Logger.Level(rawValue: try choice(.logLevel))!
         var policy = DeliveryPolicy()
-        policy.baseBackoffMs = Int64(try integer(.outboxRetryBase, default: 500, in: 1...60_000, what: "milliseconds from 1 to 60000"))
-        policy.maxBackoffMs = Int64(
-            try integer(.outboxRetryMax, default: 300_000, in: 10...3_600_000, what: "milliseconds from 10 to 3600000"))
+        policy.baseBackoffMs = Int64(try integer(.outboxRetryBase))
+        policy.maxBackoffMs = Int64(try integer(.outboxRetryMax))
         self.deliveryPolicy = policy
-        self.outboxLease = .seconds(try integer(.outboxLeaseSeconds, default: 60, in: 5...3600, what: "seconds from 5 to 3600"))
-        self.monthlyPushQuota = try integer(.monthlyPushQuota, default: 200, in: 0...100_000_000, what: "a number of messages")
-        let sandboxText = string(.sandboxEnabled)?.lowercased() ?? "false"
-        guard ["true", "false", "1", "0", "yes", "no"].contains(sandboxText) else {
-            throw StartupError("TSUNAGU_SANDBOX_ENABLED must be true or false, not \"\(sandboxText)\".")
-        }
-        let sandboxPort = try integer(.sandboxPort, default: 8082, in: 0...65535, what: "a port number from 0 to 65535")
-        self.sandboxPort = ["true", "1", "yes"].contains(sandboxText) ? sandboxPort : nil
+        self.outboxLease = .seconds(try integer(.outboxLeaseSeconds))
+        self.monthlyPushQuota = try integer(.monthlyPushQuota)
+        let sandboxPort = try integer(.sandboxPort)
+        self.sandboxPort = ["true", "1", "yes"].contains(try choice(.sandboxEnabled)) ? sandboxPort : nil
         if self.sandboxPort != nil {
             // The client talks to the in-process sandbox (its address is set once its port is known), with a
             // token the sandbox accepts.
             self.channelAccessToken = self.channelAccessToken ?? "sandbox-access-token"
         }
-        self.dataKey = try Self.readDataKey(inline: string(.dataKey, secret: true), file: string(.dataKeyFile))
+        self.dataKey = try Self.dataKey(reader: reader)
+        self.dataKeyFile = Self.value(.dataKey, in: reader) == nil ? Self.value(.dataKeyFile, in: reader) : nil
         self.previousDataKey = try Self.previousDataKey(reader: reader)
+        self.previousDataKeyFile = Self.value(.previousDataKey, in: reader) == nil ? Self.value(.previousDataKeyFile, in: reader) : nil
         self.retentionMessageDays = try Self.retentionDays(reader: reader)
-        self.desk = CaseDesk.Settings(
-            lease: .seconds(try integer(.claimLeaseSeconds, default: 600, in: 30...86_400, what: "seconds from 30 to 86400")),
-            casesPerCounsellor: try integer(.casesPerCounsellor, default: 3, in: 1...50, what: "a number of cases from 1 to 50"))
-        self.statistics = StatisticsSettings(
-            peopleTarget: try integer(.kpiPeopleTarget, default: 1000, in: 0...10_000_000, what: "a number of people"),
-            minimumCell: try integer(.statisticsMinimumCell, default: 5, in: 2...100, what: "a count from 2 to 100"))
-        self.scriptPath = string(.script) ?? "config/script.ja.yaml"
+        self.desk = CaseDesk.Settings(lease: .seconds(try integer(.claimLeaseSeconds)), casesPerCounsellor: try integer(.casesPerCounsellor))
+        self.statistics = StatisticsSettings(peopleTarget: try integer(.kpiPeopleTarget), minimumCell: try integer(.statisticsMinimumCell))
+        self.scriptPath = string(.script)!
         self.engine = try ScriptLoader.load(path: scriptPath)
     }
 
     /// The retention period alone, for `tsunagud purge`.
     public static func retentionDays(reader: ConfigReader) throws -> Int {
-        guard let text = value(.retentionMessageDays, in: reader) else { return 90 }
-        guard let days = Int(text), (1...3650).contains(days) else {
-            throw StartupError("TSUNAGU_RETENTION_MESSAGE_DAYS must be a number of days from 1 to 3650, not \"\(text)\".")
-        }
-        return days
+        try integer(.retentionMessageDays, in: reader)
     }
 
     /// `TSUNAGU_DATABASE`: a SQLite file path, or a `postgres://` URL.
     ///
     /// - Throws: ``StartupError`` naming what is wrong with a PostgreSQL URL (never its password).
     public static func database(reader: ConfigReader) throws -> DatabaseSetting {
-        try DatabaseSetting(value(.database, secret: true, in: reader) ?? "data/tsunagu.sqlite")
+        try DatabaseSetting(value(.database, in: reader) ?? Setting.database.defaultValue!)
     }
 
-    private static func readDataKey(inline: String?, file: String?, variable: String = "TSUNAGU_DATA_KEY") throws -> DataKey {
+    private static func readDataKey(inline: String?, file: String?, variable: String) throws -> DataKey {
         let hint = "generate one with: head -c 32 /dev/urandom | base64"
         if let inline {
             guard let key = DataKey(base64: inline) else {
@@ -188,21 +132,48 @@ public struct TsunaguConfiguration: Sendable {
 
     /// The previous master key, while rotating to a new one (see ``Keyring``); `nil` when not rotating.
     public static func previousDataKey(reader: ConfigReader) throws -> DataKey? {
-        let inline = value(.previousDataKey, secret: true, in: reader), file = value(.previousDataKeyFile, in: reader)
+        let inline = value(.previousDataKey, in: reader), file = value(.previousDataKeyFile, in: reader)
         guard inline != nil || file != nil else { return nil }
-        return try readDataKey(inline: inline, file: file, variable: "TSUNAGU_DATA_KEY_PREVIOUS")
+        return try readDataKey(inline: inline, file: file, variable: Setting.previousDataKey.variable)
     }
 
     /// The master key alone, for `tsunagud rotate-key`.
     public static func dataKey(reader: ConfigReader) throws -> DataKey {
-        try readDataKey(inline: value(.dataKey, secret: true, in: reader), file: value(.dataKeyFile, in: reader))
+        try readDataKey(inline: value(.dataKey, in: reader), file: value(.dataKeyFile, in: reader), variable: Setting.dataKey.variable)
     }
 
     /// A setting's value, trimmed; `nil` when unset or blank (secrets are read as secrets).
-    private static func value(_ setting: SettingKey, secret: Bool = false, in reader: ConfigReader) -> String? {
-        guard let value = reader.string(forKey: setting.key, isSecret: secret)?.trimmingCharacters(in: .whitespacesAndNewlines),
+    private static func value(_ setting: Setting, in reader: ConfigReader) -> String? {
+        guard let value = reader.string(forKey: setting.configKey, isSecret: setting.isSecret)?.trimmingCharacters(in: .whitespacesAndNewlines),
             !value.isEmpty
         else { return nil }
         return value
+    }
+
+    /// An integer setting, checked against its range; its default when unset.
+    ///
+    /// - Throws: ``StartupError`` naming the variable and what it takes.
+    static func integer(_ setting: Setting, in reader: ConfigReader) throws -> Int {
+        guard case .integer(let range, let what) = setting.values, let text = value(setting, in: reader) ?? setting.defaultValue else {
+            preconditionFailure("\(setting.variable) is not an integer setting with a default")
+        }
+        guard let number = Int(text), range.contains(number) else {
+            throw StartupError("\(setting.variable) must be \(what), not \"\(text)\".")
+        }
+        return number
+    }
+
+    /// A setting that takes one of a few words, lowercased; its default when unset.
+    ///
+    /// - Throws: ``StartupError`` naming the variable and the words it takes.
+    static func choice(_ setting: Setting, in reader: ConfigReader) throws -> String {
+        guard case .oneOf(let words) = setting.values, let text = value(setting, in: reader) ?? setting.defaultValue else {
+            preconditionFailure("\(setting.variable) is not a choice with a default")
+        }
+        guard words.contains(text.lowercased()) else {
+            let list = words.dropLast().joined(separator: ", ") + " or " + words.last!
+            throw StartupError("\(setting.variable) must be \(list), not \"\(text)\".")
+        }
+        return text.lowercased()
     }
 }

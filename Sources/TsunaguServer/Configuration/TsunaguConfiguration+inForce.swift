@@ -1,0 +1,43 @@
+import Logging
+import TsunaguCore
+import TsunaguStore
+
+extension TsunaguConfiguration {
+    /// What `setting` is in force as, read back from the validated configuration (not from the environment or
+    /// the file), so a setting that is read under the wrong name shows its default here: a secret only as
+    /// `set` or `unset`, the database without a password, and `—` for what does not apply.
+    public func valueInForce(of setting: Setting) -> String {
+        switch setting {
+        case .channelSecret: "set"
+        case .channelAccessToken: channelAccessToken == nil ? "unset" : "set"
+        case .apiBaseURL: apiBaseURL
+        case .dataAPIBaseURL: dataAPIBaseURL
+        case .webhookHost: webhookHost
+        case .webhookPort: String(webhookPort)
+        case .webhookMaxBodyBytes: String(webhookMaxBodyBytes)
+        case .staffHost: staffHost
+        case .staffPort: String(staffPort)
+        case .database: database.description
+        case .databasePoolSize: String(databasePoolSize)
+        case .durability: durability.rawValue
+        case .dataKey: dataKeyFile == nil ? "set" : "— (read from the file)"
+        case .dataKeyFile: dataKeyFile ?? "—"
+        case .previousDataKey: previousDataKey == nil ? "unset" : previousDataKeyFile == nil ? "set" : "— (read from the file)"
+        case .previousDataKeyFile: previousDataKeyFile ?? "—"
+        case .logLevel: logLevel.rawValue
+        case .outboxRetryBase: String(deliveryPolicy.baseBackoffMs)
+        case .outboxRetryMax: String(deliveryPolicy.maxBackoffMs)
+        case .outboxLeaseSeconds: String(outboxLease.components.seconds)
+        case .monthlyPushQuota: String(monthlyPushQuota)
+        case .sandboxEnabled: sandboxPort == nil ? "false" : "true"
+        case .sandboxPort: sandboxPort.map(String.init) ?? "— (the sandbox is off)"
+        case .retentionMessageDays: String(retentionMessageDays)
+        case .claimLeaseSeconds: String(desk.lease.components.seconds)
+        case .casesPerCounsellor: String(desk.casesPerCounsellor)
+        case .kpiPeopleTarget: String(statistics.peopleTarget)
+        case .statisticsMinimumCell: String(statistics.minimumCell)
+        case .script: scriptPath
+        default: "?"
+        }
+    }
+}
