@@ -44,6 +44,9 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // Japanese morphological analysis for danger detection: Debian ships no mecab.pc, so the module map links it.
+        .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
+        .target(name: "TsunaguMeCab", dependencies: ["CMeCab", "TsunaguCore"], swiftSettings: swiftSettings),
         .target(
             name: "LineMessaging",
             dependencies: ["CurlHTTP", .product(name: "Crypto", package: "swift-crypto")],
@@ -179,7 +182,7 @@ let package = Package(
             name: "TsunaguServerTests",
             dependencies: [
                 "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "LineSandbox",
-                "CurlHTTP",
+                "CurlHTTP", "TsunaguMeCab",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),

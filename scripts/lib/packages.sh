@@ -13,8 +13,9 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What every build needs: SQLite for GRDB, libcurl (OpenSSL TLS) for the outbound client, pkg-config.
-BUILD_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config)
+# What every build needs: SQLite for GRDB, libcurl (OpenSSL TLS) for the outbound client, pkg-config, and MeCab
+# with the IPA dictionary for danger detection.
+BUILD_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config libmecab-dev mecab-ipadic-utf8)
 # What the tests need besides: the openssl command makes the private CA of the TLS tests; libxml2 backs
 # FoundationXML, which checks that the HTML statistics page is well-formed.
 TEST_PACKAGES=(openssl ca-certificates libxml2)
