@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "TsunaguServer",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore", "TsunaguPostgres",
+                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "TsunaguMeCab",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -120,6 +120,13 @@ let package = Package(
                 "LineSandbox", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tsunagu-safety",
+            dependencies: [
+                "TsunaguServer", "TsunaguCore", "TsunaguMeCab", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

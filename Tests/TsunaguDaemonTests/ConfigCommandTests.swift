@@ -27,6 +27,10 @@ struct ConfigCommandTests {
         try previousKey.write(toFile: previousKeyFile, atomically: true, encoding: .utf8)
         let script = directory.path("script.yaml")
         try FileManager.default.copyItem(atPath: DaemonProcess.scriptPath, toPath: script)
+        // The script names its safety model beside it.
+        try FileManager.default.copyItem(
+            atPath: URL(fileURLWithPath: DaemonProcess.scriptPath).deletingLastPathComponent().appendingPathComponent("safety-model.tsv").path,
+            toPath: directory.path("safety-model.tsv"))
         let database = directory.path("elsewhere.sqlite")
         let inline: [String: (String, String)] = [
             "LINE_CHANNEL_SECRET": (TestSecrets.channelSecret, "set"), "LINE_CHANNEL_ACCESS_TOKEN": ("an-access-token", "set"),

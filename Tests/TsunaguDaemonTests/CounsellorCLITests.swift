@@ -213,8 +213,8 @@ struct CounsellorCLITests {
         #expect(await watch.waitForOutput { $0.contains("No one is waiting.") }, "\(watch.stderr)")
 
         // An emergency: she is sent the contacts, and the case jumps the queue.
-        let shown = try await loop.phone("Ubun", ["もう死にたい"])
-        #expect(shown.contains("110"), "\(shown)")
+        let shown = try await loop.phone("Ubun", ["今日死にます"])
+        #expect(shown.contains("119"), "\(shown)")
         #expect(try await watch.waitForExit() == 0)
         #expect(watch.stdout.contains("EMERGENCY (suicide) in case"), "\(watch.stdout)")
         let handle = try loop.json(CaseSummary.self, try await loop.cli("sato", ["claim", "--json"])).handle

@@ -341,7 +341,7 @@ struct CaseDeskTests {
                 let supervisor = Staff(client: client, token: boss)
                 let cursor = try await supervisor.call(.get, "/api/v1/events").decode(Events.self).cursor
                 async let waited = supervisor.call(.get, "/api/v1/events?after=\(cursor)&wait=20")
-                try await phone.send(.text("もう死にたい"), from: "Uhana")
+                try await phone.send(.text("今から死にます"), from: "Uhana")
                 let events = try await waited.decode(Events.self).events
                 #expect(events.contains { $0.kind == .alert && $0.detail == "suicide" && $0.priority == .emergency }, "\(events)")
                 #expect(try await supervisor.call(.get, "/api/v1/events?after=x").code == "invalid_query")

@@ -70,9 +70,10 @@ struct ConversationTests {
                 expected += step == .follow(unblocked: false) ? 2 : 1
                 await phone.waitForMessages(expected, to: "Ubeth")
             }
-            try await phone.send(.text("もう しにたい"), from: "Ubeth")
+            try await phone.send(.text("いまから しにます"), from: "Ubeth")
             let texts = await phone.waitForMessages(expected + 1, to: "Ubeth")
-            #expect(texts[expected].contains("#8008") && texts[expected].contains("119"))
+            // Suicide leads with a listening line open at any hour, then 119; not with the police.
+            #expect(texts[expected].contains("あなたのいばしょ") && texts[expected].contains("119") && !texts[expected].contains("110"))
         }
         let (priority, alerts) = try query(harness) { db in
             (try String.fetchOne(db, sql: "SELECT priority FROM triage_case"),
@@ -80,6 +81,30 @@ struct ConversationTests {
         }
         #expect(priority == "emergency")
         #expect(alerts == ["suicide"])  // Recorded for the staff API to stream, with the decision.
+    }
+
+    /// Each tier end to end, from her first words through /webhook, the detector with MeCab and the model, the
+    /// outbox and libcurl: danger now gets the category's contacts and the front of the queue; a concern the
+    /// safety question and a raised priority; an ordinary first message the welcome.
+    @Test(
+        arguments: [
+            ("今夜また彼に殴られそうで、いまトイレに隠れてる", "・警察 110", "emergency"),
+            ("最近ずっと消えたいって思ってる", "いま、安全な場所にいますか？", "urgent"),
+            ("こんにちは、相談してもいいですか", "", ""),
+        ])
+    func eachTierFromTheFirstMessage(text: String, expectedLine: String, priority: String) async throws {
+        let harness = try ConversationHarness()
+        try await harness.run { phone in
+            try await phone.send(.text(text), from: "Uiris")
+            let first = await phone.waitForMessages(1, to: "Uiris")[0]
+            if expectedLine.isEmpty {
+                #expect(first == script.welcome, "\(first)")
+            } else {
+                #expect(first.contains(expectedLine), "\(first)")
+            }
+        }
+        let stored = try query(harness) { db in try String.fetchOne(db, sql: "SELECT priority FROM triage_case") }
+        #expect(stored == (priority.isEmpty ? nil : priority))
     }
 
     @Test func outOfHoursGivesTheNextOpening() async throws {
@@ -91,7 +116,7 @@ struct ConversationTests {
             }
             let last = phone.received(by: "Ucara").last ?? ""
             #expect(last.contains("11月30日(月) 10:00"))
-            #expect(last.contains("#8891"))
+            #expect(last.contains("110") && last.contains("あなたのいばしょ"))
         }
         let outOfHours = try query(harness) { db in try Bool.fetchOne(db, sql: "SELECT out_of_hours FROM triage_case") }
         #expect(outOfHours == true)

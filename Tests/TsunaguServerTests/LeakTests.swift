@@ -16,11 +16,11 @@ struct LeakTests {
     static let users = ["U4f8e2c1d9b7a60e5c3f1a2b4d6e8f0a1", "U0a1b2c3d4e5f60718293a4b5c6d7e8f9", "Uffeeddccbbaa99887766554433221100"]
     static let texts = [
         "彼氏のスマホを見たら知らない女性とのやりとりがあった",
-        "バイト先の店長から毎晩電話がくるのが負担です",
+        "バイトのシフトが多すぎて課題が終わらない",
         "母の再婚相手と同じ家にいるのがつらい",
         "奨学金の返済が追いつかなくて家賃が払えない",
         "この文章はあとで取り消します",
-        "もう死にたいって思う夜がある",
+        "今夜もう死のうと思ってる",
     ]
 
     @Test func noUserIDOrTextInTheDatabaseFilesOrTheLogs() async throws {

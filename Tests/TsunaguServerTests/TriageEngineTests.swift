@@ -66,16 +66,17 @@ struct TriageEngineTests {
         }
     }
 
-    /// Emergency wording, in every state and at any hour: the contacts at once, an alert, and the front of the queue.
+    /// Danger now, in every state and at any hour: the category's contacts at once, an alert, and the front of the
+    /// queue; out of hours, when a counsellor will read it, without the list again.
     @Test(arguments: states)
     func emergencyInEveryState(state: String) {
         for now in [Self.openTime, Self.closedTime] {
             let decision = engine.decide(
-                .text("もう死にたい"), for: Self.conversation(in: state), context: TriageContext(now: now), newCaseID: "case-2")
+                .text("今から死にます"), for: Self.conversation(in: state), context: TriageContext(now: now), newCaseID: "case-2")
             let first = decision.messages.first?.text ?? ""
-            #expect(first.contains("110") && first.contains("#8008") && first.contains("#8891"), "\(state)")
+            #expect(first.contains("0120-783-556") && first.contains("119") && !first.contains("110"), "\(state): suicide is not police-first")
             #expect(decision.actions.contains(.alert(category: "suicide")), "\(state)")
-            #expect(decision.actions.contains(.record("もう死にたい")), "\(state)")
+            #expect(decision.actions.contains(.record("今から死にます")), "\(state)")
             #expect(decision.conversation.currentCase?.priority == .emergency, "\(state)")
             #expect(decision.conversation.currentCase?.emergency == "suicide", "\(state)")
             if state == "active" {
@@ -83,7 +84,48 @@ struct TriageEngineTests {
             } else {
                 #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
             }
+            if now == Self.closedTime && state != "active" {
+                #expect(decision.messages.count == 2 && decision.messages[1].text.contains("11月30日(月) 10:00"), "\(state)")
+                #expect(decision.messages.map(\.text).joined().split(separator: "0120-783-556", omittingEmptySubsequences: false).count == 2, "the list twice")
+            }
         }
+    }
+
+    /// Violence now leads with 110; a minor without a safe place tonight with 189.
+    @Test(arguments: [("彼氏に今殴られてる、トイレに隠れてる", "violence", "・警察 110"), ("中2だけど家追い出されて今夜泊まるとこない", "minor_unsafe", "・児童相談所虐待対応ダイヤル 189")])
+    func contactsFitTheDanger(text: String, category: String, firstContact: String) {
+        let decision = engine.decide(.text(text), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "c")
+        #expect(decision.actions.contains(.alert(category: category)), "\(decision.actions)")
+        let lines = (decision.messages.first?.text ?? "").split(separator: "\n")
+        #expect(lines.first { $0.hasPrefix("・") }?.hasPrefix(firstContact) == true, "\(lines)")
+    }
+
+    /// A risk without immediacy: one gentle safety question with two contacts, a raised priority and a flag; with a
+    /// counsellor, only the flag (she reads the words herself); not twice in one case.
+    @Test(arguments: states)
+    func concernInEveryState(state: String) {
+        let decision = engine.decide(
+            .text("もう死にたい"), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+        #expect(decision.actions.contains(.flag(category: "suicide")), "\(state)")
+        #expect(decision.actions.contains(.record("もう死にたい")), "\(state)")
+        #expect(!decision.actions.contains { if case .alert = $0 { true } else { false } }, "\(state)")
+        #expect(decision.conversation.currentCase?.concern == "suicide", "\(state)")
+        if state == "active" {
+            #expect(decision.messages.isEmpty)
+            return
+        }
+        let reply = decision.messages.first?.text ?? ""
+        #expect(reply.contains("いま、安全な場所にいますか？") && reply.split(separator: "\n").count { $0.hasPrefix("・") } == 2, "\(state): two contacts")
+        #expect(decision.conversation.currentCase?.priority == .urgent, "\(state)")
+        let again = engine.decide(.text("消えたい"), for: decision.conversation, context: TriageContext(now: Self.openTime), newCaseID: "case-3")
+        #expect(!again.messages.contains { $0.text.contains("安全な場所") }, "\(state): asked twice")
+    }
+
+    /// What the detector must not answer as danger: an idiom, a denial, a drama, the past.
+    @Test(arguments: ["死ぬほど眠い", "死にたいとかじゃないけど、毎日ちょっと疲れてる", "ドラマで主人公が首を絞められるシーンがこわかった", "3年前にリスカしてたけど今は元気です"])
+    func noDangerIsNotAnswered(text: String) {
+        let decision = engine.decide(.text(text), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "c")
+        #expect(!decision.actions.contains { if case .alert = $0 { true } else if case .flag = $0 { true } else { false } }, "\(text)")
     }
 
     @Test func firstContactToQueuedDuringOfficeHours() {
@@ -124,7 +166,7 @@ struct TriageEngineTests {
         #expect(decision.conversation.currentCase?.outOfHours == true)
         let text = decision.messages.first?.text ?? ""
         #expect(text.contains("11月30日(月) 10:00"))
-        #expect(text.contains("よりそいホットライン"))
+        #expect(text.contains("110") && text.contains("あなたのいばしょ"))
     }
 
     @Test func stopDestroysHerContentAndForgetsHerConsent() {

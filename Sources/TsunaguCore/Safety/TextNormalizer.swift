@@ -10,22 +10,53 @@ public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            switch value {
-            case 0x3099, 0xFF9E:  // Voiced sound mark (combining, or half-width).
-                if let last = scalars.last, let voiced = voiced(last) { scalars[scalars.count - 1] = voiced }
-            case 0x309A, 0xFF9F:  // Semi-voiced sound mark.
-                if let last = scalars.last, let semiVoiced = semiVoiced(last) { scalars[scalars.count - 1] = semiVoiced }
-            default:
-                guard let folded = fold(scalar) else { continue }
-                if folded == scalars.last { continue }  // Collapse repeats: 「いいいい」 → 「い」.
-                scalars.append(folded)
-            }
+        for scalar in text.unicodeScalars where !applyVoicingMark(scalar, to: &scalars) {
+            guard let folded = fold(scalar) else { continue }
+            if folded == scalars.last { continue }  // Collapse repeats: 「いいいい」 → 「い」.
+            scalars.append(folded)
         }
         var result = String.UnicodeScalarView()
         result.append(contentsOf: scalars)
         return String(result)
+    }
+
+    /// Her message as a morphological analyser should see it: widths folded (ＯＤ → OD, ｼﾆﾀｲ → シニタイ), spaces
+    /// dropped (し に た い), and runs of three or more of one character cut to one (しにたいいいい), but kana,
+    /// kanji and punctuation kept, since they carry the word boundaries folding would erase.
+    public static func prepareForAnalysis(_ text: String) -> String {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars where !applyVoicingMark(scalar, to: &scalars) {
+            var value = scalar.value
+            if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
+            if (0xFF66...0xFF9D).contains(value) { value = halfWidthKatakana[Int(value - 0xFF66)] }
+            guard let folded = Unicode.Scalar(value), !folded.properties.isWhitespace else { continue }
+            scalars.append(folded)
+        }
+        // Runs of three or more become one; a pair stays (いい is a word of its own).
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            var end = index + 1
+            while end < scalars.count && scalars[end] == scalars[index] { end += 1 }
+            result.append(contentsOf: end - index >= 3 ? [scalars[index]] : Array(scalars[index..<end]))
+            index = end
+        }
+        return String(result)
+    }
+
+    /// A (semi-)voiced sound mark, combining or half-width, joins the kana before it (ｶﾞ → ガ); returns whether
+    /// `scalar` was such a mark.
+    private static func applyVoicingMark(_ scalar: Unicode.Scalar, to scalars: inout [Unicode.Scalar]) -> Bool {
+        switch scalar.value {
+        case 0x3099, 0xFF9E:
+            if let last = scalars.last, let voiced = voiced(last) { scalars[scalars.count - 1] = voiced }
+        case 0x309A, 0xFF9F:
+            if let last = scalars.last, let semiVoiced = semiVoiced(last) { scalars[scalars.count - 1] = semiVoiced }
+        default:
+            return false
+        }
+        return true
     }
 
     /// One scalar's folded form, or `nil` when it is dropped.

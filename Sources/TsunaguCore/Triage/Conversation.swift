@@ -72,6 +72,8 @@ public struct CaseRecord: Sendable, Hashable, Codable {
     public var priority: Priority?
     /// The emergency category detected first, if any.
     public var emergency: String?
+    /// The concern category detected first, if any: a risk without immediacy, flagged for the counsellor.
+    public var concern: String?
     /// She reached the queue outside office hours.
     public var outOfHours: Bool?
     public var queuedAt: Int64?

@@ -53,16 +53,35 @@ extension ConversationScript {
         require(!stop.reply.isBlank, ["stop", "reply"], "must not be empty")
         require(emergency.reply.contains("{contacts}"), ["emergency", "reply"], "must contain {contacts}")
         require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
-        require(!emergency.phrases.isEmpty, ["emergency", "phrases"], "needs at least one category of phrases")
-        for (category, phrases) in emergency.phrases {
-            require(!phrases.isEmpty, ["emergency", "phrases", category], "needs at least one phrase")
-            for (index, phrase) in phrases.enumerated() {
-                require(
-                    TextNormalizer.normalize(phrase).count >= 2, ["emergency", "phrases", category, "\(index)"],
-                    "is too short to match safely")
+        let contactIDs = Set(emergency.contacts.map(\.id))
+        require(contactIDs.count == emergency.contacts.count, ["emergency", "contacts"], "has two contacts with one id")
+        for (category, ids) in emergency.byCategory {
+            require(SafetyLexicon.categories.contains(category) || category == "general", ["emergency", "byCategory", category], "is not a category")
+            for id in ids { require(contactIDs.contains(id), ["emergency", "byCategory", category], "names \(id), which is not a contact") }
+        }
+        require(concern.reply.contains("{contacts}"), ["concern", "reply"], "must contain {contacts}")
+        require((1...5).contains(concern.contactCount), ["concern", "contactCount"], "must be from 1 to 5")
+        for (category, tiers) in safety.risk {
+            require(SafetyLexicon.categories.contains(category), ["safety", "risk", category], "is not a category")
+            for (tier, entries) in [("emergency", tiers.emergency ?? []), ("concern", tiers.concern ?? [])] {
+                for (index, entry) in entries.enumerated() {
+                    require(Self.usable(entry), ["safety", "risk", category, tier, "\(index)"], "is too short to match safely")
+                }
+            }
+        }
+        for (category, entries) in safety.threats {
+            require(SafetyLexicon.categories.contains(category), ["safety", "threats", category], "is not a category")
+            for (index, entry) in entries.enumerated() {
+                require(Self.usable(entry), ["safety", "threats", category, "\(index)"], "is too short to match safely")
+            }
+        }
+        for (name, entries) in [("immediacy", safety.immediacy), ("exposure", safety.exposure), ("idioms", safety.idioms)] {
+            for (index, entry) in entries.enumerated() {
+                require(SafetyPattern(entry) != nil, ["safety", name, "\(index)"], "is empty once folded")
             }
         }
         require(outOfHours.contains("{next_opening}"), ["outOfHours"], "must contain {next_opening}")
+        require(outOfHoursAfterSafety.contains("{next_opening}"), ["outOfHoursAfterSafety"], "must contain {next_opening}")
         require(!info.items.isEmpty, ["info", "items"], "needs at least one item")
         require(info.items.count < Self.maxChoices, ["info", "items"], "has more than 12 items")
         for (index, item) in info.items.enumerated() {
@@ -136,11 +155,11 @@ extension ConversationScript {
         return OfficeHours(slots: slots, closedOnHolidays: hours.closedOnHolidays, closedDates: closed, yearEndBreak: yearEnd)
     }
 
-    /// The emergency phrases as a detector.
-    public func emergencyDetector() -> EmergencyDetector {
-        EmergencyDetector(
-            categories: emergency.phrases.keys.sorted().map { EmergencyDetector.Category(name: $0, phrases: emergency.phrases[$0]!) },
-            exclusions: emergency.exclusions)
+    /// A pattern that folds to something, and, if it is text (`~…`), to at least two characters: a single
+    /// character found anywhere would raise alarms on anything.
+    static func usable(_ entry: String) -> Bool {
+        guard SafetyPattern(entry) != nil else { return false }
+        return !entry.hasPrefix("~") || TextNormalizer.normalize(String(entry.dropFirst())).count >= 2
     }
 
     private static let weekdays: [String: Weekday] = [

@@ -22,6 +22,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var queued: String
     /// Queued outside office hours: `{next_opening}` and `{contacts}`.
     public var outOfHours: String
+    /// Out of hours, after a safety reply: when a counsellor will read it (`{next_opening}`), without the list again.
+    public var outOfHoursAfterSafety: String
     /// Her first message while she waits (later ones are only recorded).
     public var stillWaiting: String
     /// A counsellor has taken her case.
@@ -35,6 +37,9 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     /// To a group or room, once, before the bot leaves: this is a one-to-one service.
     public var groupNotice: String
     public var emergency: Emergency
+    public var concern: Concern
+    /// The words danger detection looks for (``SafetyDetector``).
+    public var safety: SafetyLexicon
     public var info: InformationMenu
     /// Partners a counsellor may refer her to (ids are what `close --referral` takes).
     public var partners: [Partner]
@@ -80,18 +85,35 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     }
 
     public struct Emergency: Sendable, Hashable, Decodable {
-        /// Sent at once, at any hour: `{contacts}` is the list below.
+        /// Sent at once, at any hour, for danger now: `{contacts}` is the category's list (``byCategory``).
         public var reply: String
+        /// Every contact the replies may name, each once.
         public var contacts: [Contact]
-        /// Category name → phrases (self-harm, suicide, violence, danger).
-        public var phrases: [String: [String]]
-        /// Everyday idioms cut out before matching, e.g. 「死ぬほど眠い」.
-        public var exclusions: [String]
+        /// Category → the ids of its contacts, most fitting first (suicide leads with listening lines, violence
+        /// with 110, a minor adds 189); `general` for out of hours with no danger named. A category not listed gets
+        /// every contact.
+        public var byCategory: [String: [String]]
+
+        /// The contacts for `category` (`nil`: the general list), in the script's order for it.
+        public func contacts(for category: String?) -> [Contact] {
+            guard let ids = byCategory[category ?? "general"] else { return contacts }
+            return ids.compactMap { id in contacts.first { $0.id == id } }
+        }
+    }
+
+    /// A risk without immediacy: a gentle safety question and one or two contacts, not the whole list.
+    public struct Concern: Sendable, Hashable, Decodable {
+        /// `{contacts}` is the first ``contactCount`` of the category's emergency list.
+        public var reply: String
+        public var contactCount: Int
     }
 
     public struct Contact: Sendable, Hashable, Decodable {
+        /// How ``Emergency/byCategory`` names it.
+        public var id: String
         public var name: String
         public var number: String
+        /// Hours, cost, channel: what she needs to know before she calls.
         public var note: String?
     }
 

@@ -13,6 +13,8 @@ public enum TriageAction: Sendable, Hashable {
     case stopPushes
     /// Tell counsellors: emergency wording was detected (category only, never text).
     case alert(category: String)
+    /// Tell counsellors: a risk without immediacy was detected (category only): the case's priority was raised.
+    case flag(category: String)
     /// Leave the group or room.
     case leaveChat
 }

@@ -4,27 +4,32 @@
 /// a new case's id from the caller), so every transition is tested in microseconds and the caller can
 /// commit the new state and its effects in one transaction.
 ///
-/// Two rules hold in every state: emergency wording is answered at once with the emergency contacts and
-/// the case goes to the front of the queue; a stop word (「やめる」, the whole message) destroys what she
-/// wrote and ends everything. The information menu is answered in every state without a counsellor.
+/// Two rules hold in every state: danger in her words (``SafetyDetector``) is answered at once, with contacts for
+/// its category, and the case goes to the front of the queue (a concern: a safety question and a raised priority);
+/// a stop word (「やめる」, the whole message) destroys what she wrote and ends everything. The information menu is answered in every state without a counsellor.
 public struct TriageEngine: Sendable {
     public let script: ConversationScript
     public let hours: OfficeHours
-    private let detector: EmergencyDetector
+    private let safety: SafetyDetector
     private let stopWords: Set<String>
     private let erasurePhrases: [String]
     private let infoTriggers: Set<String>
 
+    /// - Parameter safety: the detector, with the server's analyser and model; by default the script's rules alone
+    ///   on folded text (for tests of the conversation that do not need MeCab).
     /// - Throws: the script's first problem, if it has any (``ConversationScript/validate()`` lists them all).
-    public init(script: ConversationScript) throws(ScriptProblem) {
+    public init(script: ConversationScript, safety: SafetyDetector? = nil) throws(ScriptProblem) {
         if let problem = script.validate().first { throw problem }
         self.script = script
         self.hours = try script.officeHours()
-        self.detector = script.emergencyDetector()
+        self.safety = safety ?? SafetyDetector(lexicon: script.safety, analyzer: nil, model: nil)
         self.stopWords = Set(script.stop.words.map(TextNormalizer.normalize))
         self.erasurePhrases = (script.stop.erasurePhrases ?? []).map(TextNormalizer.normalize).filter { !$0.isEmpty }
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
     }
+
+    /// The category recorded for danger no rule or model could name (a bare たすけて without the model).
+    static let unnamed = "unspecified"
 
     /// Where a group or room conversation rests once it has been told this is a one-to-one service.
     public static let declinedGroup = TriageState.closed(outcome: "group", referral: nil)
@@ -73,9 +78,15 @@ public struct TriageEngine: Sendable {
     // MARK: Her messages
 
     private func fromHer(text: String, _ turn: inout Turn) {
-        if let category = detector.category(of: text) {
-            emergency(category: category, text: text, &turn)
+        let assessment = safety.assess(text)
+        switch assessment.tier {
+        case .emergency:
+            emergency(category: assessment.category, text: text, &turn)
             return
+        case .concern:
+            if concern(category: assessment.category, text: text, &turn) { return }
+        case .none:
+            break
         }
         let folded = TextNormalizer.normalize(text)
         if stopWords.contains(folded) || erasurePhrases.contains(where: { folded.contains($0) }) {
@@ -252,7 +263,8 @@ public struct TriageEngine: Sendable {
         turn.send(script.stillWaiting)
     }
 
-    private func emergency(category: String, text: String, _ turn: inout Turn) {
+    private func emergency(category named: String?, text: String, _ turn: inout Turn) {
+        let category = named ?? Self.unnamed
         switch turn.conversation.state {
         case .new, .consent, .closed, .survey:
             if case .survey = turn.conversation.state { turn.finishSurvey(satisfaction: nil) }
@@ -264,15 +276,44 @@ public struct TriageEngine: Sendable {
         turn.updateCase { record in
             if record.emergency == nil { record.emergency = category }
         }
-        turn.send(script.emergency.reply.replacing("{contacts}", with: contactList()))
+        turn.send(script.emergency.reply.replacing("{contacts}", with: contactList(for: named)))
         turn.actions.append(.alert(category: category))
         if case .active = turn.conversation.state {
             turn.updateCase { $0.priority = .emergency }
         } else {
             enqueue(priority: .emergency, &turn)
             let status = hours.status(at: turn.context.now)
-            if !status.isOpen { turn.send(outOfHoursMessage(status)) }
+            if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
         }
+    }
+
+    /// A risk without immediacy: in triage or the queue, a gentle safety question with a contact or two and a
+    /// raised priority, once per case; with a counsellor, only a flag for her (she reads the words herself).
+    /// Returns whether the message was handled (otherwise the usual step for the state follows).
+    private func concern(category named: String?, text: String, _ turn: inout Turn) -> Bool {
+        let category = named ?? Self.unnamed
+        let alreadyFlagged = turn.caseRecord.map { $0.concern != nil || $0.emergency != nil } ?? false
+        switch turn.conversation.state {
+        case .active:
+            turn.record(text)
+            turn.updateCase { if $0.concern == nil { $0.concern = category } }
+            turn.actions.append(.flag(category: category))
+            return true
+        case .new, .consent, .closed, .survey:
+            if case .survey = turn.conversation.state { turn.finishSurvey(satisfaction: nil) }
+            turn.openCase()
+        case .topic, .urgency, .queued:
+            if alreadyFlagged { return false }
+        }
+        turn.record(text)
+        turn.updateCase { if $0.concern == nil { $0.concern = category } }
+        let contacts = script.emergency.contacts(for: named).prefix(script.concern.contactCount)
+        turn.send(script.concern.reply.replacing("{contacts}", with: Self.list(contacts)))
+        turn.actions.append(.flag(category: category))
+        enqueue(priority: .urgent, &turn)
+        let status = hours.status(at: turn.context.now)
+        if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
+        return true
     }
 
     private func stop(_ turn: inout Turn) {
@@ -349,13 +390,24 @@ public struct TriageEngine: Sendable {
     }
 
     private func outOfHoursMessage(_ status: OfficeHours.Status) -> String {
-        let next: String
-        if case .closed(let opening?) = status { next = JapaneseWording.dateTime(opening) } else { next = "" }
-        return script.outOfHours.replacing("{next_opening}", with: next).replacing("{contacts}", with: contactList())
+        script.outOfHours.replacing("{next_opening}", with: Self.nextOpening(status)).replacing("{contacts}", with: contactList())
     }
 
-    private func contactList() -> String {
-        script.emergency.contacts.map { contact in
+    /// Out of hours after a safety reply: when a counsellor will read it, and no second list of contacts.
+    private func outOfHoursAfterSafety(_ status: OfficeHours.Status) -> String {
+        script.outOfHoursAfterSafety.replacing("{next_opening}", with: Self.nextOpening(status))
+    }
+
+    private static func nextOpening(_ status: OfficeHours.Status) -> String {
+        if case .closed(let opening?) = status { JapaneseWording.dateTime(opening) } else { "" }
+    }
+
+    private func contactList(for category: String? = nil) -> String {
+        Self.list(script.emergency.contacts(for: category))
+    }
+
+    private static func list(_ contacts: some Sequence<ConversationScript.Contact>) -> String {
+        contacts.map { contact in
             "・\(contact.name) \(contact.number)" + (contact.note.map { "（\($0)）" } ?? "")
         }.joined(separator: "\n")
     }

@@ -1,5 +1,6 @@
 import Foundation
 public import TsunaguCore
+import TsunaguMeCab
 import Yams
 
 /// Reads `config/script.ja.yaml` into a ``TriageEngine``, or explains in one sentence what is wrong and where.
@@ -7,15 +8,29 @@ import Yams
 /// Problems are reported with the file and the line of the YAML node they concern, found by walking the
 /// composed YAML tree along the problem's key path, so an operator who mistyped one label finds it at once.
 public enum ScriptLoader {
+    /// The script at `path`, with danger detection complete: MeCab, and the model file the script names.
     public static func load(path: String) throws(StartupError) -> TriageEngine {
         guard let data = FileManager.default.contents(atPath: path), let yaml = String(data: data, encoding: .utf8) else {
             throw StartupError("The conversation script \(path) cannot be read; set TSUNAGU_SCRIPT to the script's path.")
         }
-        return try load(yaml: yaml, name: path)
+        let analyzer: MeCabAnalyzer
+        switch sharedAnalyzer {
+        case .success(let shared): analyzer = shared
+        case .failure(let error): throw StartupError(error.description)
+        }
+        return try load(yaml: yaml, name: path, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path, analyzer: analyzer)
     }
 
-    /// - Parameter name: how the file is named in errors.
-    public static func load(yaml: String, name: String) throws(StartupError) -> TriageEngine {
+    /// One MeCab for the process: loading its dictionary takes a moment, and its taggers are pooled.
+    private static let sharedAnalyzer = Result<MeCabAnalyzer, MeCabUnavailable> { () throws(MeCabUnavailable) in try MeCabAnalyzer() }
+
+    /// - Parameters:
+    ///   - name: how the file is named in errors.
+    ///   - directory: where the files the script names (its safety model) are; `nil` leaves the model out.
+    ///   - analyzer: the morphological analyser for danger detection; `nil` leaves only the text patterns.
+    public static func load(
+        yaml: String, name: String, directory: String? = nil, analyzer: (any MorphologicalAnalyzer)? = nil
+    ) throws(StartupError) -> TriageEngine {
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: yaml) else {
@@ -42,8 +57,20 @@ public enum ScriptLoader {
         if let problem = script.validate().first {
             throw broken(name, node: node, path: problem.path, problem: problem.message)
         }
+        var model: SafetyModel?
+        if let directory, let file = script.safety.model {
+            let modelPath = URL(fileURLWithPath: directory).appendingPathComponent(file).path
+            guard let text = try? String(contentsOfFile: modelPath, encoding: .utf8) else {
+                throw broken(name, node: node, path: ["safety", "model"], problem: "names \(modelPath), which cannot be read")
+            }
+            do {
+                model = try SafetyModel(text: text)
+            } catch {
+                throw broken(name, node: node, path: ["safety", "model"], problem: "names \(modelPath), whose line \(error.line) is malformed")
+            }
+        }
         do {
-            return try TriageEngine(script: script)
+            return try TriageEngine(script: script, safety: SafetyDetector(lexicon: script.safety, analyzer: analyzer, model: model))
         } catch {
             throw broken(name, node: node, path: error.path, problem: error.message)
         }

@@ -93,6 +93,8 @@ public struct TriageDecider: Sendable {
                 // which errs on the side of her safety.
                 metrics?.recordEmergencyAlert(category: category)
                 logger.warning("Emergency wording: the case is at the front of the queue", metadata: ["category": "\(category)"])
+            case .flag(let category):
+                logger.notice("Concern wording: the case's priority was raised", metadata: ["category": "\(category)"])
             case .leaveChat:
                 leave = incoming.leave
             }
