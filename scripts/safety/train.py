@@ -26,6 +26,7 @@ from sklearn.model_selection import StratifiedKFold
 
 RISK_PRECISION = 0.87
 CONFIRM_PRECISION = 0.93
+PRUNE = 0.08
 EMERGENCY_PRECISION = 0.96
 CATEGORIES = ["suicide", "self_harm", "violence", "sexual_violence", "confinement", "stalking", "minor_unsafe", "medical"]
 
@@ -108,7 +109,8 @@ def train(rows, output_path, report=True):
     category_model = fit(x[positives], category, c)
     weights = np.vstack([risk_model.coef_[0], emergency_model.coef_[0], category_model.coef_])
     intercepts = np.concatenate([risk_model.intercept_, emergency_model.intercept_, category_model.intercept_])
-    kept = np.where(np.max(np.abs(weights), axis=0) >= 0.02)[0]
+    # Weights this small change no decision; leaving them out keeps the file small (it is read at start-up).
+    kept = np.where(np.max(np.abs(weights), axis=0) >= PRUNE)[0]
     with open(output_path, "w", encoding="utf-8") as out:
         out.write("# Tsunagu safety model: made by scripts/train-safety from the features tsunagu-safety makes; do not edit.\n")
         out.write("# columns: feature, risk, emergency, " + ", ".join(CATEGORIES) + "\n")
@@ -118,7 +120,7 @@ def train(rows, output_path, report=True):
             name = names[index]
             if "\t" in name or "\n" in name:
                 continue
-            out.write(name + "\t" + "\t".join(f"{v:.4f}" for v in weights[:, index]) + "\n")
+            out.write(name + "\t" + "\t".join(f"{v:.3f}" for v in weights[:, index]) + "\n")
     say(f"wrote {output_path}: {len(kept)} features")
 
 

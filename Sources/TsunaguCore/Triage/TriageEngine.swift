@@ -78,18 +78,20 @@ public struct TriageEngine: Sendable {
     // MARK: Her messages
 
     private func fromHer(text: String, _ turn: inout Turn) {
+        let folded = TextNormalizer.normalize(text)
+        let stops = stopWords.contains(folded) || erasurePhrases.contains(where: { folded.contains($0) })
         let assessment = safety.assess(text)
         switch assessment.tier {
         case .emergency:
             emergency(category: assessment.category, text: text, &turn)
             return
-        case .concern:
+        case .concern where !stops:
+            // A request to erase is hers to make; a concern read in it (消して) does not override it.
             if concern(category: assessment.category, text: text, &turn) { return }
-        case .none:
+        case .concern, .none:
             break
         }
-        let folded = TextNormalizer.normalize(text)
-        if stopWords.contains(folded) || erasurePhrases.contains(where: { folded.contains($0) }) {
+        if stops {
             stop(&turn)
             return
         }
