@@ -43,7 +43,7 @@ struct Latency: AsyncParsableCommand {
                 if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
                 let emergency = emergencyEvery > 0 && index % emergencyEvery == 0
                 let user = "U\(run)\(String(format: "%023d", index))"
-                let text = emergency ? "もう死にたい" : "こんにちは、相談したいことがあります"
+                let text = emergency ? "今から死にます、もう無理" : "こんにちは、相談したいことがあります"
                 group.addTask {
                     struct Answer: Decodable { var status: Int; var postedAt: Double }
                     let body = try? JSONSerialization.data(withJSONObject: ["userId": user, "text": text])
