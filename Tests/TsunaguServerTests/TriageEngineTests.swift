@@ -224,6 +224,22 @@ struct TriageEngineTests {
         }
     }
 
+    /// Consent typed as people type it (LINE for PC shows no buttons): yes and no in their common forms count;
+    /// anything else gets the reminder, which says what to type.
+    @Test(
+        arguments: [
+            ("はい", "topic"), ("うん", "topic"), ("OK", "topic"), ("ＯＫ！", "topic"), ("お願いします", "topic"),
+            ("うん、お願いします", "topic"), ("はいー", "topic"), ("大丈夫です", "topic"),
+            ("いいえ", "new"), ("やめとく", "new"), ("いまはいいです", "new"),
+            ("大丈夫じゃない", "consent"), ("はい、ちょっと待って", "consent"), ("うーん、どうしようかな", "consent"), ("相談したいことがあります", "consent"),
+        ])
+    func typedConsent(text: String, state: String) {
+        let decision = engine.decide(.text(text), for: Self.conversation(in: "consent"), context: TriageContext(now: Self.openTime), newCaseID: "c")
+        #expect(decision.conversation.state.name == state, "\(text)")
+        if state == "consent" { #expect(decision.messages.first?.text.contains("「はい」か「いいえ」") == true) }
+        if state == "topic" { #expect(decision.conversation.hasConsented && decision.openedCase) }
+    }
+
     @Test func writingInsteadOfChoosingIsAskedOnceThenDefaulted() {
         let context = TriageContext(now: Self.openTime)
         let first = engine.decide(.text("彼のことで悩んでて"), for: Self.conversation(in: "topic"), context: context, newCaseID: "x")

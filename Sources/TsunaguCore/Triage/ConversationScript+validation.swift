@@ -60,6 +60,8 @@ extension ConversationScript {
             for id in ids { require(contactIDs.contains(id), ["emergency", "byCategory", category], "names \(id), which is not a contact") }
         }
         require(concern.reply.contains("{contacts}"), ["concern", "reply"], "must contain {contacts}")
+        for key in consentWords.keys { require(key == "accept" || key == "decline", ["consentWords", key], "must be accept or decline") }
+        require(!(consentWords["accept"] ?? []).isEmpty && !(consentWords["decline"] ?? []).isEmpty, ["consentWords"], "needs accept and decline words")
         require((1...5).contains(concern.contactCount), ["concern", "contactCount"], "must be from 1 to 5")
         for (category, tiers) in safety.risk {
             require(SafetyLexicon.categories.contains(category), ["safety", "risk", category], "is not a category")

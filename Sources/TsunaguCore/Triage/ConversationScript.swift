@@ -10,6 +10,9 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var consent: Question
     /// Reminder when she writes instead of choosing.
     public var consentReminder: String
+    /// Typed answers to the consent question (`accept`, `decline`), for phones that show no buttons and for anyone
+    /// who types.
+    public var consentWords: [String: [String]]
     /// When she declines: nothing is kept; she can come back any time.
     public var consentDeclined: String
     /// Someone who talked with us before starts a new consultation.

@@ -14,6 +14,8 @@ public struct TriageEngine: Sendable {
     private let stopWords: Set<String>
     private let erasurePhrases: [String]
     private let infoTriggers: Set<String>
+    /// Folded typed answers to the consent question, longest first, each with the answer it gives.
+    private let consentWords: [(word: String, yes: Bool)]
 
     /// - Parameter safety: the detector, with the server's analyser and model; by default the script's rules alone
     ///   on folded text (for tests of the conversation that do not need MeCab).
@@ -26,6 +28,9 @@ public struct TriageEngine: Sendable {
         self.stopWords = Set(script.stop.words.map(TextNormalizer.normalize))
         self.erasurePhrases = (script.stop.erasurePhrases ?? []).map(TextNormalizer.normalize).filter { !$0.isEmpty }
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
+        self.consentWords = ((script.consentWords["accept"] ?? []).map { (TextNormalizer.normalize($0), true) }
+            + (script.consentWords["decline"] ?? []).map { (TextNormalizer.normalize($0), false) })
+            .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
     }
 
     /// The category recorded for danger no rule or model could name (a bare たすけて without the model).
@@ -102,6 +107,10 @@ public struct TriageEngine: Sendable {
         // A typed label counts as tapping it.
         if let data = choiceData(matchingLabel: text, in: turn.conversation.state) {
             fromHer(choice: data, &turn)
+            return
+        }
+        if case .consent = turn.conversation.state, let yes = typedConsent(folded) {
+            fromHer(choice: yes ? "consent:yes" : "consent:no", &turn)
             return
         }
         switch turn.conversation.state {
@@ -431,6 +440,18 @@ public struct TriageEngine: Sendable {
             guard let opening else { return script.hours.summary }
             return script.hours.summary + "\n次の受付：" + JapaneseWording.dateTime(opening)
         }
+    }
+
+    /// Her typed answer to the consent question: `true` or `false` when her whole message is made of the script's
+    /// yes words (「うん、お願いします」) or of its no words, up to two characters more (です); `nil` otherwise.
+    private func typedConsent(_ folded: String) -> Bool? {
+        var rest = Substring(folded)
+        var answer: Bool?
+        while let (word, yes) = consentWords.first(where: { rest.hasPrefix($0.word) }), answer == nil || answer == yes {
+            rest = rest.dropFirst(word.count)
+            answer = yes
+        }
+        return rest.count <= 2 ? answer : nil
     }
 
     private func choiceData(matchingLabel text: String, in state: TriageState) -> String? {
