@@ -24,22 +24,31 @@ struct ConversationHarness {
     let clock: @Sendable () -> Int64
 
     let metrics = TsunaguMetrics()
+    /// The engine every decision is made with: the shipped script with MeCab and the model, unless a test needs
+    /// the conversation's flow independent of what the model makes of its words.
+    let engine: TriageEngine
 
     /// - Parameter inline: whether the ingress answers events in the transaction that stores them (as
     ///   `tsunagud` does), or leaves every event to the processor.
-    init(now: Int64 = TriageEngineTests.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings()) throws {
+    init(
+        now: Int64 = TriageEngineTests.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings(),
+        engine: TriageEngine = ScriptFixture.engine
+    ) throws {
+        self.engine = engine
         let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
         let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) + offset }
         self.clock = clock
         let metrics = self.metrics
         base = try TestHarness(
             now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
-            decider: inline ? { logger in Self.decider(clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
+            decider: inline ? { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
     }
 
-    static func decider(clock: @escaping @Sendable () -> Int64, metrics: TsunaguMetrics, logger: Logger) -> TriageDecider {
+    static func decider(
+        engine: TriageEngine = ScriptFixture.engine, clock: @escaping @Sendable () -> Int64, metrics: TsunaguMetrics, logger: Logger
+    ) -> TriageDecider {
         TriageDecider(
-            engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: clock, metrics: metrics, logger: logger)
+            engine: engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: clock, metrics: metrics, logger: logger)
     }
 
     /// What `body` drives: her phone, and what has reached it.
@@ -86,7 +95,7 @@ struct ConversationHarness {
         let sandbox = sandbox
         let clock = clock
         let processor = InboxProcessor(
-            store: dependencies.triage, decider: Self.decider(clock: clock, metrics: metrics, logger: logger),
+            store: dependencies.triage, decider: Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger),
             incoming: dependencies.inboxDoorbell, outgoing: dependencies.outboxDoorbell, metrics: metrics, logger: logger)
         let app = Application(
             router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: 64 * 1024),

@@ -24,7 +24,8 @@ struct LeakTests {
     ]
 
     @Test func noUserIDOrTextInTheDatabaseFilesOrTheLogs() async throws {
-        let harness = try ConversationHarness()
+        // The rules alone: this test follows a fixed flow, and the model's reading of ordinary sentences may change.
+        let harness = try ConversationHarness(engine: ScriptFixture.rulesOnlyEngine)
         try await harness.run { phone in
             for (index, user) in Self.users.enumerated() {
                 var expected = 0
