@@ -7,17 +7,15 @@ struct AnalysedMessage {
         /// Folded surface.
         let surface: String
         let partOfSpeech: String
-        let inflection: String
         /// The folded lemma and surface as UTF-8: patterns compare bytes, since `String` equality normalises
         /// Unicode on every comparison (it was most of the detector's time), and both sides are folded alike.
         let lemmaBytes: [UInt8]
         let surfaceBytes: [UInt8]
 
-        init(lemma: String, surface: String, partOfSpeech: String, inflection: String) {
+        init(lemma: String, surface: String, partOfSpeech: String) {
             self.lemma = lemma
             self.surface = surface
             self.partOfSpeech = partOfSpeech
-            self.inflection = inflection
             lemmaBytes = Array(lemma.utf8)
             surfaceBytes = Array(surface.utf8)
         }
@@ -49,7 +47,7 @@ struct AnalysedMessage {
             let surface = TextNormalizer.normalize(morpheme.surface)
             guard !surface.isEmpty else { return nil }
             let lemma = TextNormalizer.normalize(morpheme.lemma)
-            return Word(lemma: lemma.isEmpty ? surface : lemma, surface: surface, partOfSpeech: morpheme.partOfSpeech, inflection: morpheme.inflection)
+            return Word(lemma: lemma.isEmpty ? surface : lemma, surface: surface, partOfSpeech: morpheme.partOfSpeech)
         }
         self.words = words
         var bytes: [UInt8] = [], ends: [Int] = []

@@ -13,15 +13,12 @@ public struct SafetyPattern: Sendable, Hashable {
     }
 
     let form: Form
-    /// The entry as written in the script, for error messages.
-    public let source: String
 
     /// Morphemes allowed between two consecutive words of a pattern.
     static let maximumGap = 2
 
     /// `nil` when the entry folds to nothing.
     public init?(_ entry: String) {
-        source = entry
         if entry.hasPrefix("~") {
             let folded = Array(TextNormalizer.normalize(String(entry.dropFirst())).utf8)
             guard !folded.isEmpty else { return nil }
