@@ -26,6 +26,7 @@ struct SafetyDetectorTests {
         "彼に殴られた": ["彼/彼/名詞", "に/に/助詞", "殴ら/殴る/動詞", "れ/れる/動詞", "た/た/助動詞"],
         "今夜彼に殴られた": ["今夜/今夜/名詞", "彼/彼/名詞", "に/に/助詞", "殴ら/殴る/動詞", "れ/れる/動詞", "た/た/助動詞"],
         "殴られてはいない": ["殴ら/殴る/動詞", "れ/れる/動詞", "て/て/助詞", "は/は/助詞", "い/いる/動詞", "ない/ない/助動詞"],
+        "ドラマでODした": ["ドラマ/ドラマ/名詞", "で/で/助詞", "OD/OD/名詞", "し/する/動詞", "た/た/助動詞"],
         "ドラマで殴られた": ["ドラマ/ドラマ/名詞", "で/で/助詞", "殴ら/殴る/動詞", "れ/れる/動詞", "た/た/助動詞"],
     ])
 
@@ -71,6 +72,27 @@ struct SafetyDetectorTests {
         let sure = try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.5\n@intercept\t3\t-3\t0\t0\t1\t0\t0\t0\t0\t0\n")
         let confirmed = detector.with(model: sure).assess("ドラマで殴られた")
         #expect(confirmed.tier == .concern && confirmed.basis == .ruleConfirmedByModel)
+    }
+
+    @Test("a doubtful act confirmed only as danger is a concern; danger now needs the model's emergency opinion too")
+    func confirmedActTier() throws {
+        func model(emergency: Double) throws -> SafetyModel {
+            try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.5\n@intercept\t3\t\(emergency)\t0\t0\t1\t0\t0\t0\t0\t0\n")
+        }
+        #expect(detector.with(model: try model(emergency: -3)).assess("ドラマでODした").tier == .concern)
+        #expect(detector.with(model: try model(emergency: 3)).assess("ドラマでODした").tier == .emergency)
+        #expect(detector.with(model: try model(emergency: -3)).assess("ODした").tier == .emergency, "undoubted, the rule's tier stands")
+    }
+
+    @Test("the model alone calls danger now only when it is as sure of danger as confirming a doubtful finding needs")
+    func modelAloneEmergency() throws {
+        func model(risk: Double) throws -> SafetyModel {
+            try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.6\n@intercept\t\(risk)\t3\t0\t0\t0\t0\t0\t0\t2\t0\nc:かれ\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n")
+        }
+        let long = "かれがいえのまえでまっている"
+        // Emergency opinion sigmoid(3) ≈ 0.95 ≥ 0.9 both times; danger 0.40 is a concern, 0.73 (≥ 0.6) danger now.
+        #expect(detector.with(model: try model(risk: -0.4)).assess(long).tier == .concern)
+        #expect(detector.with(model: try model(risk: 1)).assess(long).tier == .emergency)
     }
 
     @Test("the model alone raises what no rule names, from its threshold; a short message needs it surer")

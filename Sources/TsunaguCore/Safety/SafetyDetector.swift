@@ -159,6 +159,8 @@ public struct SafetyDetector: Sendable {
             var tier = hit.tier
             if tier == .concern && findings.immediate && !inDoubt { tier = .emergency }
             if tier == .emergency && findings.habitual && !findings.immediate { tier = .concern }
+            // Put in doubt and confirmed only as danger, it is danger now only if the model also reads it so (当時は…死にたかった).
+            if tier == .emergency && doubtful && (scores?.emergency ?? 0) < (model?.emergencyThreshold ?? 0.5) { tier = .concern }
             candidates.append(SafetyAssessment(tier: tier, category: hit.category, basis: doubtful ? .ruleConfirmedByModel : .rule))
         }
         // A threat is a situation, less certain than words of risk: the model may also veto one it sees no danger in.
@@ -187,8 +189,10 @@ public struct SafetyDetector: Sendable {
         if assessment.tier == .none && scores.risk >= threshold {
             assessment = SafetyAssessment(tier: .concern, category: scores.category, basis: .model)
         }
-        // 4: its emergency opinion.
-        if assessment.tier == .concern && scores.risk >= model.riskThreshold && scores.emergency >= model.emergencyThreshold {
+        // 4: its emergency opinion. Alone, without a rule's finding, it must first be as sure of danger as it must be
+        // to confirm a doubtful finding: an unsure "danger" is not "danger now" (フラれた。もう恋愛しない).
+        let dangerThreshold = assessment.basis == .model ? max(model.riskThreshold, model.confirmThreshold) : model.riskThreshold
+        if assessment.tier == .concern && scores.risk >= dangerThreshold && scores.emergency >= model.emergencyThreshold {
             assessment.tier = .emergency
         }
         return assessment
