@@ -193,7 +193,7 @@ struct ConversationTests {
         }
     }
 
-    @Test func stopDestroysTheContentAndKeepsTheAnonymousRecord() async throws {
+    @Test func confirmedStopDestroysTheContentAndKeepsTheAnonymousRecord() async throws {
         let harness = try ConversationHarness()
         try await harness.run { phone in
             for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.text("彼のことで悩んでいます"), 5)] {
@@ -201,7 +201,10 @@ struct ConversationTests {
                 await phone.waitForMessages(total, to: "Uhana")
             }
             try await phone.send(.text("やめる"), from: "Uhana")
-            let texts = await phone.waitForMessages(6, to: "Uhana")
+            var texts = await phone.waitForMessages(6, to: "Uhana")
+            #expect(texts.last == script.stop.confirm.text)
+            try await phone.send(.postback("erase:yes"), from: "Uhana")
+            texts = await phone.waitForMessages(7, to: "Uhana")
             #expect(texts.last == script.stop.reply)
         }
         let (keys, messages, destroyed, outcome) = try query(harness) { db in

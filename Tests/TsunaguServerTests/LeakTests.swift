@@ -45,7 +45,10 @@ struct LeakTests {
                 try await phone.client.postWebhook(body, signature: signature)
                 try await phone.send(.unsend(messageID: unsent["message"]?["id"]?.stringValue ?? ""), from: user)
                 if index == 1 { try await step(.text(Self.texts[5]), 1) }  // Emergency: the contacts at once.
-                if index == 2 { try await step(.text("やめる"), 1) }
+                if index == 2 {
+                    try await step(.text("やめる"), 1)
+                    try await step(.postback("erase:yes"), 1)
+                }
             }
             #expect(await eventually { (try? await harness.base.dependencies.inbox.counts().pending) == 0 })
         }

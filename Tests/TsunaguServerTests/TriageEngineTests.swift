@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TsunaguCore
 import TsunaguServer
@@ -169,20 +170,77 @@ struct TriageEngineTests {
         #expect(text.contains("110") && text.contains("あなたのいばしょ"))
     }
 
-    @Test func stopDestroysHerContentAndForgetsHerConsent() {
-        let decision = engine.decide(.text("やめる"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
-        #expect(decision.actions.contains(.shredCase(caseID: "case-1")))
-        #expect(decision.actions.contains(.stopPushes))
-        #expect(decision.conversation.state == .new)
-        #expect(!decision.conversation.hasConsented)
-        #expect(decision.conversation.currentCase?.outcome == "stopped")
-        #expect(decision.messages.map(\.text) == [engine.script.stop.reply])
-        // An explicit request to delete, anywhere in a message, has the same effect.
-        let erase = engine.decide(.text("これまでの相談内容を消してください"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
-        #expect(erase.actions.contains(.shredCase(caseID: "case-1")))
-        // Writing やめる inside a sentence is a topic, not a stop.
-        let topic = engine.decide(.text("仕事をやめるか迷ってる"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
-        #expect(!topic.actions.contains(.stopPushes))
+    /// やめる, and a confirmation: what erasing does.
+    func confirmErasure(from state: String, asking request: String = "やめる", answer: TriageEvent) -> (asked: TriageDecision, answered: TriageDecision) {
+        let asked = engine.decide(.text(request), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let answered = engine.decide(answer, for: asked.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        return (asked, answered)
+    }
+
+    @Test func stopAsksFirstAndOnlyHerConfirmationDestroysHerContent() {
+        let (asked, erased) = confirmErasure(from: "queued", answer: .choice(data: "erase:yes"))
+        #expect(!asked.actions.contains { if case .shredCase = $0 { true } else { false } }, "nothing is destroyed on asking")
+        #expect(asked.messages.map(\.text) == [engine.script.stop.confirm.text])
+        #expect(asked.messages.last?.choices.map(\.data) == ["erase:yes", "erase:no"])
+        #expect(asked.conversation.state == Self.conversation(in: "queued").state && asked.conversation.erasureAsked)
+        #expect(erased.actions.contains(.shredCase(caseID: "case-1")))
+        #expect(erased.actions.contains(.stopPushes))
+        #expect(erased.conversation.state == .new)
+        #expect(!erased.conversation.hasConsented)
+        #expect(erased.conversation.currentCase?.outcome == "stopped")
+        #expect(erased.messages.map(\.text) == [engine.script.stop.reply])
+        #expect(engine.script.stop.reply.contains("トーク履歴"), "she is told how to delete the talk on her phone too")
+    }
+
+    @Test(arguments: ["消して終わる", "はい", "うん"])
+    func typedConfirmationErases(_ typed: String) {
+        let (_, erased) = confirmErasure(from: "active", answer: .text(typed))
+        #expect(erased.actions.contains(.shredCase(caseID: "case-1")))
+    }
+
+    @Test func carryingOnKeepsEverythingAndBringsBackTheQuestion() {
+        let (_, kept) = confirmErasure(from: "topic", answer: .choice(data: "erase:no"))
+        #expect(!kept.actions.contains(.stopPushes))
+        #expect(kept.conversation.state == .topic && !kept.conversation.erasureAsked)
+        #expect(kept.messages.map(\.text) == [engine.script.stop.continued, engine.script.topic.text])
+        // Typed, or by simply writing on: the same.
+        let typed = confirmErasure(from: "queued", answer: .text("続ける")).answered
+        #expect(typed.messages.map(\.text) == [engine.script.stop.continued] && !typed.actions.contains(.stopPushes))
+        let wroteOn = confirmErasure(from: "active", answer: .text("やっぱり話します、実は")).answered
+        #expect(wroteOn.actions.contains(.record("やっぱり話します、実は")) && !wroteOn.conversation.erasureAsked)
+        #expect(!wroteOn.actions.contains(.stopPushes))
+    }
+
+    @Test(arguments: ["これまでの相談内容を消してください", "データ消して欲しいです", "さっきの内容を削除してください", "全部消して"])
+    func aRequestToEraseAsksToo(_ request: String) {
+        let (asked, erased) = confirmErasure(from: "active", asking: request, answer: .choice(data: "erase:yes"))
+        #expect(asked.conversation.erasureAsked, "\(request)")
+        #expect(erased.actions.contains(.shredCase(caseID: "case-1")))
+    }
+
+    @Test(arguments: ["仕事をやめるか迷ってる", "スマホのトーク履歴を消しても大丈夫？", "元彼に写真のデータを消してって言ったのに", "やめるべきかな"])
+    func talkAboutErasingIsNotARequest(_ text: String) {
+        let decision = engine.decide(.text(text), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(!decision.conversation.erasureAsked && !decision.actions.contains(.stopPushes), "\(text)")
+    }
+
+    @Test func dangerAndARequestToEraseGetTheSafetyReplyFirstThenTheQuestion() {
+        let decision = engine.decide(.text("今から死にます。内容を消して"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.actions.contains(.alert(category: "suicide")))
+        #expect(decision.messages.first?.text.contains("0120-783-556") == true)
+        #expect(decision.messages.last?.text == engine.script.stop.confirm.text && decision.conversation.erasureAsked)
+        #expect(!decision.actions.contains(.stopPushes))
+    }
+
+    @Test func aConversationStoredBeforeTheErasureQuestionStillReads() throws {
+        let stored = #"{"state":{"queued":{"priority":"normal"}},"reachable":true,"unansweredPrompts":0,"hasConsented":true}"#
+        let conversation = try JSONDecoder().decode(Conversation.self, from: Data(stored.utf8))
+        #expect(conversation.state == .queued(priority: .normal) && !conversation.erasureAsked && !conversation.toldStillWaiting)
+    }
+
+    @Test func aStaleEraseButtonAsksAgain() {
+        let decision = engine.decide(.choice(data: "erase:yes"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(!decision.actions.contains(.stopPushes) && decision.conversation.erasureAsked)
     }
 
     @Test func unfollowEndsTheCaseAndUnblockingMakesHerReachable() {

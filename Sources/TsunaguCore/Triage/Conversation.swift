@@ -13,17 +13,37 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var hasConsented: Bool
     /// She was told once, while queued, that her messages are reaching us (later ones are only recorded).
     public var toldStillWaiting: Bool
+    /// She asked to stop or to erase, and was asked to confirm: only her confirmation erases.
+    public var erasureAsked: Bool
 
     public init(
         state: TriageState = .new, reachable: Bool = true, currentCase: CaseRecord? = nil, unansweredPrompts: Int = 0,
-        hasConsented: Bool = false, toldStillWaiting: Bool = false
+        hasConsented: Bool = false, toldStillWaiting: Bool = false, erasureAsked: Bool = false
     ) {
         self.toldStillWaiting = toldStillWaiting
+        self.erasureAsked = erasureAsked
         self.state = state
         self.reachable = reachable
         self.currentCase = currentCase
         self.unansweredPrompts = unansweredPrompts
         self.hasConsented = hasConsented
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked
+    }
+
+    /// Conversations stored before a field existed read it as its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            state: try container.decode(TriageState.self, forKey: .state),
+            reachable: try container.decode(Bool.self, forKey: .reachable),
+            currentCase: try container.decodeIfPresent(CaseRecord.self, forKey: .currentCase),
+            unansweredPrompts: try container.decode(Int.self, forKey: .unansweredPrompts),
+            hasConsented: try container.decode(Bool.self, forKey: .hasConsented),
+            toldStillWaiting: try container.decodeIfPresent(Bool.self, forKey: .toldStillWaiting) ?? false,
+            erasureAsked: try container.decodeIfPresent(Bool.self, forKey: .erasureAsked) ?? false)
     }
 }
 

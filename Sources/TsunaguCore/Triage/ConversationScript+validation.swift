@@ -33,13 +33,14 @@ extension ConversationScript {
             require(!text.isBlank, [key], "must not be empty")
             require(text.utf16.count <= 5_000, [key], "is longer than LINE's 5,000 characters")
         }
-        for (key, question) in [("consent", consent), ("topic", topic), ("urgency", urgency), ("survey", survey)] {
-            require(!question.text.isBlank, [key, "text"], "must not be empty")
-            require(!question.choices.isEmpty, [key, "choices"], "needs at least one choice")
-            require(question.choices.count <= Self.maxChoices, [key, "choices"], "has more than LINE's 13 quick replies")
+        let questions = [(["consent"], consent), (["topic"], topic), (["urgency"], urgency), (["survey"], survey), (["stop", "confirm"], stop.confirm)]
+        for (key, question) in questions {
+            require(!question.text.isBlank, key + ["text"], "must not be empty")
+            require(!question.choices.isEmpty, key + ["choices"], "needs at least one choice")
+            require(question.choices.count <= Self.maxChoices, key + ["choices"], "has more than LINE's 13 quick replies")
             var seen: Set<String> = []
             for (index, choice) in question.choices.enumerated() {
-                let path = [key, "choices", "\(index)"]
+                let path = key + ["choices", "\(index)"]
                 require(!choice.id.isBlank && !choice.id.contains(":"), path + ["id"], "must be a word without ':'")
                 require(seen.insert(choice.id).inserted, path + ["id"], "repeats the id '\(choice.id)'")
                 require(!choice.label.isBlank, path + ["label"], "must not be empty")
@@ -51,6 +52,10 @@ extension ConversationScript {
         }
         require(!stop.words.isEmpty, ["stop", "words"], "needs at least one word, e.g. やめる")
         require(!stop.reply.isBlank, ["stop", "reply"], "must not be empty")
+        require(!stop.continued.isBlank, ["stop", "continued"], "must not be empty")
+        for id in ["yes", "no"] {
+            require(stop.confirm.choices.contains { $0.id == id }, ["stop", "confirm", "choices"], "needs a choice with id '\(id)'")
+        }
         require(emergency.reply.contains("{contacts}"), ["emergency", "reply"], "must contain {contacts}")
         require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
         let contactIDs = Set(emergency.contacts.map(\.id))

@@ -68,11 +68,21 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var priority: Priority?
     }
 
-    /// Writing one of `words` (the whole message), or a message containing one of `erasurePhrases` (an explicit
-    /// request to delete what she wrote), stops everything and destroys what she wrote.
+    /// Writing one of `words` (the whole message), or asking in so many words to delete what she wrote (one of
+    /// `erasurePhrases`, as the whole request), asks her to confirm; only her confirmation destroys what she wrote.
     public struct Stop: Sendable, Hashable, Decodable {
         public var words: [String]
         public var erasurePhrases: [String]?
+        /// What may follow an erasure phrase in a request (ください, ほしい, お願いします): anything else after it makes
+        /// the message about something other than erasing (消しても大丈夫？, 消してって言ったのに).
+        public var requestEndings: [String]?
+        /// At most this many characters may come before the phrase (さっきの, これまでの, 全部).
+        public var requestLead: Int?
+        /// The confirmation: choices `yes` (erase and end) and `no` (carry on).
+        public var confirm: Question
+        /// After she chose to carry on.
+        public var continued: String
+        /// After erasing: what was erased, and how to delete the talk on her phone too.
         public var reply: String
     }
 

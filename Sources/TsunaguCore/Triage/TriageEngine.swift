@@ -6,13 +6,13 @@
 ///
 /// Two rules hold in every state: danger in her words (``SafetyDetector``) is answered at once, with contacts for
 /// its category, and the case goes to the front of the queue (a concern: a safety question and a raised priority);
-/// a stop word (「やめる」, the whole message) destroys what she wrote and ends everything. The information menu is answered in every state without a counsellor.
+/// a stop word (「やめる」, the whole message) or a request to erase asks her to confirm, and only her confirmation
+/// destroys what she wrote. The information menu is answered in every state without a counsellor.
 public struct TriageEngine: Sendable {
     public let script: ConversationScript
     public let hours: OfficeHours
     private let safety: SafetyDetector
-    private let stopWords: Set<String>
-    private let erasurePhrases: [String]
+    private let erasureRequest: ErasureRequest
     private let infoTriggers: Set<String>
     /// Folded typed answers to the consent question, longest first, each with the answer it gives.
     private let consentWords: [(word: String, yes: Bool)]
@@ -25,8 +25,7 @@ public struct TriageEngine: Sendable {
         self.script = script
         self.hours = try script.officeHours()
         self.safety = safety ?? SafetyDetector(lexicon: script.safety, analyzer: nil, model: nil)
-        self.stopWords = Set(script.stop.words.map(TextNormalizer.normalize))
-        self.erasurePhrases = (script.stop.erasurePhrases ?? []).map(TextNormalizer.normalize).filter { !$0.isEmpty }
+        self.erasureRequest = ErasureRequest(script.stop)
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
         self.consentWords = ((script.consentWords["accept"] ?? []).map { (TextNormalizer.normalize($0), true) }
             + (script.consentWords["decline"] ?? []).map { (TextNormalizer.normalize($0), false) })
@@ -84,11 +83,21 @@ public struct TriageEngine: Sendable {
 
     private func fromHer(text: String, _ turn: inout Turn) {
         let folded = TextNormalizer.normalize(text)
-        let stops = stopWords.contains(folded) || erasurePhrases.contains(where: { folded.contains($0) })
+        if turn.conversation.erasureAsked {
+            turn.conversation.erasureAsked = false
+            if let erase = typedErasureAnswer(text, folded: folded) {
+                fromHer(choice: erase ? "erase:yes" : "erase:no", erasureAsked: true, &turn)
+                return
+            }
+            // Anything else: she has carried on talking, and it is read as usual.
+        }
+        let stops = erasureRequest.matches(folded)
         let assessment = safety.assess(text)
         switch assessment.tier {
         case .emergency:
+            // Danger first; then, if she also asked to erase, the question.
             emergency(category: assessment.category, text: text, &turn)
+            if stops { askErasure(&turn) }
             return
         case .concern where !stops:
             // A request to erase is hers to make; a concern read in it (消して) does not override it.
@@ -97,7 +106,7 @@ public struct TriageEngine: Sendable {
             break
         }
         if stops {
-            stop(&turn)
+            askErasure(&turn)
             return
         }
         if infoTriggers.contains(folded) {
@@ -139,10 +148,17 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    private func fromHer(choice data: String, _ turn: inout Turn) {
+    private func fromHer(choice data: String, erasureAsked: Bool? = nil, _ turn: inout Turn) {
         let parts = data.split(separator: ":", maxSplits: 1).map(String.init)
         let (group, id) = (parts.first ?? "", parts.count == 2 ? parts[1] : "")
+        let asked = erasureAsked ?? turn.conversation.erasureAsked
+        turn.conversation.erasureAsked = false
         switch (group, turn.conversation.state) {
+        case ("erase", _) where id == "yes":
+            if asked { stop(&turn) } else { askErasure(&turn) }  // A stale button still asks first.
+        case ("erase", _):
+            turn.send(script.stop.continued)
+            askCurrentQuestion(&turn)
         case ("info", _):
             if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
         case ("consent", .consent) where id == "yes":
@@ -327,6 +343,20 @@ public struct TriageEngine: Sendable {
         return true
     }
 
+    /// Whether she wants to erase everything and end, before anything is destroyed.
+    private func askErasure(_ turn: inout Turn) {
+        turn.ask(script.stop.confirm, prefix: "erase")
+        turn.conversation.erasureAsked = true
+    }
+
+    /// Her typed answer to the erasure question: a button's label, or a plain yes or no (はい, いいえ).
+    private func typedErasureAnswer(_ text: String, folded: String) -> Bool? {
+        if let choice = script.stop.confirm.choices.first(where: { TextNormalizer.normalize($0.label) == folded }) {
+            return choice.id == "yes"
+        }
+        return typedConsent(folded)
+    }
+
     private func stop(_ turn: inout Turn) {
         if let record = turn.conversation.currentCase { turn.actions.append(.shredCase(caseID: record.id)) }
         turn.endCase(outcome: "stopped")
@@ -347,7 +377,11 @@ public struct TriageEngine: Sendable {
             return
         }
         turn.send(item.text.replacing("{hours}", with: hoursWording(at: turn.context.now)))
-        // Bring back the question she was answering, so its buttons are under the last message again.
+        askCurrentQuestion(&turn)
+    }
+
+    /// Brings back the question she was answering, so its buttons are under the last message again.
+    private func askCurrentQuestion(_ turn: inout Turn) {
         switch turn.conversation.state {
         case .consent: turn.ask(script.consent, prefix: "consent")
         case .topic: turn.ask(script.topic, prefix: "topic")
