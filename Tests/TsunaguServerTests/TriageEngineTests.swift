@@ -41,21 +41,21 @@ struct TriageEngineTests {
     static let states = ["new", "consent", "topic", "urgency", "queued", "active", "survey", "closed"]
     static let events: [TriageEvent] = [
         .follow(unblocked: false), .follow(unblocked: true), .unfollow, .text("相談したいことがあります"),
-        .choice(data: "topic:work"), .sticker, .image, .otherMedia, .unsend(messageID: "m1"), .fromGroup,
+        .choice(data: "topic:work"), .sticker, .image, .otherMedia, .location, .unsend(messageID: "m1"), .fromGroup,
         .claimed(counsellor: "c2"), .released, .closed(outcome: "resolved", referral: "hellowork"),
     ]
 
     /// Next state for each event kind (columns in the order of `events`), per state (rows).
     static let table: [String: [String]] = [
-        //          follow     unblock    unfollow  text       choice     sticker    image      media      unsend     group      claimed    released   closed
-        "new":     ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "new",     "closed",  "new",     "new",     "new"],
-        "consent": ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "consent", "closed",  "consent", "consent", "consent"],
-        "topic":   ["topic",   "topic",   "closed",  "topic",   "urgency", "topic",   "topic",   "topic",   "topic",   "closed",  "topic",   "topic",   "topic"],
-        "urgency": ["urgency", "urgency", "closed",  "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "closed",  "urgency", "urgency", "urgency"],
-        "queued":  ["queued",  "queued",  "closed",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "closed",  "active",  "queued",  "survey"],
-        "active":  ["active",  "active",  "closed",  "active",  "active",  "active",  "active",  "active",  "active",  "closed",  "active",  "queued",  "survey"],
-        "survey":  ["survey",  "survey",  "closed",  "topic",   "topic",   "closed",  "closed",  "closed",  "survey",  "closed",  "survey",  "survey",  "survey"],
-        "closed":  ["consent", "consent", "new",     "topic",   "topic",   "topic",   "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "closed"],
+        //          follow     unblock    unfollow  text       choice     sticker    image      media      location   unsend     group      claimed    released   closed
+        "new":     ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "consent", "new",     "closed",  "new",     "new",     "new"],
+        "consent": ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "consent", "consent", "closed",  "consent", "consent", "consent"],
+        "topic":   ["topic",   "topic",   "closed",  "topic",   "urgency", "topic",   "topic",   "topic",   "topic",   "topic",   "closed",  "topic",   "topic",   "topic"],
+        "urgency": ["urgency", "urgency", "closed",  "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "closed",  "urgency", "urgency", "urgency"],
+        "queued":  ["queued",  "queued",  "closed",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "closed",  "active",  "queued",  "survey"],
+        "active":  ["active",  "active",  "closed",  "active",  "active",  "active",  "active",  "active",  "active",  "active",  "closed",  "active",  "queued",  "survey"],
+        "survey":  ["survey",  "survey",  "closed",  "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "survey",  "closed",  "survey",  "survey",  "survey"],
+        "closed":  ["consent", "consent", "new",     "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "closed",  "closed",  "closed",  "closed",  "closed"],
     ]
 
     @Test(arguments: states)
@@ -267,8 +267,55 @@ struct TriageEngineTests {
         #expect(decision.actions.first == .record("[スタンプ]"))
         #expect(decision.messages.first?.text == engine.script.acknowledgements.sticker)
         #expect(decision.messages.last?.choices.count == 8)  // The topic question again.
-        let image = engine.decide(.image, for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
-        #expect(image.actions == [.record("[画像]")])  // A counsellor is talking with her: the bot stays quiet.
+        let sticker = engine.decide(.sticker, for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(sticker.actions == [.record("[スタンプ]")], "in a live talk the counsellor sees the sticker's mark; the bot stays quiet")
+    }
+
+    /// She must never believe a counsellor saw a photo, heard a voice message or knows where she is.
+    @Test(arguments: states)
+    func mediaIsAcknowledgedInEveryStateWithWhatHappensToIt(state: String) {
+        let acknowledgements = engine.script.acknowledgements
+        for (event, text, mark) in [
+            (TriageEvent.image, acknowledgements.image, acknowledgements.imageRecord),
+            (.otherMedia, acknowledgements.media, acknowledgements.mediaRecord),
+            (.location, acknowledgements.location, acknowledgements.locationRecord),
+        ] {
+            let decision = engine.decide(event, for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "x")
+            if state == "new" {
+                #expect(decision.conversation.state == .consent, "a first message of any kind gets the welcome")
+                continue
+            }
+            #expect(decision.messages.first?.text == text, "\(state) + \(event.kind)")
+            if ["topic", "urgency", "queued", "active"].contains(state) { #expect(decision.actions.first == .record(mark), "\(state)") }
+        }
+        #expect(acknowledgements.image.contains("見えません") && acknowledgements.location.contains("110"))
+    }
+
+    @Test(arguments: ["ありがとうございました！", "おやすみ〜", "はーい、ありがと"])
+    func thanksAfterTheTalkEndPolitelyWithoutANewCase(_ text: String) {
+        for state in ["closed", "survey"] {
+            let decision = engine.decide(.text(text), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            #expect(decision.conversation.state.name == "closed" && !decision.openedCase, "\(state): \(text)")
+            #expect(decision.messages.map(\.text) == [engine.script.goodbye.reply])
+            #expect(decision.messages.first?.choices.map(\.data) == ["start:again"])
+            let again = engine.decide(.choice(data: "start:again"), for: decision.conversation, context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            #expect(again.openedCase && again.conversation.state == .topic, "a tap starts again")
+        }
+        let sticker = engine.decide(.sticker, for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+        #expect(sticker.actions.isEmpty && sticker.conversation.state.name == "closed")
+        let substantive = engine.decide(.text("ありがとう、あと実はもう一つ相談があって"), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+        #expect(substantive.openedCase && substantive.conversation.state == .topic)
+    }
+
+    @Test func noSatisfactionQuestionAfterAnEmergencyCase() {
+        var conversation = Self.conversation(in: "active")
+        conversation.currentCase?.emergency = "suicide"
+        let closed = engine.decide(.closed(outcome: "resolved", referral: nil), for: conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(closed.messages.map(\.text) == [engine.script.closing])
+        #expect(closed.conversation.state == .closed(outcome: "resolved", referral: nil))
+        #expect(closed.conversation.currentCase?.closedAt == Self.openTime)
+        let ordinary = engine.decide(.closed(outcome: "resolved", referral: nil), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(ordinary.conversation.state == .survey)
     }
 
     @Test func theInformationMenuAnswersInAnyStateWithoutChangingIt() {

@@ -53,6 +53,9 @@ extension ConversationScript {
         require(!stop.words.isEmpty, ["stop", "words"], "needs at least one word, e.g. やめる")
         require(!stop.reply.isBlank, ["stop", "reply"], "must not be empty")
         require(!stop.continued.isBlank, ["stop", "continued"], "must not be empty")
+        require(!goodbye.words.isEmpty, ["goodbye", "words"], "needs at least one word, e.g. ありがとう")
+        require(!goodbye.reply.isBlank, ["goodbye", "reply"], "must not be empty")
+        require(!goodbye.startAgain.isBlank && goodbye.startAgain.count <= Self.maxLabelLength, ["goodbye", "startAgain"], "must be a label of 1 to 20 characters")
         for id in ["yes", "no"] {
             require(stop.confirm.choices.contains { $0.id == id }, ["stop", "confirm", "choices"], "needs a choice with id '\(id)'")
         }

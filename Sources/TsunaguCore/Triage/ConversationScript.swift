@@ -36,6 +36,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var survey: Question
     public var surveyThanks: String
     public var stop: Stop
+    /// The end of a talk: what she writes after it that is only thanks or goodbye, and the polite answer.
+    public var goodbye: Goodbye
     public var acknowledgements: Acknowledgements
     /// To a group or room, once, before the bot leaves: this is a one-to-one service.
     public var groupNotice: String
@@ -86,15 +88,30 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var reply: String
     }
 
+    /// What she is told when she sends something other than text: in every state, what happens to it (counsellors
+    /// cannot see it), so she never believes a counsellor saw a photo. Stickers are only thanked, and not at all
+    /// during a live talk, where the counsellor sees 「[スタンプ]」.
+    /// After a case is closed (or during its survey), thanks and short goodbyes (ありがとうございました, おやすみ) get
+    /// ``reply`` with a button to start again, and open no new case; something substantive does.
+    public struct Goodbye: Sendable, Hashable, Decodable {
+        /// Her whole message made of these words (up to two characters more) is a goodbye.
+        public var words: [String]
+        public var reply: String
+        /// The button under ``reply`` that starts a new consultation.
+        public var startAgain: String
+    }
+
     public struct Acknowledgements: Sendable, Hashable, Decodable {
-        /// A kind word for a sticker, an image, and any other media (not downloaded).
         public var sticker: String
         public var image: String
+        /// Video, voice and files.
         public var media: String
+        public var location: String
         /// How they appear in the transcript.
         public var stickerRecord: String
         public var imageRecord: String
         public var mediaRecord: String
+        public var locationRecord: String
     }
 
     public struct Emergency: Sendable, Hashable, Decodable {

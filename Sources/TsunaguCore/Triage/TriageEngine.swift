@@ -16,6 +16,8 @@ public struct TriageEngine: Sendable {
     private let infoTriggers: Set<String>
     /// Folded typed answers to the consent question, longest first, each with the answer it gives.
     private let consentWords: [(word: String, yes: Bool)]
+    /// Folded thanks and goodbyes, longest first.
+    private let goodbyeWords: [String]
 
     /// - Parameter safety: the detector, with the server's analyser and model; by default the script's rules alone
     ///   on folded text (for tests of the conversation that do not need MeCab).
@@ -30,6 +32,7 @@ public struct TriageEngine: Sendable {
         self.consentWords = ((script.consentWords["accept"] ?? []).map { (TextNormalizer.normalize($0), true) }
             + (script.consentWords["decline"] ?? []).map { (TextNormalizer.normalize($0), false) })
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
+        self.goodbyeWords = script.goodbye.words.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
 
     /// The category recorded for danger no rule or model could name (a bare たすけて without the model).
@@ -70,11 +73,13 @@ public struct TriageEngine: Sendable {
         case .choice(let data):
             fromHer(choice: data, &turn)
         case .sticker:
-            fromHer(media: script.acknowledgements.sticker, record: script.acknowledgements.stickerRecord, &turn)
+            fromHer(media: script.acknowledgements.sticker, record: script.acknowledgements.stickerRecord, isSticker: true, &turn)
         case .image:
             fromHer(media: script.acknowledgements.image, record: script.acknowledgements.imageRecord, &turn)
         case .otherMedia:
             fromHer(media: script.acknowledgements.media, record: script.acknowledgements.mediaRecord, &turn)
+        case .location:
+            fromHer(media: script.acknowledgements.location, record: script.acknowledgements.locationRecord, &turn)
         }
         return TriageDecision(conversation: turn.conversation, actions: turn.actions, openedCase: turn.openedCase)
     }
@@ -123,6 +128,8 @@ public struct TriageEngine: Sendable {
             return
         }
         switch turn.conversation.state {
+        case .closed where isGoodbye(folded):
+            sayGoodbye(&turn)
         case .new, .closed:
             startConsultation(firstMessage: text, &turn)
         case .consent:
@@ -144,7 +151,7 @@ public struct TriageEngine: Sendable {
             turn.record(text)
         case .survey:
             turn.finishSurvey(satisfaction: nil)
-            startConsultation(firstMessage: text, &turn)
+            if isGoodbye(folded) { sayGoodbye(&turn) } else { startConsultation(firstMessage: text, &turn) }
         }
     }
 
@@ -161,6 +168,10 @@ public struct TriageEngine: Sendable {
             askCurrentQuestion(&turn)
         case ("info", _):
             if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
+        case ("start", .closed), ("start", .new):
+            startConsultation(firstMessage: nil, &turn)
+        case ("start", _):
+            break  // A stale button: she is already talking with us.
         case ("consent", .consent) where id == "yes":
             turn.conversation.hasConsented = true
             turn.openCase()
@@ -182,11 +193,14 @@ public struct TriageEngine: Sendable {
         }
     }
 
-    private func fromHer(media acknowledgement: String, record: String, _ turn: inout Turn) {
+    /// Anything but text: she is told, in every state, that counsellors cannot see it (a sticker is only thanked).
+    private func fromHer(media acknowledgement: String, record: String, isSticker: Bool = false, _ turn: inout Turn) {
         switch turn.conversation.state {
-        case .survey:
-            turn.finishSurvey(satisfaction: nil)  // A sticker after the survey question: a goodbye, not a new case.
-        case .new, .closed:
+        case .survey, .closed:
+            // After the talk, a sticker is a goodbye and anything else is acknowledged; neither opens a new case.
+            turn.finishSurvey(satisfaction: nil)
+            if !isSticker { turn.send(acknowledgement) }
+        case .new:
             startConsultation(firstMessage: record, &turn)
         case .consent:
             turn.send(acknowledgement)
@@ -201,10 +215,11 @@ public struct TriageEngine: Sendable {
             turn.ask(script.urgency, prefix: "urgency")
         case .queued:
             turn.record(record)
-            if !turn.conversation.toldStillWaiting { turn.send(acknowledgement) }
+            if !isSticker || !turn.conversation.toldStillWaiting { turn.send(acknowledgement) }
             tellStillWaiting(&turn)
         case .active:
             turn.record(record)
+            if !isSticker { turn.send(acknowledgement) }
         }
     }
 
@@ -219,15 +234,31 @@ public struct TriageEngine: Sendable {
 
     /// A first message (or the first after a closed case): the welcome, or straight to the topic for
     /// someone who consented before.
-    private func startConsultation(firstMessage: String, _ turn: inout Turn) {
+    private func startConsultation(firstMessage: String?, _ turn: inout Turn) {
         guard turn.conversation.hasConsented else {
             welcome(&turn)
             return
         }
         turn.openCase()
-        turn.record(firstMessage)
+        if let firstMessage { turn.record(firstMessage) }
         turn.send(script.returning)
         turn.ask(script.topic, prefix: "topic")
+    }
+
+    /// Thanks or a goodbye after the talk: a polite answer and a way to start again, no new case.
+    private func sayGoodbye(_ turn: inout Turn) {
+        turn.actions.append(.send([BotMessage(text: script.goodbye.reply, choices: [BotChoice(label: script.goodbye.startAgain, data: "start:again")])]))
+    }
+
+    /// Her whole message is thanks or goodbye (「ありがとうございました！」「おやすみ〜」), up to two characters more.
+    private func isGoodbye(_ folded: String) -> Bool {
+        var rest = Substring(folded)
+        var found = false
+        while let word = goodbyeWords.first(where: { rest.hasPrefix($0) }) {
+            rest = rest.dropFirst(word.count)
+            found = true
+        }
+        return found && rest.count <= 2
     }
 
     private func remindConsent(_ turn: inout Turn) {
@@ -416,9 +447,13 @@ public struct TriageEngine: Sendable {
                 record.outcome = outcome
                 record.referral = referral
             }
-            turn.conversation.state = .survey
             turn.send(script.closing)
-            turn.ask(script.survey, prefix: "survey")
+            if turn.conversation.currentCase?.emergency != nil {
+                turn.conversation.state = .closed(outcome: outcome, referral: referral)  // No satisfaction question after danger.
+            } else {
+                turn.conversation.state = .survey
+                turn.ask(script.survey, prefix: "survey")
+            }
         default:
             break
         }

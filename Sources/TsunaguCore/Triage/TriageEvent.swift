@@ -10,8 +10,10 @@ public enum TriageEvent: Sendable, Hashable {
     case choice(data: String)
     case sticker
     case image
-    /// Video, audio, file or location: acknowledged, not downloaded.
+    /// Video, audio or a file: acknowledged, not downloaded.
     case otherMedia
+    /// Her location: acknowledged, never stored (in danger, 110 can take it from her call).
+    case location
     /// She took back one of her messages (LINE's message id).
     case unsend(messageID: String)
     /// Something arrived from a group or a room.
@@ -33,6 +35,7 @@ public enum TriageEvent: Sendable, Hashable {
         case .sticker: "sticker"
         case .image: "image"
         case .otherMedia: "media"
+        case .location: "location"
         case .unsend: "unsend"
         case .fromGroup: "group"
         case .claimed: "claimed"

@@ -32,6 +32,7 @@ struct IncomingEvent {
                 case .text(_, let text, _, _): event = .text(text)
                 case .sticker: event = .sticker
                 case .image: event = .image
+                case .location: event = .location
                 default: event = .otherMedia
                 }
             case .unsend(let id): event = .unsend(messageID: id)
