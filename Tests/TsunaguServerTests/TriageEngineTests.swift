@@ -156,7 +156,25 @@ struct TriageEngineTests {
         #expect(decision.conversation.currentCase?.outOfHours == false)
         // Four cases ahead (normal and urgent), two counsellors, 30 minutes each: fifth, about an hour.
         #expect(decision.messages.first?.text.contains("5番目") == true)
-        #expect(decision.messages.first?.text.contains("約60分") == true)
+        #expect(decision.messages.first?.text.contains("60分くらい") == true)
+    }
+
+    @Test func aWaitPastClosingIsNeverPromisedForToday() {
+        // Thirty cases ahead, two counsellors, 30 minutes each: 7.5 hours, past the 17:00 closing of a Monday at 11:00.
+        let context = TriageContext(now: Self.openTime, waitingAhead: [.normal: 30])
+        let decision = engine.decide(.choice(data: "urgency:today"), for: Self.conversation(in: "urgency"), context: context, newCaseID: "x")
+        let text = decision.messages.first?.text ?? ""
+        #expect(text.contains("17:00") && text.contains("12月1日(火) 10:00") && !text.contains("時間くらい"), "\(text)")
+    }
+
+    @Test func outOfHoursIsSaidInTheFirstReplyAndToAQueuedWomanWhoWrites() {
+        let welcome = engine.decide(.text("相談したいです"), for: Conversation(), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        #expect(welcome.messages.first?.text.hasPrefix(engine.script.welcome) == true)
+        #expect(welcome.messages.first?.text.contains("受付時間外") == true && welcome.messages.first?.text.contains("11月30日(月) 10:00") == true)
+        let open = engine.decide(.text("相談したいです"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(open.messages.first?.text == engine.script.welcome)
+        let queued = engine.decide(.text("まだですか"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        #expect(queued.messages.map(\.text) == [engine.script.queue.stillWaitingClosed.replacing("{next_opening}", with: "11月30日(月) 10:00")])
     }
 
     @Test func outOfHoursNamesTheNextOpening() {

@@ -2,8 +2,13 @@
 public enum JapaneseWording {
     public static func dateTime(_ milliseconds: Int64) -> String {
         let time = JapanTime(milliseconds: milliseconds)
+        return "\(time.date.month)月\(time.date.day)日(\(time.date.weekday.japaneseName)) " + clock(milliseconds)
+    }
+
+    /// 「17:00」: the time of day alone, for a time later today.
+    public static func clock(_ milliseconds: Int64) -> String {
+        let time = JapanTime(milliseconds: milliseconds)
         let minute = time.minuteOfDay % 60
-        return "\(time.date.month)月\(time.date.day)日(\(time.date.weekday.japaneseName)) "
-            + "\(time.minuteOfDay / 60):\(minute < 10 ? "0" : "")\(minute)"
+        return "\(time.minuteOfDay / 60):\(minute < 10 ? "0" : "")\(minute)"
     }
 }

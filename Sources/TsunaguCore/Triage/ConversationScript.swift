@@ -187,6 +187,13 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var waitSoon: String
         public var waitMinutes: String
         public var waitHours: String
+        /// When the estimate runs past today's closing: `{closing}` and `{next_opening}`, never a promise for today.
+        public var waitPastClosing: String
+        /// To a queued woman who writes while the office is closed: when a counsellor will read it.
+        public var stillWaitingClosed: String
+        /// Added to the first reply out of hours (the welcome, or the greeting of a returning woman), so she knows at
+        /// once: `{next_opening}`.
+        public var closedNow: String
     }
 
     /// The office's schedule as the YAML writes it; see ``officeHours``.

@@ -226,7 +226,7 @@ public struct TriageEngine: Sendable {
     // MARK: Steps
 
     private func welcome(_ turn: inout Turn) {
-        turn.send(script.welcome)
+        turn.send(script.welcome + closedNowNotice(at: turn.context.now))
         turn.ask(script.consent, prefix: "consent")
         turn.conversation.state = .consent
         turn.conversation.unansweredPrompts = 0
@@ -241,7 +241,7 @@ public struct TriageEngine: Sendable {
         }
         turn.openCase()
         if let firstMessage { turn.record(firstMessage) }
-        turn.send(script.returning)
+        turn.send(script.returning + closedNowNotice(at: turn.context.now))
         turn.ask(script.topic, prefix: "topic")
     }
 
@@ -290,12 +290,12 @@ public struct TriageEngine: Sendable {
         turn.updateCase { $0.urgency = choice.id }
         enqueue(priority: priority, &turn)
         let status = hours.status(at: turn.context.now)
-        if status.isOpen {
+        if case .open(let until) = status {
             let ahead = turn.context.waitingAhead.filter { $0.key <= priority }.values.reduce(0, +)
             turn.send(
                 script.queued
                     .replacing("{position}", with: "\(ahead + 1)")
-                    .replacing("{wait}", with: waitWording(casesAhead: ahead)))
+                    .replacing("{wait}", with: waitWording(casesAhead: ahead, now: turn.context.now, closing: until)))
         } else {
             turn.send(outOfHoursMessage(status))
         }
@@ -318,7 +318,19 @@ public struct TriageEngine: Sendable {
     private func tellStillWaiting(_ turn: inout Turn) {
         guard !turn.conversation.toldStillWaiting else { return }
         turn.conversation.toldStillWaiting = true
-        turn.send(script.stillWaiting)
+        let status = hours.status(at: turn.context.now)
+        if status.isOpen {
+            turn.send(script.stillWaiting)
+        } else {
+            turn.send(script.queue.stillWaitingClosed.replacing("{next_opening}", with: Self.nextOpening(status)))
+        }
+    }
+
+    /// Out of hours, a paragraph for her first reply saying when a counsellor will read her; open, nothing.
+    private func closedNowNotice(at now: Int64) -> String {
+        let status = hours.status(at: now)
+        guard !status.isOpen else { return "" }
+        return "\n\n" + script.queue.closedNow.replacing("{next_opening}", with: Self.nextOpening(status))
     }
 
     private func emergency(category named: String?, text: String, _ turn: inout Turn) {
@@ -492,8 +504,14 @@ public struct TriageEngine: Sendable {
         }.joined(separator: "\n")
     }
 
-    private func waitWording(casesAhead: Int) -> String {
+    /// The wait, honestly: never a promise past today's `closing`.
+    private func waitWording(casesAhead: Int, now: Int64, closing: Int64) -> String {
         let minutes = casesAhead * script.queue.minutesPerCase / script.queue.counsellorsOnShift
+        if now + Int64(minutes) * 60_000 >= closing {
+            let next = hours.nextOpening(after: closing).map(JapaneseWording.dateTime) ?? ""
+            return script.queue.waitPastClosing.replacing("{closing}", with: JapaneseWording.clock(closing))
+                .replacing("{next_opening}", with: next)
+        }
         if minutes < 10 { return script.queue.waitSoon }
         if minutes < 90 {
             return script.queue.waitMinutes.replacing("{minutes}", with: "\((minutes + 9) / 10 * 10)")
