@@ -29,7 +29,7 @@ struct ConversationTests {
         try await harness.run { phone in
             #expect(try await phone.send(.follow(unblocked: false), from: "Ualice") == .ok)
             var texts = await phone.waitForMessages(2, to: "Ualice")
-            #expect(texts == [script.welcome, script.consent.text])
+            #expect(texts == [ScriptFixture.engine.welcomeText, script.consent.text])
             #expect(phone.sandbox.deliveries(to: "Ualice").last?.message.quickReply.count == 2)
 
             try await phone.send(.postback("consent:yes"), from: "Ualice")
@@ -98,7 +98,7 @@ struct ConversationTests {
             try await phone.send(.text(text), from: "Uiris")
             let first = await phone.waitForMessages(1, to: "Uiris")[0]
             if expectedLine.isEmpty {
-                #expect(first == script.welcome, "\(first)")
+                #expect(first == ScriptFixture.engine.welcomeText, "\(first)")
             } else {
                 #expect(first.contains(expectedLine), "\(first)")
             }
@@ -133,7 +133,7 @@ struct ConversationTests {
             // Then something new, which must be answered after (and only after) the original.
             try await phone.send(.postback("consent:no"), from: "Udee")
             let texts = await phone.waitForMessages(3, to: "Udee")
-            #expect(texts == [script.welcome, script.consent.text, script.consentDeclined])
+            #expect(texts == [ScriptFixture.engine.welcomeText, script.consent.text, script.consentDeclined])
         }
         let counts = try await harness.base.dependencies.inbox.counts()
         #expect(counts.duplicates == 1 && counts.pending == 0 && counts.processed == 2)
@@ -178,7 +178,7 @@ struct ConversationTests {
             #expect(try await harness.base.dependencies.outbox.counts().byState["withheld"] == 1)  // No push after a block.
             try await phone.send(.follow(unblocked: true), from: "Ufay")
             let texts = await phone.waitForMessages(5, to: "Ufay")
-            #expect(texts.suffix(2) == [script.welcome, script.consent.text])
+            #expect(texts.suffix(2) == [ScriptFixture.engine.welcomeText, script.consent.text])
         }
     }
 

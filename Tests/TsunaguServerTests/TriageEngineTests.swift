@@ -135,7 +135,7 @@ struct TriageEngineTests {
         var decision = engine.decide(.follow(unblocked: false), for: conversation, context: context, newCaseID: "case-1")
         #expect(decision.conversation.state == .consent)
         #expect(decision.actions.count == 1)  // One send: the welcome and the consent question together.
-        #expect(decision.messages.map(\.text) == [engine.script.welcome, engine.script.consent.text])
+        #expect(decision.messages.map(\.text) == [engine.welcomeText, engine.script.consent.text])
         #expect(decision.messages.last?.choices.map(\.data) == ["consent:yes", "consent:no"])
         #expect(!decision.actions.contains { if case .record = $0 { true } else { false } })  // Nothing kept before consent.
         conversation = decision.conversation
@@ -169,10 +169,10 @@ struct TriageEngineTests {
 
     @Test func outOfHoursIsSaidInTheFirstReplyAndToAQueuedWomanWhoWrites() {
         let welcome = engine.decide(.text("相談したいです"), for: Conversation(), context: TriageContext(now: Self.closedTime), newCaseID: "x")
-        #expect(welcome.messages.first?.text.hasPrefix(engine.script.welcome) == true)
+        #expect(welcome.messages.first?.text.hasPrefix(engine.welcomeText) == true)
         #expect(welcome.messages.first?.text.contains("受付時間外") == true && welcome.messages.first?.text.contains("11月30日(月) 10:00") == true)
         let open = engine.decide(.text("相談したいです"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
-        #expect(open.messages.first?.text == engine.script.welcome)
+        #expect(open.messages.first?.text == engine.welcomeText)
         let queued = engine.decide(.text("まだですか"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.closedTime), newCaseID: "x")
         #expect(queued.messages.map(\.text) == [engine.script.queue.stillWaitingClosed.replacing("{next_opening}", with: "11月30日(月) 10:00")])
     }
@@ -388,10 +388,23 @@ struct TriageEngineTests {
         #expect(answered.conversation.currentCase?.satisfaction == "good")
     }
 
+    /// The privacy notice says who reads, the limits of confidentiality, the history on her phone, what stays, and
+    /// the retention period actually in force; and it fits one phone screen.
+    @Test func thePrivacyNoticeIsTrueAndShort() throws {
+        let engine = try TriageEngine(script: engine.script, retentionDays: 30)
+        let welcome = engine.decide(.follow(unblocked: false), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let text = welcome.messages.first?.text ?? ""
+        for fact in ["相談員だけ", "命や安全", "18歳未満", "スマホに残ります", "統計", "30日後", "やめる"] {
+            #expect(text.contains(fact), "\(fact)")
+        }
+        #expect(!text.contains("{") && !text.contains("90日"))
+        #expect(text.count <= 400, "one phone screen: \(text.count) characters")
+    }
+
     /// Nothing she reads asks for her name, address or phone number.
     @Test func theScriptNeverAsksForIdentifyingDetails() {
         let script = engine.script
-        let texts = [script.welcome, script.consent.text, script.topic.text, script.urgency.text, script.queued, script.outOfHours,
+        let texts = [engine.welcomeText, script.consent.text, script.topic.text, script.urgency.text, script.queued, script.outOfHours,
                      script.stillWaiting, script.handoff, script.closing, script.survey.text, script.choosePrompt]
             + script.canned.map(\.text)  // The counsellors' templates reach her too.
         #expect(!script.canned.isEmpty)

@@ -11,6 +11,9 @@
 public struct TriageEngine: Sendable {
     public let script: ConversationScript
     public let hours: OfficeHours
+    /// Days after a case closes until its messages are destroyed (the server's setting): the welcome tells her this
+    /// number, so what she is told is what the retention job does.
+    public let retentionDays: Int
     private let safety: SafetyDetector
     private let erasureRequest: ErasureRequest
     private let infoTriggers: Set<String>
@@ -22,9 +25,10 @@ public struct TriageEngine: Sendable {
     /// - Parameter safety: the detector, with the server's analyser and model; by default the script's rules alone
     ///   on folded text (for tests of the conversation that do not need MeCab).
     /// - Throws: the script's first problem, if it has any (``ConversationScript/validate()`` lists them all).
-    public init(script: ConversationScript, safety: SafetyDetector? = nil) throws(ScriptProblem) {
+    public init(script: ConversationScript, safety: SafetyDetector? = nil, retentionDays: Int = 90) throws(ScriptProblem) {
         if let problem = script.validate().first { throw problem }
         self.script = script
+        self.retentionDays = retentionDays
         self.hours = try script.officeHours()
         self.safety = safety ?? SafetyDetector(lexicon: script.safety, analyzer: nil, model: nil)
         self.erasureRequest = ErasureRequest(script.stop)
@@ -34,6 +38,9 @@ public struct TriageEngine: Sendable {
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
         self.goodbyeWords = script.goodbye.words.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
+
+    /// The welcome and privacy notice as she reads it, with the retention period in force.
+    public var welcomeText: String { script.welcome.replacing("{retention_days}", with: "\(retentionDays)") }
 
     /// The category recorded for danger no rule or model could name (a bare たすけて without the model).
     static let unnamed = "unspecified"
@@ -226,7 +233,7 @@ public struct TriageEngine: Sendable {
     // MARK: Steps
 
     private func welcome(_ turn: inout Turn) {
-        turn.send(script.welcome + closedNowNotice(at: turn.context.now))
+        turn.send(welcomeText + closedNowNotice(at: turn.context.now))
         turn.ask(script.consent, prefix: "consent")
         turn.conversation.state = .consent
         turn.conversation.unansweredPrompts = 0

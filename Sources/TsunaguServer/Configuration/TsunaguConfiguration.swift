@@ -95,7 +95,7 @@ public struct TsunaguConfiguration: Sendable {
         self.desk = CaseDesk.Settings(lease: .seconds(try integer(.claimLeaseSeconds)), casesPerCounsellor: try integer(.casesPerCounsellor))
         self.statistics = StatisticsSettings(peopleTarget: try integer(.kpiPeopleTarget), minimumCell: try integer(.statisticsMinimumCell))
         self.scriptPath = string(.script)!
-        self.engine = try ScriptLoader.load(path: scriptPath)
+        self.engine = try ScriptLoader.load(path: scriptPath, retentionDays: retentionMessageDays)
     }
 
     /// The retention period alone, for `tsunagud purge`.

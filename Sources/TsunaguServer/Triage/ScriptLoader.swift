@@ -9,7 +9,8 @@ import Yams
 /// composed YAML tree along the problem's key path, so an operator who mistyped one label finds it at once.
 public enum ScriptLoader {
     /// The script at `path`, with danger detection complete: MeCab, and the model file the script names.
-    public static func load(path: String) throws(StartupError) -> TriageEngine {
+    /// - Parameter retentionDays: the retention setting in force, which the welcome tells her.
+    public static func load(path: String, retentionDays: Int = 90) throws(StartupError) -> TriageEngine {
         guard let data = FileManager.default.contents(atPath: path), let yaml = String(data: data, encoding: .utf8) else {
             throw StartupError("The conversation script \(path) cannot be read; set TSUNAGU_SCRIPT to the script's path.")
         }
@@ -18,7 +19,9 @@ public enum ScriptLoader {
         case .success(let shared): analyzer = shared
         case .failure(let error): throw StartupError(error.description)
         }
-        return try load(yaml: yaml, name: path, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path, analyzer: analyzer)
+        return try load(
+            yaml: yaml, name: path, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path, analyzer: analyzer,
+            retentionDays: retentionDays)
     }
 
     /// One MeCab for the process: loading its dictionary takes a moment, and its taggers are pooled.
@@ -29,7 +32,7 @@ public enum ScriptLoader {
     ///   - directory: where the files the script names (its safety model) are; `nil` leaves the model out.
     ///   - analyzer: the morphological analyser for danger detection; `nil` leaves only the text patterns.
     public static func load(
-        yaml: String, name: String, directory: String? = nil, analyzer: (any MorphologicalAnalyzer)? = nil
+        yaml: String, name: String, directory: String? = nil, analyzer: (any MorphologicalAnalyzer)? = nil, retentionDays: Int = 90
     ) throws(StartupError) -> TriageEngine {
         let node: Node
         do {
@@ -70,7 +73,8 @@ public enum ScriptLoader {
             }
         }
         do {
-            return try TriageEngine(script: script, safety: SafetyDetector(lexicon: script.safety, analyzer: analyzer, model: model))
+            return try TriageEngine(
+                script: script, safety: SafetyDetector(lexicon: script.safety, analyzer: analyzer, model: model), retentionDays: retentionDays)
         } catch {
             throw broken(name, node: node, path: error.path, problem: error.message)
         }
