@@ -11,6 +11,10 @@ public enum PhoneEvent: Sendable, Hashable {
     case postback(String)
     case sticker
     case image
+    /// A voice message.
+    case audio
+    /// She shared a location.
+    case location
     /// She added the account (or unblocked it).
     case follow(unblocked: Bool)
     case unfollow
@@ -57,6 +61,20 @@ extension LineSandbox {
             fields["message"] = .object([
                 "id": .string(messageID), "type": .string("image"), "quoteToken": .string("q" + messageID),
                 "contentProvider": .object(["type": .string("line")]),
+            ])
+            withReplyToken(for: userID)
+        case .audio:
+            fields["type"] = .string("message")
+            fields["message"] = .object([
+                "id": .string(messageID), "type": .string("audio"), "duration": .integer(6_000),
+                "contentProvider": .object(["type": .string("line")]),
+            ])
+            withReplyToken(for: userID)
+        case .location:
+            fields["type"] = .string("message")
+            fields["message"] = .object([
+                "id": .string(messageID), "type": .string("location"), "title": .string("現在地"), "address": .string("日本"),
+                "latitude": .number(35.0), "longitude": .number(135.0),
             ])
             withReplyToken(for: userID)
         case .follow(let unblocked):

@@ -388,6 +388,66 @@ struct TriageEngineTests {
         #expect(answered.conversation.currentCase?.satisfaction == "good")
     }
 
+    @Test(arguments: [("生理用品ほしい", "sanitary"), ("居場所いつ？", "ibasho"), ("スーツ", "suits"), ("ナプキンどこでもらえる？", "sanitary")])
+    func aShortMessageNamingAServiceIsAnsweredInAnyState(text: String, item: String) {
+        let expected = engine.script.info.items.first { $0.id == item }!
+        for state in Self.states {
+            let decision = engine.decide(.text(text), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "x")
+            #expect(decision.conversation.state.name == state, "\(state): \(text)")
+            let first = decision.messages.first?.text ?? ""
+            #expect(first.hasPrefix(String(expected.text.prefix(8))), "\(state): \(first)")
+            #expect(!decision.openedCase)
+        }
+    }
+
+    @Test(arguments: ["生理がこなくて不安です", "面接用のスーツを買うお金がなくて、親にも頼れなくて困っています"])
+    func aConsultationThatNamesAServiceIsStillAConsultation(_ text: String) {
+        let decision = engine.decide(.text(text), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.conversation.state == .topic && decision.actions.contains(.record(text)))
+    }
+
+    @Test func aSuitRequestReachesACounsellorWithoutTheTriage() throws {
+        let suits = engine.script.info.items.first { $0.id == "suits" }!
+        let request = try #require(suits.request)
+        // Asked for the first time: the privacy notice first, and the request waits for her answer.
+        let first = engine.decide(.choice(data: "request:suits"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
+        #expect(first.conversation.state == .consent && first.conversation.pendingRequest == "suits" && !first.openedCase)
+        let agreed = engine.decide(.text("はい"), for: first.conversation, context: TriageContext(now: Self.openTime), newCaseID: "case-9")
+        #expect(agreed.openedCase && agreed.conversation.state == .queued(priority: .normal))
+        #expect(agreed.conversation.currentCase?.topic == "suits" && agreed.conversation.pendingRequest == nil)
+        #expect(agreed.actions.contains(.record(request.record)))
+        #expect(agreed.messages.first?.text == request.reply)
+        // Typed, by someone who consulted before: straight to the queue.
+        let typed = engine.decide(.text("スーツ借りたいです"), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
+        #expect(typed.openedCase && typed.conversation.currentCase?.topic == "suits" && typed.conversation.state == .queued(priority: .normal))
+        // With a counsellor already: it joins her case.
+        let live = engine.decide(.choice(data: "request:suits"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(live.actions.contains(.record(request.record)) && live.conversation.state == .active(counsellor: "c1"))
+        // The button is under the item's text.
+        let shown = engine.decide(.choice(data: "info:suits"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(shown.messages.first?.choices.map(\.data) == ["request:suits"])
+    }
+
+    @Test func officeFactsAreFilledOrSaidToBeUnsetNeverInvented() throws {
+        let shipped = engine.decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let text = shipped.messages.first?.text ?? ""
+        #expect(!text.contains("{") && text.contains(engine.script.office.unset))
+        #expect(engine.script.office.unsetKeys == ["counter", "dropins", "phone", "sanitary"])
+        var script = engine.script
+        script.office.values["phone"] = "000-1111-2222（平日9時〜17時）"
+        let filled = try TriageEngine(script: script).decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(filled.messages.first?.text.contains("000-1111-2222（平日9時〜17時）") == true)
+        script.info.items[0].text = "{office.fax}"
+        #expect(script.validate().contains { $0.path == ["info", "items", "0", "text"] && $0.message.contains("office.fax") })
+    }
+
+    @Test func theContactsItemIsTheScriptsOneList() {
+        let decision = engine.decide(.choice(data: "info:contacts"), for: Conversation(), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        let text = decision.messages.first?.text ?? ""
+        for contact in engine.script.emergency.contacts(for: nil) { #expect(text.contains(contact.number), "\(contact.name)") }
+        #expect(!text.contains("0120-279-338"), "よりそいホットライン is unconfirmed and not in the script's list")
+    }
+
     /// The privacy notice says who reads, the limits of confidentiality, the history on her phone, what stays, and
     /// the retention period actually in force; and it fits one phone screen.
     @Test func thePrivacyNoticeIsTrueAndShort() throws {

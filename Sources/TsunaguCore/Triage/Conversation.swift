@@ -15,6 +15,8 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var toldStillWaiting: Bool
     /// She asked to stop or to erase, and was asked to confirm: only her confirmation erases.
     public var erasureAsked: Bool
+    /// A service she asked for (an information item's id) before agreeing to the privacy notice: queued once she does.
+    public var pendingRequest: String?
 
     public init(
         state: TriageState = .new, reachable: Bool = true, currentCase: CaseRecord? = nil, unansweredPrompts: Int = 0,
@@ -30,7 +32,7 @@ public struct Conversation: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked
+        case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked, pendingRequest
     }
 
     /// Conversations stored before a field existed read it as its default.
@@ -44,6 +46,7 @@ public struct Conversation: Sendable, Hashable, Codable {
             hasConsented: try container.decode(Bool.self, forKey: .hasConsented),
             toldStillWaiting: try container.decodeIfPresent(Bool.self, forKey: .toldStillWaiting) ?? false,
             erasureAsked: try container.decodeIfPresent(Bool.self, forKey: .erasureAsked) ?? false)
+        pendingRequest = try container.decodeIfPresent(String.self, forKey: .pendingRequest)
     }
 }
 

@@ -94,6 +94,26 @@ extension ConversationScript {
         require(outOfHours.contains("{next_opening}"), ["outOfHours"], "must contain {next_opening}")
         require(outOfHoursAfterSafety.contains("{next_opening}"), ["outOfHoursAfterSafety"], "must contain {next_opening}")
         require(!info.items.isEmpty, ["info", "items"], "needs at least one item")
+        require(!office.unset.isBlank, ["office", "unset"], "must not be empty: she reads it where a fact is not set")
+        for (index, item) in info.items.enumerated() {
+            for key in Self.officeKeys(in: item.text) where office.values[key] == nil {
+                problems.append(ScriptProblem(path: ["info", "items", "\(index)", "text"], message: "uses {office.\(key)}, which office.values does not have"))
+            }
+            if let request = item.request {
+                require(!request.label.isBlank && request.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "request", "label"], "must be a label of 1 to 20 characters")
+                require(!request.reply.isBlank, ["info", "items", "\(index)", "request", "reply"], "must not be empty")
+            }
+        }
+        for (key, text) in [("welcome", welcome), ("outOfHours", outOfHours), ("stillWaiting", stillWaiting), ("closing", closing)] {
+            for name in Self.officeKeys(in: text) where office.values[name] == nil {
+                problems.append(ScriptProblem(path: [key], message: "uses {office.\(name)}, which office.values does not have"))
+            }
+        }
+        for (index, reply) in canned.enumerated() {
+            for key in Self.officeKeys(in: reply.text) where office.values[key] == nil {
+                problems.append(ScriptProblem(path: ["canned", "\(index)", "text"], message: "uses {office.\(key)}, which office.values does not have"))
+            }
+        }
         require(info.items.count < Self.maxChoices, ["info", "items"], "has more than 12 items")
         for (index, item) in info.items.enumerated() {
             require(item.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "label"], "is longer than 20 characters")
@@ -167,6 +187,13 @@ extension ConversationScript {
             yearEnd = .init(startMonth: parts[0][0], startDay: parts[0][1], endMonth: parts[1][0], endDay: parts[1][1])
         }
         return OfficeHours(slots: slots, closedOnHolidays: hours.closedOnHolidays, closedDates: closed, yearEndBreak: yearEnd)
+    }
+
+    /// The KEYs of every `{office.KEY}` in `text`.
+    static func officeKeys(in text: String) -> [String] {
+        text.split(separator: "{office.", omittingEmptySubsequences: false).dropFirst().compactMap { part in
+            part.firstIndex(of: "}").map { String(part[..<$0]) }
+        }
     }
 
     /// A pattern that folds to something, and, if it is text (`~…`), to at least two characters: a single

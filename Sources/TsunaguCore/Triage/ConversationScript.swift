@@ -55,6 +55,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var canned: [CannedReply]
     public var queue: QueueWording
     public var hours: Hours
+    /// Facts only the office knows (its phone number, where the drop-ins are): `{office.KEY}` in any text she reads.
+    public var office: Office
 
     /// A question with quick-reply choices.
     public struct Question: Sendable, Hashable, Decodable {
@@ -158,8 +160,41 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public struct InformationItem: Sendable, Hashable, Decodable {
         public var id: String
         public var label: String
-        /// `{hours}` is replaced by the office hours and the next opening.
+        /// `{hours}` is replaced by the office hours and the next opening, `{contacts}` by the general contacts.
         public var text: String
+        /// A short message containing one of these (after folding) is answered with this item in any state, first
+        /// message included: 生理用品ほしい, 居場所いつ？ A longer message is a consultation and goes on as usual.
+        public var triggers: [String]?
+        /// A button under the text that asks a counsellor for this service (a suit), rather than a consultation.
+        public var request: ServiceRequest?
+    }
+
+    /// A request for one of the programme's services: it reaches a counsellor as a request, without the triage.
+    public struct ServiceRequest: Sendable, Hashable, Decodable {
+        /// The button (at most 20 characters).
+        public var label: String
+        /// Recorded in the case in place of her words, so the counsellor sees what she asked for.
+        public var record: String
+        /// Sent when the request is queued; the queue's wording (her position, or when the office opens) follows.
+        public var reply: String
+    }
+
+    /// Facts only the office can give. An empty value is unset: start-up and `tsunagud check-script` warn, and she
+    /// reads ``unset`` in its place, never a made-up fact.
+    public struct Office: Sendable, Hashable, Decodable {
+        public var unset: String
+        public var values: [String: String]
+
+        /// The keys still to be filled in, sorted.
+        public var unsetKeys: [String] { values.filter { $0.value.isBlank }.map(\.key).sorted() }
+
+        /// `text` with every `{office.KEY}` filled in.
+        public func fill(_ text: String) -> String {
+            guard text.contains("{office.") else { return text }
+            var result = text
+            for (key, value) in values { result = result.replacing("{office.\(key)}", with: value.isBlank ? unset : value) }
+            return result
+        }
     }
 
     public struct Partner: Sendable, Hashable, Decodable {

@@ -17,6 +17,10 @@ public struct TriageEngine: Sendable {
     private let safety: SafetyDetector
     private let erasureRequest: ErasureRequest
     private let infoTriggers: Set<String>
+    /// Folded words that answer with one information item (生理用品 → sanitary), longest first.
+    private let itemTriggers: [(word: String, item: String)]
+    /// A message longer than this (folded) is a consultation, even if it names a service.
+    static let itemTriggerLength = 20
     /// Folded typed answers to the consent question, longest first, each with the answer it gives.
     private let consentWords: [(word: String, yes: Bool)]
     /// Folded thanks and goodbyes, longest first.
@@ -33,6 +37,8 @@ public struct TriageEngine: Sendable {
         self.safety = safety ?? SafetyDetector(lexicon: script.safety, analyzer: nil, model: nil)
         self.erasureRequest = ErasureRequest(script.stop)
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
+        self.itemTriggers = script.info.items.flatMap { item in (item.triggers ?? []).map { (TextNormalizer.normalize($0), item.id) } }
+            .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
         self.consentWords = ((script.consentWords["accept"] ?? []).map { (TextNormalizer.normalize($0), true) }
             + (script.consentWords["decline"] ?? []).map { (TextNormalizer.normalize($0), false) })
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
@@ -88,7 +94,12 @@ public struct TriageEngine: Sendable {
         case .location:
             fromHer(media: script.acknowledgements.location, record: script.acknowledgements.locationRecord, &turn)
         }
-        return TriageDecision(conversation: turn.conversation, actions: turn.actions, openedCase: turn.openedCase)
+        // The office's own facts, wherever a text names them.
+        let actions = turn.actions.map { action in
+            guard case .send(let messages) = action else { return action }
+            return .send(messages.map { BotMessage(text: script.office.fill($0.text), choices: $0.choices) })
+        }
+        return TriageDecision(conversation: turn.conversation, actions: actions, openedCase: turn.openedCase)
     }
 
     // MARK: Her messages
@@ -123,6 +134,14 @@ public struct TriageEngine: Sendable {
         }
         if infoTriggers.contains(folded) {
             showInformationMenu(&turn)
+            return
+        }
+        if let item = requestTyped(folded) {
+            request(item, &turn)
+            return
+        }
+        if folded.count <= Self.itemTriggerLength, let item = itemTriggers.first(where: { folded.contains($0.word) })?.item {
+            showInformation(item, &turn)
             return
         }
         // A typed label counts as tapping it.
@@ -175,15 +194,25 @@ public struct TriageEngine: Sendable {
             askCurrentQuestion(&turn)
         case ("info", _):
             if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
+        case ("request", _):
+            request(id, &turn)
         case ("start", .closed), ("start", .new):
             startConsultation(firstMessage: nil, &turn)
         case ("start", _):
             break  // A stale button: she is already talking with us.
         case ("consent", .consent) where id == "yes":
             turn.conversation.hasConsented = true
+            if let pending = turn.conversation.pendingRequest,
+                let request = script.info.items.first(where: { $0.id == pending })?.request
+            {
+                turn.conversation.pendingRequest = nil
+                openRequest(pending, request, &turn)
+                return
+            }
             turn.openCase()
             turn.ask(script.topic, prefix: "topic")
         case ("consent", .consent) where id == "no":
+            turn.conversation.pendingRequest = nil
             turn.send(script.consentDeclined)
             turn.conversation.state = .new
         case ("topic", .topic) where script.topic.choices.contains(where: { $0.id == id }):
@@ -296,6 +325,11 @@ public struct TriageEngine: Sendable {
         let priority = choice.priority ?? .normal
         turn.updateCase { $0.urgency = choice.id }
         enqueue(priority: priority, &turn)
+        tellQueued(priority: priority, &turn)
+    }
+
+    /// Her place in the queue and an honest wait; out of hours, when the office opens.
+    private func tellQueued(priority: Priority, _ turn: inout Turn) {
         let status = hours.status(at: turn.context.now)
         if case .open(let until) = status {
             let ahead = turn.context.waitingAhead.filter { $0.key <= priority }.values.reduce(0, +)
@@ -426,8 +460,63 @@ public struct TriageEngine: Sendable {
             showInformationMenu(&turn)
             return
         }
-        turn.send(item.text.replacing("{hours}", with: hoursWording(at: turn.context.now)))
+        let text = item.text.replacing("{hours}", with: hoursWording(at: turn.context.now)).replacing("{contacts}", with: contactList())
+        if let request = item.request {
+            turn.actions.append(.send([BotMessage(text: text, choices: [BotChoice(label: request.label, data: "request:\(item.id)")])]))
+        } else {
+            turn.send(text)
+        }
         askCurrentQuestion(&turn)
+    }
+
+    /// She asked for a service (a suit): it reaches a counsellor as a request, without the topic and urgency
+    /// questions. Before she has agreed to the privacy notice, the notice comes first and the request waits for her
+    /// answer; with a case already in the queue or with a counsellor, the request joins it.
+    private func request(_ id: String, _ turn: inout Turn) {
+        guard let item = script.info.items.first(where: { $0.id == id }), let request = item.request else {
+            showInformationMenu(&turn)
+            return
+        }
+        switch turn.conversation.state {
+        case .queued, .active:
+            turn.record(request.record)
+            turn.send(request.reply)
+            return
+        case .topic, .urgency:
+            turn.record(request.record)
+            turn.updateCase { $0.topic = item.id }
+            turn.send(request.reply)
+            enqueue(priority: turn.caseRecord?.priority ?? .normal, &turn)
+            tellQueued(priority: turn.caseRecord?.priority ?? .normal, &turn)
+            return
+        case .new, .consent, .closed, .survey:
+            turn.finishSurvey(satisfaction: nil)
+        }
+        guard turn.conversation.hasConsented else {
+            turn.conversation.pendingRequest = item.id
+            if case .consent = turn.conversation.state { remindConsent(&turn) } else { welcome(&turn) }
+            return
+        }
+        openRequest(item.id, request, &turn)
+    }
+
+    /// The item whose request button's words she typed (「スーツ借りたいです」), if any.
+    private func requestTyped(_ folded: String) -> String? {
+        let words = folded.replacing("を", with: "")
+        return script.info.items.first { item in
+            guard let label = item.request?.label else { return false }
+            let wanted = TextNormalizer.normalize(label).replacing("を", with: "")
+            return words.hasPrefix(wanted) && words.count - wanted.count <= 4
+        }?.id
+    }
+
+    private func openRequest(_ id: String, _ request: ConversationScript.ServiceRequest, _ turn: inout Turn) {
+        turn.openCase()
+        turn.record(request.record)
+        turn.updateCase { $0.topic = id }
+        turn.send(request.reply)
+        enqueue(priority: .normal, &turn)
+        tellQueued(priority: .normal, &turn)
     }
 
     /// Brings back the question she was answering, so its buttons are under the last message again.

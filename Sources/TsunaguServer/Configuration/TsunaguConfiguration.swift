@@ -98,6 +98,11 @@ public struct TsunaguConfiguration: Sendable {
         self.engine = try ScriptLoader.load(path: scriptPath, retentionDays: retentionMessageDays)
     }
 
+    /// The script's path alone, for `tsunagud check-script`.
+    public static func scriptPath(reader: ConfigReader) -> String {
+        Self.value(.script, in: reader) ?? Setting.script.defaultValue ?? "config/script.ja.yaml"
+    }
+
     /// The retention period alone, for `tsunagud purge`.
     public static func retentionDays(reader: ConfigReader) throws -> Int {
         try integer(.retentionMessageDays, in: reader)

@@ -24,6 +24,13 @@ public enum ScriptLoader {
             retentionDays: retentionDays)
     }
 
+    /// A sentence for each office fact the script leaves unset (start-up and `tsunagud check-script` print them).
+    public static func officeWarnings(_ script: ConversationScript, path: String) -> [String] {
+        script.office.unsetKeys.map { key in
+            "\(path): office.values.\(key) is not set, so she reads 「\(script.office.unset)」 in its place; the office should fill it in."
+        }
+    }
+
     /// One MeCab for the process: loading its dictionary takes a moment, and its taggers are pooled.
     private static let sharedAnalyzer = Result<MeCabAnalyzer, MeCabUnavailable> { () throws(MeCabUnavailable) in try MeCabAnalyzer() }
 
