@@ -206,6 +206,20 @@ enum PostgresMigrations {
                 "CREATE SEQUENCE staff_feed_id",
                 "SELECT setval('staff_feed_id', COALESCE(MAX(feed_id), 0) + 1, false) FROM staff_event",
             ]),
+        Migration(
+            name: "v9-held-words",
+            statements: [
+                // Her words written before she answered the privacy notice, sealed; destroyed when she declines,
+                // or when they are older than the script's firstWords.holdMinutes.
+                """
+                CREATE TABLE held_words (
+                    pseudonym TEXT PRIMARY KEY,
+                    held_at BIGINT NOT NULL,
+                    sealed_text BYTEA NOT NULL
+                )
+                """,
+                "CREATE INDEX held_words_held ON held_words (held_at)",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -192,6 +192,12 @@ public struct PostgresTriageStore: TriageStore {
         }
     }
 
+    public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
+        try await database.client.query(
+            "DELETE FROM held_words WHERE held_at < \(cutoff) RETURNING pseudonym", logger: database.logger
+        ).collect().count
+    }
+
     // MARK: Reading
 
     static func snapshot(of conversation: Pseudonym?, on connection: PostgresConnection, logger: Logger) async throws -> TriageSnapshot {
@@ -224,9 +230,17 @@ public struct PostgresTriageStore: TriageStore {
                 key = row
             }
         }
+        var held: Data?
+        if let conversation {
+            for try await row in try await connection.query(
+                "SELECT sealed_text FROM held_words WHERE pseudonym = \(conversation.rawValue)", logger: logger
+            ).decode(Data.self) {
+                held = row
+            }
+        }
         return TriageSnapshot(
             conversation: state, sealedAddress: stored.address.map { Array($0) }, wrappedCaseKey: key.map { Array($0.wrapped) },
-            caseKeyFingerprint: key?.fingerprint, waiting: waiting)
+            caseKeyFingerprint: key?.fingerprint, waiting: waiting, sealedHeldWords: held.map { Array($0) })
     }
 
     // MARK: Writing
@@ -269,6 +283,18 @@ public struct PostgresTriageStore: TriageStore {
             if !stored.isEmpty && entry.author == .her {
                 try await emit(.message, caseID: entry.caseID, onlyIfHeld: true, on: connection, logger: logger)
             }
+        }
+        switch commit.heldWords {
+        case .hold(let sealed, let since):
+            try await connection.query(
+                """
+                INSERT INTO held_words (pseudonym, held_at, sealed_text) VALUES (\(pseudonym.rawValue), \(since), \(Data(sealed)))
+                ON CONFLICT (pseudonym) DO UPDATE SET sealed_text = EXCLUDED.sealed_text
+                """, logger: logger)
+        case .destroy:
+            try await connection.query("DELETE FROM held_words WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
+        case nil:
+            break
         }
         if commit.withholdPending { _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger) }
         for alert in commit.alerts {

@@ -127,6 +127,7 @@ public enum TsunaguService {
         services.append(RetentionService(
             store: stores.triage, feed: stores.cases, schedule: stores.jobs, retentionDays: configuration.retentionMessageDays,
             logger: logger))
+        services.append(HeldWordsService(store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, logger: logger))
 
         let webhook = buildApplication(
             .webhook,

@@ -229,6 +229,19 @@ enum Migrations {
                     CREATE INDEX offline_consultation_held ON offline_consultation (held_at);
                     """)
         }
+        migrator.registerMigration("v10-held-words") { db in
+            // Her words written before she answered the privacy notice, sealed; destroyed when she declines, or
+            // when they are older than the script's firstWords.holdMinutes.
+            try db.execute(
+                sql: """
+                    CREATE TABLE held_words (
+                        pseudonym TEXT PRIMARY KEY,
+                        held_at INTEGER NOT NULL,
+                        sealed_text BLOB NOT NULL
+                    ) STRICT;
+                    CREATE INDEX held_words_held ON held_words (held_at);
+                    """)
+        }
         return migrator
     }
 }

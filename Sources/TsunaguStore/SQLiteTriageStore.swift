@@ -107,6 +107,13 @@ public struct SQLiteTriageStore: TriageStore {
         }
     }
 
+    public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM held_words WHERE held_at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     // MARK: Reading
 
     static func snapshot(of conversation: Pseudonym?, in db: Database) throws -> TriageSnapshot {
@@ -122,9 +129,11 @@ public struct SQLiteTriageStore: TriageStore {
         let key = try state.currentCase.flatMap { record in
             try Row.fetchOne(db, sql: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [record.id])
         }
+        let held = try Data.fetchOne(db, sql: "SELECT sealed_text FROM held_words WHERE pseudonym = ?", arguments: [conversation.rawValue])
         return TriageSnapshot(
             conversation: state, sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
-            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], waiting: waiting)
+            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], waiting: waiting,
+            sealedHeldWords: held.map { Array($0) })
     }
 
     // MARK: Writing
@@ -161,6 +170,19 @@ public struct SQLiteTriageStore: TriageStore {
                 sql: "INSERT INTO case_message (case_id, at, author, message_ref, sealed_text) VALUES (?, ?, ?, ?, ?)",
                 arguments: [entry.caseID, entry.at, entry.author.rawValue, entry.messageRef, Data(entry.sealedText)])
             if entry.author == .her { try SQLiteCaseStore.emit(.message, caseID: entry.caseID, onlyIfHeld: true, in: db) }
+        }
+        switch commit.heldWords {
+        case .hold(let sealed, let since):
+            try db.execute(
+                sql: """
+                    INSERT INTO held_words (pseudonym, held_at, sealed_text) VALUES (?, ?, ?)
+                    ON CONFLICT (pseudonym) DO UPDATE SET sealed_text = excluded.sealed_text
+                    """,
+                arguments: [pseudonym.rawValue, since, Data(sealed)])
+        case .destroy:
+            try db.execute(sql: "DELETE FROM held_words WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
+        case nil:
+            break
         }
         if commit.withholdPending { _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db) }
         for alert in commit.alerts {

@@ -162,8 +162,45 @@ public enum TriageStoreContract {
         return broken
     }
 
+    /// Words held before consent: the next snapshot carries the latest sealed bytes; a commit destroys them; the
+    /// purge destroys those held since before its cutoff, and only those.
+    public static func heldWords(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        func step(_ prefix: String, _ chats: [String], _ decide: @escaping @Sendable (String, TriageSnapshot) -> TriageCommit) async throws
+            -> [String: TriageSnapshot]
+        {
+            _ = try await inbox.append(chats.flatMap { events("\(prefix)\($0)", conversation: $0, count: 1) })
+            let seen = Locked<[String: TriageSnapshot]>([:])
+            _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, snapshot in
+                let chat = event.conversation?.rawValue ?? ""
+                seen.withLock { $0[chat] = snapshot }
+                return decide(chat, snapshot)
+            }
+            return seen.value
+        }
+        _ = try await step("hold", ["A", "B", "C"]) { chat, _ in
+            TriageCommit(conversation: Conversation(state: .consent), heldWords: .hold(sealed: [1], since: chat == "C" ? 9_000 : 1_000))
+        }
+        let first = try await step("more", ["A", "B", "C"]) { chat, _ in
+            switch chat {
+            case "A": TriageCommit(conversation: Conversation(state: .consent), heldWords: .hold(sealed: [1, 2], since: 1_000))
+            case "B": TriageCommit(conversation: Conversation(state: .new), heldWords: .destroy)
+            default: TriageCommit(conversation: Conversation(state: .consent))
+            }
+        }
+        if first["A"]?.sealedHeldWords != [1] || first["C"]?.sealedHeldWords != [1] { broken.append("held words were not carried to the next event") }
+        let purged = try await triage.destroyHeldWords(heldBefore: 5_000)
+        if purged != 1 { broken.append("the purge destroyed \(purged) conversations' words, not 1") }
+        let after = try await step("check", ["A", "B", "C"]) { _, _ in .nothing }
+        if after["A"]?.sealedHeldWords != nil { broken.append("words held too long survived the purge") }
+        if after["B"]?.sealedHeldWords != nil { broken.append("destroyed words survived") }
+        if after["C"]?.sealedHeldWords != [1] { broken.append("words within their time were purged") }
+        return broken
+    }
+
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
-        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder),
+        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder), ("heldWords", heldWords),
     ]
 }

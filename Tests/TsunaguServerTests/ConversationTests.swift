@@ -58,6 +58,36 @@ struct ConversationTests {
         #expect(transcript == 3)
     }
 
+    /// Her first message, often the whole story, reaches the counsellor once she agrees; declined, nothing of it stays.
+    @Test(arguments: [true, false])
+    func herFirstWordsAreKeptUntilSheAnswers(agrees: Bool) async throws {
+        let harness = try ConversationHarness(engine: ScriptFixture.rulesOnlyEngine)
+        let story = "彼氏のことでずっと悩んでて、誰にも言えなくて"
+        try await harness.run { phone in
+            try await phone.send(.text(story), from: "Uchika")
+            await phone.waitForMessages(2, to: "Uchika")
+            try await phone.send(.postback(agrees ? "consent:yes" : "consent:no"), from: "Uchika")
+            await phone.waitForMessages(3, to: "Uchika")
+        }
+        let (held, messages, cases) = try query(harness) { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held_words")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message WHERE author = 'her'")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case")!)
+        }
+        #expect(held == 0, "held words outlived her answer")
+        #expect(messages == (agrees ? 1 : 0) && cases == (agrees ? 1 : 0))
+        if agrees {
+            let cipher = CaseCipher(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
+            let texts = try query(harness) { db in
+                try Row.fetchAll(db, sql: "SELECT m.sealed_text, k.wrapped_key, k.fingerprint, m.case_id FROM case_message m JOIN case_key k ON k.case_id = m.case_id WHERE m.author = 'her'")
+                    .map { row -> String in
+                        let key = try cipher.unwrap(Array(row["wrapped_key"] as Data), for: row["case_id"], fingerprint: row["fingerprint"])
+                        return try CaseCipher.open(Array(row["sealed_text"] as Data), with: key, caseID: row["case_id"])
+                    }
+            }
+            #expect(texts == [story])
+        }
+    }
+
     /// Emergency wording at each step of triage: the contacts arrive first, and the case is at the front.
     @Test(arguments: 0...4)
     func emergencyAtEachStep(stepsBefore: Int) async throws {
@@ -133,7 +163,7 @@ struct ConversationTests {
             // Then something new, which must be answered after (and only after) the original.
             try await phone.send(.postback("consent:no"), from: "Udee")
             let texts = await phone.waitForMessages(3, to: "Udee")
-            #expect(texts == [ScriptFixture.engine.welcomeText, script.consent.text, script.consentDeclined])
+            #expect(texts == [ScriptFixture.engine.welcomeText, script.consent.text, script.consentDeclined + "\n" + script.firstWords.dropped])
         }
         let counts = try await harness.base.dependencies.inbox.counts()
         #expect(counts.duplicates == 1 && counts.pending == 0 && counts.processed == 2)

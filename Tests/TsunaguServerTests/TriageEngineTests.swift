@@ -448,6 +448,31 @@ struct TriageEngineTests {
         #expect(!text.contains("0120-279-338"), "よりそいホットライン is unconfirmed and not in the script's list")
     }
 
+    @Test func herFirstWordsAreHeldAndShownOnlyIfSheAgreesInTime() {
+        let engine = ScriptFixture.rulesOnlyEngine  // The flow, whatever the model makes of the words.
+        let story = "彼氏のことでずっと悩んでて、誰にも言えなくて"
+        let first = engine.decide(.text(story), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
+        #expect(first.actions.contains(.holdWords(story)) && !first.actions.contains(.record(story)))
+        #expect(first.conversation.heldSince == Self.openTime && first.conversation.state == .consent)
+        let more = engine.decide(.text("どうしたらいいかわからない"), for: first.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "case-9")
+        #expect(more.actions.contains(.holdWords("どうしたらいいかわからない")) && more.conversation.heldSince == Self.openTime)
+
+        let agreed = engine.decide(.choice(data: "consent:yes"), for: more.conversation, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "case-9")
+        #expect(agreed.openedCase && agreed.actions.first == .releaseHeldWords && agreed.conversation.heldSince == nil)
+
+        let hold = Int64(engine.script.firstWords.holdMinutes) * 60_000
+        let late = engine.decide(.choice(data: "consent:yes"), for: more.conversation, context: TriageContext(now: Self.openTime + hold + 1), newCaseID: "case-9")
+        #expect(late.actions.contains(.dropHeldWords) && !late.actions.contains(.releaseHeldWords), "too late: destroyed, not shown")
+
+        let declined = engine.decide(.text("いいえ"), for: more.conversation, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "case-9")
+        #expect(declined.actions.contains(.dropHeldWords) && declined.conversation.heldSince == nil)
+        #expect(declined.messages.first?.text.hasSuffix(engine.script.firstWords.dropped) == true)
+
+        let blocked = engine.decide(.unfollow, for: more.conversation, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "case-9")
+        #expect(blocked.actions.contains(.dropHeldWords))
+        #expect(engine.welcomeText.contains("\(engine.script.firstWords.holdMinutes)分"), "the welcome tells her")
+    }
+
     /// The privacy notice says who reads, the limits of confidentiality, the history on her phone, what stays, and
     /// the retention period actually in force; and it fits one phone screen.
     @Test func thePrivacyNoticeIsTrueAndShort() throws {

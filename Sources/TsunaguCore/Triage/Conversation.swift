@@ -17,6 +17,9 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var erasureAsked: Bool
     /// A service she asked for (an information item's id) before agreeing to the privacy notice: queued once she does.
     public var pendingRequest: String?
+    /// When her first words written before consent began to be held (sealed, outside this record): shown to the
+    /// counsellor if she consents within ``ConversationScript/FirstWords/holdMinutes``, destroyed otherwise.
+    public var heldSince: Int64?
 
     public init(
         state: TriageState = .new, reachable: Bool = true, currentCase: CaseRecord? = nil, unansweredPrompts: Int = 0,
@@ -32,7 +35,7 @@ public struct Conversation: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked, pendingRequest
+        case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked, pendingRequest, heldSince
     }
 
     /// Conversations stored before a field existed read it as its default.
@@ -47,6 +50,7 @@ public struct Conversation: Sendable, Hashable, Codable {
             toldStillWaiting: try container.decodeIfPresent(Bool.self, forKey: .toldStillWaiting) ?? false,
             erasureAsked: try container.decodeIfPresent(Bool.self, forKey: .erasureAsked) ?? false)
         pendingRequest = try container.decodeIfPresent(String.self, forKey: .pendingRequest)
+        heldSince = try container.decodeIfPresent(Int64.self, forKey: .heldSince)
     }
 }
 

@@ -52,6 +52,8 @@ extension ConversationScript {
         }
         require(!stop.words.isEmpty, ["stop", "words"], "needs at least one word, e.g. やめる")
         require(!stop.reply.isBlank, ["stop", "reply"], "must not be empty")
+        require((1...1440).contains(firstWords.holdMinutes), ["firstWords", "holdMinutes"], "must be from 1 to 1440 minutes")
+        require(!firstWords.dropped.isBlank, ["firstWords", "dropped"], "must not be empty")
         require(welcome.contains("{retention_days}"), ["welcome"], "must contain {retention_days}, so she is told the retention period in force")
         require(!stop.continued.isBlank, ["stop", "continued"], "must not be empty")
         require(!goodbye.words.isEmpty, ["goodbye", "words"], "needs at least one word, e.g. ありがとう")

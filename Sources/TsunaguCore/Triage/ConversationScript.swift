@@ -10,6 +10,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var consent: Question
     /// Reminder when she writes instead of choosing.
     public var consentReminder: String
+    /// What she writes before consenting is held, sealed, to be shown to the counsellor once she agrees.
+    public var firstWords: FirstWords
     /// Typed answers to the consent question (`accept`, `decline`), for phones that show no buttons and for anyone
     /// who types.
     public var consentWords: [String: [String]]
@@ -93,6 +95,14 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     /// What she is told when she sends something other than text: in every state, what happens to it (counsellors
     /// cannot see it), so she never believes a counsellor saw a photo. Stickers are only thanked, and not at all
     /// during a live talk, where the counsellor sees 「[スタンプ]」.
+    public struct FirstWords: Sendable, Hashable, Decodable {
+        /// How long her words are held for her answer; after this they are destroyed (and not shown if she agrees
+        /// later). The welcome says so: `{hold_minutes}`.
+        public var holdMinutes: Int
+        /// Added to the reply when she declines and words of hers were held.
+        public var dropped: String
+    }
+
     /// After a case is closed (or during its survey), thanks and short goodbyes (ありがとうございました, おやすみ) get
     /// ``reply`` with a button to start again, and open no new case; something substantive does.
     public struct Goodbye: Sendable, Hashable, Decodable {

@@ -5,6 +5,12 @@ public enum TriageAction: Sendable, Hashable {
     case send([BotMessage])
     /// Keep this in her case's transcript (her words, or 「[スタンプ]」 for a sticker), encrypted.
     case record(String)
+    /// Hold her words, sealed, before she has agreed to the privacy notice (added to any already held).
+    case holdWords(String)
+    /// She agreed: her held words go into her new case's transcript, before anything else of this event.
+    case releaseHeldWords
+    /// She declined, asked to stop, left, or waited too long: her held words are destroyed.
+    case dropHeldWords
     /// Delete her message with this LINE id from the transcript (she unsent it).
     case deleteMessage(messageID: String)
     /// Destroy the content of her case at once (she asked to stop): its key is deleted.

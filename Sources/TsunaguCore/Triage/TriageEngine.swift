@@ -46,7 +46,10 @@ public struct TriageEngine: Sendable {
     }
 
     /// The welcome and privacy notice as she reads it, with the retention period in force.
-    public var welcomeText: String { script.welcome.replacing("{retention_days}", with: "\(retentionDays)") }
+    public var welcomeText: String {
+        script.welcome.replacing("{retention_days}", with: "\(retentionDays)")
+            .replacing("{hold_minutes}", with: "\(script.firstWords.holdMinutes)")
+    }
 
     /// The category recorded for danger no rule or model could name (a bare たすけて without the model).
     static let unnamed = "unspecified"
@@ -67,6 +70,7 @@ public struct TriageEngine: Sendable {
             turn.actions.append(.leaveChat)
             turn.conversation.state = Self.declinedGroup
         case .unfollow:
+            settleHeldWords(release: false, &turn)
             turn.conversation.reachable = false
             turn.actions.append(.stopPushes)
             turn.endCase(outcome: "unfollowed")
@@ -159,6 +163,7 @@ public struct TriageEngine: Sendable {
         case .new, .closed:
             startConsultation(firstMessage: text, &turn)
         case .consent:
+            hold(text, &turn)  // Often the rest of her story: held with her first words.
             remindConsent(&turn)
         case .topic:
             turn.record(text)
@@ -210,10 +215,13 @@ public struct TriageEngine: Sendable {
                 return
             }
             turn.openCase()
+            settleHeldWords(release: true, &turn)
             turn.ask(script.topic, prefix: "topic")
         case ("consent", .consent) where id == "no":
             turn.conversation.pendingRequest = nil
-            turn.send(script.consentDeclined)
+            let held = turn.conversation.heldSince != nil
+            settleHeldWords(release: false, &turn)
+            turn.send(script.consentDeclined + (held ? "\n" + script.firstWords.dropped : ""))
             turn.conversation.state = .new
         case ("topic", .topic) where script.topic.choices.contains(where: { $0.id == id }):
             chooseTopic(script.topic.choices.first { $0.id == id }!, &turn)
@@ -237,7 +245,7 @@ public struct TriageEngine: Sendable {
             turn.finishSurvey(satisfaction: nil)
             if !isSticker { turn.send(acknowledgement) }
         case .new:
-            startConsultation(firstMessage: record, &turn)
+            startConsultation(firstMessage: record, holdingIt: false, &turn)
         case .consent:
             turn.send(acknowledgement)
             remindConsent(&turn)
@@ -270,9 +278,11 @@ public struct TriageEngine: Sendable {
 
     /// A first message (or the first after a closed case): the welcome, or straight to the topic for
     /// someone who consented before.
-    private func startConsultation(firstMessage: String?, _ turn: inout Turn) {
+    /// - Parameter holdingIt: whether her message is her own words, to hold until she answers the privacy notice.
+    private func startConsultation(firstMessage: String?, holdingIt: Bool = true, _ turn: inout Turn) {
         guard turn.conversation.hasConsented else {
             welcome(&turn)
+            if holdingIt, let firstMessage { hold(firstMessage, &turn) }
             return
         }
         turn.openCase()
@@ -380,6 +390,7 @@ public struct TriageEngine: Sendable {
         case .new, .consent, .closed, .survey:
             if case .survey = turn.conversation.state { turn.finishSurvey(satisfaction: nil) }
             turn.openCase()
+            settleHeldWords(release: true, &turn)  // Danger first: the counsellor needs what she wrote before.
         case .topic, .urgency, .queued, .active:
             break
         }
@@ -413,6 +424,7 @@ public struct TriageEngine: Sendable {
         case .new, .consent, .closed, .survey:
             if case .survey = turn.conversation.state { turn.finishSurvey(satisfaction: nil) }
             turn.openCase()
+            settleHeldWords(release: true, &turn)
         case .topic, .urgency, .queued:
             if alreadyFlagged { return false }
         }
@@ -441,7 +453,22 @@ public struct TriageEngine: Sendable {
         return typedConsent(folded)
     }
 
+    /// Holds her words (sealed by the caller) until she answers the privacy notice.
+    private func hold(_ text: String, _ turn: inout Turn) {
+        if turn.conversation.heldSince == nil { turn.conversation.heldSince = turn.context.now }
+        turn.actions.append(.holdWords(text))
+    }
+
+    /// Her held words go into her case (if she agreed in time) or are destroyed.
+    private func settleHeldWords(release: Bool, _ turn: inout Turn) {
+        guard let since = turn.conversation.heldSince else { return }
+        let inTime = turn.context.now - since <= Int64(script.firstWords.holdMinutes) * 60_000
+        turn.actions.append(release && inTime ? .releaseHeldWords : .dropHeldWords)
+        turn.conversation.heldSince = nil
+    }
+
     private func stop(_ turn: inout Turn) {
+        settleHeldWords(release: false, &turn)
         if let record = turn.conversation.currentCase { turn.actions.append(.shredCase(caseID: record.id)) }
         turn.endCase(outcome: "stopped")
         turn.actions.append(.stopPushes)
@@ -512,6 +539,7 @@ public struct TriageEngine: Sendable {
 
     private func openRequest(_ id: String, _ request: ConversationScript.ServiceRequest, _ turn: inout Turn) {
         turn.openCase()
+        settleHeldWords(release: true, &turn)
         turn.record(request.record)
         turn.updateCase { $0.topic = id }
         turn.send(request.reply)

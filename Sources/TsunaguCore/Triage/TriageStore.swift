@@ -19,6 +19,10 @@ public protocol TriageStore: Sendable {
     /// Destroys the content (key and transcript) of every case closed before `cutoff` (milliseconds since the
     /// epoch) whose content still exists; the anonymous records stay. Returns how many cases were shredded.
     func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int
+
+    /// Destroys the words held before consent (``TriageCommit/heldWords``) since before `cutoff`; returns how many
+    /// conversations' words were destroyed.
+    func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int
 }
 
 /// What a batch did.
@@ -47,11 +51,14 @@ public struct TriageSnapshot: Sendable, Hashable {
     public var caseKeyFingerprint: String?
     /// Cases waiting for a counsellor, by priority.
     public var waiting: [Priority: Int]
+    /// Her words held before consent, sealed; `nil` when none are held.
+    public var sealedHeldWords: [UInt8]?
 
     public init(
         conversation: Conversation?, sealedAddress: [UInt8]?, wrappedCaseKey: [UInt8]?, caseKeyFingerprint: String? = nil,
-        waiting: [Priority: Int]
+        waiting: [Priority: Int], sealedHeldWords: [UInt8]? = nil
     ) {
+        self.sealedHeldWords = sealedHeldWords
         self.conversation = conversation
         self.sealedAddress = sealedAddress
         self.wrappedCaseKey = wrappedCaseKey
@@ -76,13 +83,16 @@ public struct TriageCommit: Sendable {
     public var withholdPending: Bool
     /// Emergency alerts to record for counsellors: `(caseID, category)`, raised at the commit's time.
     public var alerts: [(caseID: String, category: String)] = []
+    /// Her words held before consent: replaced by these sealed bytes (held since `since`), or destroyed.
+    public var heldWords: HeldWordsChange?
     public var outbox: [NewOutboxEntry]
 
     public init(
         conversation: Conversation? = nil, sealedAddress: [UInt8]? = nil, newCaseKey: (caseID: String, wrappedKey: [UInt8], fingerprint: String)? = nil,
         transcript: [TranscriptEntry] = [], deletedMessageRefs: [String] = [], shreddedCases: [String] = [],
-        withholdPending: Bool = false, outbox: [NewOutboxEntry] = []
+        withholdPending: Bool = false, outbox: [NewOutboxEntry] = [], heldWords: HeldWordsChange? = nil
     ) {
+        self.heldWords = heldWords
         self.conversation = conversation
         self.sealedAddress = sealedAddress
         self.newCaseKey = newCaseKey
@@ -95,6 +105,14 @@ public struct TriageCommit: Sendable {
 
     /// Nothing changes except that the event counts as processed.
     public static let nothing = TriageCommit()
+}
+
+/// What a commit does to the words she wrote before consent.
+public enum HeldWordsChange: Sendable, Hashable {
+    /// Keep these sealed bytes (all her words held so far), held since `since` (milliseconds since the epoch).
+    case hold(sealed: [UInt8], since: Int64)
+    /// Destroy them (released into her case, declined, or too old).
+    case destroy
 }
 
 /// One line of a case's transcript, sealed with the case's own key.

@@ -63,8 +63,23 @@ public struct TriageDecider: Sendable {
 
         var messages: [BotMessage] = []
         var leave: OutboxPayload.Leave?
+        var held = HeldWords(sealer: sealer, conversation: pseudonym, sealed: snapshot.sealedHeldWords)
         for action in decision.actions {
             switch action {
+            case .holdWords(let text):
+                try held.add(text, since: decision.conversation.heldSince ?? now)
+                commit.heldWords = try held.change()
+            case .releaseHeldWords:
+                if let key = caseKey, let record {
+                    for text in held.texts() {
+                        commit.transcript.append(TranscriptEntry(
+                            caseID: record.id, at: now, author: .her, messageRef: nil,
+                            sealedText: try CaseCipher.seal(text, with: key, caseID: record.id)))
+                    }
+                }
+                commit.heldWords = .destroy
+            case .dropHeldWords:
+                commit.heldWords = .destroy
             case .record(let text):
                 guard let key = caseKey, let record else { continue }
                 commit.transcript.append(TranscriptEntry(
