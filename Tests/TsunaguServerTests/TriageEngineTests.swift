@@ -67,28 +67,64 @@ struct TriageEngineTests {
         }
     }
 
-    /// Danger now, in every state and at any hour: the category's contacts at once, an alert, and the front of the
-    /// queue; out of hours, when a counsellor will read it, without the list again.
+    /// Danger now, in every state and at any hour: the category's contacts that are open now, at once, an alert, and
+    /// the front of the queue; out of hours, when a counsellor will read it, without the list again; with a
+    /// counsellor already talking with her, only the alert.
     @Test(arguments: states)
     func emergencyInEveryState(state: String) {
         for now in [Self.openTime, Self.closedTime] {
             let decision = engine.decide(
                 .text("今から死にます"), for: Self.conversation(in: state), context: TriageContext(now: now), newCaseID: "case-2")
-            let first = decision.messages.first?.text ?? ""
-            #expect(first.contains("0120-783-556") && first.contains("119") && !first.contains("110"), "\(state): suicide is not police-first")
             #expect(decision.actions.contains(.alert(category: "suicide")), "\(state)")
             #expect(decision.actions.contains(.record("今から死にます")), "\(state)")
             #expect(decision.conversation.currentCase?.priority == .emergency, "\(state)")
             #expect(decision.conversation.currentCase?.emergency == "suicide", "\(state)")
             if state == "active" {
                 #expect(decision.conversation.state == .active(counsellor: "c1"))
-            } else {
-                #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
+                #expect(decision.messages.isEmpty, "the counsellor answers her herself")
+                continue
             }
-            if now == Self.closedTime && state != "active" {
+            #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
+            let first = decision.messages.first?.text ?? ""
+            #expect(first.contains("あなたのいばしょ") && first.contains("119") && !first.contains("110"), "\(state): suicide is not police-first")
+            // いのちの電話's free line answers 16:00-21:00: not offered at 11:00, offered at 20:00.
+            #expect(first.contains("0120-783-556") == (now == Self.closedTime), "\(state) at \(now): \(first)")
+            if now == Self.closedTime {
                 #expect(decision.messages.count == 2 && decision.messages[1].text.contains("11月30日(月) 10:00"), "\(state)")
                 #expect(decision.messages.map(\.text).joined().split(separator: "0120-783-556", omittingEmptySubsequences: false).count == 2, "the list twice")
             }
+        }
+    }
+
+    @Test func dangerAgainInTheSameCaseGetsOneShortLineAndAnotherAlert() {
+        let first = engine.decide(.text("今から死にます"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        let again = engine.decide(.text("もう無理、今から死ぬ"), for: first.conversation, context: TriageContext(now: Self.closedTime + 60_000), newCaseID: "x")
+        #expect(again.messages.map(\.text) == [engine.script.emergency.again])
+        #expect(again.actions.contains(.alert(category: "suicide")))
+    }
+
+    @Test func aContactIsOfferedOnlyWhileItAnswers() {
+        let consult = engine.script.emergency.contacts.first { $0.id == "police-consult" }!
+        let monday = CivilDate(year: 2026, month: 11, day: 30), sunday = CivilDate(year: 2026, month: 11, day: 29)
+        #expect(consult.isOpen(at: JapanTime(date: monday, minuteOfDay: 9 * 60)))
+        #expect(!consult.isOpen(at: JapanTime(date: monday, minuteOfDay: 18 * 60)))
+        #expect(!consult.isOpen(at: JapanTime(date: sunday, minuteOfDay: 11 * 60)))
+        var night = consult
+        (night.open, night.days) = ("22:00-02:00", ["sun"])
+        #expect(night.isOpen(at: JapanTime(date: monday, minuteOfDay: 60)), "past midnight, the slot of the day before")
+        #expect(!night.isOpen(at: JapanTime(date: monday, minuteOfDay: 23 * 60)))
+        var script = engine.script
+        script.emergency.contacts[0].open = "10時から"
+        #expect(script.validate().contains { $0.path == ["emergency", "contacts", "0", "open"] })
+    }
+
+    @Test(arguments: [("うーん", nil), ("ううん", false), ("うん", true), ("はーい", true), ("ＯＫ！", true), ("うん、お願いします", true)] as [(String, Bool?)])
+    func aTypedAnswerIsReadAsWritten(text: String, yes: Bool?) {
+        let decision = engine.decide(.text(text), for: Conversation(state: .consent), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        switch yes {
+        case true?: #expect(decision.conversation.state == .topic, "\(text)")
+        case false?: #expect(decision.conversation.state == .new, "\(text)")
+        case nil: #expect(decision.conversation.state == .consent && decision.messages.first?.text == engine.script.consentReminder, "\(text)")
         }
     }
 
@@ -245,7 +281,7 @@ struct TriageEngineTests {
     @Test func dangerAndARequestToEraseGetTheSafetyReplyFirstThenTheQuestion() {
         let decision = engine.decide(.text("今から死にます。内容を消して"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(decision.actions.contains(.alert(category: "suicide")))
-        #expect(decision.messages.first?.text.contains("0120-783-556") == true)
+        #expect(decision.messages.first?.text.contains("あなたのいばしょ") == true)
         #expect(decision.messages.last?.text == engine.script.stop.confirm.text && decision.conversation.erasureAsked)
         #expect(!decision.actions.contains(.stopPushes))
     }

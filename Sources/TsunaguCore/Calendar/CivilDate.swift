@@ -75,6 +75,8 @@ public enum Weekday: Int, Sendable, Hashable, Codable, CaseIterable {
 
     /// 日, 月, 火, …: how the office writes days in its Japanese messages.
     public var japaneseName: String { ["日", "月", "火", "水", "木", "金", "土"][rawValue] }
+    /// `sun`, `mon`, …: how the script writes days.
+    public var code: String { ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][rawValue] }
 }
 
 /// A moment as the office sees it: the date in Japan and the minute of that day.

@@ -64,6 +64,16 @@ extension ConversationScript {
         }
         require(emergency.reply.contains("{contacts}"), ["emergency", "reply"], "must contain {contacts}")
         require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
+        require(!emergency.again.isBlank, ["emergency", "again"], "must not be empty")
+        for (index, contact) in emergency.contacts.enumerated() {
+            if let open = contact.open {
+                let parts = open.split(separator: "-").map(String.init)
+                require(parts.count == 2 && parts.allSatisfy { Self.minutes($0) != nil }, ["emergency", "contacts", "\(index)", "open"], "must be two times such as 16:00-21:00")
+            }
+            for day in contact.days ?? [] {
+                require(Self.weekdays[day] != nil, ["emergency", "contacts", "\(index)", "days"], "'\(day)' is not one of mon, tue, wed, thu, fri, sat, sun")
+            }
+        }
         let contactIDs = Set(emergency.contacts.map(\.id))
         require(contactIDs.count == emergency.contacts.count, ["emergency", "contacts"], "has two contacts with one id")
         for (category, ids) in emergency.byCategory {
@@ -205,7 +215,7 @@ extension ConversationScript {
         return !entry.hasPrefix("~") || TextNormalizer.normalize(String(entry.dropFirst())).count >= 2
     }
 
-    private static let weekdays: [String: Weekday] = [
+    static let weekdays: [String: Weekday] = [
         "sun": .sunday, "mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday, "sat": .saturday,
     ]
 

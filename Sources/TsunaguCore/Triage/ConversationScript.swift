@@ -127,8 +127,11 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     }
 
     public struct Emergency: Sendable, Hashable, Decodable {
-        /// Sent at once, at any hour, for danger now: `{contacts}` is the category's list (``byCategory``).
+        /// Sent at once, at any hour, for danger now: `{contacts}` is the category's list (``byCategory``), those
+        /// open now. Once per case.
         public var reply: String
+        /// Danger again in a case already answered: one short line (the counsellor is alerted again).
+        public var again: String
         /// Every contact the replies may name, each once.
         public var contacts: [Contact]
         /// Category → the ids of its contacts, most fitting first (suicide leads with listening lines, violence
@@ -136,10 +139,12 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         /// every contact.
         public var byCategory: [String: [String]]
 
-        /// The contacts for `category` (`nil`: the general list), in the script's order for it.
-        public func contacts(for category: String?) -> [Contact] {
-            guard let ids = byCategory[category ?? "general"] else { return contacts }
-            return ids.compactMap { id in contacts.first { $0.id == id } }
+        /// The contacts for `category` (`nil`: the general list), in the script's order for it; with `now`, only
+        /// those open then (Japan time).
+        public func contacts(for category: String?, openAt now: Int64? = nil) -> [Contact] {
+            let chosen = byCategory[category ?? "general"].map { ids in ids.compactMap { id in contacts.first { $0.id == id } } } ?? contacts
+            guard let now else { return chosen }
+            return chosen.filter { $0.isOpen(at: JapanTime(milliseconds: now)) }
         }
     }
 
@@ -157,6 +162,22 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var number: String
         /// Hours, cost, channel: what she needs to know before she calls.
         public var note: String?
+        /// When it answers (`HH:mm-HH:mm`, Japan time); absent: at any hour. Only open contacts are offered.
+        public var open: String?
+        /// The days it answers (`mon` … `sun`); absent: every day.
+        public var days: [String]?
+
+        /// Whether it answers at `time`. A slot past midnight (22:00-02:00) belongs to the day it starts on.
+        public func isOpen(at time: JapanTime) -> Bool {
+            guard let open else { return true }
+            let parts = open.split(separator: "-").map(String.init)
+            guard parts.count == 2, let start = ConversationScript.minutes(parts[0]), let end = ConversationScript.minutes(parts[1]) else {
+                return true  // Validation refuses this; never hide a contact for a typo.
+            }
+            func day(_ date: CivilDate) -> Bool { days.map { $0.contains(date.weekday.code) } ?? true }
+            if start < end { return day(time.date) && (start..<end).contains(time.minuteOfDay) }
+            return (day(time.date) && time.minuteOfDay >= start) || (day(time.date.adding(days: -1)) && time.minuteOfDay < end)
+        }
     }
 
     /// What the bot answers itself, at any time: hours, drop-in spaces, free sanitary products, suit rental.

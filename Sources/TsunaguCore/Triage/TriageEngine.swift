@@ -39,8 +39,8 @@ public struct TriageEngine: Sendable {
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
         self.itemTriggers = script.info.items.flatMap { item in (item.triggers ?? []).map { (TextNormalizer.normalize($0), item.id) } }
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
-        self.consentWords = ((script.consentWords["accept"] ?? []).map { (TextNormalizer.normalize($0), true) }
-            + (script.consentWords["decline"] ?? []).map { (TextNormalizer.normalize($0), false) })
+        self.consentWords = ((script.consentWords["accept"] ?? []).map { (Self.answerFold($0), true) }
+            + (script.consentWords["decline"] ?? []).map { (Self.answerFold($0), false) })
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
         self.goodbyeWords = script.goodbye.words.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
@@ -153,7 +153,7 @@ public struct TriageEngine: Sendable {
             fromHer(choice: data, &turn)
             return
         }
-        if case .consent = turn.conversation.state, let yes = typedConsent(folded) {
+        if case .consent = turn.conversation.state, let yes = typedConsent(text) {
             fromHer(choice: yes ? "consent:yes" : "consent:no", &turn)
             return
         }
@@ -395,18 +395,24 @@ public struct TriageEngine: Sendable {
             break
         }
         turn.record(text)
+        let answeredBefore = turn.caseRecord?.emergency != nil
         turn.updateCase { record in
             if record.emergency == nil { record.emergency = category }
         }
-        turn.send(script.emergency.reply.replacing("{contacts}", with: contactList(for: named)))
         turn.actions.append(.alert(category: category))
         if case .active = turn.conversation.state {
+            // The counsellor talking with her is alerted and answers her herself: nothing automatic in between.
             turn.updateCase { $0.priority = .emergency }
-        } else {
-            enqueue(priority: .emergency, &turn)
-            let status = hours.status(at: turn.context.now)
-            if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
+            return
         }
+        enqueue(priority: .emergency, &turn)
+        guard !answeredBefore else {
+            turn.send(script.emergency.again)  // The list once per case; later, one short line.
+            return
+        }
+        turn.send(script.emergency.reply.replacing("{contacts}", with: contactList(for: named, at: turn.context.now)))
+        let status = hours.status(at: turn.context.now)
+        if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
     }
 
     /// A risk without immediacy: in triage or the queue, a gentle safety question with a contact or two and a
@@ -430,7 +436,7 @@ public struct TriageEngine: Sendable {
         }
         turn.record(text)
         turn.updateCase { if $0.concern == nil { $0.concern = category } }
-        let contacts = script.emergency.contacts(for: named).prefix(script.concern.contactCount)
+        let contacts = script.emergency.contacts(for: named, openAt: turn.context.now).prefix(script.concern.contactCount)
         turn.send(script.concern.reply.replacing("{contacts}", with: Self.list(contacts)))
         turn.actions.append(.flag(category: category))
         enqueue(priority: .urgent, &turn)
@@ -450,7 +456,7 @@ public struct TriageEngine: Sendable {
         if let choice = script.stop.confirm.choices.first(where: { TextNormalizer.normalize($0.label) == folded }) {
             return choice.id == "yes"
         }
-        return typedConsent(folded)
+        return typedConsent(text)
     }
 
     /// Holds her words (sealed by the caller) until she answers the privacy notice.
@@ -487,7 +493,8 @@ public struct TriageEngine: Sendable {
             showInformationMenu(&turn)
             return
         }
-        let text = item.text.replacing("{hours}", with: hoursWording(at: turn.context.now)).replacing("{contacts}", with: contactList())
+        let text = item.text.replacing("{hours}", with: hoursWording(at: turn.context.now))
+            .replacing("{contacts}", with: contactList(at: turn.context.now))
         if let request = item.request {
             turn.actions.append(.send([BotMessage(text: text, choices: [BotChoice(label: request.label, data: "request:\(item.id)")])]))
         } else {
@@ -602,11 +609,11 @@ public struct TriageEngine: Sendable {
         var next = ""
         if case .closed(let opening?) = hours.status(at: now) { next = JapaneseWording.dateTime(opening) }
         return template.replacing("{hours}", with: hoursWording(at: now)).replacing("{next_opening}", with: next)
-            .replacing("{contacts}", with: contactList())
+            .replacing("{contacts}", with: contactList(at: now))
     }
 
     private func outOfHoursMessage(_ status: OfficeHours.Status) -> String {
-        script.outOfHours.replacing("{next_opening}", with: Self.nextOpening(status)).replacing("{contacts}", with: contactList())
+        script.outOfHours.replacing("{next_opening}", with: Self.nextOpening(status)).replacing("{contacts}", with: contactList(at: nil))
     }
 
     /// Out of hours after a safety reply: when a counsellor will read it, and no second list of contacts.
@@ -618,8 +625,9 @@ public struct TriageEngine: Sendable {
         if case .closed(let opening?) = status { JapaneseWording.dateTime(opening) } else { "" }
     }
 
-    private func contactList(for category: String? = nil) -> String {
-        Self.list(script.emergency.contacts(for: category))
+    /// The contacts for `category` that are open at `now` (all of them for `nil`: a list read later).
+    private func contactList(for category: String? = nil, at now: Int64?) -> String {
+        Self.list(script.emergency.contacts(for: category, openAt: now))
     }
 
     private static func list(_ contacts: some Sequence<ConversationScript.Contact>) -> String {
@@ -655,14 +663,27 @@ public struct TriageEngine: Sendable {
 
     /// Her typed answer to the consent question: `true` or `false` when her whole message is made of the script's
     /// yes words (「うん、お願いします」) or of its no words, up to two characters more (です); `nil` otherwise.
-    private func typedConsent(_ folded: String) -> Bool? {
-        var rest = Substring(folded)
+    private func typedConsent(_ text: String) -> Bool? {
+        var rest = Substring(Self.answerFold(text))
         var answer: Bool?
         while let (word, yes) = consentWords.first(where: { rest.hasPrefix($0.word) }), answer == nil || answer == yes {
             rest = rest.dropFirst(word.count)
             answer = yes
         }
         return rest.count <= 2 ? answer : nil
+    }
+
+    /// Her typed answer folded less than ``TextNormalizer`` folds phrases: widths, kana and case alike, punctuation and
+    /// spaces gone, but long vowels and pairs kept, since 「うーん」 (hmm) and 「ううん」 (no) are not 「うん」 (yes).
+    static func answerFold(_ text: String) -> String {
+        var folded = String.UnicodeScalarView()
+        for scalar in TextNormalizer.prepareForAnalysis(text).lowercased().unicodeScalars {
+            var value = scalar.value
+            if (0x30A1...0x30F6).contains(value) { value -= 0x60 }  // Katakana → hiragana.
+            guard let kept = Unicode.Scalar(value) else { continue }
+            if kept.properties.isAlphabetic || kept.properties.numericType != nil || value == 0x30FC { folded.append(kept) }
+        }
+        return String(folded)
     }
 
     private func choiceData(matchingLabel text: String, in state: TriageState) -> String? {
