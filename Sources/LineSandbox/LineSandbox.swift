@@ -56,6 +56,12 @@ public final class LineSandbox: Sendable {
     /// The messages accepted for one chat, in order.
     public func deliveries(to chatID: String) -> [SandboxDelivery] { state.deliveries.filter { $0.chatID == chatID } }
 
+    /// The rich menu set as everyone's default, with its image, if any.
+    public var defaultRichMenu: (menu: RichMenu, image: Data)? {
+        guard let id = state.defaultRichMenu, let menu = state.richMenu(id), let image = state.richMenuImage(id) else { return nil }
+        return (menu, image)
+    }
+
     /// The group and room ids the bot left.
     public var leftChats: [String] { state.leftChats }
 

@@ -23,6 +23,14 @@ struct MessagingAPIController: Sendable {
             await handle(request) { _, _ in leave(context.parameters.get("id") ?? "") }
         }
         router.get("/v2/bot/info") { request, _ in await handle(request) { _, _ in botInfo() } }
+        router.post("/v2/bot/richmenu") { request, _ in await handle(request) { request, _ in try await createRichMenu(request) } }
+        // LINE serves this one on api-data.line.me; the sandbox answers both hosts on one port.
+        router.post("/v2/bot/richmenu/{id}/content") { request, context in
+            await handle(request) { request, _ in try await uploadRichMenuImage(request, id: context.parameters.get("id") ?? "") }
+        }
+        router.post("/v2/bot/user/all/richmenu/{id}") { request, context in
+            await handle(request) { _, _ in try setDefaultRichMenu(context.parameters.get("id") ?? "") }
+        }
     }
 
     /// A LINE answer: status and JSON body (serialised at once, so the answer is a plain value).
@@ -188,6 +196,44 @@ struct MessagingAPIController: Sendable {
 
     private func leave(_ chatID: String) -> Answer {
         state.recordLeave(chatID)
+        return Answer(status: .ok, json: [String: Any]())
+    }
+
+    /// Validates the menu as LINE does (the OpenAPI schema's types and LINE's documented limits) and stores it.
+    private func createRichMenu(_ request: Request) async throws -> Answer {
+        let bytes = try await request.body.collect(upTo: 2 << 20)
+        guard let menu = try? JSONDecoder().decode(RichMenu.self, from: Data(bytes.readableBytesView)) else {
+            throw refuse([.init(message: "The rich menu object could not be read", property: "")])
+        }
+        if let problem = menu.validate() { throw refuse([.init(message: problem, property: "")]) }
+        return Answer(status: .ok, json: ["richMenuId": state.storeRichMenu(menu)])
+    }
+
+    /// A PNG or JPEG of at most 1 MB, of exactly the menu's size, once per menu.
+    private func uploadRichMenuImage(_ request: Request, id: String) async throws -> Answer {
+        guard let menu = state.richMenu(id) else { throw Refusal(answer: Answer(status: .notFound, json: ["message": "Not found"])) }
+        let type = request.headers[.contentType] ?? ""
+        let bytes = Data(try await request.body.collect(upTo: 2 << 20).readableBytesView)
+        guard type == "image/png" || type == "image/jpeg" else {
+            throw Refusal(answer: Answer(status: .unsupportedMediaType, json: ["message": "Unsupported media type"]))
+        }
+        guard bytes.count <= RichMenu.maxImageBytes else { throw refuse([.init(message: "The image is larger than 1 MB", property: "")]) }
+        if type == "image/png" {
+            guard let size = RichMenu.pngSize(bytes), size.width == menu.size.width, size.height == menu.size.height else {
+                throw refuse([.init(message: "The image does not match the rich menu's size", property: "")])
+            }
+        }
+        guard state.storeRichMenuImage(bytes, for: id) else {
+            throw refuse([.init(message: "An image has already been uploaded to the rich menu", property: "")])
+        }
+        return Answer(status: .ok, json: [String: Any]())
+    }
+
+    private func setDefaultRichMenu(_ id: String) throws -> Answer {
+        guard state.richMenu(id) != nil, state.richMenuImage(id) != nil else {
+            throw Refusal(answer: Answer(status: .badRequest, json: ["message": "must upload richmenu image before applying it to user"]))
+        }
+        state.setDefaultRichMenu(id)
         return Answer(status: .ok, json: [String: Any]())
     }
 

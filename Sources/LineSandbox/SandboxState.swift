@@ -28,6 +28,9 @@ final class SandboxState: Sendable {
         var injectedFaults = 0
         var expiredReplyAttempts = 0
         var arrivedRequests = 0
+        var richMenus: [String: RichMenu] = [:]
+        var richMenuImages: [String: Data] = [:]
+        var defaultRichMenu: String?
     }
 
     private let storage = Mutex(Storage())
@@ -95,6 +98,27 @@ final class SandboxState: Sendable {
     }
 
     func recordLeave(_ chatID: String) { storage.withLock { $0.leftChats.append(chatID) } }
+
+    func storeRichMenu(_ menu: RichMenu) -> String {
+        let id = "richmenu-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        storage.withLock { $0.richMenus[id] = menu }
+        return id
+    }
+
+    func richMenu(_ id: String) -> RichMenu? { storage.withLock { $0.richMenus[id] } }
+    func richMenuImage(_ id: String) -> Data? { storage.withLock { $0.richMenuImages[id] } }
+
+    /// Stores the image unless the menu has one already (LINE allows one upload per menu).
+    func storeRichMenuImage(_ image: Data, for id: String) -> Bool {
+        storage.withLock { storage in
+            guard storage.richMenuImages[id] == nil else { return false }
+            storage.richMenuImages[id] = image
+            return true
+        }
+    }
+
+    func setDefaultRichMenu(_ id: String) { storage.withLock { $0.defaultRichMenu = id } }
+    var defaultRichMenu: String? { storage.withLock { $0.defaultRichMenu } }
 
     var deliveries: [SandboxDelivery] { storage.withLock { $0.deliveries } }
     var leftChats: [String] { storage.withLock { $0.leftChats } }

@@ -25,6 +25,8 @@ struct GoldenTranscriptTests {
         case taps(String)
         /// She sends something other than text.
         case sends(PhoneEvent)
+        /// She taps the area of the rich menu (under the chat) with this label.
+        case tapsRichMenu(String)
         /// A counsellor takes the case at the front of the queue.
         case counsellorClaims
         case counsellorReplies(String)
@@ -103,6 +105,12 @@ struct GoldenTranscriptTests {
                 .writes("相談したいです"), .taps("はい、相談する"), .sends(.image), .sends(.audio), .sends(.location), .sends(.sticker),
                 .taps("その他"), .taps("今日中に話したい"), .counsellorClaims, .sends(.location),
             ]),
+        Scenario(
+            file: "14-rich-menu", title: "リッチメニュー：いつでも一度のタップで", at: inHours,
+            steps: [
+                .tapsRichMenu("いま危ないとき"), .tapsRichMenu("相談する"), .tapsRichMenu("情報メニュー"), .taps("女性の居場所"),
+                .taps("はい、相談する"), .tapsRichMenu("相談する"),
+            ]),
     ]
 
     @Test(arguments: scenarios)
@@ -165,6 +173,13 @@ struct GoldenTranscriptTests {
                         }
                         lines.withLock { $0 += ["**彼女**（ボタン）：\(label)", ""] }
                         try await phone.send(.postback(data), from: user)
+                    case .tapsRichMenu(let label):
+                        guard let area = harness.engine.script.richMenu.areas.first(where: { $0.label == label }) else {
+                            Issue.record("\(scenario.file): no rich menu area 「\(label)」")
+                            return
+                        }
+                        lines.withLock { $0 += ["**彼女**（リッチメニュー）：\(label)", ""] }
+                        try await phone.send(.postback(area.data), from: user)
                     case .sends(let event):
                         lines.withLock { $0 += ["**彼女**：\(Self.describe(event))", ""] }
                         try await phone.send(event, from: user)

@@ -509,6 +509,25 @@ struct TriageEngineTests {
         #expect(engine.welcomeText.contains("\(engine.script.firstWords.holdMinutes)分"), "the welcome tells her")
     }
 
+    /// The rich menu is always under the chat: every area, tapped in every state, answers her (with a counsellor,
+    /// 相談する changes nothing) and never loses her place.
+    @Test(arguments: states)
+    func everyRichMenuAreaAnswersInEveryState(state: String) {
+        for area in engine.script.richMenu.areas {
+            let decision = engine.decide(.choice(data: area.data), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            if area.data.hasPrefix("start:") {
+                switch state {
+                case "new": #expect(decision.conversation.state == .consent)
+                case "closed", "survey": #expect(decision.openedCase && decision.conversation.state == .topic, "\(state)")
+                case "active": #expect(decision.messages.isEmpty && decision.conversation.state == .active(counsellor: "c1"))
+                default: #expect(!decision.messages.isEmpty && decision.conversation.state.name == state, "\(state)")
+                }
+            } else {
+                #expect(!decision.messages.isEmpty && decision.conversation.state.name == state, "\(state): \(area.label)")
+            }
+        }
+    }
+
     /// The privacy notice says who reads, the limits of confidentiality, the history on her phone, what stays, and
     /// the retention period actually in force; and it fits one phone screen.
     @Test func thePrivacyNoticeIsTrueAndShort() throws {

@@ -10,14 +10,19 @@ public struct LineMessagingClient: Sendable {
     private let transport: any HTTPTransport
     private let accessToken: String
     private let baseURL: String
+    private let dataBaseURL: String
 
     /// - Parameters:
     ///   - accessToken: the channel access token (a secret: never logged, never in an error).
     ///   - apiBaseURL: `https://api.line.me`, or the LINE sandbox's address.
-    public init(transport: any HTTPTransport, accessToken: String, apiBaseURL: String) {
+    ///   - dataAPIBaseURL: `https://api-data.line.me`, where images are uploaded; by default `apiBaseURL` (the sandbox
+    ///     serves both).
+    public init(transport: any HTTPTransport, accessToken: String, apiBaseURL: String, dataAPIBaseURL: String? = nil) {
+        func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
         self.transport = transport
         self.accessToken = accessToken
-        self.baseURL = apiBaseURL.hasSuffix("/") ? String(apiBaseURL.dropLast()) : apiBaseURL
+        self.baseURL = trimmed(apiBaseURL)
+        self.dataBaseURL = trimmed(dataAPIBaseURL ?? apiBaseURL)
     }
 
     /// What LINE accepted: one entry per message sent, in order.
@@ -120,6 +125,32 @@ public struct LineMessagingClient: Sendable {
         return info
     }
 
+    /// Creates a rich menu (without its image yet); returns its id.
+    public func createRichMenu(_ menu: RichMenu) async throws(LineClientError) -> String {
+        if let problem = menu.validate() { throw .limits(problem) }
+        struct Created: Decodable { var richMenuId: String }
+        let response = try await post("/v2/bot/richmenu", menu)
+        guard let created = try? JSONDecoder().decode(Created.self, from: response.body) else {
+            throw .unexpectedResponse(status: response.status, requestID: response.header("x-line-request-id"))
+        }
+        return created.richMenuId
+    }
+
+    /// Uploads a rich menu's image (a PNG of the menu's size, at most 1 MB) to the content API.
+    public func uploadRichMenuImage(richMenuID: String, png: Data) async throws(LineClientError) {
+        guard png.count <= RichMenu.maxImageBytes, RichMenu.pngSize(png) != nil else {
+            throw .limits("A rich menu image is a PNG of at most 1 MB.")
+        }
+        _ = try await send(
+            "POST", "/v2/bot/richmenu/\(try pathSegment(richMenuID, allowing: "-"))/content", body: png, contentType: "image/png",
+            base: dataBaseURL)
+    }
+
+    /// Makes a rich menu everyone's default.
+    public func setDefaultRichMenu(_ richMenuID: String) async throws(LineClientError) {
+        _ = try await send("POST", "/v2/bot/user/all/richmenu/\(try pathSegment(richMenuID, allowing: "-"))", body: nil)
+    }
+
     // MARK: - Plumbing
 
     private func post(_ path: String, _ body: some Encodable) async throws(LineClientError) -> HTTPClientResponse {
@@ -136,15 +167,15 @@ public struct LineMessagingClient: Sendable {
 
     /// Sends a request; any status outside 2xx (and `accepting`) becomes ``LineClientError/api(_:)``.
     private func send(
-        _ method: String, _ path: String, body: Data?, extraHeaders: [(name: String, value: String)] = [],
-        accepting: Set<Int> = []
+        _ method: String, _ path: String, body: Data?, contentType: String = "application/json", base: String? = nil,
+        extraHeaders: [(name: String, value: String)] = [], accepting: Set<Int> = []
     ) async throws(LineClientError) -> HTTPClientResponse {
         var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(accessToken)")]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
+        if body != nil { headers.append(("Content-Type", contentType)) }
         headers += extraHeaders
         let response: HTTPClientResponse
         do {
-            response = try await transport.send(HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body))
+            response = try await transport.send(HTTPClientRequest(method: method, url: (base ?? baseURL) + path, headers: headers, body: body))
         } catch let error as HTTPTransportError {
             throw .transport(error)
         } catch {
@@ -184,8 +215,8 @@ public struct LineMessagingClient: Sendable {
     }
 
     /// LINE ids are letters and digits; anything else would change the path, so it is refused.
-    private func pathSegment(_ id: String) throws(LineClientError) -> String {
-        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+    private func pathSegment(_ id: String, allowing extra: Character? = nil) throws(LineClientError) -> String {
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == extra) }) else {
             throw .limits("A LINE chat id must be letters and digits only.")
         }
         return id

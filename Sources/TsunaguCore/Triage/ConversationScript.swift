@@ -57,6 +57,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var canned: [CannedReply]
     public var queue: QueueWording
     public var hours: Hours
+    /// The menu under the chat, installed on LINE by `tsunagud rich-menu`.
+    public var richMenu: RichMenu
     /// Facts only the office knows (its phone number, where the drop-ins are): `{office.KEY}` in any text she reads.
     public var office: Office
 
@@ -208,6 +210,25 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var record: String
         /// Sent when the request is queued; the queue's wording (her position, or when the office opens) follows.
         public var reply: String
+    }
+
+    /// The rich menu: an image (a file beside the script) and its tappable areas, each a postback the engine knows.
+    public struct RichMenu: Sendable, Hashable, Decodable {
+        public struct Area: Sendable, Hashable, Decodable {
+            public var x: Int, y: Int, width: Int, height: Int
+            /// Drawn on the image, and LINE's label for the action (at most 20 characters).
+            public var label: String
+            /// The postback data: `start:…`, `info:menu` or `info:ID`.
+            public var data: String
+            /// Shown as her message when she taps.
+            public var displayText: String
+        }
+
+        public var image: String
+        public var chatBarText: String
+        public var width: Int
+        public var height: Int
+        public var areas: [Area]
     }
 
     /// Facts only the office can give. An empty value is unset: start-up and `tsunagud check-script` warn, and she

@@ -201,10 +201,13 @@ public struct TriageEngine: Sendable {
             if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
         case ("request", _):
             request(id, &turn)
-        case ("start", .closed), ("start", .new):
+        case ("start", .closed), ("start", .new), ("start", .survey):
+            turn.finishSurvey(satisfaction: nil)
             startConsultation(firstMessage: nil, &turn)
+        case ("start", .queued):
+            tellStillWaiting(&turn)  // Already with us: her messages reach the counsellor.
         case ("start", _):
-            break  // A stale button: she is already talking with us.
+            askCurrentQuestion(&turn)  // In triage, the question again; with a counsellor, nothing.
         case ("consent", .consent) where id == "yes":
             turn.conversation.hasConsented = true
             if let pending = turn.conversation.pendingRequest,
