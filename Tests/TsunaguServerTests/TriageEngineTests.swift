@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TsunaguCore
+import TsunaguMeCab
 import TsunaguServer
 
 /// The conversation engine with the shipped script: every state × event kind, and the conversations that
@@ -468,13 +469,23 @@ struct TriageEngineTests {
         let shipped = engine.decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
         let text = shipped.messages.first?.text ?? ""
         #expect(!text.contains("{") && text.contains(engine.script.office.unset))
-        #expect(engine.script.office.unsetKeys == ["counter", "dropins", "phone", "sanitary"])
+        #expect(engine.script.office.unsetKeys == ["counter", "dropins", "localCentre", "phone", "sanitary"])
         var script = engine.script
         script.office.values["phone"] = "000-1111-2222（平日9時〜17時）"
         let filled = try TriageEngine(script: script).decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(filled.messages.first?.text.contains("000-1111-2222（平日9時〜17時）") == true)
         script.info.items[0].text = "{office.fax}"
         #expect(script.validate().contains { $0.path == ["info", "items", "0", "text"] && $0.message.contains("office.fax") })
+    }
+
+    @Test func aLocalContactIsOfferedOnlyOnceTheOfficeHasSetIt() throws {
+        let text = "彼氏に今殴られてる、トイレに隠れてる"
+        let unset = engine.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
+        #expect(unset.contains("・警察 110") && !unset.contains("配偶者暴力相談支援センター") && !unset.contains("{office."), "\(unset)")
+        let yaml = ScriptFixture.yaml.replacingOccurrences(of: "    localCentre: \"\"", with: "    localCentre: \"000-1111-2222（平日9時〜17時）\"")
+        let filled = try ScriptLoader.load(yaml: yaml, name: "script.yaml", analyzer: MeCabAnalyzer())
+        let set = filled.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
+        #expect(set.contains("・市の配偶者暴力相談支援センター 000-1111-2222（平日9時〜17時）"), "\(set)")
     }
 
     @Test func theContactsItemIsTheScriptsOneList() {

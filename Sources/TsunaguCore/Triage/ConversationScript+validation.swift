@@ -66,6 +66,9 @@ extension ConversationScript {
         require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
         require(!emergency.again.isBlank, ["emergency", "again"], "must not be empty")
         for (index, contact) in emergency.contacts.enumerated() {
+            for key in Self.officeKeys(in: contact.number) where office.values[key] == nil {
+                problems.append(ScriptProblem(path: ["emergency", "contacts", "\(index)", "number"], message: "uses {office.\(key)}, which office.values does not have"))
+            }
             if let open = contact.open {
                 let parts = open.split(separator: "-").map(String.init)
                 require(parts.count == 2 && parts.allSatisfy { Self.minutes($0) != nil }, ["emergency", "contacts", "\(index)", "open"], "must be two times such as 16:00-21:00")
@@ -218,7 +221,7 @@ extension ConversationScript {
     }
 
     /// The KEYs of every `{office.KEY}` in `text`.
-    static func officeKeys(in text: String) -> [String] {
+    public static func officeKeys(in text: String) -> [String] {
         text.split(separator: "{office.", omittingEmptySubsequences: false).dropFirst().compactMap { part in
             part.firstIndex(of: "}").map { String(part[..<$0]) }
         }

@@ -439,7 +439,7 @@ public struct TriageEngine: Sendable {
         }
         turn.record(text)
         turn.updateCase { if $0.concern == nil { $0.concern = category } }
-        let contacts = script.emergency.contacts(for: named, openAt: turn.context.now).prefix(script.concern.contactCount)
+        let contacts = script.emergency.contacts(for: named, openAt: turn.context.now).filter(isKnown).prefix(script.concern.contactCount)
         turn.send(script.concern.reply.replacing("{contacts}", with: Self.list(contacts)))
         turn.actions.append(.flag(category: category))
         enqueue(priority: .urgent, &turn)
@@ -630,7 +630,13 @@ public struct TriageEngine: Sendable {
 
     /// The contacts for `category` that are open at `now` (all of them for `nil`: a list read later).
     private func contactList(for category: String? = nil, at now: Int64?) -> String {
-        Self.list(script.emergency.contacts(for: category, openAt: now))
+        Self.list(script.emergency.contacts(for: category, openAt: now).filter(isKnown))
+    }
+
+    /// A local contact whose number is an office fact (`{office.localCentre}`) is offered only once the office has
+    /// set it: never a placeholder in place of a number she might need to call.
+    private func isKnown(_ contact: ConversationScript.Contact) -> Bool {
+        ConversationScript.officeKeys(in: contact.number).allSatisfy { !(script.office.values[$0] ?? "").isBlank }
     }
 
     private static func list(_ contacts: some Sequence<ConversationScript.Contact>) -> String {
