@@ -138,6 +138,8 @@ public enum TsunaguService {
             host: configuration.staffHost, port: configuration.staffPort, logger: logger)
 
         services += [webhook, staff]
+        // Started: what the office still has to fill in (after any refusal, so a refusal stays one sentence).
+        for warning in ScriptLoader.officeWarnings(configuration.engine.script, path: configuration.scriptPath) { logger.warning("\(warning)") }
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight work has this long to finish; then the rest is cancelled, so that a client that never finishes
         // its request (or a long-poll) cannot hold a restart up. Anything acknowledged is already on disk.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Logging
-import TsunaguCore
 import TsunaguServer
 
 extension Tsunagud {
@@ -34,7 +33,6 @@ extension Tsunagud {
             let logger = Logger(label: "tsunagud")
             // A setting under a name nobody reads would be silently ignored: say so, naming the closest one.
             for warning in sources.warnings { logger.warning("\(warning)") }
-            for warning in ScriptLoader.officeWarnings(configuration.engine.script, path: configuration.scriptPath) { logger.warning("\(warning)") }
             do {
                 try await TsunaguService.run(configuration: configuration, logger: logger)
             } catch let error as StartupError {

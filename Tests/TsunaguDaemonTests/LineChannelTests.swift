@@ -43,6 +43,8 @@ struct LineChannelTests {
             _ = try await daemon.port(of: "webhook")
             #expect(daemon.stderr.contains("LINE channel ready"))
             #expect(!daemon.stderr.contains(Self.accessToken))
+            // Started, it names what the office has still to fill in in the script.
+            #expect(await eventually { daemon.stderr.contains("office.values.phone is not set") }, "\(daemon.stderr)")
             daemon.kill(SIGTERM)
             #expect(try await daemon.waitForExit() == 0)
         }
