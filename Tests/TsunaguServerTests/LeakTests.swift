@@ -14,6 +14,8 @@ import TsunaguTesting
 @Suite("Leak test")
 struct LeakTests {
     static let users = ["U4f8e2c1d9b7a60e5c3f1a2b4d6e8f0a1", "U0a1b2c3d4e5f60718293a4b5c6d7e8f9", "Uffeeddccbbaa99887766554433221100"]
+    /// Writes her story before answering the privacy notice, and does not answer: her words are held on disk.
+    static let heldUser = "U9a8b7c6d5e4f30211203f4e5d6c7b8a9"
     static let texts = [
         "彼氏のスマホを見たら知らない女性とのやりとりがあった",
         "バイトのシフトが多すぎて課題が終わらない",
@@ -21,6 +23,7 @@ struct LeakTests {
         "奨学金の返済が追いつかなくて家賃が払えない",
         "この文章はあとで取り消します",
         "今夜もう死のうと思ってる",
+        "誰にも言えなかったことを最初にぜんぶ書いておきます",
     ]
 
     @Test func noUserIDOrTextInTheDatabaseFilesOrTheLogs() async throws {
@@ -50,9 +53,11 @@ struct LeakTests {
                     try await step(.postback("erase:yes"), 1)
                 }
             }
+            try await phone.send(.text(Self.texts[6]), from: Self.heldUser)
+            await phone.waitForMessages(2, to: Self.heldUser)
             #expect(await eventually { (try? await harness.base.dependencies.inbox.counts().pending) == 0 })
         }
-        let needles = (Self.users + Self.texts).map { Array($0.utf8) }
+        let needles = (Self.users + [Self.heldUser] + Self.texts).map { Array($0.utf8) }
         // A positive control: the clear topic id 'other' is stored, and the search must find it.
         var controlFound = false
         var searched = 0
@@ -71,13 +76,13 @@ struct LeakTests {
         // The metrics page, which now labels emergency alerts by category.
         let page = harness.metrics.registry.emitToString()
         #expect(page.contains("tsunagu_emergency_alerts_total"))
-        for needle in Self.users + Self.texts { #expect(!page.contains(needle), "the metrics page leaks") }
+        for needle in Self.users + [Self.heldUser] + Self.texts { #expect(!page.contains(needle), "the metrics page leaks") }
 
         let entries = harness.base.logs.entries
         #expect(!entries.isEmpty)
         for entry in entries {
             let line = "\(entry.message) \(entry.metadata) \(String(describing: entry.error))"
-            for needle in Self.users + Self.texts { #expect(!line.contains(needle), "log line leaks: \(entry.message)") }
+            for needle in Self.users + [Self.heldUser] + Self.texts { #expect(!line.contains(needle), "log line leaks: \(entry.message)") }
         }
     }
 
