@@ -128,6 +128,10 @@ public enum TsunaguService {
             store: stores.triage, feed: stores.cases, schedule: stores.jobs, retentionDays: configuration.retentionMessageDays,
             logger: logger))
         services.append(HeldWordsService(store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, logger: logger))
+        if let desk = dependencies.desk {
+            services.append(OfficeClosingService(
+                desk: desk, hours: configuration.engine.hours, schedule: stores.jobs, now: { WallClock.milliseconds() }, logger: logger))
+        }
 
         let webhook = buildApplication(
             .webhook,

@@ -81,6 +81,29 @@ struct CaseDeskTests {
         var cursor: Int64
     }
 
+    @Test func whenTheOfficeClosesEveryoneStillWaitingIsToldAndNoOneTakenIs() async throws {
+        let harness = try ConversationHarness()
+        let sato = try await harness.base.addStaff("sato", .counsellor)
+        let script = self.script
+        try await harness.run { phone in
+            try await queue("Uwaits", on: phone)
+            try await queue("Utaken", on: phone)
+            try await harness.base.staffApp().test(.router) { client in
+                // The first in the queue is taken; the other still waits.
+                let claimed = try await Staff(client: client, token: sato).claim()
+                #expect(claimed.status == .ok)
+                await phone.waitForMessages(6, to: "Uwaits")
+            }
+            let desk = try #require(harness.base.dependencies.desk)
+            #expect(try await desk.tellWaitingTheOfficeClosed() == 1)
+            let texts = await phone.waitForMessages(6, to: "Utaken")
+            // The harness's clock is Monday 11:00; the office next opens on Tuesday at 10:00.
+            #expect(texts.last == script.queue.officeClosed.replacing("{next_opening}", with: "12月1日(火) 10:00"), "\(texts.last ?? "")")
+            #expect(phone.received(by: "Uwaits").last == script.handoff, "the woman a counsellor holds is not told")
+            #expect(try await desk.tellWaitingTheOfficeClosed() == 1, "told again at the next closing, if still waiting")
+        }
+    }
+
     @Test func aCounsellorClaimsRepliesNotesAndClosesWithAReferral() async throws {
         let harness = try ConversationHarness()
         let sato = try await harness.base.addStaff("sato", .counsellor)

@@ -539,6 +539,22 @@ struct TriageEngineTests {
         }
     }
 
+    @Test func aWomanStillWaitingIsToldWhenTheOfficeCloses() {
+        let closing = JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds + 1_000
+        let told = engine.decide(.officeClosed, for: Self.conversation(in: "queued"), context: TriageContext(now: closing), newCaseID: "x")
+        #expect(told.messages.map(\.text) == [engine.script.queue.officeClosed.replacing("{next_opening}", with: "12月1日(火) 10:00")])
+        #expect(told.conversation.toldStillWaiting)
+        for state in Self.states where state != "queued" {
+            let decision = engine.decide(.officeClosed, for: Self.conversation(in: state), context: TriageContext(now: closing), newCaseID: "x")
+            #expect(decision.actions.isEmpty && decision.conversation == Self.conversation(in: state), "\(state)")
+        }
+        // The service wakes at each closing: the end of the slot open now, or of the next one to open.
+        #expect(OfficeClosingService.nextClosing(after: Self.openTime, hours: engine.hours)
+            == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
+        #expect(OfficeClosingService.nextClosing(after: Self.closedTime, hours: engine.hours)
+            == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
+    }
+
     /// The privacy notice says who reads, the limits of confidentiality, the history on her phone, what stays, and
     /// the retention period actually in force; and it fits one phone screen.
     @Test func thePrivacyNoticeIsTrueAndShort() throws {

@@ -159,6 +159,7 @@ extension ConversationScript {
         }
         require(queue.waitPastClosing.contains("{next_opening}"), ["queue", "waitPastClosing"], "must contain {next_opening}")
         require(queue.stillWaitingClosed.contains("{next_opening}"), ["queue", "stillWaitingClosed"], "must contain {next_opening}")
+        require(queue.officeClosed.contains("{next_opening}"), ["queue", "officeClosed"], "must contain {next_opening}")
         require(queue.closedNow.contains("{next_opening}"), ["queue", "closedNow"], "must contain {next_opening}")
         require(queue.minutesPerCase > 0, ["queue", "minutesPerCase"], "must be more than 0")
         require(queue.counsellorsOnShift > 0, ["queue", "counsellorsOnShift"], "must be more than 0")

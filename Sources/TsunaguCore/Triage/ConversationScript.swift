@@ -278,6 +278,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var waitPastClosing: String
         /// To a queued woman who writes while the office is closed: when a counsellor will read it.
         public var stillWaitingClosed: String
+        /// Pushed to a woman still waiting when the office closes for the day: `{next_opening}`.
+        public var officeClosed: String
         /// Added to the first reply out of hours (the welcome, or the greeting of a returning woman), so she knows at
         /// once: `{next_opening}`.
         public var closedNow: String

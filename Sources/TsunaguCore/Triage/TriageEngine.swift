@@ -85,6 +85,18 @@ public struct TriageEngine: Sendable {
             if case .active = conversation.state { turn.conversation.state = .queued(priority: turn.caseRecord?.priority ?? .normal) }
         case .closed(let outcome, let referral):
             closedByCounsellor(outcome: outcome, referral: referral, &turn)
+        case .officeClosed:
+            // Waiting and not yet taken: she would otherwise go on waiting for an answer that cannot come today.
+            if case .queued = conversation.state {
+                // Told at the closing moment; a moment early, the next opening is still the one after today's.
+                let opening: Int64? =
+                    switch hours.status(at: context.now) {
+                    case .closed(let opening): opening
+                    case .open(let until): hours.nextOpening(after: until)
+                    }
+                turn.send(script.queue.officeClosed.replacing("{next_opening}", with: opening.map(JapaneseWording.dateTime) ?? ""))
+                turn.conversation.toldStillWaiting = true
+            }
         case .text(let text):
             fromHer(text: text, &turn)
         case .choice(let data):

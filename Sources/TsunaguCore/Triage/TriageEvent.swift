@@ -24,6 +24,8 @@ public enum TriageEvent: Sendable, Hashable {
     case released
     /// The counsellor closed the case.
     case closed(outcome: String, referral: String?)
+    /// The office has just closed for the day while she waits: she is told when a counsellor will answer.
+    case officeClosed
 
     /// A stable name for the transition tables and metrics.
     public var kind: String {
@@ -41,6 +43,7 @@ public enum TriageEvent: Sendable, Hashable {
         case .claimed: "claimed"
         case .released: "released"
         case .closed: "closed"
+        case .officeClosed: "officeClosed"
         }
     }
 }

@@ -204,6 +204,30 @@ public struct CaseDesk: Sendable {
         return script.canned.map { StaffAPI.CannedReply(id: $0.id, text: decider.engine.fill($0.text, now: now)) }
     }
 
+    /// Tells every woman still waiting, whom no counsellor holds, that the office has closed for the day and when
+    /// she will be answered (``TriageEvent/officeClosed``); returns how many were told. Each is one transaction,
+    /// like a counsellor's action, so a woman taken meanwhile is not told.
+    public func tellWaitingTheOfficeClosed() async throws -> Int {
+        let now = decider.now()
+        var told = 0
+        for item in try await store.queue(now: now, limit: 1_000).items {
+            told += try await store.act(
+                on: .handle(item.handle), by: Self.system, now: now, lease: settings.leaseMilliseconds, cap: settings.casesPerCounsellor,
+                transcriptAfter: nil
+            ) { state in
+                let held = state.summary.counsellor != nil && (state.summary.leaseUntil ?? 0) >= now
+                guard state.summary.closedAt == nil, state.summary.queuedAt != nil, !held else { return (CaseChange(), 0) }
+                let triage = try tell(state, .officeClosed, now: now)
+                return (CaseChange(triage: triage), triage.outbox.isEmpty ? 0 : 1)
+            }
+        }
+        doorbells.forEach { $0.ring() }
+        return told
+    }
+
+    /// Who acts when no counsellor does (the office closing): never a member of staff's name.
+    static let system = "tsunagu"
+
     /// Extends the claims of every case `member` holds (her client is polling: she is at her desk). Writes
     /// only when a claim has less than half its lease left.
     public func keepClaimsAlive(of member: StaffMember) async throws {

@@ -1,0 +1,68 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+public import TsunaguCore
+
+/// At each closing time of the office, tells every woman still waiting that no answer will come today and when
+/// one will (``CaseDesk/tellWaitingTheOfficeClosed()``), once among all instances (``JobSchedule``).
+public struct OfficeClosingService: Service {
+    public static let job = "office-closing"
+
+    private let desk: CaseDesk
+    private let hours: OfficeHours
+    private let schedule: any JobSchedule
+    private let now: @Sendable () -> Int64
+    private let logger: Logger
+
+    public init(
+        desk: CaseDesk, hours: OfficeHours, schedule: any JobSchedule = SoleInstanceSchedule(), now: @escaping @Sendable () -> Int64,
+        logger: Logger
+    ) {
+        self.desk = desk
+        self.hours = hours
+        self.schedule = schedule
+        self.now = now
+        self.logger = logger
+    }
+
+    /// The next closing time after `moment` (milliseconds since the epoch): the end of the slot open then, or of the
+    /// next one to open. `nil` if the office never opens again.
+    public static func nextClosing(after moment: Int64, hours: OfficeHours) -> Int64? {
+        switch hours.status(at: moment) {
+        case .open(let until): return until
+        case .closed(let opening?):
+            if case .open(let until) = hours.status(at: opening) { return until }
+            return nil
+        case .closed(nil): return nil
+        }
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            guard let closing = Self.nextClosing(after: now(), hours: hours) else { return }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(max(0, closing - now()) + 1_000)) }
+            } catch {
+                return  // Shutting down.
+            }
+            // A short break between two slots (17:00, then 18:00 on the night shift) is not the end of the day.
+            if let opening = hours.nextOpening(after: closing), opening - closing < Self.shortBreak { continue }
+            await announce()
+        }
+    }
+
+    /// A pause between slots shorter than this is not announced.
+    static let shortBreak: Int64 = 2 * 3_600_000
+
+    /// Tells those waiting, unless another instance already has for this closing.
+    func announce() async {
+        do {
+            // Closings are hours apart; an instance that finds the job run within the hour leaves it.
+            guard try await schedule.claim(Self.job, every: .seconds(3_600), now: now()) else { return }
+            let told = try await desk.tellWaitingTheOfficeClosed()
+            if told > 0 { logger.notice("Told the women still waiting that the office has closed for the day", metadata: ["told": "\(told)"]) }
+        } catch {
+            logger.error("Could not tell those waiting that the office has closed", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+}
