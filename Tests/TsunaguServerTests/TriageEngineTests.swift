@@ -117,6 +117,14 @@ struct TriageEngineTests {
         var script = engine.script
         script.emergency.contacts[0].open = "10時から"
         #expect(script.validate().contains { $0.path == ["emergency", "contacts", "0", "open"] })
+        // Each contact says how she reaches it and for whom; an under-18 line stays with a minor's danger.
+        script = engine.script
+        script.emergency.contacts[0].channel = "fax"
+        #expect(script.validate().contains { $0.path == ["emergency", "contacts", "0", "channel"] })
+        script = engine.script
+        script.emergency.byCategory["violence"]?.append("kodomo-sos")
+        #expect(script.validate().contains { $0.path == ["emergency", "byCategory", "violence"] && $0.message.contains("under-18") })
+        #expect(engine.script.emergency.contacts.contains { $0.channel == "chat" } && engine.script.emergency.contacts.contains { $0.channel == "text" })
     }
 
     @Test(arguments: [("うーん", nil), ("ううん", false), ("うん", true), ("はーい", true), ("ＯＫ！", true), ("うん、お願いします", true)] as [(String, Bool?)])

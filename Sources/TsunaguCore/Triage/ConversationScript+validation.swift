@@ -66,6 +66,13 @@ extension ConversationScript {
         require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
         require(!emergency.again.isBlank, ["emergency", "again"], "must not be empty")
         for (index, contact) in emergency.contacts.enumerated() {
+            require(["phone", "chat", "text"].contains(contact.channel), ["emergency", "contacts", "\(index)", "channel"], "must be phone, chat or text")
+            require(["all", "under18"].contains(contact.audience), ["emergency", "contacts", "\(index)", "audience"], "must be all or under18")
+            if contact.audience == "under18" {
+                for (category, ids) in emergency.byCategory where ids.contains(contact.id) && category != "minor_unsafe" {
+                    problems.append(ScriptProblem(path: ["emergency", "byCategory", category], message: "names \(contact.id), which is for under-18s only"))
+                }
+            }
             for key in Self.officeKeys(in: contact.number) where office.values[key] == nil {
                 problems.append(ScriptProblem(path: ["emergency", "contacts", "\(index)", "number"], message: "uses {office.\(key)}, which office.values does not have"))
             }

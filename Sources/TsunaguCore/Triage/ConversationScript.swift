@@ -164,6 +164,10 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var number: String
         /// Hours, cost, channel: what she needs to know before she calls.
         public var note: String?
+        /// How she reaches it: `phone`, `chat`, `text` (or an app for text): someone writing may not be able to call.
+        public var channel: String
+        /// Who it is for: `all`, or `under18` (offered only where a minor's danger is named).
+        public var audience: String
         /// When it answers (`HH:mm-HH:mm`, Japan time); absent: at any hour. Only open contacts are offered.
         public var open: String?
         /// The days it answers (`mon` … `sun`); absent: every day.
