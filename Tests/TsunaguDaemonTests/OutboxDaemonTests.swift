@@ -33,7 +33,7 @@ struct OutboxDaemonTests {
         })
 
         let transport = CurlTransport()
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         var delivered: [String] = []
         while ContinuousClock.now < deadline {
             let response = try await transport.send(HTTPClientRequest(

@@ -43,7 +43,7 @@ struct OutboxSenderTests {
 
         /// Runs rounds until nothing is pending (or 20 s pass); returns the final counts.
         func drain() async throws -> OutboxCounts {
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(60)
             while ContinuousClock.now < deadline {
                 if try await store.counts().byState["pending"] == 0 { break }
                 if await sender.deliverDueEntries() == 0 { try await Task.sleep(for: .milliseconds(5)) }
