@@ -442,6 +442,9 @@ struct TriageEngineTests {
             let first = decision.messages.first?.text ?? ""
             #expect(first.hasPrefix(String(expected.text.prefix(8))), "\(state): \(first)")
             #expect(!decision.openedCase)
+            if ["topic", "urgency", "queued", "active"].contains(state) {
+                #expect(decision.actions.contains(.record(text)), "\(state): her question stays in her case for the counsellor")
+            }
         }
     }
 

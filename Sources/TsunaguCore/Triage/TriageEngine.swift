@@ -157,6 +157,7 @@ public struct TriageEngine: Sendable {
             return
         }
         if folded.count <= Self.itemTriggerLength, let item = itemTriggers.first(where: { folded.contains($0.word) })?.item {
+            turn.record(text)  // With a case open, her question stays in it for the counsellor too.
             showInformation(item, &turn)
             return
         }
