@@ -39,12 +39,15 @@ public struct OfficeClosingService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            guard let closing = Self.nextClosing(after: now(), hours: hours) else { return }
+            // Never open again (every day a closed date): look again tomorrow; returning would stop the server.
+            let closing = Self.nextClosing(after: now(), hours: hours)
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(max(0, closing - now()) + 1_000)) }
+                let wait = closing.map { max(0, $0 - now()) + 1_000 } ?? 86_400_000
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(wait)) }
             } catch {
                 return  // Shutting down.
             }
+            guard let closing else { continue }
             // A short break between two slots (17:00, then 18:00 on the night shift) is not the end of the day.
             if let opening = hours.nextOpening(after: closing), opening - closing < Self.shortBreak { continue }
             await announce()
