@@ -27,7 +27,7 @@ from sklearn.model_selection import StratifiedKFold
 RISK_PRECISION = 0.87
 CONFIRM_PRECISION = 0.93
 PRUNE = 0.08
-EMERGENCY_PRECISION = 0.96
+EMERGENCY_PRECISION = 0.97
 CATEGORIES = ["suicide", "self_harm", "violence", "sexual_violence", "confinement", "stalking", "minor_unsafe", "medical"]
 
 
