@@ -8,7 +8,8 @@
 ///
 /// Rules beyond RFC 8259, all of which LINE's own bodies meet: the body is valid UTF-8; the top level is an
 /// object with exactly one `events` key (spelled without escapes) whose value is an array; nesting is at
-/// most ``maximumDepth`` deep.
+/// most ``maximumDepth`` deep; every number is a finite double (`35.6E7942215` is refused: the typed decoder
+/// would read it as infinity while the event's own bytes would be refused as JSON elsewhere).
 struct WebhookBodyScanner {
     static let maximumDepth = 64
 
@@ -154,6 +155,7 @@ struct WebhookBodyScanner {
     }
 
     private mutating func scanNumber() throws(Malformed) {
+        let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), first.isDigit else { throw Malformed() }
         index += 1
@@ -169,6 +171,9 @@ struct WebhookBodyScanner {
             guard peek()?.isDigit == true else { throw Malformed() }
             skipDigits()
         }
+        // A huge exponent, or more than 308 digits, overflows a double.
+        let token = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard Double(token)?.isFinite == true else { throw Malformed() }
     }
 
     private mutating func scanLiteral(_ literal: StaticString) throws(Malformed) {

@@ -1,4 +1,5 @@
 import Foundation
+import LineMessaging
 import Testing
 import TsunaguCore
 import TsunaguServer
@@ -53,6 +54,17 @@ struct FuzzRegressionTests {
 
     static func inputs(_ prefix: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    @Test("a webhook body the fuzzer found is refused, or decoded into events whose own bytes are JSON objects", arguments: inputs("webhook-"))
+    func webhookBodyKeepsItsInvariant(_ name: String) throws {
+        let body = try Data(contentsOf: Self.directory.appendingPathComponent(name))
+        let signature = WebhookSignature(channelSecret: "fuzzing-channel-secret")
+        let verified = try #require(signature.verify(body, signature: signature.sign(body)))
+        guard let request = try? WebhookRequestBody.decode(verified) else { return }
+        for event in request.events {
+            #expect((try? JSONSerialization.jsonObject(with: event.rawJSON)) is [String: Any], "an event's raw bytes are not a JSON object")
+        }
     }
 
     @Test("a script the fuzzer found is refused in one line", arguments: inputs("script-"))
