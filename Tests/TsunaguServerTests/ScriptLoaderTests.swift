@@ -47,6 +47,20 @@ struct ScriptLoaderTests {
     }
 }
 
+@Suite("Script loader: the rich menu")
+struct RichMenuScriptTests {
+    @Test func aRichMenuThatBreaksLinesRulesStopsStartUpWithItsLine() throws {
+        let yaml = ScriptFixture.yaml.replacingOccurrences(of: "  chatBarText: メニュー", with: "  chatBarText: メニューはこちらからどうぞ、いつでも")
+        let line = yaml.components(separatedBy: "\n").firstIndex { $0.hasPrefix("richMenu:") }.map { $0 + 1 }
+        #expect(throws: (any Error).self) { try ScriptLoader.load(yaml: yaml, name: "script.yaml") }
+        do {
+            _ = try ScriptLoader.load(yaml: yaml, name: "script.yaml")
+        } catch {
+            #expect(error.message.contains("script.yaml:\(line ?? 0)") && error.message.contains("chat bar text"), "\(error.message)")
+        }
+    }
+}
+
 /// Inputs `scripts/fuzz` found, kept so that what was fixed stays fixed (Fixtures/fuzz/).
 @Suite("Fuzzing regressions")
 struct FuzzRegressionTests {

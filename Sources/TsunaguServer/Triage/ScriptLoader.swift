@@ -1,4 +1,5 @@
 import Foundation
+import LineMessaging
 public import TsunaguCore
 import TsunaguMeCab
 import Yams
@@ -66,6 +67,10 @@ public enum ScriptLoader {
         }
         if let problem = script.validate().first {
             throw broken(name, node: node, path: problem.path, problem: problem.message)
+        }
+        // LINE's rules for the rich menu, from the one place the client and the sandbox also check them.
+        if let problem = RichMenuInstaller.menu(from: script).validate() {
+            throw broken(name, node: node, path: ["richMenu"], problem: String(problem.dropLast(problem.hasSuffix(".") ? 1 : 0)))
         }
         var model: SafetyModel?
         if let directory, let file = script.safety.model {
