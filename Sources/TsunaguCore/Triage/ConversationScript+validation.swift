@@ -73,9 +73,6 @@ extension ConversationScript {
                     problems.append(ScriptProblem(path: ["emergency", "byCategory", category], message: "names \(contact.id), which is for under-18s only"))
                 }
             }
-            for key in Self.officeKeys(in: contact.number) where office.values[key] == nil {
-                problems.append(ScriptProblem(path: ["emergency", "contacts", "\(index)", "number"], message: "uses {office.\(key)}, which office.values does not have"))
-            }
             if let open = contact.open {
                 let parts = open.split(separator: "-").map(String.init)
                 require(parts.count == 2 && parts.allSatisfy { Self.minutes($0) != nil }, ["emergency", "contacts", "\(index)", "open"], "must be two times such as 16:00-21:00")
@@ -125,23 +122,16 @@ extension ConversationScript {
             require(known, path + ["data"], "must be start:…, info:menu or info: and an item's id")
         }
         require(!office.unset.isBlank, ["office", "unset"], "must not be empty: she reads it where a fact is not set")
-        for (index, item) in info.items.enumerated() {
-            for key in Self.officeKeys(in: item.text) where office.values[key] == nil {
-                problems.append(ScriptProblem(path: ["info", "items", "\(index)", "text"], message: "uses {office.\(key)}, which office.values does not have"))
+        // The engine fills {office.KEY} in everything she reads: every key named must be one the office can set.
+        for (path, text) in officeFilledTexts {
+            for key in Self.officeKeys(in: text) where office.values[key] == nil {
+                problems.append(ScriptProblem(path: path, message: "uses {office.\(key)}, which office.values does not have"))
             }
+        }
+        for (index, item) in info.items.enumerated() {
             if let request = item.request {
                 require(!request.label.isBlank && request.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "request", "label"], "must be a label of 1 to 20 characters")
                 require(!request.reply.isBlank, ["info", "items", "\(index)", "request", "reply"], "must not be empty")
-            }
-        }
-        for (key, text) in [("welcome", welcome), ("outOfHours", outOfHours), ("stillWaiting", stillWaiting), ("closing", closing)] {
-            for name in Self.officeKeys(in: text) where office.values[name] == nil {
-                problems.append(ScriptProblem(path: [key], message: "uses {office.\(name)}, which office.values does not have"))
-            }
-        }
-        for (index, reply) in canned.enumerated() {
-            for key in Self.officeKeys(in: reply.text) where office.values[key] == nil {
-                problems.append(ScriptProblem(path: ["canned", "\(index)", "text"], message: "uses {office.\(key)}, which office.values does not have"))
             }
         }
         require(info.items.count < Self.maxChoices, ["info", "items"], "has more than 12 items")
@@ -218,6 +208,19 @@ extension ConversationScript {
             yearEnd = .init(startMonth: parts[0][0], startDay: parts[0][1], endMonth: parts[1][0], endDay: parts[1][1])
         }
         return OfficeHours(slots: slots, closedOnHolidays: hours.closedOnHolidays, closedDates: closed, yearEndBreak: yearEnd)
+    }
+
+    /// Every text that may name an office fact, with its path: the messages, the menu, the replies counsellors send,
+    /// and the contacts' numbers.
+    private var officeFilledTexts: [([String], String)] {
+        let messages: [(String, String)] = [
+            ("welcome", welcome), ("outOfHours", outOfHours), ("stillWaiting", stillWaiting), ("handoff", handoff),
+            ("closing", closing), ("consentDeclined", consentDeclined), ("returning", returning), ("queued", queued),
+        ]
+        return messages.map { ([$0.0], $0.1) }
+            + info.items.enumerated().map { (["info", "items", "\($0.offset)", "text"], $0.element.text) }
+            + canned.enumerated().map { (["canned", "\($0.offset)", "text"], $0.element.text) }
+            + emergency.contacts.enumerated().map { (["emergency", "contacts", "\($0.offset)", "number"], $0.element.number) }
     }
 
     /// The KEYs of every `{office.KEY}` in `text`.

@@ -19,6 +19,8 @@ public struct TriageEngine: Sendable {
     private let infoTriggers: Set<String>
     /// Folded words that answer with one information item (生理用品 → sanitary), longest first.
     private let itemTriggers: [(word: String, item: String)]
+    /// Folded request buttons' words (スーツを借りたい, without を), each with its item's id.
+    private let requestWords: [(words: String, item: String)]
     /// A message longer than this (folded) is a consultation, even if it names a service.
     static let itemTriggerLength = 20
     /// Folded typed answers to the consent question, longest first, each with the answer it gives.
@@ -42,6 +44,9 @@ public struct TriageEngine: Sendable {
         self.consentWords = ((script.consentWords["accept"] ?? []).map { (Self.answerFold($0), true) }
             + (script.consentWords["decline"] ?? []).map { (Self.answerFold($0), false) })
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
+        self.requestWords = script.info.items.compactMap { item in
+            item.request.map { (TextNormalizer.normalize($0.label).replacing("を", with: ""), item.id) }
+        }
         self.goodbyeWords = script.goodbye.words.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
 
@@ -553,11 +558,7 @@ public struct TriageEngine: Sendable {
     /// The item whose request button's words she typed (「スーツ借りたいです」), if any.
     private func requestTyped(_ folded: String) -> String? {
         let words = folded.replacing("を", with: "")
-        return script.info.items.first { item in
-            guard let label = item.request?.label else { return false }
-            let wanted = TextNormalizer.normalize(label).replacing("を", with: "")
-            return words.hasPrefix(wanted) && words.count - wanted.count <= 4
-        }?.id
+        return requestWords.first { words.hasPrefix($0.words) && words.count - $0.words.count <= 4 }?.item
     }
 
     private func openRequest(_ id: String, _ request: ConversationScript.ServiceRequest, _ turn: inout Turn) {

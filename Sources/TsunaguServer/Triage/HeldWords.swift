@@ -19,7 +19,7 @@ struct HeldWords {
         self.list = opened.flatMap { try? JSONDecoder().decode([String].self, from: $0) } ?? []
     }
 
-    mutating func add(_ text: String, since: Int64) throws {
+    mutating func add(_ text: String, since: Int64) {
         list.append(text)
         if self.since == nil { self.since = since }
     }

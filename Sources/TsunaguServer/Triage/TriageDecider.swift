@@ -67,7 +67,7 @@ public struct TriageDecider: Sendable {
         for action in decision.actions {
             switch action {
             case .holdWords(let text):
-                try held.add(text, since: decision.conversation.heldSince ?? now)
+                held.add(text, since: decision.conversation.heldSince ?? now)
                 commit.heldWords = try held.change()
             case .releaseHeldWords:
                 if let key = caseKey, let record {
