@@ -560,9 +560,9 @@ struct TriageEngineTests {
             #expect(decision.actions.isEmpty && decision.conversation == Self.conversation(in: state), "\(state)")
         }
         // The service wakes at each closing: the end of the slot open now, or of the next one to open.
-        #expect(OfficeClosingService.nextClosing(after: Self.openTime, hours: engine.hours)
+        #expect(engine.hours.nextClosing(after: Self.openTime)
             == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
-        #expect(OfficeClosingService.nextClosing(after: Self.closedTime, hours: engine.hours)
+        #expect(engine.hours.nextClosing(after: Self.closedTime)
             == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
     }
 

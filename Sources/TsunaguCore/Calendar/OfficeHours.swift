@@ -97,6 +97,16 @@ public struct OfficeHours: Sendable, Hashable {
         return .closed(nextOpening: nextOpening(after: milliseconds))
     }
 
+    /// The next closing time after `milliseconds`: the end of the slot open then, or of the next one to open; `nil`
+    /// if the office never opens again within the 400 days looked at.
+    public func nextClosing(after milliseconds: Int64) -> Int64? {
+        switch status(at: milliseconds) {
+        case .open(let until): until
+        case .closed(let opening?): if case .open(let until) = status(at: opening) { until } else { nil }
+        case .closed(nil): nil
+        }
+    }
+
     /// The start of the first slot that begins after `milliseconds`, looking up to 400 days ahead.
     public func nextOpening(after milliseconds: Int64) -> Int64? {
         let now = JapanTime(milliseconds: milliseconds)

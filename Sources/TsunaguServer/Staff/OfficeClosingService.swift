@@ -25,22 +25,10 @@ public struct OfficeClosingService: Service {
         self.logger = logger
     }
 
-    /// The next closing time after `moment` (milliseconds since the epoch): the end of the slot open then, or of the
-    /// next one to open. `nil` if the office never opens again.
-    public static func nextClosing(after moment: Int64, hours: OfficeHours) -> Int64? {
-        switch hours.status(at: moment) {
-        case .open(let until): return until
-        case .closed(let opening?):
-            if case .open(let until) = hours.status(at: opening) { return until }
-            return nil
-        case .closed(nil): return nil
-        }
-    }
-
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // Never open again (every day a closed date): look again tomorrow; returning would stop the server.
-            let closing = Self.nextClosing(after: now(), hours: hours)
+            let closing = hours.nextClosing(after: now())
             do {
                 let wait = closing.map { max(0, $0 - now()) + 1_000 } ?? 86_400_000
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(wait)) }
