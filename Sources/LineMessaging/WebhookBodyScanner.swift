@@ -165,13 +165,17 @@ struct WebhookBodyScanner {
             guard peek()?.isDigit == true else { throw Malformed() }
             skipDigits()
         }
+        var exponent = false
         if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            exponent = true
             index += 1
             if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
             guard peek()?.isDigit == true else { throw Malformed() }
             skipDigits()
         }
-        // A huge exponent, or more than 308 digits, overflows a double.
+        // Only an exponent or more than 308 characters can overflow a double; only those are parsed (a timestamp,
+        // the usual number here, is not), so the hot path makes no string for them.
+        guard exponent || index - start > 308 else { return }
         let token = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard Double(token)?.isFinite == true else { throw Malformed() }
     }

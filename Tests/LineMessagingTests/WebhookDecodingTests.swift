@@ -12,6 +12,20 @@ struct WebhookDecodingTests {
         return signature.verify(data, signature: signature.sign(data))!
     }
 
+    @Test("a number that overflows a double is refused, even where no field reads it; large finite ones pass")
+    func numbersMustBeFiniteDoubles() {
+        // The number sits in a key no model reads, so only the body scanner can refuse it.
+        func body(_ number: String) -> Data {
+            Data(#"{"destination":"U0","events":[{"type":"unfollow","mode":"active","timestamp":1462629479859,"extra":\#(number),"source":{"type":"user","userId":"U1"},"webhookEventId":"E","deliveryContext":{"isRedelivery":false}}]}"#.utf8)
+        }
+        for number in ["1E400", "-2e309", "35.6591080E7942215", String(repeating: "9", count: 310)] {
+            #expect((try? WebhookRequestBody.decode(verified(body(number)))) == nil, "\(number.prefix(12))")
+        }
+        for number in ["1.7e308", "1." + String(repeating: "0", count: 400), String(repeating: "9", count: 300)] {
+            #expect((try? WebhookRequestBody.decode(verified(body(number))))?.events.count == 1, "\(number.prefix(12))")
+        }
+    }
+
     @Test("all official sample bodies are found")
     func samplesAreThere() throws {
         #expect(try OfficialSamples.bodyFiles().count >= 30)
