@@ -220,6 +220,19 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX held_words_held ON held_words (held_at)",
             ]),
+        Migration(
+            name: "v10-programme-records",
+            statements: [
+                // The programme's other services and withdrawals of earlier entries: counts and categories as
+                // JSON, never a name. dated_on is the day it counts on, in days since 1970-01-01 (Japan time).
+                """
+                CREATE TABLE programme_record (
+                    id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, dated_on INTEGER NOT NULL, recorded_at BIGINT NOT NULL,
+                    body TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX programme_record_dated ON programme_record (dated_on)",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

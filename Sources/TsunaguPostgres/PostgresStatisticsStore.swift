@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 public import TsunaguCore
@@ -58,5 +59,47 @@ public struct PostgresStatisticsStore: StatisticsStore {
                     referral: referral, satisfaction: satisfaction))
         }
         return facts
+    }
+
+    public func append(_ record: ProgrammeRecord, at now: Int64, by actor: String) async throws -> Int64 {
+        let logger = database.logger
+        let body = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        let (kind, dated) = (record.kind.rawValue, record.date.epochDays)
+        return try await database.transaction { connection in
+            let number = try await connection.query(
+                """
+                INSERT INTO programme_record (kind, dated_on, recorded_at, body) VALUES (\(kind), \(dated), \(now), \(body))
+                RETURNING id
+                """, logger: logger
+            ).collect()[0].decode(Int64.self)
+            try await PostgresAuditLog.append(
+                actor: actor, action: record.withdrawnNumber == nil ? "programme.record" : "programme.withdraw",
+                detail: "#\(number) \(kind): \(record.auditDetail)", on: connection, logger: logger)
+            return number
+        }
+    }
+
+    public func programmeRecords(datedIn period: StatisticsPeriod) async throws -> [NumberedProgrammeRecord] {
+        let (from, to) = (period.from.epochDays, period.to.epochDays)
+        let rows = try await database.client.query(
+            "SELECT id, recorded_at, body FROM programme_record WHERE dated_on BETWEEN \(from) AND \(to) ORDER BY id",
+            logger: database.logger)
+        var entries: [NumberedProgrammeRecord] = []
+        for try await (id, recordedAt, body) in rows.decode((Int64, Int64, String).self) {
+            entries.append(try Self.entry(id, recordedAt, body))
+        }
+        return entries
+    }
+
+    public func programmeRecord(number: Int64) async throws -> NumberedProgrammeRecord? {
+        let rows = try await database.client.query(
+            "SELECT id, recorded_at, body FROM programme_record WHERE id = \(number)", logger: database.logger)
+        for try await (id, recordedAt, body) in rows.decode((Int64, Int64, String).self) { return try Self.entry(id, recordedAt, body) }
+        return nil
+    }
+
+    private static func entry(_ number: Int64, _ recordedAt: Int64, _ body: String) throws -> NumberedProgrammeRecord {
+        NumberedProgrammeRecord(
+            number: number, recordedAt: recordedAt, record: try JSONDecoder().decode(ProgrammeRecord.self, from: Data(body.utf8)))
     }
 }

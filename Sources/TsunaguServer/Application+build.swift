@@ -27,6 +27,7 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
     StatisticsController(
         stores: dependencies.stores, settings: dependencies.statistics, labels: desk?.statisticsLabels ?? [:], now: clock
     ).addRoutes(to: router)
+    ProgrammeController(stores: dependencies.stores, desk: desk, settings: dependencies.statistics, now: clock).addRoutes(to: router)
     return router
 }
 

@@ -242,6 +242,22 @@ enum Migrations {
                     CREATE INDEX held_words_held ON held_words (held_at);
                     """)
         }
+        migrator.registerMigration("v11-programme-records") { db in
+            // The programme's other services (suit rentals, drop-ins, products, events, the survey figure) and
+            // withdrawals of earlier entries: counts and categories as JSON, never a name. dated_on is the day it
+            // counts on, in days since 1970-01-01 (Japan time).
+            try db.execute(
+                sql: """
+                    CREATE TABLE programme_record (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        dated_on INTEGER NOT NULL,
+                        recorded_at INTEGER NOT NULL,
+                        body TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX programme_record_dated ON programme_record (dated_on);
+                    """)
+        }
         return migrator
     }
 }

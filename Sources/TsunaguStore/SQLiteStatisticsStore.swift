@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import TsunaguCore
 
@@ -49,5 +50,40 @@ public struct SQLiteStatisticsStore: StatisticsStore {
             }
             return facts
         }
+    }
+
+    public func append(_ record: ProgrammeRecord, at now: Int64, by actor: String) async throws -> Int64 {
+        let body = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        return try await database.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO programme_record (kind, dated_on, recorded_at, body) VALUES (?, ?, ?, ?)",
+                arguments: [record.kind.rawValue, record.date.epochDays, now, body])
+            let number = db.lastInsertedRowID
+            try SQLiteAuditLog.append(
+                actor: actor, action: record.withdrawnNumber == nil ? "programme.record" : "programme.withdraw",
+                detail: "#\(number) \(record.kind.rawValue): \(record.auditDetail)", in: db)
+            return number
+        }
+    }
+
+    public func programmeRecords(datedIn period: StatisticsPeriod) async throws -> [NumberedProgrammeRecord] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, recorded_at, body FROM programme_record WHERE dated_on BETWEEN ? AND ? ORDER BY id",
+                arguments: [period.from.epochDays, period.to.epochDays]
+            ).map(Self.entry)
+        }
+    }
+
+    public func programmeRecord(number: Int64) async throws -> NumberedProgrammeRecord? {
+        try await database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, recorded_at, body FROM programme_record WHERE id = ?", arguments: [number]).map(Self.entry)
+        }
+    }
+
+    private static func entry(_ row: Row) throws -> NumberedProgrammeRecord {
+        let body: String = row[2]
+        return NumberedProgrammeRecord(
+            number: row[0], recordedAt: row[1], record: try JSONDecoder().decode(ProgrammeRecord.self, from: Data(body.utf8)))
     }
 }

@@ -62,6 +62,41 @@ public enum StatisticsStoreContract {
         return broken
     }
 
+    /// Programme entries are kept as they were given, numbered in order, found by the day they count on (a
+    /// withdrawal on the day of what it withdraws), each with its audit entry; nothing is edited.
+    public static func programmeRecords(_ make: MakeStores) async throws -> [String] {
+        let stores = try await make()
+        var broken: [String] = []
+        let april = CivilDate(year: 2026, month: 4, day: 30), may = CivilDate(year: 2026, month: 5, day: 1)
+        let suit = ProgrammeRecord.suitRental(SuitRental(date: april, purpose: .interview, listened: true, referral: "hellowork"))
+        let dropIn = ProgrammeRecord.dropIn(DropInSession(date: may, place: "centre", participants: 14, consulted: 2))
+        let products = ProgrammeRecord.products(ProductHandout(month: CivilMonth(year: 2026, month: 5), facility: "library", count: 120))
+        let event = ProgrammeRecord.event(ProgrammeEvent(date: may, name: "国際女性デー講演会, \"特別編\"", participants: 68, countedIn: .dropIn))
+        var numbers: [Int64] = []
+        for (index, record) in [suit, dropIn, products, event].enumerated() {
+            numbers.append(try await stores.statistics.append(record, at: 1_000 + Int64(index), by: "sato"))
+        }
+        if numbers != numbers.sorted() || Set(numbers).count != 4 { broken.append("numbers not increasing: \(numbers)") }
+        let withdrawal = ProgrammeRecord.withdrawal(number: numbers[0], of: .suitRental, dated: april)
+        let withdrawn = try await stores.statistics.append(withdrawal, at: 2_000, by: "tanaka")
+
+        let aprilEntries = try await stores.statistics.programmeRecords(datedIn: .month(2026, 4))
+        if aprilEntries.map(\.record) != [suit, withdrawal] || aprilEntries.map(\.number) != [numbers[0], withdrawn] {
+            broken.append("April held \(aprilEntries)")
+        }
+        if aprilEntries.first?.recordedAt != 1_000 { broken.append("recorded at \(aprilEntries.first?.recordedAt ?? -1), not 1000") }
+        let mayEntries = try await stores.statistics.programmeRecords(datedIn: .month(2026, 5)).map(\.record)
+        if mayEntries != [dropIn, products, event] { broken.append("May held \(mayEntries)") }
+        if try await stores.statistics.programmeRecords(datedIn: .month(2026, 6)).count != 0 { broken.append("June held entries") }
+        if try await stores.statistics.programmeRecord(number: numbers[3])?.record != event { broken.append("entry by number lost the event") }
+        if try await stores.statistics.programmeRecord(number: withdrawn + 100) != nil { broken.append("an unknown number was found") }
+        let audited = try await stores.audit.entries().map { "\($0.actor) \($0.action)" }
+        if audited != Array(repeating: "sato programme.record", count: 4) + ["tanaka programme.withdraw"] {
+            broken.append("audit entries \(audited)")
+        }
+        return broken
+    }
+
     static func record(_ id: String, openedAt: Int64, emergency: String? = nil, outOfHours: Bool = false) -> CaseRecord {
         var record = CaseRecord(id: id, openedAt: openedAt)
         record.topic = "dv"
@@ -73,6 +108,6 @@ public enum StatisticsStoreContract {
     }
 
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
-        ("offlineConsultations", offlineConsultations), ("caseFacts", caseFacts),
+        ("offlineConsultations", offlineConsultations), ("caseFacts", caseFacts), ("programmeRecords", programmeRecords),
     ]
 }

@@ -22,7 +22,12 @@ enum StatisticsHTML {
         ] where !cells.isEmpty {
             body.append(section(title, bars(cells, labels: stats.labels[key])))
         }
-        return """
+        return document(title: title, body: body)
+    }
+
+    /// A whole XHTML page around `body`, with the shared style.
+    static func document(title: String, body: [String]) -> String {
+        """
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE html>
             <html xmlns="http://www.w3.org/1999/xhtml" lang="ja">
@@ -48,7 +53,7 @@ enum StatisticsHTML {
         @media print{body{max-width:none}section{break-inside:avoid}}
         """
 
-    private static func section(_ title: String, _ content: String) -> String {
+    static func section(_ title: String, _ content: String) -> String {
         "<section><h2>\(escape(title))</h2>\n\(content)</section>"
     }
 
@@ -95,7 +100,7 @@ enum StatisticsHTML {
         return bars(sorted.map { ($0.key, $0.value) }, labels: labels)
     }
 
-    private static func bars(_ cells: [(String, PublishedCount)], labels: [String: String]?) -> String {
+    static func bars(_ cells: [(String, PublishedCount)], labels: [String: String]?) -> String {
         guard !cells.isEmpty else { return "<p>なし</p>" }
         let largest = max(1, cells.compactMap(\.1.value).max() ?? 1)
         let rowHeight = 22

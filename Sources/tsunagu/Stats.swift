@@ -16,7 +16,10 @@ extension Tsunagu {
                 """)
 
         enum Report: String, ExpressibleByArgument {
+            /// The programme's KPI table alone.
             case kpi
+            /// The programme's annual report: every service, by month.
+            case programme
         }
 
         @Option(help: ArgumentHelp("A calendar month, YYYY-MM.", valueName: "month")) var month: String?
@@ -25,7 +28,10 @@ extension Tsunagu {
         @Option(help: ArgumentHelp("The first day, YYYY-MM-DD: the 1st of a month, or 1 April for a fiscal year.", valueName: "date"))
         var from: String?
         @Option(help: ArgumentHelp("The last day, YYYY-MM-DD: the month's last day, or 31 March.", valueName: "date")) var to: String?
-        @Option(help: ArgumentHelp("Print a fixed report instead: kpi (目標・KPI / 目標 / 実績 / 達成率).", valueName: "name"))
+        @Option(
+            help: ArgumentHelp(
+                "Print a fixed report for a fiscal year instead: kpi (目標・KPI / 目標 / 実績 / 達成率) or programme (the annual report: KPI, every service, by month).",
+                valueName: "name"))
         var report: Report?
         @Flag(help: "Print JSON for scripts.") var json = false
         @Flag(help: "Print CSV (section,key,value) for spreadsheets.") var csv = false
@@ -41,6 +47,9 @@ extension Tsunagu {
                 throw ValidationError("Give one of --month, --fiscal-year or --from/--to.")
             }
             if let month, Self.month(month) == nil { throw ValidationError("--month must be a month written YYYY-MM.") }
+            if let report, month != nil || from != nil || to != nil {
+                throw ValidationError("--report \(report.rawValue) is for a fiscal year: give --fiscal-year, or nothing for this one.")
+            }
         }
 
         /// `YYYY-MM` as a period.
@@ -53,12 +62,11 @@ extension Tsunagu {
         }
 
         func run() async throws {
+            if let report { return try await programme(report) }
             var from = from, to = to
-            let today = JapanTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).date
             let chosen: StatisticsPeriod? =
                 if let month { Self.month(month) }
                 else if let fiscalYear { .fiscalYear(fiscalYear) }
-                else if report == .kpi, from == nil, to == nil { .fiscalYear(StatisticsPeriod.fiscalYear(of: today)) }
                 else { nil }
             if let chosen { (from, to) = ("\(chosen.from)", "\(chosen.to)") }
             let query = [("from", from), ("to", to)].compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: "&")
@@ -72,7 +80,22 @@ extension Tsunagu {
             }
             if json { return try Terminal.printJSON(stats) }
             if csv { return Terminal.say(StatisticsText.csv(stats)) }
-            Terminal.say(report == .kpi ? StatisticsText.kpi(stats) : StatisticsText.table(stats))
+            Terminal.say(StatisticsText.table(stats))
+        }
+
+        /// The programme's report (or its KPI alone) for a fiscal year.
+        private func programme(_ report: Report) async throws {
+            let today = JapanTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).date
+            let year = fiscalYear ?? StatisticsPeriod.fiscalYear(of: today)
+            let programme: ProgrammeReport = try await StaffClient.session { client in try await client.get(ProgrammePaths.report(fiscalYear: year)) }
+            if let html {
+                guard FileManager.default.createFile(atPath: html, contents: Data(ProgrammeHTML.page(programme).utf8)) else {
+                    throw CLIFailure("Cannot write \(html); check that its folder exists and is writable.")
+                }
+            }
+            if json { return try Terminal.printJSON(programme) }
+            if csv { return Terminal.say(ProgrammeText.csv(programme)) }
+            Terminal.say(report == .kpi ? ProgrammeText.kpi(programme) : ProgrammeText.table(programme))
         }
     }
 }
@@ -110,24 +133,6 @@ enum StatisticsText {
             }.joined())
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// The programme's own table: 目標・KPI / 目標 / 実績 / 達成率.
-    static func kpi(_ stats: PublishedStatistics) -> String {
-        let header = ["目標・KPI", "目標", "実績", "達成率"]
-        let rows = [
-            ["LINE相談の利用者数（人）", stats.peopleTarget.formatted(), count(stats.people), stats.achievementPercent.map { "\($0)%" } ?? "－"],
-            ["相談件数（件）", "－", count(stats.consultations), "－"],
-            ["緊急対応（件）", "－", count(stats.emergencies), "－"],
-        ]
-        let widths = (0..<4).map { column in ([header] + rows).map { displayWidth($0[column]) }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - displayWidth(cell))
-                return column == 0 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-        }
-        return (["\(stats.period.from)〜\(stats.period.to)", line(header)] + rows.map(line)).joined(separator: "\n")
     }
 
     static func csv(_ stats: PublishedStatistics) -> String {

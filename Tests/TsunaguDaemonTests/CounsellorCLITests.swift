@@ -155,6 +155,19 @@ struct CounsellorCLITests {
         #expect(recorded.status == 0 && recorded.stdout.contains("Recorded a phone consultation"), "\(recorded.stderr)")
         #expect(try await loop.cli("sato", ["record", "--channel", "fax", "--topic", "work", "--outcome", "listened"]).status == 2)
 
+        // The programme's other services: a suit and an event; products need the office's facilities first.
+        let suit = try await loop.cli("sato", ["record", "suit", "--purpose", "interview", "--listened"])
+        #expect(suit.status == 0 && suit.stdout.contains("Recorded a suit rental as entry #"), "\(suit.stderr)")
+        let wrong = try await loop.cli("sato", ["record", "suit", "--purpose", "work"])
+        let wrongNumber = wrong.stdout.split(separator: "#").last.map { String($0.prefix { $0.isNumber }) } ?? ""
+        #expect(try await loop.cli("sato", ["record", "withdraw", wrongNumber]).status == 0)
+        #expect(try await loop.cli("sato", ["record", "event", "--name", "国際女性デー", "--participants", "12", "--counted-in", "dropin"]).status == 0)
+        let products = try await loop.cli("sato", ["record", "products", "--facility", "city-hall", "--count", "30"])
+        #expect(products.status == 1 && products.stderr.contains("No facilities are configured yet"), "\(products.stderr)")
+        #expect(try await loop.cli("sato", ["record", "suit", "--purpose", "party"]).status == 2)
+        let entries = try await loop.cli("sato", ["record", "list"])
+        #expect(entries.stdout.contains("(withdrawn by #") && entries.stdout.contains("interview"), "\(entries.stdout)")
+
         // The supervisor's figures: two people and two consultations, shown; every breakdown of so few hidden.
         let stats = try loop.json(PublishedStatistics.self, try await loop.cli("tanaka", ["stats", "--json"]))
         #expect(stats.people == .count(2) && stats.consultations == .count(2))
@@ -167,6 +180,20 @@ struct CounsellorCLITests {
         #expect(csv.stdout.hasPrefix("section,key,value\n") && csv.stdout.contains("topic,family,<5"))
         let kpi = try await loop.cli("tanaka", ["stats", "--report", "kpi"])
         #expect(kpi.stdout.contains("目標・KPI") && kpi.stdout.contains("達成率") && kpi.stdout.contains("1,000"), "\(kpi.stdout)")
+        // The programme's report: two consultations and one suit (the withdrawn one gone) make 3 of 1,000; the
+        // event's participants are 再掲.
+        let programme = try await loop.cli("tanaka", ["stats", "--report", "programme"])
+        #expect(programme.status == 0, "\(programme.stderr)")
+        #expect(programme.stdout.contains("事業利用者数（人）") && programme.stdout.contains("うち再掲 12"), "\(programme.stdout)")
+        let report = try loop.json(ProgrammeReport.self, try await loop.cli("tanaka", ["stats", "--report", "programme", "--json"]))
+        #expect(report.kpi.actual == 3 && report.year.suitRentals == 1 && report.year.eventParticipantsRepeated == 12)
+        let programmeCSV = try await loop.cli("tanaka", ["stats", "--report", "programme", "--csv"])
+        #expect(programmeCSV.stdout.hasPrefix("section,period,key,value\n") && programmeCSV.stdout.contains("kpi,\(report.fiscalYear),actual,3"))
+        let programmePage = loop.directory.path("programme.html")
+        #expect(try await loop.cli("tanaka", ["stats", "--report", "programme", "--html", programmePage]).status == 0)
+        let programmeHTML = try String(contentsOfFile: programmePage, encoding: .utf8)
+        #expect(try XMLDocument(xmlString: programmeHTML).rootElement()?.name == "html" && programmeHTML.contains("国際女性デー"))
+        #expect(try await loop.cli("tanaka", ["stats", "--report", "programme", "--month", "2026-11"]).status == 2)
         // The HTML page: well-formed, the JSON's figures in the script's words, nothing loaded from anywhere.
         let page = loop.directory.path("stats.html")
         #expect(try await loop.cli("tanaka", ["stats", "--html", page]).status == 0)

@@ -6,6 +6,8 @@ public struct CaseFacts: Sendable, Hashable, Codable {
         case line
         case phone
         case visit
+        /// At a drop-in session (居場所), with a counsellor on site.
+        case onsite
     }
 
     /// The keyed pseudonym of her chat, `nil` for a consultation logged by a counsellor (each counts as one person).

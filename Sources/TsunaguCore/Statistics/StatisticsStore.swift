@@ -9,4 +9,11 @@ public protocol StatisticsStore: Sendable {
     /// The cases opened in `range` (milliseconds since the epoch), each with when its person was first seen, and
     /// the consultations logged for that time.
     func facts(openedIn range: Range<Int64>) async throws -> [CaseFacts]
+    /// Appends a programme entry (a withdrawal too) with its audit entry; returns its number. Entries are never
+    /// changed or deleted.
+    func append(_ record: ProgrammeRecord, at now: Int64, by actor: String) async throws -> Int64
+    /// The entries dated in `period`, withdrawals included, in the order they were made.
+    func programmeRecords(datedIn period: StatisticsPeriod) async throws -> [NumberedProgrammeRecord]
+    /// Entry `number`, or `nil`.
+    func programmeRecord(number: Int64) async throws -> NumberedProgrammeRecord?
 }

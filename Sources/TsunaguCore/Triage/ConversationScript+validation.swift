@@ -143,6 +143,10 @@ extension ConversationScript {
         require(!outcomes.isEmpty, ["outcomes"], "needs at least one outcome")
         require(Set(outcomes.map(\.id)).count == outcomes.count, ["outcomes"], "has the same id twice")
         require(Set(canned.map(\.id)).count == canned.count, ["canned"], "has the same id twice")
+        for (name, list) in [("places", programme?.places ?? []), ("facilities", programme?.facilities ?? [])] {
+            require(Set(list.map(\.id)).count == list.count, ["programme", name], "has the same id twice")
+            require(!list.contains { $0.id.isBlank || $0.name.isBlank }, ["programme", name], "needs an id and a name for each")
+        }
         for (index, reply) in canned.enumerated() {
             require(!reply.text.isBlank, ["canned", "\(index)", "text"], "must not be empty")
         }

@@ -61,6 +61,16 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public var richMenu: RichMenu
     /// Facts only the office knows (its phone number, where the drop-ins are): `{office.KEY}` in any text she reads.
     public var office: Office
+    /// The places of the drop-ins and the facilities handing out products, for the programme's records
+    /// (`tsunagu record dropin --place ID`); none until the office lists them.
+    public var programme: Programme?
+
+    public struct Programme: Sendable, Hashable, Decodable {
+        public var places: [Partner]
+        public var facilities: [Partner]
+
+        public init(places: [Partner] = [], facilities: [Partner] = []) { (self.places, self.facilities) = (places, facilities) }
+    }
 
     /// A question with quick-reply choices.
     public struct Question: Sendable, Hashable, Decodable {
@@ -256,6 +266,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     public struct Partner: Sendable, Hashable, Decodable {
         public var id: String
         public var name: String
+
+        public init(id: String, name: String) { (self.id, self.name) = (id, name) }
     }
 
     public struct Outcome: Sendable, Hashable, Decodable {

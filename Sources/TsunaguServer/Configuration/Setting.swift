@@ -1,4 +1,5 @@
 public import Configuration
+import TsunaguCore
 
 /// One setting of `tsunagud`: its key in the config file, the environment variable that overrides it, its
 /// default, whether it is a secret, and the values it takes.
@@ -120,6 +121,15 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let statisticsMinimumCell = Setting(
         "tsunagu.statistics.minimumCell", "TSUNAGU_STATS_MIN_CELL", default: "5", accepts: .integer(2...100, what: "a count from 2 to 100"),
         "counts from 1 to this − 1 are published as `<5`")
+    public static let kpiName = Setting(
+        "tsunagu.statistics.kpiName", "TSUNAGU_KPI_NAME", default: "事業利用者数（人）", "the KPI's name in the programme report")
+    public static let kpiFormula = Setting(
+        "tsunagu.statistics.kpiFormula", "TSUNAGU_KPI_FORMULA", default: KPIFormula.programme.description,
+        "what the KPI adds up, from: \(KPIFormula.termList)")
+    public static let recordsOpenDays = Setting(
+        "tsunagu.statistics.recordsOpenDays", "TSUNAGU_RECORDS_OPEN_DAYS", default: "10",
+        accepts: .integer(0...366, what: "a number of days from 0 to 366"),
+        "days after a month ends that records may still be dated in it; then its figures are published and closed")
     public static let script = Setting(
         "tsunagu.script", "TSUNAGU_SCRIPT", default: "config/script.ja.yaml", "the conversation script")
 
@@ -128,7 +138,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         channelSecret, channelAccessToken, apiBaseURL, dataAPIBaseURL, webhookHost, webhookPort, webhookMaxBodyBytes, staffHost,
         staffPort, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
-        claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, statisticsMinimumCell, script,
+        claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,
     ]
 
     /// `TSUNAGU_*` variables that are not settings of the server but are read elsewhere, so start-up does not

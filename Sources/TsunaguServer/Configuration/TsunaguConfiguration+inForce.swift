@@ -36,6 +36,9 @@ extension TsunaguConfiguration {
         case .casesPerCounsellor: String(desk.casesPerCounsellor)
         case .kpiPeopleTarget: String(statistics.peopleTarget)
         case .statisticsMinimumCell: String(statistics.minimumCell)
+        case .kpiName: statistics.kpiName
+        case .kpiFormula: statistics.kpiFormula.description
+        case .recordsOpenDays: String(statistics.recordingWindow.openDays)
         case .script: scriptPath
         default: "?"
         }

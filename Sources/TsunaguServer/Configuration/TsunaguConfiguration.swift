@@ -93,7 +93,14 @@ public struct TsunaguConfiguration: Sendable {
         self.previousDataKeyFile = Self.value(.previousDataKey, in: reader) == nil ? Self.value(.previousDataKeyFile, in: reader) : nil
         self.retentionMessageDays = try Self.retentionDays(reader: reader)
         self.desk = CaseDesk.Settings(lease: .seconds(try integer(.claimLeaseSeconds)), casesPerCounsellor: try integer(.casesPerCounsellor))
-        self.statistics = StatisticsSettings(peopleTarget: try integer(.kpiPeopleTarget), minimumCell: try integer(.statisticsMinimumCell))
+        let formulaText = string(.kpiFormula)!
+        guard let formula = KPIFormula(formulaText) else {
+            throw StartupError(
+                "\(Setting.kpiFormula.variable) must be terms joined by +, each once, from: \(KPIFormula.termList); not \"\(formulaText)\".")
+        }
+        self.statistics = StatisticsSettings(
+            peopleTarget: try integer(.kpiPeopleTarget), minimumCell: try integer(.statisticsMinimumCell), kpiName: string(.kpiName)!,
+            kpiFormula: formula, recordsOpenDays: try integer(.recordsOpenDays))
         self.scriptPath = string(.script)!
         self.engine = try ScriptLoader.load(path: scriptPath, retentionDays: retentionMessageDays)
     }

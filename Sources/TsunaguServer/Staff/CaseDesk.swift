@@ -51,7 +51,10 @@ public struct CaseDesk: Sendable {
             "topic": labels(script.topic), "urgency": labels(script.urgency), "satisfaction": labels(script.survey),
             "outcome": Dictionary(script.outcomes.map { ($0.id, $0.label) }) { first, _ in first },
             "referral": Dictionary(script.partners.map { ($0.id, $0.name) }) { first, _ in first },
-            "channel": ["line": "LINE", "phone": "電話", "visit": "来所"],
+            "channel": ["line": "LINE", "phone": "電話", "visit": "来所", "onsite": "居場所での相談"],
+            "place": Dictionary((script.programme?.places ?? []).map { ($0.id, $0.name) }) { first, _ in first },
+            "facility": Dictionary((script.programme?.facilities ?? []).map { ($0.id, $0.name) }) { first, _ in first },
+            "purpose": ["interview": "就職の面接", "work": "仕事", "own-ceremony": "ご自身の式", "child-ceremony": "お子さんの式"],
         ]
     }
 

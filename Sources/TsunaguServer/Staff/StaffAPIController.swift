@@ -96,24 +96,6 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
             let closed = try await refusing { try await desk.close(handle, outcome: body.outcome, referral: body.referral, by: member) }
             return StaffAPI.Closed(handle: closed.handle, status: "closed", priority: closed.priority, outcome: body.outcome, referral: body.referral)
         }
-        api.post("consultations") { request, _ -> EditedResponse<StaffAPI.Recorded> in
-            let (member, desk) = try await counsellor(request)
-            guard let body = try await decode(StaffAPI.RecordRequest.self, from: request) else {
-                throw APIError(.badRequest, code: "invalid_body", "Send {\"channel\", \"topic\", \"outcome\"} (and \"referral\", \"date\").")
-            }
-            var day: CivilDate?
-            if let date = body.date {
-                guard let parsed = CivilDate(date) else {
-                    throw APIError(.badRequest, code: "invalid_body", "date must be written YYYY-MM-DD.")
-                }
-                day = parsed
-            }
-            try await refusing {
-                guard let channel = CaseFacts.Channel(rawValue: body.channel) else { throw CaseRefusal.unknownChannel }
-                try await desk.record(channel: channel, on: day, topic: body.topic, outcome: body.outcome, referral: body.referral, by: member)
-            }
-            return EditedResponse(status: .created, response: StaffAPI.Recorded(status: "recorded", channel: body.channel))
-        }
         api.get("canned") { request, _ -> StaffAPI.Templates in
             let (_, desk) = try await counsellor(request)
             return StaffAPI.Templates(templates: desk.cannedReplies())
