@@ -48,8 +48,11 @@ struct ConfigCommandTests {
             "TSUNAGU_CLAIM_LEASE_SECONDS": ("30", "30"), "TSUNAGU_CASES_PER_COUNSELLOR": ("5", "5"),
             "TSUNAGU_KPI_PEOPLE_TARGET": ("50", "50"), "TSUNAGU_STATS_MIN_CELL": ("10", "10"), "TSUNAGU_SCRIPT": (script, script),
         ]
+        let secretFile = directory.path("channel-secret"), tokenFile = directory.path("access-token")
+        try TestSecrets.channelSecret.write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try "a-token-from-a-file\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let files: [String: (String, String)] = [
-            "LINE_CHANNEL_SECRET": (TestSecrets.channelSecret, "set"),
+            "LINE_CHANNEL_SECRET_FILE": (secretFile, secretFile), "LINE_CHANNEL_ACCESS_TOKEN_FILE": (tokenFile, tokenFile),
             "TSUNAGU_DATA_KEY_FILE": (keyFile, keyFile), "TSUNAGU_DATA_KEY_PREVIOUS_FILE": (previousKeyFile, previousKeyFile),
             "TSUNAGU_DATABASE": (database, database), "TSUNAGU_SCRIPT": (script, script),
         ]

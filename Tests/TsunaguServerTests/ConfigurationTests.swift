@@ -88,6 +88,19 @@ struct ConfigurationTests {
         _ = try await configuration(["LINE_CHANNEL_SECRET": "s", "TSUNAGU_DATA_KEY_FILE": file])
     }
 
+    @Test("the channel secret and access token can come from files, as systemd hands credentials over; a value set inline wins")
+    func channelSecretsFromFiles() async throws {
+        let directory = try TemporaryDirectory()
+        let secretFile = directory.path("line-channel-secret"), tokenFile = directory.path("line-channel-access-token")
+        try "secret-from-a-file\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try "token-from-a-file".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let files = ["TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64, "LINE_CHANNEL_SECRET_FILE": secretFile, "LINE_CHANNEL_ACCESS_TOKEN_FILE": tokenFile]
+        let fromFiles = try await configuration(files)
+        #expect(fromFiles.channelSecret == "secret-from-a-file" && fromFiles.channelAccessToken == "token-from-a-file")
+        let inline = try await configuration(files.merging(["LINE_CHANNEL_SECRET": "inline-secret"]) { $1 })
+        #expect(inline.channelSecret == "inline-secret" && inline.channelSecretFile == nil)
+    }
+
     @Test(
         "start-up refuses in one sentence that names the variable",
         arguments: [
@@ -97,6 +110,8 @@ struct ConfigurationTests {
             (["LINE_CHANNEL_SECRET": "s", "TSUNAGU_DATA_KEY": "c2hvcnQ="], "TSUNAGU_DATA_KEY"),
             (["LINE_CHANNEL_SECRET": "s", "TSUNAGU_DATA_KEY": "not base64!!"], "TSUNAGU_DATA_KEY"),
             (["LINE_CHANNEL_SECRET": "s", "TSUNAGU_DATA_KEY_FILE": "/nonexistent/key"], "TSUNAGU_DATA_KEY_FILE"),
+            (["LINE_CHANNEL_SECRET_FILE": "/nonexistent/secret", "TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64], "LINE_CHANNEL_SECRET_FILE"),
+            (valid.merging(["LINE_CHANNEL_ACCESS_TOKEN_FILE": "/dev/null"]) { $1 }, "LINE_CHANNEL_ACCESS_TOKEN_FILE"),
             (valid.merging(["TSUNAGU_WEBHOOK_PORT": "eighty"]) { $1 }, "TSUNAGU_WEBHOOK_PORT"),
             (valid.merging(["TSUNAGU_STAFF_PORT": "70000"]) { $1 }, "TSUNAGU_STAFF_PORT"),
             (valid.merging(["TSUNAGU_DURABILITY": "fast"]) { $1 }, "TSUNAGU_DURABILITY"),

@@ -51,6 +51,10 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         "**required**: the channel secret from the LINE Developers Console, which signs every webhook")
     public static let channelAccessToken = Setting(
         "line.channelAccessToken", "LINE_CHANNEL_ACCESS_TOKEN", secret: true, "the channel access token, for replies and pushes")
+    public static let channelSecretFile = Setting(
+        "line.channelSecretFile", "LINE_CHANNEL_SECRET_FILE", "a file holding the channel secret (a systemd credential, say)")
+    public static let channelAccessTokenFile = Setting(
+        "line.channelAccessTokenFile", "LINE_CHANNEL_ACCESS_TOKEN_FILE", "a file holding the channel access token")
     public static let apiBaseURL = Setting("line.apiBaseUrl", "LINE_API_BASE_URL", default: "https://api.line.me", "the Messaging API")
     public static let dataAPIBaseURL = Setting(
         "line.dataApiBaseUrl", "LINE_DATA_API_BASE_URL", default: "https://api-data.line.me", "LINE's content API")
@@ -135,8 +139,8 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
 
     /// Every setting, in the order the README and `tsunagud config` list them.
     public static let all: [Setting] = [
-        channelSecret, channelAccessToken, apiBaseURL, dataAPIBaseURL, webhookHost, webhookPort, webhookMaxBodyBytes, staffHost,
-        staffPort, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
+        channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
+        webhookPort, webhookMaxBodyBytes, staffHost, staffPort, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,
     ]

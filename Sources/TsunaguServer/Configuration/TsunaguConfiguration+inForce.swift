@@ -8,8 +8,10 @@ extension TsunaguConfiguration {
     /// `set` or `unset`, the database without a password, and `—` for what does not apply.
     public func valueInForce(of setting: Setting) -> String {
         switch setting {
-        case .channelSecret: "set"
-        case .channelAccessToken: channelAccessToken == nil ? "unset" : "set"
+        case .channelSecret: channelSecretFile == nil ? "set" : "— (read from the file)"
+        case .channelAccessToken: channelAccessToken == nil ? "unset" : channelAccessTokenFile == nil ? "set" : "— (read from the file)"
+        case .channelSecretFile: channelSecretFile ?? "—"
+        case .channelAccessTokenFile: channelAccessTokenFile ?? "—"
         case .apiBaseURL: apiBaseURL
         case .dataAPIBaseURL: dataAPIBaseURL
         case .webhookHost: webhookHost

@@ -11,6 +11,9 @@ public import TsunaguCore
 public struct TsunaguConfiguration: Sendable {
     public var channelSecret: String
     public var channelAccessToken: String?
+    /// The files the channel secret and access token were read from, when they came from files.
+    public var channelSecretFile: String?
+    public var channelAccessTokenFile: String?
     public var apiBaseURL: String
     public var dataAPIBaseURL: String
     public var webhookHost: String
@@ -57,12 +60,13 @@ public struct TsunaguConfiguration: Sendable {
         func integer(_ setting: Setting) throws -> Int { try Self.integer(setting, in: reader) }
         func choice(_ setting: Setting) throws -> String { try Self.choice(setting, in: reader) }
 
-        guard let secret = string(.channelSecret) else {
+        guard let secret = try Self.secret(.channelSecret, file: .channelSecretFile, in: reader) else {
             throw StartupError(
-                "LINE_CHANNEL_SECRET is not set; set it to the channel secret from the LINE Developers Console (scripts/run makes a local one).")
+                "LINE_CHANNEL_SECRET is not set; set it (or LINE_CHANNEL_SECRET_FILE) to the channel secret from the LINE Developers Console (scripts/run makes a local one).")
         }
-        self.channelSecret = secret
-        self.channelAccessToken = string(.channelAccessToken)
+        (self.channelSecret, self.channelSecretFile) = secret
+        let token = try Self.secret(.channelAccessToken, file: .channelAccessTokenFile, in: reader)
+        (self.channelAccessToken, self.channelAccessTokenFile) = (token?.text, token?.file)
         self.apiBaseURL = string(.apiBaseURL)!
         self.dataAPIBaseURL = string(.dataAPIBaseURL)!
         self.webhookHost = string(.webhookHost)!
@@ -122,36 +126,44 @@ public struct TsunaguConfiguration: Sendable {
         try DatabaseSetting(value(.database, in: reader) ?? Setting.database.defaultValue!)
     }
 
-    private static func readDataKey(inline: String?, file: String?, variable: String) throws -> DataKey {
-        let hint = "generate one with: head -c 32 /dev/urandom | base64"
-        if let inline {
-            guard let key = DataKey(base64: inline) else {
-                throw StartupError("\(variable) is not a Base64-encoded 32-byte key; \(hint).")
-            }
-            return key
-        }
-        guard let file else {
-            throw StartupError("Neither \(variable) nor \(variable)_FILE is set; \(hint).")
-        }
+    /// A secret given inline or in a file (its `…_FILE` setting), the inline value winning; `nil` when neither is set.
+    ///
+    /// The file is how a service manager hands secrets over without putting them in the environment (systemd's
+    /// `LoadCredential=` and `%d`, see docs/operations.md); its contents are trimmed like any value.
+    /// - Throws: ``StartupError`` naming the file setting when the file cannot be read or is empty.
+    static func secret(_ setting: Setting, file fileSetting: Setting, in reader: ConfigReader) throws -> (text: String, file: String?)? {
+        if let inline = value(setting, in: reader) { return (inline, nil) }
+        guard let file = value(fileSetting, in: reader) else { return nil }
         guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw StartupError("\(variable)_FILE names \(file), which cannot be read.")
+            throw StartupError("\(fileSetting.variable) names \(file), which cannot be read.")
         }
-        guard let key = DataKey(base64: contents) else {
-            throw StartupError("\(variable)_FILE (\(file)) does not hold a Base64-encoded 32-byte key; \(hint).")
+        let text = contents.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw StartupError("\(fileSetting.variable) names \(file), which is empty.") }
+        return (text, file)
+    }
+
+    private static func readDataKey(_ setting: Setting, file fileSetting: Setting, in reader: ConfigReader) throws -> DataKey? {
+        let hint = "generate one with: head -c 32 /dev/urandom | base64"
+        guard let (text, file) = try secret(setting, file: fileSetting, in: reader) else { return nil }
+        guard let key = DataKey(base64: text) else {
+            throw StartupError(
+                file.map { "\(fileSetting.variable) (\($0)) does not hold a Base64-encoded 32-byte key; \(hint)." }
+                    ?? "\(setting.variable) is not a Base64-encoded 32-byte key; \(hint).")
         }
         return key
     }
 
     /// The previous master key, while rotating to a new one (see ``Keyring``); `nil` when not rotating.
     public static func previousDataKey(reader: ConfigReader) throws -> DataKey? {
-        let inline = value(.previousDataKey, in: reader), file = value(.previousDataKeyFile, in: reader)
-        guard inline != nil || file != nil else { return nil }
-        return try readDataKey(inline: inline, file: file, variable: Setting.previousDataKey.variable)
+        try readDataKey(.previousDataKey, file: .previousDataKeyFile, in: reader)
     }
 
     /// The master key alone, for `tsunagud rotate-key`.
     public static func dataKey(reader: ConfigReader) throws -> DataKey {
-        try readDataKey(inline: value(.dataKey, in: reader), file: value(.dataKeyFile, in: reader), variable: Setting.dataKey.variable)
+        guard let key = try readDataKey(.dataKey, file: .dataKeyFile, in: reader) else {
+            throw StartupError("Neither TSUNAGU_DATA_KEY nor TSUNAGU_DATA_KEY_FILE is set; generate one with: head -c 32 /dev/urandom | base64.")
+        }
+        return key
     }
 
     /// A setting's value, trimmed; `nil` when unset or blank (secrets are read as secrets).
