@@ -43,8 +43,10 @@ public enum Listener: String, Sendable {
 ///
 /// A connection that stays silent for a minute is closed, so clients that open connections and go quiet
 /// cannot hold them forever.
+/// - Parameter onRunning: called once the listener accepts connections (readiness for the service manager).
 public func buildApplication(
-    _ listener: Listener, router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger
+    _ listener: Listener, router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger,
+    onRunning: @escaping @Sendable () -> Void = {}
 ) -> some ApplicationProtocol {
     Application(
         router: router,
@@ -54,6 +56,7 @@ public func buildApplication(
             logger.notice(
                 "Listening",
                 metadata: ["listener": "\(listener.rawValue)", "port": "\(channel.localAddress?.port ?? port)"])
+            onRunning()
         },
         logger: logger)
 }

@@ -133,13 +133,14 @@ public enum TsunaguService {
                 desk: desk, hours: configuration.engine.hours, schedule: stores.jobs, now: { WallClock.milliseconds() }, logger: logger))
         }
 
+        let notifier = ServiceManagerNotifier(listeners: 2)
         let webhook = buildApplication(
             .webhook,
             router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: configuration.webhookMaxBodyBytes),
-            host: configuration.webhookHost, port: configuration.webhookPort, logger: logger)
+            host: configuration.webhookHost, port: configuration.webhookPort, logger: logger, onRunning: notifier.listenerRunning)
         let staff = buildApplication(
             .staff, router: buildStaffRouter(dependencies: dependencies),
-            host: configuration.staffHost, port: configuration.staffPort, logger: logger)
+            host: configuration.staffHost, port: configuration.staffPort, logger: logger, onRunning: notifier.listenerRunning)
 
         services += [webhook, staff]
         // Started: what the office still has to fill in (after any refusal, so a refusal stays one sentence).
