@@ -9,6 +9,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let notFound = Code(name: "notFound")
         public static let durabilityNotApplied = Code(name: "durabilityNotApplied")
         public static let notMigrated = Code(name: "notMigrated")
+        /// A file is where a new one would be made (a backup, a restored database).
+        public static let exists = Code(name: "exists")
+        /// A backup that fails its integrity check or its audit chain.
+        public static let invalidBackup = Code(name: "invalidBackup")
         public var description: String { name }
     }
 
