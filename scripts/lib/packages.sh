@@ -19,3 +19,6 @@ BUILD_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config libmec
 # What the tests need besides: the openssl command makes the private CA of the TLS tests; libxml2 backs
 # FoundationXML, which checks that the HTML statistics page is well-formed.
 TEST_PACKAGES=(openssl ca-certificates libxml2)
+# What scripts/package needs besides: dpkg-shlibdeps (dpkg-dev) to read Depends off the binaries, help2man for
+# the man pages.
+PACKAGE_PACKAGES=(dpkg-dev help2man)
