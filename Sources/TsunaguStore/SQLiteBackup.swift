@@ -16,6 +16,9 @@ public enum SQLiteBackup {
         public var path: String
         public var bytes: Int
         public var auditEntries: Int
+
+        /// What was checked, for the operator: "integrity check ok, audit chain intact (3 entries)".
+        public var checks: String { "integrity check ok, audit chain intact (\(auditEntries) entr\(auditEntries == 1 ? "y" : "ies"))" }
     }
 
     /// Copies the database at `databasePath` into a new owner-only file at `path`, then verifies the file.

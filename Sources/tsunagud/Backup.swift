@@ -22,14 +22,13 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try options.reader()) else {
-                    throw StartupError("tsunagud backup copies a SQLite database; on PostgreSQL use pg_dump or base backups (docs/deployment.md).")
-                }
+                let path = try options.sqlitePath(
+                    orRefuse: "tsunagud backup copies a SQLite database; on PostgreSQL use pg_dump or base backups (docs/deployment.md).")
                 let report = try await SQLiteBackup.write(databaseAt: path, to: output)
                 if json {
                     try JSONOutput.print(report)
                 } else {
-                    print("Backed up \(path) to \(report.path) (\(report.bytes) bytes); integrity check ok, audit chain intact (\(report.auditEntries) entries).")
+                    print("Backed up \(path) to \(report.path) (\(report.bytes) bytes); \(report.checks).")
                 }
             } catch {
                 throw Failure.exit(error)

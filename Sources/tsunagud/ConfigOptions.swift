@@ -21,6 +21,13 @@ struct ConfigOptions: ParsableArguments {
         return sources.reader()
     }
 
+    /// The SQLite file `TSUNAGU_DATABASE` names, for the commands that work on SQLite only.
+    /// - Parameter refusal: the sentence to stop with when it names PostgreSQL.
+    func sqlitePath(orRefuse refusal: String) throws -> String {
+        guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try reader()) else { throw StartupError(refusal) }
+        return path
+    }
+
     /// Runs `body` on the configured database's stores (SQLite or PostgreSQL), then closes it.
     /// - Parameter readOnly: for commands that only look, and so are safe beside a running server.
     func withStores<Result: Sendable>(readOnly: Bool, _ body: @escaping @Sendable (StoreSet) async throws -> Result) async throws -> Result {

@@ -22,14 +22,13 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try options.reader()) else {
-                    throw StartupError("tsunagud restore writes a SQLite database; on PostgreSQL use pg_restore (docs/deployment.md).")
-                }
+                let path = try options.sqlitePath(
+                    orRefuse: "tsunagud restore writes a SQLite database; on PostgreSQL use pg_restore (docs/deployment.md).")
                 let report = try await SQLiteBackup.restore(from: file, to: path)
                 if json {
                     try JSONOutput.print(report)
                 } else {
-                    print("Restored \(file) to \(report.path); integrity check ok, audit chain intact (\(report.auditEntries) entries).")
+                    print("Restored \(file) to \(report.path); \(report.checks).")
                 }
             } catch {
                 throw Failure.exit(error)

@@ -24,9 +24,8 @@ extension Tsunagud {
 
         func run() async throws {
             do {
-                guard case .sqlite(let path) = try TsunaguConfiguration.database(reader: try options.reader()) else {
-                    throw StartupError("tsunagud export reads a SQLite database; TSUNAGU_DATABASE names PostgreSQL.")
-                }
+                let path = try options.sqlitePath(
+                    orRefuse: "tsunagud export reads a SQLite database; TSUNAGU_DATABASE names PostgreSQL.")
                 let database = try SQLiteDatabase.openReadOnly(path: path)
                 let header = try await SQLiteExport.write(database, to: output)
                 try database.close()

@@ -21,31 +21,14 @@ struct BackupCommandsTests {
             let restored = DaemonProcess.environment(database: directory.path("restored/tsunagu.sqlite"), extra: extra)
 
             // A deployment with two women in the queue, a member of staff and her audit entry, all answered.
-            let token = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: live)
-                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let daemon = try DaemonProcess(environment: live)
-            _ = try await daemon.port(of: "webhook")
-            for user in [TestSecrets.userID(81), TestSecrets.userID(82)] {
-                let events: [PhoneEvent] = [
-                    .follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:today"),
-                    .text("職場のことで相談したいです"),
-                ]
-                for event in events {
-                    #expect(await ChaosRound.post(sandbox.signed([sandbox.event(event, from: user)]), to: webhookPort) == .ok)
-                }
-            }
-            let settled = await eventually(within: .seconds(30), every: .milliseconds(50)) {
-                let inbox = try? await runDaemonCommand(["inbox", "--json"], environment: live)
-                let outbox = try? await runDaemonCommand(["outbox", "--json"], environment: live)
-                return inbox?.stdout.contains(#""pending":0"#) == true && inbox?.stdout.contains(#""processed":10"#) == true
-                    && outbox?.stdout.contains(#""pending":0"#) == true
-            }
-            #expect(settled, "the events were not all answered and delivered")
+            let seeded = try await SeededDeployment.start(
+                sandbox: sandbox, environment: live, webhookPort: webhookPort, users: [81, 82], words: "職場のことで相談したいです")
+            let (token, daemon) = (seeded.token, seeded.daemon)
 
             // Online: the server is still running.
             let file = directory.path("tsunagu.backup")
             let backup = try await runDaemonCommand(["backup", "--output", file], environment: live)
-            #expect(backup.status == 0 && backup.stdout.contains("audit chain intact (1 entries)"), "\(backup.stderr)")
+            #expect(backup.status == 0 && backup.stdout.contains("audit chain intact (1 entry)"), "\(backup.stderr)")
             #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
             let again = try await runDaemonCommand(["backup", "--output", file], environment: live)
             #expect(again.status == 1 && again.stderr.contains(file) && again.stderr.split(separator: "\n").count == 1, "\(again.stderr)")
@@ -56,7 +39,7 @@ struct BackupCommandsTests {
             #expect(try await daemon.waitForExit() == 0)
 
             let restore = try await runDaemonCommand(["restore", file], environment: restored)
-            #expect(restore.status == 0 && restore.stdout.contains("audit chain intact (1 entries)"), "\(restore.stderr)")
+            #expect(restore.status == 0 && restore.stdout.contains("audit chain intact (1 entry)"), "\(restore.stderr)")
             for (command, expected) in zip(listings, before) {
                 let after = try await runDaemonCommand(command, environment: restored)
                 #expect(after.status == 0 && after.stdout == expected, "\(command) differs after the restore")
@@ -65,15 +48,7 @@ struct BackupCommandsTests {
             #expect(twice.status == 1 && twice.stderr.contains("exists already"), "\(twice.stderr)")
 
             // The restored database opens with the same key: the counsellor claims a case and reads her words.
-            let server = try DaemonProcess(environment: restored)
-            _ = try await server.port(of: "staff")
-            let claim = try await TransferCommandsTests.call(.post, "/api/v1/queue/claim", token: token, port: staffPort)
-            #expect(claim.status == .ok)
-            let handle = try #require(try JSONSerialization.jsonObject(with: claim.body) as? [String: Any])["handle"] as? String
-            let read = try await TransferCommandsTests.call(.get, "/api/v1/cases/\(try #require(handle))", token: token, port: staffPort)
-            #expect(read.status == .ok && String(decoding: read.body, as: UTF8.self).contains("職場のことで相談したいです"))
-            server.kill(SIGTERM)
-            #expect(try await server.waitForExit() == 0)
+            #expect(try await SeededDeployment.counsellorReads("職場のことで相談したいです", token: token, environment: restored, staffPort: staffPort))
         }
     }
 

@@ -1,9 +1,5 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
 import LineSandbox
-import NIOCore
 import Testing
 import TsunaguServer
 import TsunaguTesting
@@ -27,25 +23,9 @@ struct TransferCommandsTests {
             let postgres = DaemonProcess.environment(database: try await TestPostgres.makeDatabaseURL(), extra: extra)
 
             // A deployment with two women in the queue, a member of staff and her audit entry.
-            let token = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: sqlite)
-                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let daemon = try DaemonProcess(environment: sqlite)
-            _ = try await daemon.port(of: "webhook")
-            for user in [TestSecrets.userID(71), TestSecrets.userID(72)] {
-                let events: [PhoneEvent] = [
-                    .follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:today"),
-                    .text("引っ越しのことで相談したいです"),
-                ]
-                for event in events {
-                    let signed = sandbox.signed([sandbox.event(event, from: user)])
-                    #expect(await ChaosRound.post(signed, to: webhookPort) == .ok)
-                }
-            }
-            let drained = await eventually(within: .seconds(30), every: .milliseconds(50)) {
-                let inbox = try? await runDaemonCommand(["inbox", "--json"], environment: sqlite)
-                return inbox?.stdout.contains(#""pending":0"#) == true && inbox?.stdout.contains(#""processed":10"#) == true
-            }
-            #expect(drained)
+            let seeded = try await SeededDeployment.start(
+                sandbox: sandbox, environment: sqlite, webhookPort: webhookPort, users: [71, 72], words: "引っ越しのことで相談したいです")
+            let (token, daemon) = (seeded.token, seeded.daemon)
             daemon.kill(SIGTERM)
             #expect(try await daemon.waitForExit() == 0)
 
@@ -79,15 +59,7 @@ struct TransferCommandsTests {
             #expect(try await runDaemonCommand(["audit", "--verify"], environment: postgres).status == 0)
 
             // On PostgreSQL, the same key opens what SQLite sealed: the counsellor claims a case and reads her words.
-            let moved = try DaemonProcess(environment: postgres)
-            _ = try await moved.port(of: "staff")
-            let claim = try await Self.call(.post, "/api/v1/queue/claim", token: token, port: staffPort)
-            #expect(claim.status == .ok)
-            let handle = try #require(try JSONSerialization.jsonObject(with: claim.body) as? [String: Any])["handle"] as? String
-            let read = try await Self.call(.get, "/api/v1/cases/\(try #require(handle))", token: token, port: staffPort)
-            #expect(read.status == .ok && String(decoding: read.body, as: UTF8.self).contains("引っ越しのことで相談したいです"))
-            moved.kill(SIGTERM)
-            #expect(try await moved.waitForExit() == 0)
+            #expect(try await SeededDeployment.counsellorReads("引っ越しのことで相談したいです", token: token, environment: postgres, staffPort: staffPort))
         }
     }
 
@@ -106,13 +78,6 @@ struct TransferCommandsTests {
             let environment = DaemonProcess.environment(database: try await TestPostgres.makeDatabaseURL())
             let refused = try await runDaemonCommand(["import", "--input", junk], environment: environment)
             #expect(refused.status == 1 && refused.stderr.contains("is not a file written by tsunagud export"), "\(refused.stderr)")
-        }
-    }
-
-    static func call(_ method: HTTPRequest.Method, _ uri: String, token: String, port: Int) async throws -> (status: HTTPResponse.Status, body: Data) {
-        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-            let response = try await client.execute(.init(uri, method: method, headers: [.authorization: "Bearer \(token)"], body: nil))
-            return (response.status, Data(response.body.map { String(buffer: $0) }.map { Data($0.utf8) } ?? Data()))
         }
     }
 }
