@@ -233,6 +233,14 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX programme_record_dated ON programme_record (dated_on)",
             ]),
+        Migration(
+            name: "v11-announcements",
+            statements: [
+                // Whether the conversation receives the programme's announcements now (she opted in and has not
+                // blocked the account): a column, so that `tsunagud announce` finds them without reading every state.
+                "ALTER TABLE conversation ADD COLUMN announcements BOOLEAN NOT NULL DEFAULT FALSE",
+                "CREATE INDEX conversation_announcements ON conversation (announcements) WHERE announcements",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -198,6 +198,16 @@ public struct PostgresTriageStore: TriageStore {
         ).collect().count
     }
 
+    public func announcementRecipients() async throws -> [AnnouncementRecipient] {
+        var recipients: [AnnouncementRecipient] = []
+        for try await (pseudonym, address) in try await database.client.query(
+            "SELECT pseudonym, sealed_address FROM conversation WHERE announcements AND sealed_address IS NOT NULL", logger: database.logger
+        ).decode((String, Data).self) {
+            recipients.append(AnnouncementRecipient(conversation: Pseudonym(rawValue: pseudonym), sealedAddress: Array(address)))
+        }
+        return recipients
+    }
+
     // MARK: Reading
 
     static func snapshot(of conversation: Pseudonym?, on connection: PostgresConnection, logger: Logger) async throws -> TriageSnapshot {
@@ -252,10 +262,12 @@ public struct PostgresTriageStore: TriageStore {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
             try await connection.query(
                 """
-                INSERT INTO conversation (pseudonym, state, sealed_address, updated_at)
-                VALUES (\(pseudonym.rawValue), \(state), \(commit.sealedAddress.map { Data($0) }), \(WallClock.milliseconds()))
+                INSERT INTO conversation (pseudonym, state, sealed_address, updated_at, announcements)
+                VALUES (\(pseudonym.rawValue), \(state), \(commit.sealedAddress.map { Data($0) }), \(WallClock.milliseconds()),
+                    \(conversation.receivesAnnouncements))
                 ON CONFLICT (pseudonym) DO UPDATE SET state = EXCLUDED.state,
-                    sealed_address = COALESCE(EXCLUDED.sealed_address, conversation.sealed_address), updated_at = EXCLUDED.updated_at
+                    sealed_address = COALESCE(EXCLUDED.sealed_address, conversation.sealed_address), updated_at = EXCLUDED.updated_at,
+                    announcements = EXCLUDED.announcements
                 """, logger: logger)
             if let record = conversation.currentCase { try await save(record, of: pseudonym, on: connection, logger: logger) }
         }

@@ -258,6 +258,15 @@ enum Migrations {
                     CREATE INDEX programme_record_dated ON programme_record (dated_on);
                     """)
         }
+        migrator.registerMigration("v12-announcements") { db in
+            // Whether the conversation receives the programme's announcements now (she opted in and has not
+            // blocked the account): a column, so that `tsunagud announce` finds them without reading every state.
+            try db.execute(
+                sql: """
+                    ALTER TABLE conversation ADD COLUMN announcements INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX conversation_announcements ON conversation (announcements) WHERE announcements = 1;
+                    """)
+        }
         return migrator
     }
 }

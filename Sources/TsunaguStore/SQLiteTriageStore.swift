@@ -114,6 +114,16 @@ public struct SQLiteTriageStore: TriageStore {
         }
     }
 
+    public func announcementRecipients() async throws -> [AnnouncementRecipient] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT pseudonym, sealed_address FROM conversation WHERE announcements = 1 AND sealed_address IS NOT NULL"
+            ).map { row in
+                AnnouncementRecipient(conversation: Pseudonym(rawValue: row[0]), sealedAddress: Array(row[1] as Data))
+            }
+        }
+    }
+
     // MARK: Reading
 
     static func snapshot(of conversation: Pseudonym?, in db: Database) throws -> TriageSnapshot {
@@ -145,11 +155,15 @@ public struct SQLiteTriageStore: TriageStore {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
             try db.execute(
                 sql: """
-                    INSERT INTO conversation (pseudonym, state, sealed_address, updated_at) VALUES (?, ?, ?, ?)
+                    INSERT INTO conversation (pseudonym, state, sealed_address, updated_at, announcements) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (pseudonym) DO UPDATE SET state = excluded.state,
-                        sealed_address = COALESCE(excluded.sealed_address, sealed_address), updated_at = excluded.updated_at
+                        sealed_address = COALESCE(excluded.sealed_address, sealed_address), updated_at = excluded.updated_at,
+                        announcements = excluded.announcements
                     """,
-                arguments: [pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, WallClock.milliseconds()])
+                arguments: [
+                    pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, WallClock.milliseconds(),
+                    conversation.receivesAnnouncements,
+                ])
             if let record = conversation.currentCase { try save(record, of: pseudonym, in: db) }
         }
         if let key = commit.newCaseKey {

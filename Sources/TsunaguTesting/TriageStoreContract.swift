@@ -199,8 +199,40 @@ public enum TriageStoreContract {
         return broken
     }
 
+    /// Announcements go to the conversations that asked for them, can be reached, and have an address; a later
+    /// commit that stops them (she stopped them, erased, or blocked the account) takes her off at once.
+    public static func announcementRecipients(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        var broken: [String] = []
+        // A asks, B asks but is blocked, C asks without an address, D never asks.
+        _ = try await inbox.append(
+            events("a", conversation: "A", count: 1) + events("b", conversation: "B", count: 1) + events("c", conversation: "C", count: 1)
+                + events("d", conversation: "D", count: 1))
+        _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, _ in
+            let name = event.conversation?.rawValue ?? ""
+            var conversation = Conversation()
+            conversation.announcements = name != "D"
+            conversation.reachable = name != "B"
+            let address: [UInt8]? = name == "C" ? nil : Array("sealed-\(name)".utf8)
+            return TriageCommit(conversation: conversation, sealedAddress: address)
+        }
+        let recipients = try await triage.announcementRecipients()
+        if recipients != [AnnouncementRecipient(conversation: Pseudonym(rawValue: "A"), sealedAddress: Array("sealed-A".utf8))] {
+            broken.append("recipients were \(recipients.map(\.conversation.rawValue))")
+        }
+        _ = try await inbox.append(events("a2", conversation: "A", count: 1))
+        _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { _, snapshot in
+            var conversation = snapshot.conversation ?? Conversation()
+            conversation.announcements = false
+            return TriageCommit(conversation: conversation)
+        }
+        if try await !triage.announcementRecipients().isEmpty { broken.append("she still received them after stopping") }
+        return broken
+    }
+
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
         ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder), ("heldWords", heldWords),
+        ("announcementRecipients", announcementRecipients),
     ]
 }

@@ -16,6 +16,7 @@ enum Failure {
             case let error as StoreError: error.message
             case let error as StaffNameTaken: error.description
             case let error as TransferError: error.description
+            case let error as Announcer.Refusal: error.description
             default: "Stopped by an unexpected \(type(of: error)); run again with TSUNAGU_LOG_LEVEL=debug for details."
             }
         FileHandle.standardError.write(Data("tsunagud: \(sentence)\n".utf8))

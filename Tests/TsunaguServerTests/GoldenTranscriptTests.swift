@@ -111,6 +111,9 @@ struct GoldenTranscriptTests {
                 .tapsRichMenu("いま危ないとき"), .tapsRichMenu("相談する"), .tapsRichMenu("情報メニュー"), .taps("女性の居場所"),
                 .taps("はい、相談する"), .tapsRichMenu("相談する"),
             ]),
+        Scenario(
+            file: "15-announcements", title: "お知らせ：受け取るのも止めるのも彼女が選ぶ", at: inHours,
+            steps: [.writes("居場所いつ？"), .taps("お知らせを受け取る"), .writes("居場所"), .taps("お知らせを止める"), .writes("イベント"), .taps("お知らせを受け取る"), .writes("お知らせ停止")]),
     ]
 
     @Test(arguments: scenarios)

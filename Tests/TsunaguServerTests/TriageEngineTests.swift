@@ -480,7 +480,7 @@ struct TriageEngineTests {
         let shipped = engine.decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
         let text = shipped.messages.first?.text ?? ""
         #expect(!text.contains("{") && text.contains(engine.script.office.unset))
-        #expect(engine.script.office.unsetKeys == ["counter", "dropins", "localCentre", "phone", "sanitary"])
+        #expect(engine.script.office.unsetKeys == ["counter", "dropins", "events", "localCentre", "phone", "sanitary"])
         var script = engine.script
         script.office.values["phone"] = "000-1111-2222（平日9時〜17時）"
         let filled = try TriageEngine(script: script).decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")

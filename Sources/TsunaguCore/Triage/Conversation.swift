@@ -20,6 +20,12 @@ public struct Conversation: Sendable, Hashable, Codable {
     /// When her first words written before consent began to be held (sealed, outside this record): shown to the
     /// counsellor if she consents within ``ConversationScript/FirstWords/holdMinutes``, destroyed otherwise.
     public var heldSince: Int64?
+    /// She asked for the programme's announcements (the drop-in schedule, events): pushed to her until she stops
+    /// them, asks to erase, or blocks the account.
+    public var announcements: Bool = false
+
+    /// Whether an announcement may be pushed to her now: the one rule the stores keep a column of.
+    public var receivesAnnouncements: Bool { announcements && reachable }
 
     public init(
         state: TriageState = .new, reachable: Bool = true, currentCase: CaseRecord? = nil, unansweredPrompts: Int = 0,
@@ -36,6 +42,7 @@ public struct Conversation: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked, pendingRequest, heldSince
+        case announcements
     }
 
     /// Conversations stored before a field existed read it as its default.
@@ -51,6 +58,7 @@ public struct Conversation: Sendable, Hashable, Codable {
             erasureAsked: try container.decodeIfPresent(Bool.self, forKey: .erasureAsked) ?? false)
         pendingRequest = try container.decodeIfPresent(String.self, forKey: .pendingRequest)
         heldSince = try container.decodeIfPresent(Int64.self, forKey: .heldSince)
+        announcements = try container.decodeIfPresent(Bool.self, forKey: .announcements) ?? false
     }
 }
 

@@ -139,6 +139,17 @@ extension ConversationScript {
             require(item.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "label"], "is longer than 20 characters")
             require(!item.text.isBlank, ["info", "items", "\(index)", "text"], "must not be empty")
         }
+        if let announcements {
+            for (key, label) in [("subscribe", announcements.subscribe), ("unsubscribe", announcements.unsubscribe)] {
+                require(!label.isBlank && label.count <= Self.maxLabelLength, ["announcements", key], "must be 1 to 20 characters")
+            }
+            require(!announcements.subscribed.isBlank, ["announcements", "subscribed"], "must not be empty")
+            require(!announcements.unsubscribed.isBlank, ["announcements", "unsubscribed"], "must not be empty")
+        }
+        for (index, item) in info.items.enumerated() where item.announce == true {
+            require(announcements != nil, ["info", "items", "\(index)", "announce"], "needs the announcements section")
+            require(item.request == nil, ["info", "items", "\(index)", "announce"], "cannot share an item with a request button")
+        }
         require(!partners.isEmpty, ["partners"], "needs at least one partner")
         require(!outcomes.isEmpty, ["outcomes"], "needs at least one outcome")
         require(Set(outcomes.map(\.id)).count == outcomes.count, ["outcomes"], "has the same id twice")

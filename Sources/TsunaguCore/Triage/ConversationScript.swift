@@ -48,6 +48,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
     /// The words danger detection looks for (``SafetyDetector``).
     public var safety: SafetyLexicon
     public var info: InformationMenu
+    /// The opt-in announcements; without this section no item offers them.
+    public var announcements: Announcements?
     /// Partners a counsellor may refer her to (ids are what `close --referral` takes).
     public var partners: [Partner]
     /// How a counsellor may close a case (ids are what `close --outcome` takes; statistics count them).
@@ -214,6 +216,20 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var triggers: [String]?
         /// A button under the text that asks a counsellor for this service (a suit), rather than a consultation.
         public var request: ServiceRequest?
+        /// A button under the text to receive the programme's announcements (or to stop them, once she does).
+        public var announce: Bool?
+    }
+
+    /// The programme's announcements (the drop-in schedule, events), pushed only to those who asked for them.
+    public struct Announcements: Sendable, Hashable, Decodable {
+        /// The buttons (at most 20 characters each).
+        public var subscribe: String
+        public var unsubscribe: String
+        /// What she reads when she starts or stops receiving them.
+        public var subscribed: String
+        public var unsubscribed: String
+        /// A whole message that stops them (after folding), e.g. 「お知らせ停止」.
+        public var stopWords: [String]
     }
 
     /// A request for one of the programme's services: it reaches a counsellor as a request, without the triage.

@@ -21,6 +21,8 @@ public struct TriageEngine: Sendable {
     private let itemTriggers: [(word: String, item: String)]
     /// Folded request buttons' words (スーツを借りたい, without を), each with its item's id.
     private let requestWords: [(words: String, item: String)]
+    /// Whole messages that stop the announcements (folded).
+    private let announcementStopWords: Set<String>
     /// A message longer than this (folded) is a consultation, even if it names a service.
     static let itemTriggerLength = 20
     /// Folded typed answers to the consent question, longest first, each with the answer it gives.
@@ -48,6 +50,7 @@ public struct TriageEngine: Sendable {
             item.request.map { (TextNormalizer.normalize($0.label).replacing("を", with: ""), item.id) }
         }
         self.goodbyeWords = script.goodbye.words.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        self.announcementStopWords = Set((script.announcements?.stopWords ?? []).map(TextNormalizer.normalize).filter { !$0.isEmpty })
     }
 
     /// The welcome and privacy notice as she reads it, with the retention period in force.
@@ -149,6 +152,10 @@ public struct TriageEngine: Sendable {
         case .concern, .none:
             break
         }
+        if announcementStopWords.contains(folded) {
+            announcements(false, &turn)
+            return
+        }
         if stops {
             askErasure(&turn)
             return
@@ -219,6 +226,8 @@ public struct TriageEngine: Sendable {
             if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
         case ("request", _):
             request(id, &turn)
+        case ("announce", _):
+            announcements(id == "on", &turn)
         case ("start", .closed), ("start", .new), ("start", .survey):
             turn.finishSurvey(satisfaction: nil)
             startConsultation(firstMessage: nil, &turn)
@@ -501,6 +510,7 @@ public struct TriageEngine: Sendable {
         turn.actions.append(.stopPushes)
         turn.conversation.state = .new
         turn.conversation.hasConsented = false
+        turn.conversation.announcements = false
         turn.send(script.stop.reply)
     }
 
@@ -518,9 +528,25 @@ public struct TriageEngine: Sendable {
             .replacing("{contacts}", with: contactList(at: turn.context.now))
         if let request = item.request {
             turn.actions.append(.send([BotMessage(text: text, choices: [BotChoice(label: request.label, data: "request:\(item.id)")])]))
+        } else if item.announce == true, let wording = script.announcements {
+            let button = turn.conversation.announcements
+                ? BotChoice(label: wording.unsubscribe, data: "announce:off") : BotChoice(label: wording.subscribe, data: "announce:on")
+            turn.actions.append(.send([BotMessage(text: text, choices: [button])]))
         } else {
             turn.send(text)
         }
+        askCurrentQuestion(&turn)
+    }
+
+    /// She asked to receive the programme's announcements, or to stop them: nothing else of hers is kept for it,
+    /// and whatever she was answering is asked again.
+    private func announcements(_ on: Bool, _ turn: inout Turn) {
+        guard let wording = script.announcements else {
+            showInformationMenu(&turn)
+            return
+        }
+        turn.conversation.announcements = on
+        turn.send(on ? wording.subscribed : wording.unsubscribed)
         askCurrentQuestion(&turn)
     }
 

@@ -23,6 +23,18 @@ public protocol TriageStore: Sendable {
     /// Destroys the words held before consent (``TriageCommit/heldWords``) since before `cutoff`; returns how many
     /// conversations' words were destroyed.
     func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int
+
+    /// The conversations that receive announcements now (``Conversation/receivesAnnouncements``, kept in a column
+    /// by every commit), with their sealed addresses.
+    func announcementRecipients() async throws -> [AnnouncementRecipient]
+}
+
+/// Someone who asked for the programme's announcements: her conversation and her sealed LINE address.
+public struct AnnouncementRecipient: Sendable, Hashable {
+    public var conversation: Pseudonym
+    public var sealedAddress: [UInt8]
+
+    public init(conversation: Pseudonym, sealedAddress: [UInt8]) { (self.conversation, self.sealedAddress) = (conversation, sealedAddress) }
 }
 
 /// What a batch did.
