@@ -47,6 +47,8 @@ struct ConfigCommandTests {
             "TSUNAGU_SANDBOX_PORT": ("9003", "9003"), "TSUNAGU_RETENTION_MESSAGE_DAYS": ("30", "30"),
             "TSUNAGU_CLAIM_LEASE_SECONDS": ("30", "30"), "TSUNAGU_CASES_PER_COUNSELLOR": ("5", "5"),
             "TSUNAGU_KPI_PEOPLE_TARGET": ("50", "50"), "TSUNAGU_STATS_MIN_CELL": ("10", "10"), "TSUNAGU_SCRIPT": (script, script),
+            "TSUNAGU_KPI_NAME": ("利用者数", "利用者数"), "TSUNAGU_KPI_FORMULA": ("consultations+products", "consultations + products"),
+            "TSUNAGU_RECORDS_OPEN_DAYS": ("31", "31"),
         ]
         let secretFile = directory.path("channel-secret"), tokenFile = directory.path("access-token")
         try TestSecrets.channelSecret.write(toFile: secretFile, atomically: true, encoding: .utf8)
