@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import LineMessaging
 import LineSandbox
 import Testing
 import TsunaguCore

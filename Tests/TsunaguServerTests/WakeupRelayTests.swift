@@ -31,7 +31,7 @@ struct WakeupRelayTests {
         #expect(await outboxThere.wait(upTo: .milliseconds(300)) == false, "only the topic rung travels")
 
         // And the other way round, for another topic.
-        first.doorbell(for: .outbox)  // Registered, so that the first instance rings it when it hears.
+        _ = first.doorbell(for: .outbox)  // Registered, so that the first instance rings it when it hears.
         second.doorbell(for: .outbox).ring()
         #expect(await first.doorbell(for: .outbox).wait(upTo: .seconds(30)))
     }
