@@ -122,5 +122,9 @@ struct ProgrammeReportTests {
         #expect(refusal(.event(ProgrammeEvent(date: june, name: String(repeating: "あ", count: 81), participants: 10))) == "invalid_body")
         #expect(refusal(.indicator(OutcomeIndicator(name: "割合", fiscalYear: 2025, percent: 120, targetPercent: 25))) == "invalid_body")
         #expect(refusal(.indicator(OutcomeIndicator(name: "割合", fiscalYear: 2025, percent: 12.4, targetPercent: 25))) == nil)
+        #expect(refusal(.indicator(OutcomeIndicator(name: "割合", fiscalYear: 2027, percent: 12.4, targetPercent: 25))) == "invalid_date")
+        // The survey figure of a closed year is corrected after the year, like it was entered; other entries are not.
+        #expect(refusal(.withdrawal(number: 1, of: .indicator, dated: CivilDate(year: 2025, month: 4, day: 1))) == nil)
+        #expect(refusal(.withdrawal(number: 2, of: .suitRental, dated: CivilDate(year: 2025, month: 4, day: 1))) == "month_closed")
     }
 }

@@ -34,15 +34,19 @@ public struct ProgrammeRules: Sendable {
             guard (0...100).contains(indicator.percent), (0...100).contains(indicator.targetPercent) else {
                 throw ProgrammeRefusal(code: "invalid_body", "The indicator and its target are percentages from 0 to 100.")
             }
-            // A survey's figure is entered when it is published, after its year: only its date must not be ahead.
-            guard record.date <= window.today(now) else {
-                throw ProgrammeRefusal(code: "invalid_date", "That fiscal year has not started yet.")
-            }
-            return
+            return try notAhead(record.date, now: now)
+        case .withdrawal(_, of: .indicator, let dated):
+            return try notAhead(dated, now: now)
         case .withdrawal:
             break
         }
         try window.check(record.date, now: now)
+    }
+
+    /// A survey's figure is entered (and corrected) when the city publishes it, after its year: only the year must
+    /// have begun.
+    private func notAhead(_ date: CivilDate, now: Int64) throws(ProgrammeRefusal) {
+        guard date <= window.today(now) else { throw ProgrammeRefusal(code: "invalid_date", "That fiscal year has not started yet.") }
     }
 
     private func count(_ name: String, _ value: Int, in range: ClosedRange<Int>) throws(ProgrammeRefusal) {

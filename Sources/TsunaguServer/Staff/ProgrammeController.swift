@@ -39,7 +39,9 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
             try refusing { try settings.recordingWindow.check(day, now: now()) }
             do {
                 guard let channel = CaseFacts.Channel(rawValue: body.channel) else { throw CaseRefusal.unknownChannel }
-                try await caseDesk().record(channel: channel, on: body.date == nil ? nil : day, topic: body.topic, outcome: body.outcome, referral: body.referral, by: member)
+                try await caseDesk().record(
+                    channel: channel, on: body.date == nil ? nil : day, topic: body.topic, outcome: body.outcome, referral: body.referral,
+                    by: member)
             } catch let refusal as CaseRefusal {
                 throw APIError(refusal)
             }
