@@ -28,6 +28,7 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
         stores: dependencies.stores, settings: dependencies.statistics, labels: desk?.statisticsLabels ?? [:], now: clock
     ).addRoutes(to: router)
     ProgrammeController(stores: dependencies.stores, desk: desk, settings: dependencies.statistics, now: clock).addRoutes(to: router)
+    AdminController(stores: dependencies.stores).addRoutes(to: router)
     return router
 }
 
