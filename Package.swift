@@ -97,6 +97,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            // The web console's style and scripts, compiled in: tsunagud serves them without a file on disk.
+            resources: [
+                "console.css", "console.js", "queue.js", "case.js", "handover.js", "stats.js", "admin.js",
+            ].map { .embedInCode("Console/Assets/\($0)") },
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -14,10 +14,14 @@ public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: I
     return router
 }
 
-/// The staff listener's routes: `GET /healthz`, `GET /metrics` and the staff API under `/api/v1`.
-public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRequestContext> {
+/// The staff listener's routes: `GET /healthz`, `GET /metrics`, the staff API under `/api/v1` and the web
+/// console under `/console/`, whose session cookie the API accepts in place of a bearer token.
+public func buildStaffRouter(
+    dependencies: ServerDependencies, sessions: ConsoleSessions = ConsoleSessions()
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
+    router.add(middleware: ConsoleSessionMiddleware(sessions: sessions))
     HealthController(isHealthy: dependencies.stores.isHealthy).addRoutes(to: router)
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
         .addRoutes(to: router)
@@ -29,6 +33,7 @@ public func buildStaffRouter(dependencies: ServerDependencies) -> Router<BasicRe
     ).addRoutes(to: router)
     ProgrammeController(stores: dependencies.stores, desk: desk, settings: dependencies.statistics, now: clock).addRoutes(to: router)
     AdminController(stores: dependencies.stores).addRoutes(to: router)
+    ConsoleController(stores: dependencies.stores, sessions: sessions, labels: desk?.statisticsLabels ?? [:], now: clock).addRoutes(to: router)
     return router
 }
 

@@ -11,6 +11,11 @@ public struct StaffAuthenticator: Sendable {
     public init(store: any StaffStore) { self.store = store }
 
     public func member(for request: Request) async throws -> StaffMember {
+        // The web console's session, checked by ConsoleSessionMiddleware (cookie and CSRF token).
+        if request.headers[.authorization] == nil, let session = ConsoleSessions.current {
+            guard let member = try await store.member(withTokenHash: session.tokenHash) else { throw APIError.unauthorized }
+            return member
+        }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count < 256 else {
             throw APIError.unauthorized
         }
