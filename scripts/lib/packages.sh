@@ -19,6 +19,9 @@ BUILD_PACKAGES=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config libmec
 # What the tests need besides: the openssl command makes the private CA of the TLS tests; libxml2 backs
 # FoundationXML, which checks that the HTML statistics page is well-formed.
 TEST_PACKAGES=(openssl ca-certificates libxml2)
+# What scripts/test-console needs besides: Debian's Chromium and its driver for the real-browser test of the web
+# console, Japanese fonts for its screenshots, and Python's venv for selenium from PyPI.
+BROWSER_PACKAGES=(chromium chromium-driver fonts-noto-cjk python3 python3-venv)
 # What scripts/package needs besides: dpkg-shlibdeps (dpkg-dev) to read Depends off the binaries, help2man for
 # the man pages.
 PACKAGE_PACKAGES=(dpkg-dev help2man)
