@@ -113,7 +113,7 @@ public struct PostgresOutboxStore: OutboxStore {
         let instance = instance
         return try await database.transaction { connection in
             for entry in entries {
-                let keepsPayload = entry.state == .pending || entry.state == .deadLettered
+                let keepsPayload = entry.state.keepsPayload
                 try await connection.query(
                     """
                     UPDATE outbox_entry SET state = \(entry.state.rawValue),

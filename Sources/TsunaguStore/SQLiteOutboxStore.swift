@@ -114,7 +114,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     private static func update(_ entry: OutboxEntry, in db: Database) throws {
-        let keepsPayload = entry.state == .pending || entry.state == .deadLettered
+        let keepsPayload = entry.state.keepsPayload
         try db.execute(
                 sql: """
                     UPDATE outbox_entry SET state = ?, reply_token_usable_until = ?, reply_outcome_unknown = ?,

@@ -100,7 +100,7 @@ struct PostgresStoreTests {
         #expect(try await stores[1].counts().pushesByMonth["2026-11"] == chats * perChat)
     }
 
-    @Test("delivered and withheld entries lose their sealed payload; dead letters keep it")
+    @Test("delivered, withheld and dead-lettered entries lose their sealed payload")
     func payloadLifetime() async throws {
         let database = try await TestPostgres.makeDatabase()
         let store = PostgresOutboxStore(database: database)
@@ -118,7 +118,7 @@ struct PostgresStoreTests {
         ).decode((String, Bool).self) {
             kept[id] = hasPayload
         }
-        #expect(kept == ["a1": false, "b1": true, "c1": false])
+        #expect(kept == ["a1": false, "b1": false, "c1": false])
     }
 
     @Test("three instances processing one inbox decide each event once, each chat's events in order, chats in parallel")

@@ -40,7 +40,7 @@ struct SQLiteOutboxStoreTests {
         #expect(try await store.markRepliesPossiblyMade() == 0)
     }
 
-    @Test("delivered and withheld entries lose their payload; dead letters keep it, with LINE's reason")
+    @Test("delivered, withheld and dead-lettered entries lose their payload; a dead letter keeps LINE's reason")
     func payloadLifetime() async throws {
         _ = try await store.enqueue([Self.new("a1", "A"), Self.new("b1", "B"), Self.new("c1", "C"), Self.new("c2", "C")])
         let due = try await store.dueEntries(now: 0, limit: 10)
@@ -60,6 +60,7 @@ struct SQLiteOutboxStoreTests {
             try Row.fetchAll(db, sql: "SELECT id, sealed_payload FROM outbox_entry ORDER BY id")
         }
         let kept = Dictionary(uniqueKeysWithValues: rows.map { (($0["id"] as String), ($0["sealed_payload"] as Data?) != nil) })
-        #expect(kept == ["a1": false, "b1": true, "c1": false, "c2": false])
+        #expect(kept == ["a1": false, "b1": false, "c1": false, "c2": false])
+        #expect(try await store.counts().deadLetters.map(\.reason) == ["The property 'to' is invalid"])
     }
 }

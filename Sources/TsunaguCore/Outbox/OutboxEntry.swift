@@ -60,4 +60,8 @@ public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
     case deadLettered
     /// Not sent because she blocked the account: pushes to her are not delivered, and she chose silence.
     case withheld
+
+    /// Whether an entry in this state still needs its sealed payload: only while it may yet be sent. A dead letter
+    /// keeps LINE's reason and its counts, never her id or the text (every backend nulls the payload with it).
+    public var keepsPayload: Bool { self == .pending }
 }
