@@ -125,7 +125,7 @@ public enum TsunaguService {
             store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
             outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
         services.append(RetentionService(
-            store: stores.triage, feed: stores.cases, schedule: stores.jobs, retentionDays: configuration.retentionMessageDays,
+            store: stores.triage, feed: stores.cases, desk: dependencies.desk, schedule: stores.jobs, periods: configuration.retention,
             logger: logger))
         services.append(HeldWordsService(store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, logger: logger))
         if let desk = dependencies.desk {

@@ -176,6 +176,24 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
+    public func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String] {
+        try await database.writer.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT handle FROM (
+                        SELECT handle, queued_at, counsellor,
+                            MAX(opened_at, COALESCE(queued_at, 0), COALESCE(claimed_at, 0),
+                                COALESCE((SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id), 0)) AS last
+                        FROM triage_case WHERE closed_at IS NULL)
+                    WHERE (queued_at IS NULL AND last < ?) OR (queued_at IS NOT NULL AND counsellor IS NULL AND last < ?)
+                        OR (counsellor IS NOT NULL AND last < ?)
+                    ORDER BY last
+                    """,
+                arguments: [triage, queued, held])
+        }
+    }
+
     /// The newest event's id: where a client that has seen nothing yet starts.
     public func latestEventID() async throws -> Int64 {
         try await database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM staff_event") ?? 0 }

@@ -148,8 +148,42 @@ public enum CaseStoreContract {
         return broken
     }
 
+    /// Open cases are idle by their stage's cutoff (in triage, waiting unheld, held), counted from their last
+    /// activity (opened, queued, claimed, a line written); closed ones never are.
+    public static func idleCases(_ make: MakeStores) async throws -> [String] {
+        let stores = try await make()
+        // A: in triage since 1; B: queued at 1; C: in triage since 1, but wrote at 9_000; D: closed; E: queued, then held.
+        _ = try await stores.inbox.append(["A", "B", "C", "D", "E"].map { InboxStoreContract.event("idle-\($0)", conversation: "chat-\($0)") })
+        _ = try await stores.triage.process(try await stores.triage.pendingEvents(limit: 100)) { event, _ in
+            let chat = String(event.eventID.dropFirst("idle-".count))
+            var record = CaseRecord(id: "case-\(chat)", openedAt: 1)
+            record.topic = chat
+            var state = TriageState.topic
+            if chat == "B" || chat == "E" { (record.priority, record.queuedAt, state) = (.normal, 1, .queued(priority: .normal)) }
+            if chat == "D" { (record.closedAt, state) = (2, .closed(outcome: "done", referral: nil)) }
+            return TriageCommit(
+                conversation: Conversation(state: state, currentCase: record), newCaseKey: (caseID: record.id, wrappedKey: [1], fingerprint: "f"),
+                transcript: [TranscriptEntry(caseID: record.id, at: chat == "C" ? 9_000 : 1, author: .her, messageRef: nil, sealedText: [2])])
+        }
+        try await addCounsellors(["c1"], to: stores)
+        let queue = try await stores.cases.queue(now: 10, limit: 10).items
+        guard let e = queue.first(where: { $0.topic == "E" })?.handle, let b = queue.first(where: { $0.topic == "B" })?.handle else {
+            return ["B and E were not queued"]
+        }
+        _ = try await claim(.handle(e), by: "c1", in: stores, now: 2)
+        var broken: [String] = []
+        let triage = try await stores.cases.idleCases(triage: 5_000, queued: 0, held: 0)
+        if triage.count != 1 || [b, e].contains(triage[0]) { broken.append("idle in triage: \(triage.count) cases, expected A alone") }
+        if try await stores.cases.idleCases(triage: 0, queued: 5_000, held: 0) != [b] { broken.append("idle in the queue: not B alone") }
+        if try await stores.cases.idleCases(triage: 0, queued: 0, held: 5_000) != [e] { broken.append("idle while held: not E alone") }
+        let all = try await stores.cases.idleCases(triage: 10_000, queued: 10_000, held: 10_000)
+        if all.count != 4 { broken.append("\(all.count) cases idle in all, expected A, B, C and E (not the closed D)") }
+        if try await !stores.cases.idleCases(triage: 0, queued: 0, held: 0).isEmpty { broken.append("cases idle before anything happened") }
+        return broken
+    }
+
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("queueOrder", queueOrder), ("claimNext", claimNext), ("concurrentClaims", concurrentClaims), ("lapsedClaim", lapsedClaim),
-        ("limits", limits),
+        ("limits", limits), ("idleCases", idleCases),
     ]
 }

@@ -45,6 +45,8 @@ struct ConfigCommandTests {
             "TSUNAGU_OUTBOX_RETRY_MAX_MS": ("700", "700"), "TSUNAGU_OUTBOX_LEASE_SECONDS": ("45", "45"),
             "TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA": ("5000", "5000"), "TSUNAGU_SANDBOX_ENABLED": ("true", "true"),
             "TSUNAGU_SANDBOX_PORT": ("9003", "9003"), "TSUNAGU_RETENTION_MESSAGE_DAYS": ("30", "30"),
+            "TSUNAGU_RETENTION_IDLE_TRIAGE_DAYS": ("2", "2"), "TSUNAGU_RETENTION_IDLE_QUEUED_DAYS": ("7", "7"),
+            "TSUNAGU_RETENTION_IDLE_HELD_DAYS": ("21", "21"),
             "TSUNAGU_CLAIM_LEASE_SECONDS": ("30", "30"), "TSUNAGU_CASES_PER_COUNSELLOR": ("5", "5"),
             "TSUNAGU_KPI_PEOPLE_TARGET": ("50", "50"), "TSUNAGU_STATS_MIN_CELL": ("10", "10"), "TSUNAGU_SCRIPT": (script, script),
             "TSUNAGU_KPI_NAME": ("利用者数", "利用者数"), "TSUNAGU_KPI_FORMULA": ("consultations+products", "consultations + products"),

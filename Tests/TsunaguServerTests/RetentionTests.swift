@@ -40,7 +40,7 @@ struct RetentionTests {
 
         let service = RetentionService(
             store: SQLiteTriageStore(database: harness.base.database), feed: SQLiteCaseStore(database: harness.base.database),
-            retentionDays: 90, logger: harness.base.logger)
+            periods: RetentionService.Periods(messageDays: 90), logger: harness.base.logger)
         #expect(await service.purge(now: now) == 1)
         #expect(await service.purge(now: now) == 0)  // Nothing left to purge.
 

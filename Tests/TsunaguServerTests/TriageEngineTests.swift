@@ -255,6 +255,16 @@ struct TriageEngineTests {
         #expect(engine.script.stop.reply.contains("トーク履歴"), "she is told how to delete the talk on her phone too")
     }
 
+    @Test("An idle open case closes silently as no-response, so that its retention starts", arguments: ["topic", "urgency", "queued", "active"])
+    func idleCaseCloses(_ state: String) {
+        let decision = engine.decide(.idle, for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.conversation.currentCase?.closedAt == Self.openTime)
+        #expect(decision.conversation.currentCase?.outcome == TriageEngine.idleOutcome)
+        #expect(decision.conversation.state == .closed(outcome: TriageEngine.idleOutcome, referral: nil))
+        #expect(decision.messages.isEmpty, "nothing is pushed to her phone")
+        #expect(engine.script.outcomes.contains { $0.id == TriageEngine.idleOutcome })
+    }
+
     @Test(arguments: ["消して終わる", "はい", "うん"])
     func typedConfirmationErases(_ typed: String) {
         let (_, erased) = confirmErasure(from: "active", answer: .text(typed))

@@ -29,6 +29,10 @@ public protocol CaseStore: Sendable {
     func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent]
     /// Deletes feed events older than `cutoff`; returns how many went.
     func forgetEvents(before cutoff: Int64) async throws -> Int
+    /// The handles of open cases in which nothing has happened (opened, queued, claimed, a line written) since
+    /// before the cutoff of their stage: still in triage since `triage`, waiting unheld since `queued`, held by a
+    /// counsellor since `held` (milliseconds since the epoch).
+    func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String]
     /// The newest event's id: where a client that has seen nothing yet starts.
     func latestEventID() async throws -> Int64
 }

@@ -153,6 +153,9 @@ extension ConversationScript {
         require(!partners.isEmpty, ["partners"], "needs at least one partner")
         require(!outcomes.isEmpty, ["outcomes"], "needs at least one outcome")
         require(Set(outcomes.map(\.id)).count == outcomes.count, ["outcomes"], "has the same id twice")
+        require(
+            outcomes.contains { $0.id == TriageEngine.idleOutcome }, ["outcomes"],
+            "needs the outcome \(TriageEngine.idleOutcome), given to the cases closed for want of an answer")
         require(Set(canned.map(\.id)).count == canned.count, ["canned"], "has the same id twice")
         for (name, list) in [("places", programme?.places ?? []), ("facilities", programme?.facilities ?? [])] {
             require(Set(list.map(\.id)).count == list.count, ["programme", name], "has the same id twice")

@@ -62,6 +62,9 @@ public struct TriageEngine: Sendable {
     /// The category recorded for danger no rule or model could name (a bare たすけて without the model).
     static let unnamed = "unspecified"
 
+    /// The outcome of a case closed because nobody wrote for too long (one of the script's outcomes).
+    public static let idleOutcome = "no-response"
+
     /// Where a group or room conversation rests once it has been told this is a one-to-one service.
     public static let declinedGroup = TriageState.closed(outcome: "group", referral: nil)
 
@@ -93,6 +96,10 @@ public struct TriageEngine: Sendable {
             if case .active = conversation.state { turn.conversation.state = .queued(priority: turn.caseRecord?.priority ?? .normal) }
         case .closed(let outcome, let referral):
             closedByCounsellor(outcome: outcome, referral: referral, &turn)
+        case .idle:
+            // Nobody wrote for too long: the case closes, silently, so that its retention period starts.
+            settleHeldWords(release: false, &turn)
+            turn.endCase(outcome: Self.idleOutcome)
         case .officeClosed:
             // Waiting and not yet taken: she would otherwise go on waiting for an answer that cannot come today.
             if case .queued = conversation.state {

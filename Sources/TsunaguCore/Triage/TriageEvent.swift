@@ -26,6 +26,9 @@ public enum TriageEvent: Sendable, Hashable {
     case closed(outcome: String, referral: String?)
     /// The office has just closed for the day while she waits: she is told when a counsellor will answer.
     case officeClosed
+    /// Her open case has been idle longer than its stage allows (in triage, in the queue, with a counsellor): it
+    /// closes, so that its retention period starts.
+    case idle
 
     /// A stable name for the transition tables and metrics.
     public var kind: String {
@@ -44,6 +47,7 @@ public enum TriageEvent: Sendable, Hashable {
         case .released: "released"
         case .closed: "closed"
         case .officeClosed: "officeClosed"
+        case .idle: "idle"
         }
     }
 }

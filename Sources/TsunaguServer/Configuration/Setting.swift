@@ -113,6 +113,15 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let retentionMessageDays = Setting(
         "tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS", default: "90",
         accepts: .integer(1...3650, what: "a number of days from 1 to 3650"), "days after a case closes until its messages are destroyed")
+    public static let retentionIdleTriageDays = Setting(
+        "tsunagu.retention.idleTriageDays", "TSUNAGU_RETENTION_IDLE_TRIAGE_DAYS", default: "1",
+        accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case still in triage closes (`no-response`)")
+    public static let retentionIdleQueuedDays = Setting(
+        "tsunagu.retention.idleQueuedDays", "TSUNAGU_RETENTION_IDLE_QUEUED_DAYS", default: "14",
+        accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case waiting in the queue closes")
+    public static let retentionIdleHeldDays = Setting(
+        "tsunagu.retention.idleHeldDays", "TSUNAGU_RETENTION_IDLE_HELD_DAYS", default: "30",
+        accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case a counsellor holds closes")
     public static let claimLeaseSeconds = Setting(
         "tsunagu.cases.leaseSeconds", "TSUNAGU_CLAIM_LEASE_SECONDS", default: "600", accepts: .integer(30...86_400, what: "seconds from 30 to 86400"),
         "a claim lapses after this long without the counsellor acting or her client polling")
@@ -142,6 +151,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
         webhookPort, webhookMaxBodyBytes, staffHost, staffPort, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
+        retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,
     ]
 

@@ -34,6 +34,9 @@ extension TsunaguConfiguration {
         case .sandboxEnabled: sandboxPort == nil ? "false" : "true"
         case .sandboxPort: sandboxPort.map(String.init) ?? "— (the sandbox is off)"
         case .retentionMessageDays: String(retentionMessageDays)
+        case .retentionIdleTriageDays: String(retention.idleTriageDays)
+        case .retentionIdleQueuedDays: String(retention.idleQueuedDays)
+        case .retentionIdleHeldDays: String(retention.idleHeldDays)
         case .claimLeaseSeconds: String(desk.lease.components.seconds)
         case .casesPerCounsellor: String(desk.casesPerCounsellor)
         case .kpiPeopleTarget: String(statistics.peopleTarget)

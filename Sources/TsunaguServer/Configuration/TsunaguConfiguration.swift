@@ -44,6 +44,8 @@ public struct TsunaguConfiguration: Sendable {
     public var sandboxPort: Int?
     /// Days after a case closes until its content is destroyed.
     public var retentionMessageDays: Int
+    /// Every retention period (`retentionMessageDays` among them).
+    public var retention: RetentionService.Periods
     /// Claim leases and the per-counsellor cap.
     public var desk: CaseDesk.Settings
     /// The KPI target and the smallest count published.
@@ -96,6 +98,9 @@ public struct TsunaguConfiguration: Sendable {
         self.previousDataKey = try Self.previousDataKey(reader: reader)
         self.previousDataKeyFile = Self.value(.previousDataKey, in: reader) == nil ? Self.value(.previousDataKeyFile, in: reader) : nil
         self.retentionMessageDays = try Self.retentionDays(reader: reader)
+        self.retention = RetentionService.Periods(
+            messageDays: retentionMessageDays, idleTriageDays: try integer(.retentionIdleTriageDays),
+            idleQueuedDays: try integer(.retentionIdleQueuedDays), idleHeldDays: try integer(.retentionIdleHeldDays))
         self.desk = CaseDesk.Settings(lease: .seconds(try integer(.claimLeaseSeconds)), casesPerCounsellor: try integer(.casesPerCounsellor))
         let formulaText = string(.kpiFormula)!
         guard let formula = KPIFormula(formulaText) else {

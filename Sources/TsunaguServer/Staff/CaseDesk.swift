@@ -228,6 +228,27 @@ public struct CaseDesk: Sendable {
         return told
     }
 
+    /// Closes, silently, every open case idle longer than its stage allows (``TriageEvent/idle``, outcome
+    /// ``TriageEngine/idleOutcome``), so that its retention period starts; returns how many closed. The cutoffs are
+    /// milliseconds since the epoch, as in ``CaseStore/idleCases(triage:queued:held:)``.
+    public func closeIdleCases(triage: Int64, queued: Int64, held: Int64) async throws -> Int {
+        let now = decider.now()
+        var closed = 0
+        for handle in try await store.idleCases(triage: triage, queued: queued, held: held) {
+            closed += try await store.act(
+                on: .handle(handle), by: Self.system, now: now, lease: settings.leaseMilliseconds, cap: settings.casesPerCounsellor,
+                transcriptAfter: nil
+            ) { state in
+                // Only her current case can be told apart from her state; an older one stays for the next run.
+                guard state.summary.closedAt == nil, state.conversation?.currentCase?.id == state.caseID else { return (CaseChange(), 0) }
+                let triage = try tell(state, .idle, now: now)
+                return (CaseChange(triage: triage, holder: .drop, audit: ("case.close", "outcome \(TriageEngine.idleOutcome)")), 1)
+            }
+        }
+        if closed > 0 { doorbells.forEach { $0.ring() } }
+        return closed
+    }
+
     /// Who acts when no counsellor does (the office closing): never a member of staff's name.
     static let system = "tsunagu"
 

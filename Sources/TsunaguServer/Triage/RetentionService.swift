@@ -6,7 +6,8 @@ public import TsunaguCore
 /// Destroys the messages of cases closed longer ago than the retention period: at start-up and then daily.
 ///
 /// Only the content goes (each case's key and transcript); the anonymous triage record stays for statistics.
-/// `tsunagud purge` does the same on demand. Live-feed events older than a week go too.
+/// `tsunagud purge` does the same on demand. Each run first closes the cases idle longer than their stage allows
+/// (``Periods``), so that every case's retention starts. Live-feed events older than a week go too.
 ///
 /// With several instances on one database, each asks the ``JobSchedule`` before it purges, so the purge runs
 /// once per period among them all, whichever instances are up.
@@ -14,24 +15,42 @@ public struct RetentionService: Service {
     /// The job's name in the schedule.
     public static let job = "retention-purge"
 
+    /// How long each thing is kept (``Setting`` rows `tsunagu.retention.*`).
+    public struct Periods: Sendable, Hashable {
+        /// Days after a case closes until its messages are destroyed.
+        public var messageDays: Int
+        /// Days without activity after which an open case closes: in triage, waiting in the queue, held.
+        public var idleTriageDays: Int
+        public var idleQueuedDays: Int
+        public var idleHeldDays: Int
+
+        public init(messageDays: Int = 90, idleTriageDays: Int = 1, idleQueuedDays: Int = 14, idleHeldDays: Int = 30) {
+            self.messageDays = messageDays
+            (self.idleTriageDays, self.idleQueuedDays, self.idleHeldDays) = (idleTriageDays, idleQueuedDays, idleHeldDays)
+        }
+    }
+
     private let store: any TriageStore
     private let feed: (any CaseStore)?
+    private let desk: CaseDesk?
     private let schedule: any JobSchedule
-    private let retentionDays: Int
+    private let periods: Periods
     private let interval: Duration
     private let logger: Logger
 
     /// - Parameters:
     ///   - feed: where the live-feed events are kept, to forget the old ones.
+    ///   - desk: closes the idle cases; without one, none are closed.
     ///   - schedule: which instance purges; one instance alone always does.
     public init(
-        store: any TriageStore, feed: (any CaseStore)? = nil, schedule: any JobSchedule = SoleInstanceSchedule(), retentionDays: Int,
-        interval: Duration = .seconds(86_400), logger: Logger
+        store: any TriageStore, feed: (any CaseStore)? = nil, desk: CaseDesk? = nil, schedule: any JobSchedule = SoleInstanceSchedule(),
+        periods: Periods, interval: Duration = .seconds(86_400), logger: Logger
     ) {
         self.store = store
         self.feed = feed
+        self.desk = desk
         self.schedule = schedule
-        self.retentionDays = retentionDays
+        self.periods = periods
         self.interval = interval
         self.logger = logger
     }
@@ -67,10 +86,16 @@ public struct RetentionService: Service {
     /// One purge; returns how many cases lost their content (0 when the database could not be reached).
     public func purge(now: Date = Date()) async -> Int {
         do {
-            let count = try await store.destroyContent(ofCasesClosedBefore: Self.cutoff(days: retentionDays, now: now))
+            if let desk {
+                let closed = try await desk.closeIdleCases(
+                    triage: Self.cutoff(days: periods.idleTriageDays, now: now), queued: Self.cutoff(days: periods.idleQueuedDays, now: now),
+                    held: Self.cutoff(days: periods.idleHeldDays, now: now))
+                if closed > 0 { logger.notice("Closed the cases nobody wrote in for too long", metadata: ["cases": "\(closed)"]) }
+            }
+            let count = try await store.destroyContent(ofCasesClosedBefore: Self.cutoff(days: periods.messageDays, now: now))
             _ = try await feed?.forgetEvents(before: Self.cutoff(days: 7, now: now))
             if count > 0 {
-                logger.notice("Destroyed the messages of cases past retention", metadata: ["cases": "\(count)", "days": "\(retentionDays)"])
+                logger.notice("Destroyed the messages of cases past retention", metadata: ["cases": "\(count)", "days": "\(periods.messageDays)"])
             }
             return count
         } catch {
