@@ -118,9 +118,31 @@ public struct PostgresTriageStore: TriageStore {
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation)))", logger: logger)
                 try await Self.shred(caseID: caseID, on: connection, logger: logger)
+                try await Self.unlink(caseID: caseID, from: Pseudonym(rawValue: conversation), on: connection, logger: logger)
             }
         }
         return cases.count
+    }
+
+    public func forgetProcessedEvents(before cutoff: Int64) async throws -> Int {
+        try await database.client.query(
+            "DELETE FROM inbox_event WHERE processed_at < \(cutoff) RETURNING event_id", logger: database.logger
+        ).collect().count
+    }
+
+    public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
+        // Without her conversation's lock: every commit of an event of hers seals her address again (the decider does
+        // on every event), so an event processed meanwhile stores it whichever commits first; and what else reads it
+        // (a counsellor's reply, an announcement) belongs to an open case or an opt-in, which this leaves alone.
+        try await database.client.query(
+            """
+            UPDATE conversation SET sealed_address = NULL
+            WHERE sealed_address IS NOT NULL AND updated_at < \(cutoff) AND NOT announcements
+            AND NOT EXISTS (SELECT 1 FROM outbox_entry WHERE outbox_entry.conversation = pseudonym AND state = 'pending')
+            AND NOT EXISTS (SELECT 1 FROM triage_case WHERE triage_case.conversation = pseudonym AND closed_at IS NULL)
+            RETURNING pseudonym
+            """, logger: database.logger
+        ).collect().count
     }
 
     /// `decide` threw: the event stays pending. Any other error (the database) ends the batch.
@@ -279,6 +301,7 @@ public struct PostgresTriageStore: TriageStore {
                 """, logger: logger)
         }
         for caseID in commit.shreddedCases { try await shred(caseID: caseID, on: connection, logger: logger) }
+        if let erasure = commit.erasure { try await erase(pseudonym, erasure, on: connection, logger: logger) }
         for ref in commit.deletedMessageRefs {
             try await connection.query("DELETE FROM case_message WHERE message_ref = \(ref)", logger: logger)
         }
@@ -325,6 +348,46 @@ public struct PostgresTriageStore: TriageStore {
         try await connection.query(
             "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(WallClock.milliseconds())) WHERE id = \(caseID)",
             logger: logger)
+    }
+
+    /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.
+    private static func erase(_ pseudonym: Pseudonym, _ erasure: Erasure, on connection: PostgresConnection, logger: Logger) async throws {
+        if let closing = erasure.closing { try await save(closing, of: pseudonym, on: connection, logger: logger) }
+        var cases: [String] = []
+        for try await id in try await connection.query(
+            "SELECT id FROM triage_case WHERE conversation = \(pseudonym.rawValue)", logger: logger
+        ).decode(String.self) {
+            cases.append(id)
+        }
+        for caseID in cases { try await shred(caseID: caseID, on: connection, logger: logger) }
+        try await connection.query(
+            "UPDATE triage_case SET conversation = \(erasure.personToken) WHERE conversation = \(pseudonym.rawValue)", logger: logger)
+        _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger)
+        try await connection.query(
+            "DELETE FROM outbox_entry WHERE conversation = \(pseudonym.rawValue) AND state <> 'pending'", logger: logger)
+        try await connection.query(
+            "UPDATE conversation SET sealed_address = NULL WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
+        try await connection.query(
+            "UPDATE inbox_event SET conversation = NULL WHERE conversation = \(pseudonym.rawValue) AND processed_at IS NOT NULL",
+            logger: logger)
+    }
+
+    /// Cuts a case past retention from her: the case's `conversation` becomes its own id, and her state forgets it.
+    static func unlink(caseID: String, from pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE triage_case SET conversation = id WHERE id = \(caseID)", logger: logger)
+        var state: String?
+        for try await stored in try await connection.query(
+            "SELECT state FROM conversation WHERE pseudonym = \(pseudonym.rawValue) FOR UPDATE", logger: logger
+        ).decode(String.self) {
+            state = stored
+        }
+        guard let state else { return }
+        let stored = try JSONDecoder().decode(Conversation.self, from: Data(state.utf8))
+        let forgotten = stored.forgetting(case: caseID)
+        guard forgotten != stored else { return }
+        let encoded = String(decoding: try JSONEncoder().encode(forgotten), as: UTF8.self)
+        try await connection.query(
+            "UPDATE conversation SET state = \(encoded) WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {

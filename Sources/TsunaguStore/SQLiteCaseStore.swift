@@ -106,7 +106,7 @@ public struct SQLiteCaseStore: CaseStore {
             if let conversation = change.triage.conversation, conversation.currentCase?.id != state.caseID {
                 preconditionFailure("A case action changed another case of the conversation")
             }
-            _ = try SQLiteTriageStore.apply(change.triage, to: state.pseudonym, in: db)
+            _ = try SQLiteTriageStore.apply(change.triage, to: state.pseudonym, scrub: database.requestScrub, in: db)
             switch change.holder {
             case .keep:
                 break

@@ -112,6 +112,14 @@ public struct SQLiteDatabase: Sendable {
         }
     }
 
+    /// Asks for the write-ahead log to be copied into the database and truncated soon, off the writer: after
+    /// something of hers was destroyed, so that no copy of the pages that held it stays in the log (the database
+    /// file itself keeps none: `secure_delete` zeroes what is deleted).
+    @Sendable public func requestScrub() { checkpointer?.requestScrub() }
+
+    /// Whether a scrub was asked for and has not been done yet (tests wait for it before reading the files).
+    public var isScrubPending: Bool { checkpointer?.hasScrubPending ?? false }
+
     /// Closes the database, checkpointing the write-ahead log.
     public func close() throws {
         checkpointer?.stop()

@@ -18,6 +18,7 @@ public struct SQLiteInboxStore: InboxStore {
     public init(database: SQLiteDatabase, triage decide: Decide? = nil, inlineLimit: Int = 8) {
         self.database = database
         let writer = database.writer
+        let scrub = database.requestScrub
         self.committer = GroupCommitter(
             access: { body in writer.asyncWriteWithoutTransaction { db in body(db) } },
             flush: { db, events in
@@ -26,7 +27,7 @@ public struct SQLiteInboxStore: InboxStore {
                     outcomes = try Self.insert(events, in: db)
                     if let decide, events.count <= inlineLimit {
                         let stored = zip(events, outcomes).filter { $0.1 == .stored }.map(\.0)
-                        _ = SQLiteTriageStore.processJustStored(stored, decide: decide, in: db)
+                        _ = SQLiteTriageStore.processJustStored(stored, decide: decide, scrub: scrub, in: db)
                     }
                     return .commit
                 }

@@ -96,7 +96,11 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     @discardableResult
     public func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int {
-        try await committer.submit([Update(entries: entries, pushes: pushes, month: month)])[0]
+        let count = try await committer.submit([Update(entries: entries, pushes: pushes, month: month)])[0]
+        // A dead letter's payload was just deleted: no copy of it may stay in the log (rare; deliveries are not
+        // scrubbed one by one, their frames are overwritten as the log is reused).
+        if entries.contains(where: { $0.state == .deadLettered }) { database.requestScrub() }
+        return count
     }
 
     /// Applies a batch of updates in order; returns each one's month count just after it, so that exactly one

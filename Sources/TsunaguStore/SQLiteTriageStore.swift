@@ -38,7 +38,7 @@ public struct SQLiteTriageStore: TriageStore {
             var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
             for event in events {
                 do {
-                    guard let enqueued = try Self.processOne(event, decide: decide, in: db) else { continue }
+                    guard let enqueued = try Self.processOne(event, decide: decide, scrub: database.requestScrub, in: db) else { continue }
                     result.processed += 1
                     result.enqueued += enqueued
                 } catch {
@@ -54,7 +54,8 @@ public struct SQLiteTriageStore: TriageStore {
     /// earlier event pending, or whose processing fails, is left pending for the ``TriageStore`` processor.
     /// Returns how many outbox entries were added.
     static func processJustStored(
-        _ events: [InboxEvent], decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, in db: Database
+        _ events: [InboxEvent], decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, scrub: @escaping @Sendable () -> Void,
+        in db: Database
     ) -> Int {
         var enqueued = 0
         for event in events {
@@ -70,7 +71,7 @@ public struct SQLiteTriageStore: TriageStore {
                 {
                     continue  // Her earlier event comes first.
                 }
-                enqueued += try processOne(event, decide: decide, in: db) ?? 0
+                enqueued += try processOne(event, decide: decide, scrub: scrub, in: db) ?? 0
             } catch {
                 continue  // Left pending; the processor retries it and reports the failure.
             }
@@ -80,7 +81,8 @@ public struct SQLiteTriageStore: TriageStore {
 
     /// Processes one event in a savepoint; `nil` when it was already processed, else the outbox entries added.
     private static func processOne(
-        _ event: InboxEvent, decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, in db: Database
+        _ event: InboxEvent, decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, scrub: @escaping @Sendable () -> Void,
+        in db: Database
     ) throws -> Int? {
         guard try Bool.fetchOne(
             db, sql: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
@@ -88,7 +90,7 @@ public struct SQLiteTriageStore: TriageStore {
         var enqueued = 0
         try db.inSavepoint {
             let commit = try decide(event, Self.snapshot(of: event.conversation, in: db))
-            enqueued = try event.conversation.map { try Self.apply(commit, to: $0, in: db) } ?? 0
+            enqueued = try event.conversation.map { try Self.apply(commit, to: $0, scrub: scrub, in: db) } ?? 0
             // Processed: the sealed event (her words, her id) is no longer needed here.
             try db.execute(
                 sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
@@ -99,12 +101,44 @@ public struct SQLiteTriageStore: TriageStore {
     }
 
     public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
-        try await database.writer.write { db in
-            let cases = try String.fetchAll(
-                db, sql: "SELECT id FROM triage_case WHERE closed_at < ? AND content_destroyed_at IS NULL", arguments: [cutoff])
-            for caseID in cases { try Self.shred(caseID: caseID, in: db) }
+        let count = try await database.writer.write { db in
+            let cases = try Row.fetchAll(
+                db, sql: "SELECT id, conversation FROM triage_case WHERE closed_at < ? AND content_destroyed_at IS NULL",
+                arguments: [cutoff])
+            for row in cases {
+                let caseID: String = row["id"]
+                try Self.shred(caseID: caseID, in: db)
+                try Self.unlink(caseID: caseID, from: Pseudonym(rawValue: row["conversation"]), in: db)
+            }
             return cases.count
         }
+        if count > 0 { database.requestScrub() }
+        return count
+    }
+
+    public func forgetProcessedEvents(before cutoff: Int64) async throws -> Int {
+        let count = try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM inbox_event WHERE processed_at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+        if count > 0 { database.requestScrub() }
+        return count
+    }
+
+    public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
+        let count = try await database.writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE conversation SET sealed_address = NULL
+                    WHERE sealed_address IS NOT NULL AND updated_at < ? AND announcements = 0
+                    AND NOT EXISTS (SELECT 1 FROM outbox_entry WHERE outbox_entry.conversation = pseudonym AND state = 'pending')
+                    AND NOT EXISTS (SELECT 1 FROM triage_case WHERE triage_case.conversation = pseudonym AND closed_at IS NULL)
+                    """,
+                arguments: [cutoff])
+            return db.changesCount
+        }
+        if count > 0 { database.requestScrub() }
+        return count
     }
 
     public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
@@ -150,7 +184,8 @@ public struct SQLiteTriageStore: TriageStore {
 
     /// Applies a commit to her conversation; returns how many outbox entries it added. What counsellors must
     /// hear of at once (a case queued, her message in a held case, an alert) goes to the staff feed with it.
-    static func apply(_ commit: TriageCommit, to pseudonym: Pseudonym, in db: Database) throws -> Int {
+    /// - Parameter scrub: called once the transaction has committed, when it destroyed something (to clear the log).
+    static func apply(_ commit: TriageCommit, to pseudonym: Pseudonym, scrub: @escaping @Sendable () -> Void, in db: Database) throws -> Int {
         if let conversation = commit.conversation {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
             try db.execute(
@@ -174,6 +209,8 @@ public struct SQLiteTriageStore: TriageStore {
         for caseID in commit.shreddedCases {
             try shred(caseID: caseID, in: db)
         }
+        if let erasure = commit.erasure { try erase(pseudonym, erasure, in: db) }
+        if commit.erasure != nil || !commit.shreddedCases.isEmpty { db.afterNextTransaction(onCommit: { _ in scrub() }) }
         for ref in commit.deletedMessageRefs {
             try db.execute(sql: "DELETE FROM case_message WHERE message_ref = ?", arguments: [ref])
         }
@@ -215,6 +252,35 @@ public struct SQLiteTriageStore: TriageStore {
         try db.execute(
             sql: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
             arguments: [WallClock.milliseconds(), caseID])
+    }
+
+    /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.
+    private static func erase(_ pseudonym: Pseudonym, _ erasure: Erasure, in db: Database) throws {
+        if let closing = erasure.closing { try save(closing, of: pseudonym, in: db) }
+        for caseID in try String.fetchAll(db, sql: "SELECT id FROM triage_case WHERE conversation = ?", arguments: [pseudonym.rawValue]) {
+            try shred(caseID: caseID, in: db)
+        }
+        try db.execute(
+            sql: "UPDATE triage_case SET conversation = ? WHERE conversation = ?", arguments: [erasure.personToken, pseudonym.rawValue])
+        _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db)
+        try db.execute(sql: "DELETE FROM outbox_entry WHERE conversation = ? AND state <> 'pending'", arguments: [pseudonym.rawValue])
+        try db.execute(sql: "UPDATE conversation SET sealed_address = NULL WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
+        try db.execute(
+            sql: "UPDATE inbox_event SET conversation = NULL WHERE conversation = ? AND processed_at IS NOT NULL",
+            arguments: [pseudonym.rawValue])
+    }
+
+    /// Cuts a case past retention from her: the case's `conversation` becomes its own id, and her state forgets it.
+    static func unlink(caseID: String, from pseudonym: Pseudonym, in db: Database) throws {
+        try db.execute(sql: "UPDATE triage_case SET conversation = id WHERE id = ?", arguments: [caseID])
+        guard let state = try String.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
+        else { return }
+        let stored = try JSONDecoder().decode(Conversation.self, from: Data(state.utf8))
+        let forgotten = stored.forgetting(case: caseID)
+        guard forgotten != stored else { return }
+        try db.execute(
+            sql: "UPDATE conversation SET state = ? WHERE pseudonym = ?",
+            arguments: [String(decoding: try JSONEncoder().encode(forgotten), as: UTF8.self), pseudonym.rawValue])
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {

@@ -14,6 +14,8 @@ import Synchronization
 final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     private let stopped = Mutex(false)
+    /// Scrubs asked for and not yet done: the next tick truncates the log instead of a passive checkpoint.
+    private let scrubs = Mutex(0)
     /// Signalled to stop waiting for the next tick.
     private let wakeUp = DispatchSemaphore(value: 0)
 
@@ -33,9 +35,25 @@ final class WALCheckpointer: Sendable {
         thread.start()
     }
 
-    /// Passive: copies what it can without waiting; a failure is retried at the next tick.
+    /// Passive: copies what it can without waiting; a failure is retried at the next tick. After a scrub was
+    /// asked for, truncating: it waits for readers of older snapshots, copies the whole log and empties the file,
+    /// so that no frame of a page as it was before a deletion stays in it.
     private func checkpoint() {
-        _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        let asked = scrubs.withLock { $0 }
+        guard asked > 0 else {
+            _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            return
+        }
+        let done = (try? connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }) != nil
+        if done { scrubs.withLock { $0 -= asked } }
+    }
+
+    var hasScrubPending: Bool { scrubs.withLock { $0 > 0 } }
+
+    /// Asks for the log to be truncated at once (see ``checkpoint()``).
+    func requestScrub() {
+        scrubs.withLock { $0 += 1 }
+        wakeUp.signal()
     }
 
     func stop() {

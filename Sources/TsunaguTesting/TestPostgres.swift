@@ -28,12 +28,36 @@ public enum TestPostgres {
 
     /// A new, empty database on the test server, migrated, whose pool runs for the rest of the test process.
     public static func makeDatabase(poolSize: Int = 8, migrated: Bool = true) async throws -> SharedDatabase {
+        try await makeDatabaseWithURL(poolSize: poolSize, migrated: migrated).database
+    }
+
+    /// ``makeDatabase(poolSize:migrated:)``, and the new database's URL (for ``dump(url:)``).
+    public static func makeDatabaseWithURL(poolSize: Int = 8, migrated: Bool = true) async throws -> (database: SharedDatabase, url: String) {
+        let url = try await makeDatabaseURL()
         let database = try SharedDatabase(
-            location: try PostgresLocation(url: try await makeDatabaseURL()), poolSize: poolSize,
-            logger: Logger(label: "tsunagu.test.postgres"))
+            location: try PostgresLocation(url: url), poolSize: poolSize, logger: Logger(label: "tsunagu.test.postgres"))
         Task.detached { try await database.run() }
         if migrated { try await database.migrate() }
-        return database
+        return (database, url)
+    }
+
+    /// The whole database at `url` as `pg_dump` writes it (plain SQL; `bytea` as `\\x` and lower-case hex): what a
+    /// backup of it holds. Uses the newest `pg_dump` of Debian's PostgreSQL packages.
+    public static func dump(url: String) throws -> String {
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let version = folders.sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }).last else {
+            throw TestPostgresUnavailable()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/lib/postgresql/\(version)/bin/pg_dump")
+        process.arguments = ["--no-owner", "--dbname=\(url)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestPostgresUnavailable() }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// One connection to the database at `url` (a test reading what `tsunagud` processes wrote); close it after.

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
@@ -49,6 +50,11 @@ struct ConversationHarness {
     ) -> TriageDecider {
         TriageDecider(
             engine: engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: clock, metrics: metrics, logger: logger)
+    }
+
+    /// Reads the harness's database through a read-only connection of its own.
+    func query<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
+        try DatabaseQueue(path: base.database.path, configuration: { var c = Configuration(); c.readonly = true; return c }()).read(body)
     }
 
     /// What `body` drives: her phone, and what has reached it.

@@ -19,7 +19,7 @@ struct ConversationTests {
 
     /// Reads the harness's database through a connection of its own.
     private func query<T: Sendable>(_ harness: ConversationHarness, _ body: @escaping @Sendable (Database) throws -> T) throws -> T {
-        try DatabaseQueue(path: harness.base.database.path, configuration: { var c = Configuration(); c.readonly = true; return c }()).read(body)
+        try harness.query(body)
     }
 
     /// Answered by the ingress in the transaction that stores each event, and by the processor alone.

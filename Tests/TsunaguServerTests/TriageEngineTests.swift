@@ -250,7 +250,8 @@ struct TriageEngineTests {
         #expect(erased.actions.contains(.stopPushes))
         #expect(erased.conversation.state == .new)
         #expect(!erased.conversation.hasConsented)
-        #expect(erased.conversation.currentCase?.outcome == "stopped")
+        #expect(erased.conversation.currentCase == nil, "her state keeps nothing of the case")
+        #expect(erased.actions.contains { if case .erase(let closing) = $0 { closing?.id == "case-1" && closing?.outcome == "stopped" } else { false } })
         #expect(erased.messages.map(\.text) == [engine.script.stop.reply])
         #expect(engine.script.stop.reply.contains("トーク履歴"), "she is told how to delete the talk on her phone too")
     }

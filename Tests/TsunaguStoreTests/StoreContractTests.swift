@@ -38,6 +38,8 @@ enum Backend: Sendable {
         var audit: any AuditLog
         var keys: any KeyStore
         var statistics: any StatisticsStore
+        /// Which byte strings rest in the database's files (SQLite) or its dump (PostgreSQL).
+        var leftover: @Sendable ([[UInt8]]) async throws -> [[UInt8]]
     }
 
     func makeStores() async throws -> Stores {
@@ -48,14 +50,16 @@ enum Backend: Sendable {
                 inbox: SQLiteInboxStore(database: database), outbox: SQLiteOutboxStore(database: database),
                 triage: SQLiteTriageStore(database: database), cases: SQLiteCaseStore(database: database),
                 staff: SQLiteStaffStore(database: database), audit: SQLiteAuditLog(database: database),
-                keys: SQLiteKeyStore(database: database), statistics: SQLiteStatisticsStore(database: database))
+                keys: SQLiteKeyStore(database: database), statistics: SQLiteStatisticsStore(database: database),
+                leftover: { try await AtRest.leftover($0, in: database) })
         case .postgres:
-            let database = try await TestPostgres.makeDatabase()
+            let (database, url) = try await TestPostgres.makeDatabaseWithURL()
             return Stores(
                 inbox: PostgresInboxStore(database: database), outbox: PostgresOutboxStore(database: database),
                 triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
                 staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database),
-                keys: PostgresKeyStore(database: database), statistics: PostgresStatisticsStore(database: database))
+                keys: PostgresKeyStore(database: database), statistics: PostgresStatisticsStore(database: database),
+                leftover: { try AtRest.leftover($0, inDumpOf: url) })
         }
     }
 }
@@ -108,6 +112,7 @@ struct ContractCheck: Sendable, CustomTestStringConvertible {
                 }
             }
         }
+        + erasure
         + CaseStoreContract.all.map { check in
             ContractCheck(contract: "cases", name: check.name) { backend in
                 try await check.check {
@@ -116,4 +121,16 @@ struct ContractCheck: Sendable, CustomTestStringConvertible {
                 }
             }
         }
+
+    /// What must be destroyed, and when, searched for at rest.
+    static let erasure: [ContractCheck] = ErasureContract.all.map { check in
+        ContractCheck(contract: "erasure", name: check.name) { backend in
+            try await check.check {
+                let stores = try await backend.makeStores()
+                return ErasureContract.Stores(
+                    inbox: stores.inbox, triage: stores.triage, outbox: stores.outbox, cases: stores.cases, statistics: stores.statistics,
+                    leftover: stores.leftover)
+            }
+        }
+    }
 }

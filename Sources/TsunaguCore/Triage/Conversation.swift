@@ -27,6 +27,16 @@ public struct Conversation: Sendable, Hashable, Codable {
     /// Whether an announcement may be pushed to her now: the one rule the stores keep a column of.
     public var receivesAnnouncements: Bool { announcements && reachable }
 
+    /// Her state once the case `id` is no longer linked to her (its messages are past retention): the record goes if
+    /// it is her current one; she starts again from the beginning if it was still open.
+    public func forgetting(case id: String) -> Conversation {
+        guard currentCase?.id == id else { return self }
+        var forgotten = self
+        forgotten.currentCase = nil
+        if currentCase?.closedAt == nil { forgotten.state = .new }
+        return forgotten
+    }
+
     public init(
         state: TriageState = .new, reachable: Bool = true, currentCase: CaseRecord? = nil, unansweredPrompts: Int = 0,
         hasConsented: Bool = false, toldStillWaiting: Bool = false, erasureAsked: Bool = false

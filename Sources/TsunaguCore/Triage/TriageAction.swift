@@ -17,6 +17,9 @@ public enum TriageAction: Sendable, Hashable {
     case shredCase(caseID: String)
     /// Withhold every send still waiting for her (she blocked the account).
     case stopPushes
+    /// She confirmed erasure: everything of hers goes (``TriageCommit/Erasure``). `closing` is her last case's final
+    /// record, which her state no longer holds, to be saved before its link to her is cut.
+    case erase(closing: CaseRecord?)
     /// Tell counsellors: emergency wording was detected (category only, never text).
     case alert(category: String)
     /// Tell counsellors: a risk without immediacy was detected (category only): the case's priority was raised.

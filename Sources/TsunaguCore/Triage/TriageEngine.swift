@@ -515,6 +515,9 @@ public struct TriageEngine: Sendable {
         if let record = turn.conversation.currentCase { turn.actions.append(.shredCase(caseID: record.id)) }
         turn.endCase(outcome: "stopped")
         turn.actions.append(.stopPushes)
+        // Her state keeps nothing of the case either: the record is saved once more and then no longer hers.
+        turn.actions.append(.erase(closing: turn.conversation.currentCase))
+        turn.conversation.currentCase = nil
         turn.conversation.state = .new
         turn.conversation.hasConsented = false
         turn.conversation.announcements = false

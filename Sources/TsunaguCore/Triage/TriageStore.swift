@@ -17,8 +17,19 @@ public protocol TriageStore: Sendable {
     ) async throws -> TriageBatchResult
 
     /// Destroys the content (key and transcript) of every case closed before `cutoff` (milliseconds since the
-    /// epoch) whose content still exists; the anonymous records stay. Returns how many cases were shredded.
+    /// epoch) whose content still exists, and its link to her: the case's `conversation` becomes its own id, and
+    /// her state forgets it (``Conversation/forgetting(case:)``). The anonymous records stay. Returns how many
+    /// cases were shredded.
     func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int
+
+    /// Deletes the inbox events processed before `cutoff` (a redelivery after that is answered again); returns how
+    /// many went.
+    func forgetProcessedEvents(before cutoff: Int64) async throws -> Int
+
+    /// Forgets the sealed address of every conversation unchanged since before `cutoff` that needs it for nothing:
+    /// no send of hers is pending, no case of hers is open, and she does not receive announcements. Her next message
+    /// brings it back. Returns how many were forgotten.
+    func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int
 
     /// Destroys the words held before consent (``TriageCommit/heldWords``) since before `cutoff`; returns how many
     /// conversations' words were destroyed.
@@ -93,6 +104,8 @@ public struct TriageCommit: Sendable {
     public var shreddedCases: [String]
     /// Withhold everything still waiting to be sent to her, before ``outbox`` is added.
     public var withholdPending: Bool
+    /// She confirmed erasure: applied after her new state is stored and before ``outbox`` is added.
+    public var erasure: Erasure?
     /// Emergency alerts to record for counsellors: `(caseID, category)`, raised at the commit's time.
     public var alerts: [(caseID: String, category: String)] = []
     /// Her words held before consent: replaced by these sealed bytes (held since `since`), or destroyed.
@@ -117,6 +130,21 @@ public struct TriageCommit: Sendable {
 
     /// Nothing changes except that the event counts as processed.
     public static let nothing = TriageCommit()
+}
+
+/// What a confirmed erasure destroys, in the transaction of her confirmation:
+/// - `closing`, her last case's final record (no longer in her state), is saved first;
+/// - every case of her conversation loses its content (key and transcript) and its link to her: its
+///   `conversation` becomes `personToken`, a random token nothing of hers leads to, so statistics still count
+///   her cases as one person;
+/// - every send of hers loses its payload (pending ones are withheld), and her settled sends are deleted;
+/// - her sealed address is forgotten (her next message brings it back);
+/// - her processed inbox events lose their link to her.
+public struct Erasure: Sendable, Hashable {
+    public var closing: CaseRecord?
+    public var personToken: String
+
+    public init(closing: CaseRecord?, personToken: String) { (self.closing, self.personToken) = (closing, personToken) }
 }
 
 /// What a commit does to the words she wrote before consent.

@@ -113,6 +113,13 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let retentionMessageDays = Setting(
         "tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS", default: "90",
         accepts: .integer(1...3650, what: "a number of days from 1 to 3650"), "days after a case closes until its messages are destroyed")
+    public static let retentionInboxHours = Setting(
+        "tsunagu.retention.inboxHours", "TSUNAGU_RETENTION_INBOX_HOURS", default: "24",
+        accepts: .integer(1...720, what: "a number of hours from 1 to 720"), "hours after an event is processed until its inbox row is deleted")
+    public static let retentionAddressDays = Setting(
+        "tsunagu.retention.addressDays", "TSUNAGU_RETENTION_ADDRESS_DAYS", default: "30",
+        accepts: .integer(1...3650, what: "a number of days from 1 to 3650"),
+        "days of silence after which her sealed LINE id is deleted, unless a send, an open case or announcements need it")
     public static let retentionIdleTriageDays = Setting(
         "tsunagu.retention.idleTriageDays", "TSUNAGU_RETENTION_IDLE_TRIAGE_DAYS", default: "1",
         accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case still in triage closes (`no-response`)")
@@ -151,7 +158,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
         webhookPort, webhookMaxBodyBytes, staffHost, staffPort, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
-        retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
+        retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,
     ]
 

@@ -34,6 +34,8 @@ extension TsunaguConfiguration {
         case .sandboxEnabled: sandboxPort == nil ? "false" : "true"
         case .sandboxPort: sandboxPort.map(String.init) ?? "— (the sandbox is off)"
         case .retentionMessageDays: String(retentionMessageDays)
+        case .retentionInboxHours: String(retention.inboxHours)
+        case .retentionAddressDays: String(retention.addressDays)
         case .retentionIdleTriageDays: String(retention.idleTriageDays)
         case .retentionIdleQueuedDays: String(retention.idleQueuedDays)
         case .retentionIdleHeldDays: String(retention.idleHeldDays)

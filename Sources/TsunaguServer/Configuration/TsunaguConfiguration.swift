@@ -99,8 +99,9 @@ public struct TsunaguConfiguration: Sendable {
         self.previousDataKeyFile = Self.value(.previousDataKey, in: reader) == nil ? Self.value(.previousDataKeyFile, in: reader) : nil
         self.retentionMessageDays = try Self.retentionDays(reader: reader)
         self.retention = RetentionService.Periods(
-            messageDays: retentionMessageDays, idleTriageDays: try integer(.retentionIdleTriageDays),
-            idleQueuedDays: try integer(.retentionIdleQueuedDays), idleHeldDays: try integer(.retentionIdleHeldDays))
+            messageDays: retentionMessageDays, inboxHours: try integer(.retentionInboxHours), addressDays: try integer(.retentionAddressDays),
+            idleTriageDays: try integer(.retentionIdleTriageDays), idleQueuedDays: try integer(.retentionIdleQueuedDays),
+            idleHeldDays: try integer(.retentionIdleHeldDays))
         self.desk = CaseDesk.Settings(lease: .seconds(try integer(.claimLeaseSeconds)), casesPerCounsellor: try integer(.casesPerCounsellor))
         let formulaText = string(.kpiFormula)!
         guard let formula = KPIFormula(formulaText) else {

@@ -5,9 +5,10 @@ public import TsunaguCore
 
 /// Destroys the messages of cases closed longer ago than the retention period: at start-up and then daily.
 ///
-/// Only the content goes (each case's key and transcript); the anonymous triage record stays for statistics.
-/// `tsunagud purge` does the same on demand. Each run first closes the cases idle longer than their stage allows
-/// (``Periods``), so that every case's retention starts. Live-feed events older than a week go too.
+/// Only the content goes (each case's key and transcript), and the case's link to her; the anonymous triage
+/// record stays for statistics. `tsunagud purge` does the same on demand. Each run also closes the cases idle
+/// longer than their stage allows (so that every case's retention starts), deletes processed inbox events and
+/// forgets the sealed addresses no longer needed (``Periods``). Live-feed events older than a week go too.
 ///
 /// With several instances on one database, each asks the ``JobSchedule`` before it purges, so the purge runs
 /// once per period among them all, whichever instances are up.
@@ -19,13 +20,20 @@ public struct RetentionService: Service {
     public struct Periods: Sendable, Hashable {
         /// Days after a case closes until its messages are destroyed.
         public var messageDays: Int
+        /// Hours after an inbox event is processed until its row is deleted.
+        public var inboxHours: Int
+        /// Days a conversation may stay unchanged, with nothing to send and no open case, before its address goes.
+        public var addressDays: Int
         /// Days without activity after which an open case closes: in triage, waiting in the queue, held.
         public var idleTriageDays: Int
         public var idleQueuedDays: Int
         public var idleHeldDays: Int
 
-        public init(messageDays: Int = 90, idleTriageDays: Int = 1, idleQueuedDays: Int = 14, idleHeldDays: Int = 30) {
-            self.messageDays = messageDays
+        public init(
+            messageDays: Int = 90, inboxHours: Int = 24, addressDays: Int = 30, idleTriageDays: Int = 1, idleQueuedDays: Int = 14,
+            idleHeldDays: Int = 30
+        ) {
+            (self.messageDays, self.inboxHours, self.addressDays) = (messageDays, inboxHours, addressDays)
             (self.idleTriageDays, self.idleQueuedDays, self.idleHeldDays) = (idleTriageDays, idleQueuedDays, idleHeldDays)
         }
     }
@@ -93,6 +101,8 @@ public struct RetentionService: Service {
                 if closed > 0 { logger.notice("Closed the cases nobody wrote in for too long", metadata: ["cases": "\(closed)"]) }
             }
             let count = try await store.destroyContent(ofCasesClosedBefore: Self.cutoff(days: periods.messageDays, now: now))
+            _ = try await store.forgetProcessedEvents(before: WallClock.milliseconds(at: now) - Int64(periods.inboxHours) * 3_600_000)
+            _ = try await store.forgetAddresses(unchangedSince: Self.cutoff(days: periods.addressDays, now: now))
             _ = try await feed?.forgetEvents(before: Self.cutoff(days: 7, now: now))
             if count > 0 {
                 logger.notice("Destroyed the messages of cases past retention", metadata: ["cases": "\(count)", "days": "\(periods.messageDays)"])

@@ -50,7 +50,9 @@ public struct TriageDecider: Sendable {
             context: TriageContext(now: now, waitingAhead: snapshot.waiting), newCaseID: UUID().uuidString.lowercased())
 
         var commit = TriageCommit(conversation: decision.conversation)
-        if snapshot.sealedAddress == nil { commit.sealedAddress = try sealer.seal(Data(incoming.chatID.utf8), boundTo: pseudonym.rawValue) }
+        // On every event, not only when none is stored: the retention purge may forget it at any moment (on
+        // PostgreSQL without her conversation's lock), and her message must bring it back whatever the order.
+        commit.sealedAddress = try sealer.seal(Data(incoming.chatID.utf8), boundTo: pseudonym.rawValue)
         let record = decision.conversation.currentCase
         var caseKey: SymmetricKey?
         if decision.openedCase, let record {
@@ -102,6 +104,8 @@ public struct TriageDecider: Sendable {
                 commit.transcript.removeAll { $0.caseID == caseID }
             case .stopPushes:
                 commit.withholdPending = true
+            case .erase(let closing):
+                commit.erasure = Erasure(closing: closing, personToken: UUID().uuidString.lowercased())
             case .alert(let category):
                 if let record { commit.alerts.append((record.id, category)) }
                 // Raised at once: if the transaction then failed, the event is retried and alerts again,
