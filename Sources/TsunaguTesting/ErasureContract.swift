@@ -53,8 +53,9 @@ public enum ErasureContract {
         record.closedAt = closedAt
         record.queuedAt = queuedAt
         record.priority = queuedAt == nil ? nil : .normal
+        let state: TriageState = closedAt != nil ? .closed(outcome: "done", referral: nil) : queuedAt == nil ? .topic : .queued(priority: .normal)
         var commit = TriageCommit(
-            conversation: Conversation(state: queuedAt == nil ? .topic : .queued(priority: .normal), currentCase: record, hasConsented: true),
+            conversation: Conversation(state: state, currentCase: record, hasConsented: true),
             sealedAddress: marked("address-\(chat)"), newCaseKey: (caseID: caseID, wrappedKey: marked("key-\(caseID)"), fingerprint: "f"),
             transcript: [TranscriptEntry(caseID: caseID, at: time, author: .her, messageRef: nil, sealedText: marked("text-\(caseID)"))])
         commit.outbox = [
@@ -150,7 +151,9 @@ public enum ErasureContract {
         if !left.isEmpty { broken.append("after retention, still at rest: \(left.map { String(decoding: $0, as: UTF8.self) })") }
         if try await stores.leftover([marked("key-case-B")]).count != 1 { broken.append("a case within retention lost its key") }
         let after = try await step(stores, "check", ["A", "B"]) { _, _ in .nothing }
-        if after["A"]?.conversation?.currentCase != nil { broken.append("her state still holds the purged case") }
+        if after["A"]?.conversation?.currentCase != nil || after["A"]?.conversation?.state != .new {
+            broken.append("her state still holds the purged case or its outcome")
+        }
         if after["B"]?.conversation?.currentCase?.id != "case-B" { broken.append("a case within retention left her state") }
         let people = try await stores.statistics.facts(openedIn: 0..<100).compactMap(\.person)
         if people.contains("A") || !people.contains("B") || people.count != 2 { broken.append("people after retention: \(people.sorted())") }

@@ -27,13 +27,14 @@ public struct Conversation: Sendable, Hashable, Codable {
     /// Whether an announcement may be pushed to her now: the one rule the stores keep a column of.
     public var receivesAnnouncements: Bool { announcements && reachable }
 
-    /// Her state once the case `id` is no longer linked to her (its messages are past retention): the record goes if
-    /// it is her current one; she starts again from the beginning if it was still open.
+    /// Her state once the case `id` is no longer linked to her (its messages are past retention): if it is her
+    /// current one, its record goes, and so does the state that names its outcome (`closed`) or awaits her answer
+    /// about it (`survey`): she starts again from the beginning.
     public func forgetting(case id: String) -> Conversation {
         guard currentCase?.id == id else { return self }
         var forgotten = self
         forgotten.currentCase = nil
-        if currentCase?.closedAt == nil { forgotten.state = .new }
+        forgotten.state = .new
         return forgotten
     }
 
