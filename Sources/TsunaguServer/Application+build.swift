@@ -10,20 +10,20 @@ public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: I
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/webhook": [.post], "/healthz": [.get]]))
     WebhookController(ingestor: dependencies.ingestor, maxBodyBytes: maxBodyBytes, metrics: dependencies.metrics)
         .addRoutes(to: router)
-    HealthController(isHealthy: dependencies.stores.isHealthy).addRoutes(to: router)
+    HealthController(isHealthy: dependencies.stores.isHealthy, showsVersion: false).addRoutes(to: router)
     return router
 }
 
-/// The staff listener's routes: `GET /healthz`, `GET /metrics`, the staff API under `/api/v1` and the web
-/// console under `/console/`, whose session cookie the API accepts in place of a bearer token.
+/// The staff listener's routes: `GET /healthz`, `GET /metrics` (as `metricsAccess` allows), the staff API under
+/// `/api/v1` and the web console under `/console/`, whose session cookie the API accepts in place of a bearer token.
 public func buildStaffRouter(
-    dependencies: ServerDependencies, sessions: ConsoleSessions = ConsoleSessions()
+    dependencies: ServerDependencies, metricsAccess: MetricsAccess, sessions: ConsoleSessions = ConsoleSessions()
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
     router.add(middleware: ConsoleSessionMiddleware(sessions: sessions))
-    HealthController(isHealthy: dependencies.stores.isHealthy).addRoutes(to: router)
-    MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox)
+    HealthController(isHealthy: dependencies.stores.isHealthy, showsVersion: true).addRoutes(to: router)
+    MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox, access: metricsAccess)
         .addRoutes(to: router)
     StaffAPIController(stores: dependencies.stores, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
     let desk = dependencies.desk

@@ -139,7 +139,7 @@ public enum TsunaguService {
             router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: configuration.webhookMaxBodyBytes),
             host: configuration.webhookHost, port: configuration.webhookPort, logger: logger, onRunning: notifier.listenerRunning)
         let staff = buildApplication(
-            .staff, router: buildStaffRouter(dependencies: dependencies),
+            .staff, router: buildStaffRouter(dependencies: dependencies, metricsAccess: configuration.metricsAccess),
             host: configuration.staffHost, port: configuration.staffPort, logger: logger, onRunning: notifier.listenerRunning)
 
         services += [webhook, staff]

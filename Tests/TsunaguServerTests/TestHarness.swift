@@ -45,8 +45,9 @@ struct TestHarness {
         Application(router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: maxBodyBytes), logger: logger)
     }
 
-    func staffApp() -> some ApplicationProtocol {
-        Application(router: buildStaffRouter(dependencies: dependencies), logger: logger)
+    /// The staff listener's routes; `/metrics` as on a loopback listener without a token, unless told otherwise.
+    func staffApp(metricsAccess: MetricsAccess = .loopback) -> some ApplicationProtocol {
+        Application(router: buildStaffRouter(dependencies: dependencies, metricsAccess: metricsAccess), logger: logger)
     }
 
     func counts() async throws -> InboxCounts { try await dependencies.inbox.counts() }

@@ -72,6 +72,11 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let staffPort = Setting(
         "tsunagu.staff.port", "TSUNAGU_STAFF_PORT", default: "8081", accepts: .integer(0...65535, what: "a port number from 0 to 65535"),
         "its port")
+    public static let metricsToken = Setting(
+        "tsunagu.staff.metricsToken", "TSUNAGU_METRICS_TOKEN", secret: true,
+        "the bearer token `GET /metrics` requires; without one, `/metrics` is served only on a loopback staff listener")
+    public static let metricsTokenFile = Setting(
+        "tsunagu.staff.metricsTokenFile", "TSUNAGU_METRICS_TOKEN_FILE", "a file holding the metrics token")
     public static let database = Setting(
         "tsunagu.database", "TSUNAGU_DATABASE", default: "data/tsunagu.sqlite", secret: true,
         "a SQLite file (one instance), or `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=verify-full&sslrootcert=FILE` shared by several instances ([`docs/deployment.md`](docs/deployment.md)); a secret because the URL may hold a password")
@@ -156,7 +161,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     /// Every setting, in the order the README and `tsunagud config` list them.
     public static let all: [Setting] = [
         channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
-        webhookPort, webhookMaxBodyBytes, staffHost, staffPort, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
+        webhookPort, webhookMaxBodyBytes, staffHost, staffPort, metricsToken, metricsTokenFile, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
         retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,

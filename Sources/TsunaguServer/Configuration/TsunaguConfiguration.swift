@@ -21,6 +21,8 @@ public struct TsunaguConfiguration: Sendable {
     public var webhookMaxBodyBytes: Int
     public var staffHost: String
     public var staffPort: Int
+    /// Who may read `GET /metrics` (`TSUNAGU_METRICS_TOKEN`, and whether the staff listener is on loopback).
+    public var metricsAccess: MetricsAccess
     /// Where the data lives: the embedded SQLite file or a shared PostgreSQL.
     public var database: DatabaseSetting
     /// The most connections this instance opens to PostgreSQL.
@@ -76,6 +78,8 @@ public struct TsunaguConfiguration: Sendable {
         self.webhookMaxBodyBytes = try integer(.webhookMaxBodyBytes)
         self.staffHost = string(.staffHost)!
         self.staffPort = try integer(.staffPort)
+        let metricsToken = try Self.secret(.metricsToken, file: .metricsTokenFile, in: reader)?.text
+        self.metricsAccess = MetricsAccess(token: metricsToken, staffHost: staffHost)
         self.database = try Self.database(reader: reader)
         self.databasePoolSize = try integer(.databasePoolSize)
         self.durability = Durability(rawValue: try choice(.durability))!

@@ -19,7 +19,7 @@ public final class TsunaguMetrics: Sendable {
     private let monthlyPushes: CoreMetrics.Gauge
     private let monthlyPushQuotaUsed: CoreMetrics.Gauge
     private let triageEvents: CounterFamily
-    private let emergencyAlerts: CounterFamily
+    private let emergencyAlerts: CoreMetrics.Counter
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -34,7 +34,9 @@ public final class TsunaguMetrics: Sendable {
         self.events = CounterFamily(label: "tsunagu_webhook_events_total", dimension: "outcome", factory: factory)
         self.outboxResults = CounterFamily(label: "tsunagu_outbox_messages_total", dimension: "result", factory: factory)
         self.triageEvents = CounterFamily(label: "tsunagu_triage_events_total", dimension: "result", factory: factory)
-        self.emergencyAlerts = CounterFamily(label: "tsunagu_emergency_alerts_total", dimension: "category", factory: factory)
+        // One series, no category: a live count labelled by kind would tell when, and what kind of, emergency was
+        // just written. The statistics report categories, per month and with small cells suppressed.
+        self.emergencyAlerts = Counter(label: "tsunagu_emergency_alerts_total", factory: factory)
         triageEvents.increment("processed", by: 0)
         triageEvents.increment("failed", by: 0)
         // Both outcomes are shown from the start, at zero, so a dashboard need not wait for the first repeat.
@@ -89,8 +91,8 @@ public final class TsunaguMetrics: Sendable {
         if failed > 0 { triageEvents.increment("failed", by: failed) }
     }
 
-    /// Counts an emergency alert by the script's category name (a fixed vocabulary, never text).
-    func recordEmergencyAlert(category: String) {
-        emergencyAlerts.increment(category)
+    /// Counts an emergency alert, whatever its category.
+    func recordEmergencyAlert() {
+        emergencyAlerts.increment()
     }
 }

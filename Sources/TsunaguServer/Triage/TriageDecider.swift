@@ -110,7 +110,7 @@ public struct TriageDecider: Sendable {
                 if let record { commit.alerts.append((record.id, category)) }
                 // Raised at once: if the transaction then failed, the event is retried and alerts again,
                 // which errs on the side of her safety.
-                metrics?.recordEmergencyAlert(category: category)
+                metrics?.recordEmergencyAlert()
                 logger.warning("Emergency wording: the case is at the front of the queue", metadata: ["category": "\(category)"])
             case .flag(let category):
                 logger.notice("Concern wording: the case's priority was raised", metadata: ["category": "\(category)"])
