@@ -1,13 +1,16 @@
 import Foundation
 public import PostgresNIO
 import NIOSSL
+import TsunaguCore
 
 /// Where a PostgreSQL database is and how to reach it, read from a `postgres://` URL.
 ///
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full&sslrootcert=FILE]`,
 /// or `postgres://USER@/DATABASE?host=/run/postgresql` for a Unix socket. `sslmode` follows libpq's names:
 /// `require` encrypts without checking the server's certificate, `verify-full` also checks it against
-/// `sslrootcert` (or the system's roots) and the host name; the default is `prefer`. Why a URL: it is the one
+/// `sslrootcert` (or the system's roots) and the host name. The default is `verify-full` for a host off this
+/// machine and `prefer` on loopback or a Unix socket; a weaker mode to another machine is refused by
+/// ``requireVerifiedServer(allowingUnverified:)`` unless the operator allowed it by name. Why a URL: it is the one
 /// form every PostgreSQL operator already writes, and it fits in the single `TSUNAGU_DATABASE` setting.
 ///
 /// Errors never repeat the URL, which may hold a password.
@@ -49,11 +52,13 @@ public struct PostgresLocation: Sendable {
         guard !database.isEmpty, !database.contains("/") else {
             throw PostgresLocationError("names no database (postgres://USER@HOST/DATABASE)")
         }
-        let modeText = query["sslmode"] ?? TLSMode.prefer.rawValue
+        let socket = query["host"].flatMap { $0.isEmpty ? nil : $0 }
+        let local = socket != nil || components.host.map(LoopbackHost.contains) ?? true
+        let modeText = query["sslmode"] ?? (local ? TLSMode.prefer : TLSMode.verifyFull).rawValue
         guard let mode = TLSMode(rawValue: modeText) else {
             throw PostgresLocationError("has sslmode \(modeText); it must be disable, prefer, require or verify-full")
         }
-        if let socket = query["host"], !socket.isEmpty {
+        if let socket {
             guard socket.hasPrefix("/") else { throw PostgresLocationError("has a host option that is not a socket folder") }
             self.unixSocketPath = socket.hasSuffix(".s.PGSQL.\(components.port ?? 5432)")
                 ? socket : "\(socket)/.s.PGSQL.\(components.port ?? 5432)"
@@ -72,6 +77,20 @@ public struct PostgresLocation: Sendable {
         self.database = database
         self.tlsMode = mode
         self.rootCertificatePath = query["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether the connection crosses a network: a host other than loopback (a Unix socket does not).
+    public var isRemote: Bool { unixSocketPath == nil && !LoopbackHost.contains(host ?? "localhost") }
+
+    /// Refuses a connection to another machine whose server is not checked (`sslmode` other than `verify-full`):
+    /// anyone on the path could read her sealed data, the password, or pose as the database.
+    ///
+    /// - Parameter allowingUnverified: the operator's explicit `TSUNAGU_DATABASE_ALLOW_UNVERIFIED=true`.
+    /// - Throws: ``PostgresLocationError`` in one sentence naming the setting that allows it.
+    public func requireVerifiedServer(allowingUnverified: Bool) throws {
+        guard isRemote, tlsMode != .verifyFull, !allowingUnverified else { return }
+        throw PostgresLocationError(
+            "has sslmode \(tlsMode.rawValue) to \(host ?? "a remote host"), which does not check the server; use sslmode=verify-full with sslrootcert, or set TSUNAGU_DATABASE_ALLOW_UNVERIFIED=true to accept it")
     }
 
     /// The same server, another database (the tests make one per test).

@@ -20,6 +20,30 @@ struct PostgresLocationTests {
         #expect(location.port == 5432 && location.tlsMode == .prefer && location.password == nil)
     }
 
+    @Test("a host on another machine gets verify-full by default; loopback and Unix sockets keep prefer")
+    func remoteDefault() throws {
+        #expect(try PostgresLocation(url: "postgres://tsunagu@db.internal/tsunagu").tlsMode == .verifyFull)
+        #expect(try PostgresLocation(url: "postgres://tsunagu@10.0.0.5:5432/tsunagu").tlsMode == .verifyFull)
+        #expect(try PostgresLocation(url: "postgres://tsunagu@127.0.0.1/tsunagu").tlsMode == .prefer)
+        #expect(try PostgresLocation(url: "postgres://tsunagu@[::1]/tsunagu").tlsMode == .prefer)
+        #expect(try PostgresLocation(url: "postgres://tsunagu@/tsunagu?host=/run/postgresql").tlsMode == .prefer)
+    }
+
+    @Test(
+        "a weaker sslmode to another machine is refused in one sentence naming the setting that allows it",
+        arguments: ["disable", "prefer", "require"])
+    func weakRemoteRefused(_ mode: String) throws {
+        let location = try PostgresLocation(url: "postgres://tsunagu:pw@db.internal/tsunagu?sslmode=\(mode)")
+        let error = #expect(throws: PostgresLocationError.self) { try location.requireVerifiedServer(allowingUnverified: false) }
+        let message = "\(error.map { "\($0)" } ?? "")"
+        #expect(message.hasPrefix("TSUNAGU_DATABASE has sslmode \(mode)") && message.hasSuffix("."))
+        #expect(message.contains("TSUNAGU_DATABASE_ALLOW_UNVERIFIED") && !message.contains("pw"))
+        try location.requireVerifiedServer(allowingUnverified: true)
+        // On loopback, and with verify-full, nothing is refused.
+        try PostgresLocation(url: "postgres://tsunagu@127.0.0.1/tsunagu?sslmode=\(mode)").requireVerifiedServer(allowingUnverified: false)
+        try PostgresLocation(url: "postgres://tsunagu@db.internal/tsunagu").requireVerifiedServer(allowingUnverified: false)
+    }
+
     @Test("a host option names a Unix socket folder")
     func unixSocket() throws {
         let location = try PostgresLocation(url: "postgres://tsunagu@/tsunagu?host=/run/postgresql")

@@ -8,14 +8,18 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(PostgresLocation)
 
+    /// - Parameter allowingUnverified: `TSUNAGU_DATABASE_ALLOW_UNVERIFIED`: accept a PostgreSQL server on another
+    ///   machine without `sslmode=verify-full`.
     /// - Throws: ``StartupError`` saying what is wrong with a PostgreSQL URL, without its password.
-    public init(_ value: String) throws {
+    public init(_ value: String, allowingUnverified: Bool = false) throws {
         guard PostgresLocation.isPostgresURL(value) else {
             self = .sqlite(path: value)
             return
         }
         do {
-            self = .postgres(try PostgresLocation(url: value))
+            let location = try PostgresLocation(url: value)
+            try location.requireVerifiedServer(allowingUnverified: allowingUnverified)
+            self = .postgres(location)
         } catch {
             throw StartupError("\(error)")  // Already one sentence naming TSUNAGU_DATABASE, without the password.
         }

@@ -80,6 +80,10 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let database = Setting(
         "tsunagu.database", "TSUNAGU_DATABASE", default: "data/tsunagu.sqlite", secret: true,
         "a SQLite file (one instance), or `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=verify-full&sslrootcert=FILE` shared by several instances ([`docs/deployment.md`](docs/deployment.md)); a secret because the URL may hold a password")
+    public static let databaseAllowUnverified = Setting(
+        "tsunagu.databaseAllowUnverified", "TSUNAGU_DATABASE_ALLOW_UNVERIFIED", default: "false",
+        accepts: .oneOf(["true", "false", "1", "0", "yes", "no"]),
+        "PostgreSQL: accept a server on another machine without `sslmode=verify-full` (refused otherwise)")
     public static let databasePoolSize = Setting(
         "tsunagu.databasePoolSize", "TSUNAGU_DATABASE_POOL_SIZE", default: "10",
         accepts: .integer(1...200, what: "a number of connections from 1 to 200"), "PostgreSQL: the most connections this instance opens")
@@ -161,7 +165,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     /// Every setting, in the order the README and `tsunagud config` list them.
     public static let all: [Setting] = [
         channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
-        webhookPort, webhookMaxBodyBytes, staffHost, staffPort, metricsToken, metricsTokenFile, database, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
+        webhookPort, webhookMaxBodyBytes, staffHost, staffPort, metricsToken, metricsTokenFile, database, databaseAllowUnverified, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
         retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,

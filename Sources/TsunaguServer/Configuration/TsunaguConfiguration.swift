@@ -133,7 +133,9 @@ public struct TsunaguConfiguration: Sendable {
     ///
     /// - Throws: ``StartupError`` naming what is wrong with a PostgreSQL URL (never its password).
     public static func database(reader: ConfigReader) throws -> DatabaseSetting {
-        try DatabaseSetting(value(.database, in: reader) ?? Setting.database.defaultValue!)
+        try DatabaseSetting(
+            value(.database, in: reader) ?? Setting.database.defaultValue!,
+            allowingUnverified: ["true", "1", "yes"].contains(try choice(.databaseAllowUnverified, in: reader)))
     }
 
     /// A secret given inline or in a file (its `…_FILE` setting), the inline value winning; `nil` when neither is set.
