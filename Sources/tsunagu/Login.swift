@@ -7,14 +7,28 @@ extension Tsunagu {
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Log in to a Tsunagu server with your staff token.",
-            discussion: "The token is read from --token, or from standard input (so it stays out of your shell history). It is saved readable by you only.")
+            discussion: """
+                The token is read from standard input, or from the file --token-file names; never from the command \
+                line, where ps and the shell's history would show it. It is saved readable by you only.
+                """)
 
-        @Option(help: ArgumentHelp("The staff listener, e.g. http://127.0.0.1:8081.", valueName: "url")) var server: String
-        @Option(help: "Your staff token (tsu_…); read from standard input when left out.") var token: String?
+        @Option(help: ArgumentHelp("The staff listener, e.g. https://staff.example.city or http://127.0.0.1:8081.", valueName: "url"))
+        var server: String
+        @Option(help: ArgumentHelp("A file holding your staff token (tsu_…); standard input when left out.", valueName: "file"))
+        var tokenFile: String?
 
         func run() async throws {
-            let token = (self.token ?? readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
-            guard !token.isEmpty else { throw CLIFailure("No token given; pass --token or type it on standard input.") }
+            let text: String?
+            if let tokenFile {
+                guard let contents = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
+                    throw CLIFailure("Cannot read \(tokenFile); name a file holding your token, or type the token on standard input.")
+                }
+                text = contents
+            } else {
+                text = readLine(strippingNewline: true)
+            }
+            let token = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw CLIFailure("No token given; type it on standard input, or pass --token-file FILE.") }
             let credentials = Credentials(server: server, token: token)
             let client = StaffClient(credentials: credentials)
             defer { client.shutdown() }

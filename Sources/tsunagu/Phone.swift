@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurlHTTP
 import Foundation
+import TsunaguCore
 
 extension Tsunagu {
     /// `tsunagu phone`: be the young woman, through the LINE sandbox.
@@ -114,7 +115,8 @@ actor PracticePhone {
         } catch {
             throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
         }
-        guard let deliveries = try? JSONDecoder().decode([Delivery].self, from: response.body) else {
+        // What the bot sent is the server's text: shown, never obeyed, like her words on a counsellor's terminal.
+        guard let deliveries = try? JSONDecoder().decode([Delivery].self, from: TerminalText.neutraliseJSON(response.body)) else {
             throw CLIFailure("The sandbox's answer was not understood; is \(sandbox) a LINE sandbox?")
         }
         for delivery in deliveries.dropFirst(shown) {

@@ -1,7 +1,12 @@
 import CurlHTTP
 import Foundation
+import Synchronization
+import TsunaguCore
 
 /// The staff API over libcurl: one request, its JSON answer, or the API's one-sentence error.
+///
+/// Every string in an answer is neutralised (``TerminalText``) before anything reads it, so no text the server
+/// relays (her words, a note, an error) can drive the terminal, whichever command prints it.
 struct StaffClient: Sendable {
     let credentials: Credentials
     private let transport: CurlTransport
@@ -9,6 +14,7 @@ struct StaffClient: Sendable {
     /// - Parameter timeout: the longest a request may take (the live feed's long-polls need more than 30 s).
     init(credentials: Credentials, timeout: Duration = .seconds(30)) {
         self.credentials = credentials
+        Self.warnIfPlain(credentials.server)
         self.transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: timeout))
     }
 
@@ -56,17 +62,35 @@ struct StaffClient: Sendable {
             throw CLIFailure("Cannot reach the Tsunagu server at \(server); check the address and that it is running.")
         }
         guard (200..<300).contains(response.status) else {
-            if let problem = try? JSONDecoder().decode(Problem.self, from: response.body) { throw CLIFailure(problem.error.message) }
+            if let problem = try? JSONDecoder().decode(Problem.self, from: TerminalText.neutraliseJSON(response.body)) {
+                throw CLIFailure(problem.error.message)
+            }
             throw CLIFailure("The server answered \(response.status); try again, or ask the operator to check its log.")
         }
         do {
-            return try JSONDecoder().decode(Answer.self, from: response.body)
+            return try JSONDecoder().decode(Answer.self, from: TerminalText.neutraliseJSON(response.body))
         } catch {
             throw CLIFailure("The server's answer was not understood; is \(server) a Tsunagu staff listener?")
         }
     }
 
     func shutdown() { transport.shutdown() }
+
+    /// Warns (on standard error, once per command) when the token and her words would cross a network in clear:
+    /// `http://` to anything but this machine.
+    static func warnIfPlain(_ server: String) {
+        guard let url = URLComponents(string: server), url.scheme?.lowercased() == "http", let host = url.host,
+            !LoopbackHost.contains(host)
+        else { return }
+        warnedOnce.withLock { warned in
+            guard !warned else { return }
+            warned = true
+            FileHandle.standardError.write(Data(
+                "tsunagu: warning: \(TerminalText.neutralise(host)) is reached over plain http://, so your token and her words cross the network unencrypted; use its https:// address.\n".utf8))
+        }
+    }
+
+    private static let warnedOnce = Mutex(false)
 
     /// The staff API's error body: `{"error": {"code": …, "message": …}}`.
     private struct Problem: Decodable {

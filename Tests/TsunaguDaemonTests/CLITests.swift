@@ -28,6 +28,20 @@ struct CLITests {
 
         let queue = try await runCLI(["queue"], environment: home)
         #expect(queue.status == 0 && queue.stdout.contains("No one is waiting."), "\(queue.stderr)")
+        #expect(queue.stderr.isEmpty, "plain http:// to loopback needs no warning: \(queue.stderr)")
+
+        // The token never goes on the command line, where ps shows it: there is no --token; a file works.
+        #expect(try await runCLI(["login", "--server", server, "--token", token], environment: home).status == 2)
+        let tokenFile = directory.path("token")
+        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let fromFile = try await runCLI(["login", "--server", server, "--token-file", tokenFile], environment: home)
+        #expect(fromFile.status == 0 && fromFile.stdout.contains("Logged in as sato"), "\(fromFile.stderr)")
+
+        // Plain http:// to another machine (0.0.0.0 reaches this one, but names no loopback) works, with a warning.
+        let remote = ["TSUNAGU_SERVER": "http://0.0.0.0:\(port)", "TSUNAGU_TOKEN": token, "PATH": "/usr/bin:/bin"]
+        let plain = try await runCLI(["queue"], environment: remote)
+        #expect(plain.status == 0 && plain.stderr.contains("warning") && plain.stderr.contains("https://"), "\(plain.stderr)")
+        #expect(plain.stderr.components(separatedBy: "warning").count == 2, "warned more than once")
         let json = try await runCLI(["queue", "--json"], environment: home)
         #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"cases":[],"waiting":{"emergency":0,"normal":0,"urgent":0}}"#)
 

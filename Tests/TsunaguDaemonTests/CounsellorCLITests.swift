@@ -116,6 +116,11 @@ struct CounsellorCLITests {
 
         #expect(try await loop.cli("sato", ["reply", handle, "はじめまして、相談員の佐藤です。"]).status == 0)
         #expect(try await loop.cli("sato", ["reply", handle, "--canned", "take-time"]).status == 0)
+        // Her words cannot drive the counsellor's terminal: escapes, the bell and carriage returns are shown, not obeyed.
+        _ = try await loop.phone("Uaya", ["\u{1B}[2J\u{1B}]0;title\u{07}消した\r偽の行\u{202E}逆"])
+        let hostile = try await loop.cli("sato", ["show", handle])
+        #expect(hostile.status == 0 && hostile.stdout.contains("␛[2J␛]0;title␇消した␍偽の行�逆"), "\(hostile.stdout)")
+        for control in ["\u{1B}", "\r", "\u{07}", "\u{202E}"] { #expect(!hostile.stdout.contains(control)) }
         #expect(try await loop.cli("sato", ["note", handle, "-"], input: "家族との関係。急ぎではない").status == 0)
         let detail = try loop.json(CaseDetail.self, try await loop.cli("sato", ["show", handle, "--json"]))
         #expect(detail.lines.contains { $0.author == "counsellor" && $0.text == "はじめまして、相談員の佐藤です。" })
