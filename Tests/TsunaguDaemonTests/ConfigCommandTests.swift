@@ -37,6 +37,7 @@ struct ConfigCommandTests {
             "LINE_API_BASE_URL": ("http://127.0.0.1:9", "http://127.0.0.1:9"),
             "LINE_DATA_API_BASE_URL": ("http://127.0.0.1:10", "http://127.0.0.1:10"),
             "TSUNAGU_WEBHOOK_HOST": ("127.0.0.2", "127.0.0.2"), "TSUNAGU_WEBHOOK_PORT": ("9001", "9001"),
+            "TSUNAGU_METRICS_TOKEN": ("a-metrics-token", "set"), "TSUNAGU_DATABASE_ALLOW_UNVERIFIED": ("true", "true"),
             "TSUNAGU_WEBHOOK_MAX_BODY_BYTES": ("2048", "2048"), "TSUNAGU_STAFF_HOST": ("127.0.0.3", "127.0.0.3"),
             "TSUNAGU_STAFF_PORT": ("9002", "9002"), "TSUNAGU_DATABASE": (database, database),
             "TSUNAGU_DATABASE_POOL_SIZE": ("7", "7"), "TSUNAGU_DURABILITY": ("normal", "normal"),
@@ -55,11 +56,14 @@ struct ConfigCommandTests {
         ]
         let secretFile = directory.path("channel-secret"), tokenFile = directory.path("access-token")
         try TestSecrets.channelSecret.write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let metricsTokenFile = directory.path("metrics-token")
+        try "a-metrics-token".write(toFile: metricsTokenFile, atomically: true, encoding: .utf8)
         try "a-token-from-a-file\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let files: [String: (String, String)] = [
             "LINE_CHANNEL_SECRET_FILE": (secretFile, secretFile), "LINE_CHANNEL_ACCESS_TOKEN_FILE": (tokenFile, tokenFile),
             "TSUNAGU_DATA_KEY_FILE": (keyFile, keyFile), "TSUNAGU_DATA_KEY_PREVIOUS_FILE": (previousKeyFile, previousKeyFile),
             "TSUNAGU_DATABASE": (database, database), "TSUNAGU_SCRIPT": (script, script),
+            "TSUNAGU_METRICS_TOKEN_FILE": (metricsTokenFile, metricsTokenFile),
         ]
         return (inline, files)
     }

@@ -19,7 +19,14 @@ extension TsunaguConfiguration {
         case .webhookMaxBodyBytes: String(webhookMaxBodyBytes)
         case .staffHost: staffHost
         case .staffPort: String(staffPort)
+        case .metricsToken:
+            switch metricsAccess {
+            case .bearer: metricsTokenFile == nil ? "set" : "— (read from the file)"
+            case .loopback, .off: "unset"
+            }
+        case .metricsTokenFile: metricsTokenFile ?? "—"
         case .database: database.description
+        case .databaseAllowUnverified: databaseAllowsUnverified ? "true" : "false"
         case .databasePoolSize: String(databasePoolSize)
         case .durability: durability.rawValue
         case .dataKey: dataKeyFile == nil ? "set" : "— (read from the file)"

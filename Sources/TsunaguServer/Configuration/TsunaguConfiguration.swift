@@ -23,6 +23,10 @@ public struct TsunaguConfiguration: Sendable {
     public var staffPort: Int
     /// Who may read `GET /metrics` (`TSUNAGU_METRICS_TOKEN`, and whether the staff listener is on loopback).
     public var metricsAccess: MetricsAccess
+    /// The file the metrics token was read from, when it came from a file.
+    public var metricsTokenFile: String?
+    /// `TSUNAGU_DATABASE_ALLOW_UNVERIFIED`: PostgreSQL on another machine without `verify-full` was accepted.
+    public var databaseAllowsUnverified: Bool
     /// Where the data lives: the embedded SQLite file or a shared PostgreSQL.
     public var database: DatabaseSetting
     /// The most connections this instance opens to PostgreSQL.
@@ -78,8 +82,10 @@ public struct TsunaguConfiguration: Sendable {
         self.webhookMaxBodyBytes = try integer(.webhookMaxBodyBytes)
         self.staffHost = string(.staffHost)!
         self.staffPort = try integer(.staffPort)
-        let metricsToken = try Self.secret(.metricsToken, file: .metricsTokenFile, in: reader)?.text
-        self.metricsAccess = MetricsAccess(token: metricsToken, staffHost: staffHost)
+        let metricsToken = try Self.secret(.metricsToken, file: .metricsTokenFile, in: reader)
+        self.metricsAccess = MetricsAccess(token: metricsToken?.text, staffHost: staffHost)
+        self.metricsTokenFile = metricsToken?.file
+        self.databaseAllowsUnverified = ["true", "1", "yes"].contains(try choice(.databaseAllowUnverified))
         self.database = try Self.database(reader: reader)
         self.databasePoolSize = try integer(.databasePoolSize)
         self.durability = Durability(rawValue: try choice(.durability))!
