@@ -44,6 +44,8 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // prctl is variadic, which Swift cannot call: core dumps are turned off in C.
+        .target(name: "CHardening"),
         // Japanese morphological analysis for danger detection: Debian ships no mecab.pc, so the module map links it.
         .systemLibrary(name: "CMeCab", providers: [.apt(["libmecab-dev", "mecab-ipadic-utf8"])]),
         .target(name: "TsunaguMeCab", dependencies: ["CMeCab", "TsunaguCore"], swiftSettings: swiftSettings),
@@ -84,7 +86,7 @@ let package = Package(
         .target(
             name: "TsunaguServer",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "TsunaguMeCab",
+                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "TsunaguMeCab", "CHardening",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),

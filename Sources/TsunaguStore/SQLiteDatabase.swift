@@ -20,10 +20,14 @@ public struct SQLiteDatabase: Sendable {
     /// - Throws: ``StoreError`` with code `notWritable` when the file or its folder cannot be written.
     public static func open(path: String, durability: Durability = .full) throws -> SQLiteDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(.notWritable, "Cannot create the database folder \(folder).", cause: error)
+        if !FileManager.default.fileExists(atPath: folder) {
+            // A folder it makes is its own (0700); one that exists is the operator's, and is left as it is.
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder)
+            } catch {
+                throw StoreError(.notWritable, "Cannot create the database folder \(folder).", cause: error)
+            }
         }
         guard FileManager.default.isWritableFile(atPath: folder) else {
             throw StoreError(.notWritable, "The database folder \(folder) is not writable.")
@@ -34,6 +38,7 @@ public struct SQLiteDatabase: Sendable {
         {
             throw StoreError(.notWritable, "Cannot create the database file \(path).")
         }
+        try tightenModes(path: path)
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: makeConfiguration(readonly: false))
@@ -58,6 +63,23 @@ public struct SQLiteDatabase: Sendable {
             throw StoreError(.notWritable, "Cannot open the database at \(path) for checkpointing.", cause: error)
         }
         return SQLiteDatabase(writer: pool, durability: durability, path: path, checkpointer: checkpointer)
+    }
+
+    /// Makes an existing database and its log files owner-only (0600): a file copied in, restored or made by an
+    /// older version may be readable by others, and SQLite gives new -wal and -shm files the database's mode.
+    ///
+    /// - Throws: ``StoreError`` `notWritable` when a mode cannot be changed (the file is someone else's).
+    static func tightenModes(path: String) throws {
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int, mode & 0o077 != 0 else {
+                continue
+            }
+            do {
+                try FileManager.default.setAttributes([.posixPermissions: mode & 0o700], ofItemAtPath: file)
+            } catch {
+                throw StoreError(.notWritable, "Cannot make \(file) readable by its owner only; run tsunagud as the user that owns it.", cause: error)
+            }
+        }
     }
 
     /// Opens an existing database for reading only, e.g. for `tsunagud inbox` while the server runs.

@@ -32,6 +32,7 @@ extension Tsunagud {
                 let previous = try TsunaguConfiguration.previousDataKey(reader: reader)
                 var target = current
                 if let newKeyFile {
+                    try TsunaguConfiguration.requireOwnerOnly(newKeyFile, named: "--new-key-file")
                     guard let text = try? String(contentsOfFile: newKeyFile, encoding: .utf8), let key = DataKey(base64: text) else {
                         throw StartupError("--new-key-file \(newKeyFile) does not hold a Base64-encoded 32-byte key; generate one with: head -c 32 /dev/urandom | base64")
                     }

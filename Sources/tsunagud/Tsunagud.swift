@@ -23,6 +23,10 @@ struct Tsunagud: AsyncParsableCommand {
     /// Runs the command, with the exit codes of the interface contract: 0 success, 1 failure, and 2 for a
     /// usage error (ArgumentParser's own default would be 64).
     static func main() async {
+        // Every command may hold the master key: none leaves it in a core dump.
+        if !ProcessHardening.disableDumping() {
+            FileHandle.standardError.write(Data("tsunagud: warning: core dumps could not be turned off; the kernel refused.\n".utf8))
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -25,6 +25,7 @@ struct ConfigCommandTests {
         let keyFile = directory.path("data.key"), previousKeyFile = directory.path("previous.key")
         try TestSecrets.dataKeyBase64.write(toFile: keyFile, atomically: true, encoding: .utf8)
         try previousKey.write(toFile: previousKeyFile, atomically: true, encoding: .utf8)
+        for file in [keyFile, previousKeyFile] { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
         let script = directory.path("script.yaml")
         try FileManager.default.copyItem(atPath: DaemonProcess.scriptPath, toPath: script)
         // The script names its safety model beside it.

@@ -24,13 +24,17 @@ struct KeyCommandsTests {
         #expect(await eventually {
             (try? await runDaemonCommand(["inbox", "--json"], environment: oldEnvironment).stdout.contains(#""processed":1"#)) == true
         })
+        let newKey = DataKey.generateBase64()
+        let keyFile = directory.path("new.key")
+        try newKey.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        // A key file others can read is refused.
+        let readable = try await runDaemonCommand(["rotate-key", "--new-key-file", keyFile], environment: oldEnvironment)
+        #expect(readable.status == 1 && readable.stderr.contains("chmod 600"), "\(readable.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
 
         // Rotate, offline, to a new key.
-        let newKey = DataKey.generateBase64()
-        let keyFile = directory.path("new.key")
-        try newKey.write(toFile: keyFile, atomically: true, encoding: .utf8)
         let rotated = try await runDaemonCommand(["rotate-key", "--new-key-file", keyFile, "--json"], environment: oldEnvironment)
         #expect(rotated.status == 0, "\(rotated.stderr)")
         #expect(rotated.stdout.contains(#""caseKeysRewrapped":"#))
@@ -84,6 +88,7 @@ struct KeyCommandsTests {
         // The same with the old key in a file, through TSUNAGU_DATA_KEY_PREVIOUS_FILE.
         let third = DataKey.generateBase64(), previousFile = directory.path("previous.key")
         try second.write(toFile: previousFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: previousFile)
         var fromFile = first
         fromFile["TSUNAGU_DATA_KEY"] = third
         fromFile["TSUNAGU_DATA_KEY_PREVIOUS_FILE"] = previousFile

@@ -85,6 +85,7 @@ struct ConfigurationTests {
         let directory = try TemporaryDirectory()
         let file = directory.path("data.key")
         try (TestSecrets.dataKeyBase64 + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         _ = try await configuration(["LINE_CHANNEL_SECRET": "s", "TSUNAGU_DATA_KEY_FILE": file])
     }
 

@@ -27,4 +27,17 @@ struct EdgeConfigurationTests {
         #expect(try await startupError(["TSUNAGU_DATABASE": "postgres://tsunagu@db.internal/tsunagu"]) == nil)
         #expect(try await startupError(["TSUNAGU_DATABASE": "postgres://tsunagu@127.0.0.1/tsunagu?sslmode=disable"]) == nil)
     }
+
+    @Test("a data key file its group or others can read is refused, naming the file and the fix", arguments: [0o640, 0o604, 0o644])
+    func keyFileMode(_ mode: Int) async throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path("data.key")
+        try TestSecrets.dataKeyBase64.write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
+        let environment = ["TSUNAGU_DATA_KEY": "", "TSUNAGU_DATA_KEY_FILE": file]
+        let message = try #require(try await startupError(environment))
+        #expect(message.contains("TSUNAGU_DATA_KEY_FILE") && message.contains("chmod 600") && !message.contains(TestSecrets.dataKeyBase64))
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: file)
+        #expect(try await startupError(environment) == nil)
+    }
 }

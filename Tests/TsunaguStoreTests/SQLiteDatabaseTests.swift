@@ -49,6 +49,30 @@ struct SQLiteDatabaseTests {
         }
     }
 
+    @Test("a folder it makes is owner-only; an existing database and its log readable by others are tightened to 0600")
+    func tightensModes() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("made/db.sqlite")
+        let first = try SQLiteDatabase.open(path: path)
+        _ = try await SQLiteInboxStore(database: first).append([InboxStoreContract.event("a")])
+        #expect(try FileManager.default.attributesOfItem(atPath: directory.path("made"))[.posixPermissions] as? Int == 0o700)
+        try first.close()
+        // As a copy, a restore or an older version might have left them.
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        }
+        let second = try SQLiteDatabase.open(path: path)
+        defer { try? second.close() }
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file) has mode \(String(mode ?? 0, radix: 8))")
+        }
+        // A folder that already exists is the operator's: left as it is.
+        try FileManager.default.createDirectory(atPath: directory.path("shared"), withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        try SQLiteDatabase.open(path: directory.path("shared/db.sqlite")).close()
+        #expect(try FileManager.default.attributesOfItem(atPath: directory.path("shared"))[.posixPermissions] as? Int == 0o755)
+    }
+
     @Test("normal durability is applied when asked for")
     func normalDurability() async throws {
         let directory = try TemporaryDirectory()

@@ -35,6 +35,16 @@ public struct TsunaguConfiguration: Sendable {
     public var dataKey: DataKey
     /// The file the data key was read from, when it came from a file.
     public var dataKeyFile: String?
+    /// Refuses a key file that its group or others may read: the master key opens every sealed word of hers.
+    ///
+    /// - Throws: ``StartupError`` naming `name` and the command that fixes it.
+    public static func requireOwnerOnly(_ file: String, named name: String) throws {
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? Int, mode & 0o077 != 0 else {
+            return
+        }
+        throw StartupError("\(name) (\(file)) can be read by others than its owner; make it owner-only with: chmod 600 \(file)")
+    }
+
     /// The previous master key, while rotating (`TSUNAGU_DATA_KEY_PREVIOUS`).
     public var previousDataKey: DataKey?
     /// The file the previous key was read from, when it came from a file.
@@ -163,6 +173,7 @@ public struct TsunaguConfiguration: Sendable {
     private static func readDataKey(_ setting: Setting, file fileSetting: Setting, in reader: ConfigReader) throws -> DataKey? {
         let hint = "generate one with: head -c 32 /dev/urandom | base64"
         guard let (text, file) = try secret(setting, file: fileSetting, in: reader) else { return nil }
+        if let file { try requireOwnerOnly(file, named: fileSetting.variable) }
         guard let key = DataKey(base64: text) else {
             throw StartupError(
                 file.map { "\(fileSetting.variable) (\($0)) does not hold a Base64-encoded 32-byte key; \(hint)." }
