@@ -21,7 +21,10 @@ public enum TsunaguService {
         switch configuration.database {
         case .sqlite(let path):
             let database: SQLiteDatabase
+            // Held until the process ends: rotate-key --new-key-file refuses to run beside a server.
+            let servingLock: ServingLock
             do {
+                servingLock = try ServingLock.serving(databasePath: path)
                 database = try SQLiteDatabase.open(path: path, durability: configuration.durability)
             } catch let error as StoreError {
                 throw StartupError("TSUNAGU_DATABASE (\(path)) cannot be used: \(error.message) Choose a writable path.", cause: error)
@@ -31,6 +34,7 @@ public enum TsunaguService {
                 metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
             try await serve(configuration: configuration, backend: .sqlite(database), logger: logger)
             try database.close()
+            withExtendedLifetime(servingLock) {}
         case .postgres(let location):
             // postgres-nio's own lines at debug and trace name statements; they stay out of the log at any level.
             var poolLogger = logger

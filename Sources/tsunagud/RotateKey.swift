@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TsunaguServer
+import TsunaguStore
 
 extension Tsunagud {
     /// `tsunagud rotate-key`: rewraps every case key and the keyring under a new master key.
@@ -39,10 +40,22 @@ extension Tsunagud {
                     target = key
                 }
                 let newKey = target
-                let count = try await TsunaguConfiguration.database(reader: reader).withStores(readOnly: false) { stores in
+                let database = try TsunaguConfiguration.database(reader: reader)
+                // A one-step rotation beside a running server would leave it sealing new cases under a key the
+                // keyring no longer holds: refused while a server holds the SQLite file.
+                var alone: ServingLock?
+                if newKeyFile != nil, case .sqlite(let path) = database {
+                    alone = try ServingLock.alone(databasePath: path)
+                    guard alone != nil else {
+                        throw StartupError(
+                            "A tsunagud server is serving \(path); stop it before rotate-key --new-key-file, or rotate without downtime with TSUNAGU_DATA_KEY_PREVIOUS (see --help).")
+                    }
+                }
+                let count = try await database.withStores(readOnly: false) { stores in
                     let opened = try await Keyring.open(stores.keys, current: current, previous: previous)
                     return try await Keyring.rotate(stores.keys, opened: opened, to: newKey)
                 }
+                withExtendedLifetime(alone) {}
                 if json {
                     try JSONOutput.print(["caseKeysRewrapped": count])
                 } else {

@@ -31,6 +31,9 @@ struct KeyCommandsTests {
         let readable = try await runDaemonCommand(["rotate-key", "--new-key-file", keyFile], environment: oldEnvironment)
         #expect(readable.status == 1 && readable.stderr.contains("chmod 600"), "\(readable.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        // A one-step rotation beside the running server is refused: it would strand the server's new cases.
+        let beside = try await runDaemonCommand(["rotate-key", "--new-key-file", keyFile], environment: oldEnvironment)
+        #expect(beside.status == 1 && beside.stderr.contains("stop it before rotate-key"), "\(beside.stderr)")
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
 
