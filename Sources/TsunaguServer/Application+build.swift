@@ -25,15 +25,22 @@ public func buildStaffRouter(
     HealthController(isHealthy: dependencies.stores.isHealthy, showsVersion: true).addRoutes(to: router)
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox, access: metricsAccess)
         .addRoutes(to: router)
-    StaffAPIController(stores: dependencies.stores, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
+    StaffAPIController(stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
     let desk = dependencies.desk
     let clock: @Sendable () -> Int64 = { desk?.now() ?? WallClock.milliseconds() }
     StatisticsController(
-        stores: dependencies.stores, settings: dependencies.statistics, labels: desk?.statisticsLabels ?? [:], now: clock
+        stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, settings: dependencies.statistics,
+        labels: desk?.statisticsLabels ?? [:], now: clock
     ).addRoutes(to: router)
-    ProgrammeController(stores: dependencies.stores, desk: desk, settings: dependencies.statistics, now: clock).addRoutes(to: router)
-    AdminController(stores: dependencies.stores).addRoutes(to: router)
-    ConsoleController(stores: dependencies.stores, sessions: sessions, labels: desk?.statisticsLabels ?? [:], now: clock).addRoutes(to: router)
+    ProgrammeController(
+        stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: desk, settings: dependencies.statistics,
+        now: clock
+    ).addRoutes(to: router)
+    AdminController(stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard).addRoutes(to: router)
+    ConsoleController(
+        stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, sessions: sessions,
+        labels: desk?.statisticsLabels ?? [:], now: clock
+    ).addRoutes(to: router)
     return router
 }
 

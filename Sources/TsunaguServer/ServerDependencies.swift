@@ -20,6 +20,8 @@ public struct ServerDependencies: Sendable {
     public let desk: CaseDesk?
     /// The KPI target and small-cell protection of the statistics.
     public let statistics: StatisticsSettings
+    /// Failed staff authentications: logged, and limited across the staff listener.
+    public let authenticationGuard: AuthenticationGuard
 
     /// The three doorbells; on a shared database each is relayed to the other instances.
     public struct Doorbells: Sendable {
@@ -42,20 +44,23 @@ public struct ServerDependencies: Sendable {
     public init(
         database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
         desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
-        metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
+        metrics: TsunaguMetrics = TsunaguMetrics(), authenticationGuard: AuthenticationGuard = .quiet(),
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.init(
             stores: .sqlite(database, decider: decider), channelSecret: channelSecret, dataKey: dataKey, decider: decider,
-            desk: desk, statistics: statistics, metrics: metrics, now: now)
+            desk: desk, statistics: statistics, metrics: metrics, authenticationGuard: authenticationGuard, now: now)
     }
 
     /// On any stores (PostgreSQL's, or tests' failing twins).
     public init(
         stores: StoreSet, doorbells: Doorbells = Doorbells(), channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
         desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
-        metrics: TsunaguMetrics = TsunaguMetrics(), now: @escaping @Sendable () -> Date = Date.init
+        metrics: TsunaguMetrics = TsunaguMetrics(), authenticationGuard: AuthenticationGuard = .quiet(),
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.stores = stores
+        self.authenticationGuard = authenticationGuard
         self.statistics = statistics
         self.metrics = metrics
         self.inboxDoorbell = doorbells.inbox

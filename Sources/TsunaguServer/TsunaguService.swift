@@ -116,7 +116,8 @@ public enum TsunaguService {
         }
         let dependencies = ServerDependencies(
             stores: stores, doorbells: doorbells, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey,
-            decider: decider, desk: configuration.desk, statistics: configuration.statistics, metrics: metrics)
+            decider: decider, desk: configuration.desk, statistics: configuration.statistics, metrics: metrics,
+            authenticationGuard: AuthenticationGuard(logger: logger))
         if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)

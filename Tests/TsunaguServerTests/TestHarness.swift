@@ -23,7 +23,8 @@ struct TestHarness {
     /// - Parameter decider: made with the harness's logger; when given, the inbox answers what it stores.
     init(
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = Date.init, metrics: TsunaguMetrics = TsunaguMetrics(),
-        decider: ((Logger) -> TriageDecider)? = nil, desk: CaseDesk.Settings = CaseDesk.Settings()
+        decider: ((Logger) -> TriageDecider)? = nil, desk: CaseDesk.Settings = CaseDesk.Settings(),
+        authenticationGuard: ((Logger) -> AuthenticationGuard)? = nil
     ) throws {
         directory = try TemporaryDirectory()
         database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
@@ -31,7 +32,7 @@ struct TestHarness {
         logger.logLevel = .trace
         dependencies = ServerDependencies(
             database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
-            decider: decider?(logger), desk: desk, metrics: metrics, now: now)
+            decider: decider?(logger), desk: desk, metrics: metrics, authenticationGuard: authenticationGuard?(logger) ?? .quiet(), now: now)
         self.maxBodyBytes = maxBodyBytes
     }
 

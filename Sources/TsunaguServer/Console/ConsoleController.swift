@@ -22,12 +22,13 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
 
     /// - Parameter labels: what the ids of topics, urgency, outcomes and the rest mean (``CaseDesk/statisticsLabels``).
     public init(
-        stores: StoreSet, sessions: ConsoleSessions, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, sessions: ConsoleSessions, labels: [String: [String: String]] = [:],
+        now: @escaping @Sendable () -> Int64
     ) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         self.labels = (try? encoder.encode(labels)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        self.authenticator = StaffAuthenticator(store: stores.staff)
+        self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.staff = stores.staff
         self.sessions = sessions
         self.now = now
@@ -82,7 +83,11 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         let body = try await request.body.collect(upTo: 4096)
         let form = try? URLEncodedFormDecoder().decode(LoginForm.self, from: String(buffer: body))
         let token = form?.token.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard !token.isEmpty, token.count < 256, try await staff.member(withTokenHash: StaffToken.hash(token)) != nil else {
+        do {
+            _ = try await authenticator.member(withToken: token)
+        } catch let error as APIError where error.status == .tooManyRequests {
+            return Self.page(ConsolePage.login(error: "ログインの失敗が続いたため、しばらく受け付けていません。1分ほど待ってください。"), status: .tooManyRequests)
+        } catch is APIError {
             return Self.page(ConsolePage.login(error: "トークンが正しくないか、無効になっています。管理者に確認してください。"), status: .unauthorized)
         }
         let (id, _) = await sessions.start(tokenHash: StaffToken.hash(token))

@@ -10,6 +10,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Seconds for a `Retry-After` header (a 429).
+    public var retryAfter: Int? = nil
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
         self.status = status
@@ -20,6 +22,15 @@ public struct APIError: HTTPResponseError, Sendable {
     public static let unauthorized = APIError(
         .unauthorized, code: "unauthorized", "Send a valid staff token as 'Authorization: Bearer <token>'; ask an admin for one.")
 
+    /// Too many failed authentications on the listener this minute (see ``AuthenticationGuard``).
+    public static func tooManyAttempts(retryAfter: Int) -> APIError {
+        var error = APIError(
+            .tooManyRequests, code: "too_many_attempts",
+            "Too many wrong staff tokens were sent this minute; try again in a minute, and ask an admin if your token is refused.")
+        error.retryAfter = retryAfter
+        return error
+    }
+
     public static func forbidden(_ role: String) -> APIError {
         APIError(.forbidden, code: "forbidden", "This needs the \(role) role; your account does not have it.")
     }
@@ -28,6 +39,7 @@ public struct APIError: HTTPResponseError, Sendable {
         let body = try JSONEncoder().encode(["error": ["code": code, "message": message]])
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

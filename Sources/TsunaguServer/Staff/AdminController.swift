@@ -16,8 +16,8 @@ public struct AdminController<Context: RequestContext>: Sendable {
     let staff: any StaffStore
     let audit: any AuditLog
 
-    public init(stores: StoreSet) {
-        self.authenticator = StaffAuthenticator(store: stores.staff)
+    public init(stores: StoreSet, authenticationGuard: AuthenticationGuard) {
+        self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.staff = stores.staff
         self.audit = stores.audit
     }

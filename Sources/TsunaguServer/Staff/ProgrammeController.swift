@@ -17,8 +17,11 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
     let settings: StatisticsSettings
     let now: @Sendable () -> Int64
 
-    public init(stores: StoreSet, desk: CaseDesk?, settings: StatisticsSettings, now: @escaping @Sendable () -> Int64) {
-        self.authenticator = StaffAuthenticator(store: stores.staff)
+    public init(
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, desk: CaseDesk?, settings: StatisticsSettings,
+        now: @escaping @Sendable () -> Int64
+    ) {
+        self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.store = stores.statistics
         self.desk = desk
         self.settings = settings

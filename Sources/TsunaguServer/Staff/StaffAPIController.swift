@@ -16,8 +16,8 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
     /// The page size of the live feed.
     static var eventPage: Int { 200 }
 
-    public init(stores: StoreSet, desk: CaseDesk? = nil, feed: Doorbell? = nil) {
-        self.authenticator = StaffAuthenticator(store: stores.staff)
+    public init(stores: StoreSet, authenticationGuard: AuthenticationGuard, desk: CaseDesk? = nil, feed: Doorbell? = nil) {
+        self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.cases = stores.cases
         self.desk = desk
         self.feed = feed

@@ -15,10 +15,10 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
 
     /// - Parameter labels: what the ids mean, by table (from the conversation script).
     public init(
-        stores: StoreSet, settings: StatisticsSettings, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, settings: StatisticsSettings, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
     ) {
         self.labels = labels
-        self.authenticator = StaffAuthenticator(store: stores.staff)
+        self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.store = stores.statistics
         self.settings = settings
         self.now = now
