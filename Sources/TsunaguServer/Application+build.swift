@@ -1,14 +1,18 @@
 public import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 public import Logging
 import NIOCore
 import TsunaguCore
 
 /// The public listener's routes: `POST /webhook` and `GET /healthz`; any other method on `/webhook` is 405.
-public func buildWebhookRouter(dependencies: ServerDependencies, maxBodyBytes: Int) -> Router<BasicRequestContext> {
+/// - Parameter bodyTimeLimit: how long a request's whole body may take to arrive.
+public func buildWebhookRouter(
+    dependencies: ServerDependencies, maxBodyBytes: Int, bodyTimeLimit: Duration = .seconds(10)
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/webhook": [.post], "/healthz": [.get]]))
-    WebhookController(ingestor: dependencies.ingestor, maxBodyBytes: maxBodyBytes, metrics: dependencies.metrics)
+    WebhookController(ingestor: dependencies.ingestor, maxBodyBytes: maxBodyBytes, bodyTimeLimit: bodyTimeLimit, metrics: dependencies.metrics)
         .addRoutes(to: router)
     HealthController(isHealthy: dependencies.stores.isHealthy, showsVersion: false).addRoutes(to: router)
     return router
@@ -56,15 +60,20 @@ public enum Listener: String, Sendable {
 ///
 /// A connection that stays silent for a minute is closed, so clients that open connections and go quiet
 /// cannot hold them forever.
-/// - Parameter onRunning: called once the listener accepts connections (readiness for the service manager).
+/// - Parameters:
+///   - maxConnections: past this many open connections, new ones wait in the kernel's queue until one closes
+///     (`nil`: no cap).
+///   - onRunning: called once the listener accepts connections (readiness for the service manager).
 public func buildApplication(
-    _ listener: Listener, router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger,
+    _ listener: Listener, router: Router<BasicRequestContext>, host: String, port: Int, maxConnections: Int? = nil, logger: Logger,
     onRunning: @escaping @Sendable () -> Void = {}
 ) -> some ApplicationProtocol {
     Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-        configuration: .init(address: .hostname(host, port: port), serverName: "tsunagu"),
+        configuration: .init(
+            address: .hostname(host, port: port), serverName: "tsunagu",
+            availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: logger) }),
         onServerRunning: { channel in
             logger.notice(
                 "Listening",

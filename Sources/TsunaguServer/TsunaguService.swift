@@ -141,8 +141,11 @@ public enum TsunaguService {
         let notifier = ServiceManagerNotifier(listeners: 2)
         let webhook = buildApplication(
             .webhook,
-            router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: configuration.webhookMaxBodyBytes),
-            host: configuration.webhookHost, port: configuration.webhookPort, logger: logger, onRunning: notifier.listenerRunning)
+            router: buildWebhookRouter(
+                dependencies: dependencies, maxBodyBytes: configuration.webhookMaxBodyBytes,
+                bodyTimeLimit: .seconds(configuration.webhookBodySeconds)),
+            host: configuration.webhookHost, port: configuration.webhookPort, maxConnections: configuration.webhookMaxConnections,
+            logger: logger, onRunning: notifier.listenerRunning)
         let staff = buildApplication(
             .staff, router: buildStaffRouter(dependencies: dependencies, metricsAccess: configuration.metricsAccess),
             host: configuration.staffHost, port: configuration.staffPort, logger: logger, onRunning: notifier.listenerRunning)

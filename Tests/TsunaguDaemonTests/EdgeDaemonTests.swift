@@ -16,4 +16,52 @@ struct EdgeDaemonTests {
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
     }
+
+    @Test("a body that keeps trickling is cut off at the time limit with 408, and connections past the cap wait for one to close")
+    func bodyTimeLimitAndConnectionCap() async throws {
+        let directory = try TemporaryDirectory()
+        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
+            database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_WEBHOOK_BODY_SECONDS": "1", "TSUNAGU_WEBHOOK_MAX_CONNECTIONS": "3"]))
+        let webhook = try await daemon.port(of: "webhook")
+
+        // A byte of body every 100 ms would reset an idle timer forever; the total limit ends it.
+        let trickler = try RawHTTPConnection(port: webhook, timeout: 20)
+        trickler.send("POST /webhook HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{")
+        let stop = Locked(false)
+        Thread {
+            for _ in 0..<100 where !stop.value {
+                trickler.send(" ")
+                usleep(100_000)  // The pace of the attack, not a wait for a result.
+            }
+        }.start()
+        let started = ContinuousClock.now
+        let answer = trickler.readResponseHead()
+        stop.withLock { $0 = true }
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(40))")
+        #expect(ContinuousClock.now - started < .seconds(8))
+
+        // Three idle connections fill the cap; a fourth is not served until one of them closes.
+        let holders = try (0..<3).map { _ in try RawHTTPConnection(port: webhook) }
+        for holder in holders {
+            // Answered, so the server holds the connection open (keep-alive) and counts it.
+            holder.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            #expect(holder.readResponseHead().hasPrefix("HTTP/1.1 200"))
+        }
+        // The one bounded wait here proves an absence: a second without an answer.
+        #expect((try? Self.healthz(webhook, timeout: 1)) == nil, "a connection past the cap was served")
+        for holder in holders { holder.shutdown() }
+        #expect(await eventually(within: .seconds(20)) { (try? Self.healthz(webhook, timeout: 1)) != nil }, "still no connection served")
+        withExtendedLifetime(holders) {}
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// `GET /healthz` on a new connection; throws when no answer comes within `timeout` seconds.
+    static func healthz(_ port: Int, timeout: TimeInterval) throws -> String {
+        let connection = try RawHTTPConnection(port: port, timeout: timeout)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let head = connection.readResponseHead()
+        guard head.hasPrefix("HTTP/1.1") else { throw DaemonError("no answer") }
+        return head
+    }
 }

@@ -66,6 +66,13 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let webhookMaxBodyBytes = Setting(
         "tsunagu.webhook.maxBodyBytes", "TSUNAGU_WEBHOOK_MAX_BODY_BYTES", default: "1048576",
         accepts: .integer(1024...(64 << 20), what: "a byte count from 1024 to 67108864"), "larger bodies get 413 without being read")
+    public static let webhookBodySeconds = Setting(
+        "tsunagu.webhook.bodySeconds", "TSUNAGU_WEBHOOK_BODY_SECONDS", default: "10", accepts: .integer(1...300, what: "seconds from 1 to 300"),
+        "a request's whole body must arrive within this (408 otherwise), however it trickles")
+    public static let webhookMaxConnections = Setting(
+        "tsunagu.webhook.maxConnections", "TSUNAGU_WEBHOOK_MAX_CONNECTIONS", default: "1000",
+        accepts: .integer(1...100_000, what: "a number of connections from 1 to 100000"),
+        "open connections at most; more wait in the kernel's queue until one closes")
     public static let staffHost = Setting(
         "tsunagu.staff.host", "TSUNAGU_STAFF_HOST", default: "127.0.0.1",
         "the staff listener (staff API, `/metrics`): keep it on loopback or a private network")
@@ -165,7 +172,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     /// Every setting, in the order the README and `tsunagud config` list them.
     public static let all: [Setting] = [
         channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
-        webhookPort, webhookMaxBodyBytes, staffHost, staffPort, metricsToken, metricsTokenFile, database, databaseAllowUnverified, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
+        webhookPort, webhookMaxBodyBytes, webhookBodySeconds, webhookMaxConnections, staffHost, staffPort, metricsToken, metricsTokenFile, database, databaseAllowUnverified, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
         retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,

@@ -17,6 +17,8 @@ extension TsunaguConfiguration {
         case .webhookHost: webhookHost
         case .webhookPort: String(webhookPort)
         case .webhookMaxBodyBytes: String(webhookMaxBodyBytes)
+        case .webhookBodySeconds: String(webhookBodySeconds)
+        case .webhookMaxConnections: String(webhookMaxConnections)
         case .staffHost: staffHost
         case .staffPort: String(staffPort)
         case .metricsToken:

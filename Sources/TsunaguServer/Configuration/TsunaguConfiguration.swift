@@ -19,6 +19,10 @@ public struct TsunaguConfiguration: Sendable {
     public var webhookHost: String
     public var webhookPort: Int
     public var webhookMaxBodyBytes: Int
+    /// Seconds a request's whole body may take to arrive.
+    public var webhookBodySeconds: Int
+    /// Open connections the public listener accepts at once.
+    public var webhookMaxConnections: Int
     public var staffHost: String
     public var staffPort: Int
     /// Who may read `GET /metrics` (`TSUNAGU_METRICS_TOKEN`, and whether the staff listener is on loopback).
@@ -90,6 +94,8 @@ public struct TsunaguConfiguration: Sendable {
         self.webhookHost = string(.webhookHost)!
         self.webhookPort = try integer(.webhookPort)
         self.webhookMaxBodyBytes = try integer(.webhookMaxBodyBytes)
+        self.webhookBodySeconds = try integer(.webhookBodySeconds)
+        self.webhookMaxConnections = try integer(.webhookMaxConnections)
         self.staffHost = string(.staffHost)!
         self.staffPort = try integer(.staffPort)
         let metricsToken = try Self.secret(.metricsToken, file: .metricsTokenFile, in: reader)

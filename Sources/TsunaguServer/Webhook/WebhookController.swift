@@ -8,14 +8,19 @@ import Logging
 /// Order matters and is the security model: size cap (413, from `Content-Length` before reading when it is
 /// declared), then the signature over the raw bytes (401, with an empty body), then decoding (400), then
 /// the durable append, and only then 200. A 200 therefore always means "stored or already stored".
+///
+/// The whole body must arrive within `bodyTimeLimit` (408 and the connection closed otherwise): the idle timeout
+/// alone would let a client that sends a byte now and then hold a connection and a task forever.
 public struct WebhookController<Context: RequestContext>: Sendable {
     let ingestor: WebhookIngestor
     let maxBodyBytes: Int
+    let bodyTimeLimit: Duration
     let metrics: TsunaguMetrics
 
-    public init(ingestor: WebhookIngestor, maxBodyBytes: Int, metrics: TsunaguMetrics) {
+    public init(ingestor: WebhookIngestor, maxBodyBytes: Int, bodyTimeLimit: Duration = .seconds(10), metrics: TsunaguMetrics) {
         self.ingestor = ingestor
         self.maxBodyBytes = maxBodyBytes
+        self.bodyTimeLimit = bodyTimeLimit
         self.metrics = metrics
     }
 
@@ -34,10 +39,14 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
             return Self.plain(.contentTooLarge, "The request body is too large.")
         }
-        var request = request
         let body: Data
         do {
-            body = Data(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
+            guard let collected = try await collect(request.body) else {
+                return Response(
+                    status: .requestTimeout, headers: [.contentType: "text/plain; charset=utf-8", .connection: "close"],
+                    body: .init(byteBuffer: ByteBuffer(string: "The request body did not arrive in time.\n")))
+            }
+            body = Data(collected.readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             return Self.plain(.contentTooLarge, "The request body is too large.")
         } catch {
@@ -63,6 +72,19 @@ public struct WebhookController<Context: RequestContext>: Sendable {
             // arguments out of its messages.
             context.logger.error("Could not store webhook events", metadata: ["error.type": "\(type(of: error))"])
             return Self.plain(.internalServerError, "The events could not be stored; LINE may retry.")
+        }
+    }
+
+    /// The body, or `nil` when it has not all arrived within ``bodyTimeLimit``.
+    private func collect(_ body: RequestBody) async throws -> ByteBuffer? {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: maxBodyBytes) }
+            group.addTask {
+                try await Task.sleep(for: bodyTimeLimit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
