@@ -100,22 +100,44 @@ extension Tsunagud {
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the audit log, or verify its hash chain.",
-            discussion: "--verify exits 1, naming the first entry that does not hold, if any entry was changed, removed or reordered.")
+            discussion: """
+                --verify exits 1, naming the first entry that does not hold, if any entry was changed, removed or \
+                reordered, and prints the chain's length and head. Keep the head off the machine: --expect-head HEAD \
+                later exits 1 when that head is no longer in the chain, which is how removing the newest entries shows.
+                """)
 
         @OptionGroup var options: ConfigOptions
         @Flag(name: .long, help: "Check the hash chain instead of listing.") var verify = false
+        @Option(name: .long, help: ArgumentHelp("With --verify: a head printed earlier, which must still be in the chain.", valueName: "hash"))
+        var expectHead: String?
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+        /// `--verify --json`: the verification and the head.
+        struct Verified: Encodable {
+            var entries: Int
+            var firstBroken: Int64?
+            var head: String?
+        }
 
         func run() async throws {
             do {
                 if verify {
-                    let result = try await options.withStores(readOnly: true) { stores in try await stores.audit.verify() }
-                    if json { try JSONOutput.print(result) }
-                    guard let broken = result.firstBroken else {
-                        if !json { print("The audit log holds: \(result.entries) entries, chain intact.") }
-                        return
+                    let entries = try await options.withStores(readOnly: true) { stores in try await stores.audit.entries() }
+                    let result = AuditChain.verify(entries)
+                    let head = AuditChain.head(of: entries)
+                    if json { try JSONOutput.print(Verified(entries: result.entries, firstBroken: result.firstBroken, head: head)) }
+                    if let broken = result.firstBroken {
+                        throw StartupError("The audit log does not hold from entry \(broken) on: it was changed after it was written.")
                     }
-                    throw StartupError("The audit log does not hold from entry \(broken) on: it was changed after it was written.")
+                    if let expectHead, !AuditChain.contains(head: expectHead, in: entries) {
+                        throw StartupError(
+                            "The audit log no longer contains the head you saved; entries were removed from its end or it was rewritten since.")
+                    }
+                    if !json {
+                        print("The audit log holds: \(result.entries) entries, chain intact; head \(head ?? "none (empty)").")
+                        if let expectHead { print("It contains the saved head \(expectHead.prefix(12))….") }
+                    }
+                    return
                 }
                 let entries = try await options.withStores(readOnly: true) { stores in try await stores.audit.entries() }
                 if json {

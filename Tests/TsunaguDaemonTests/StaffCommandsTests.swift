@@ -31,7 +31,21 @@ struct StaffCommandsTests {
         let audit = try await runDaemonCommand(["audit", "--json"], environment: environment)
         #expect(audit.stdout.contains(#""action":"staff.add""#) && audit.stdout.contains(#""action":"staff.revoke""#))
         #expect(!audit.stdout.contains(token))
+        let holding = try await runDaemonCommand(["audit", "--verify"], environment: environment)
+        #expect(holding.status == 0 && holding.stdout.contains("2 entries"), "\(holding.stdout)")
+        let head = try #require(holding.stdout.firstMatch(of: /head ([0-9a-f]{64})/)?.1).description
+        #expect(try await runDaemonCommand(["audit", "--verify", "--expect-head", head], environment: environment).status == 0)
+
+        // Removing the newest entry leaves a chain that holds, but without the saved head.
+        let truncator = try DatabaseQueue(path: directory.path("tsunagu.sqlite"))
+        try await truncator.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE kept AS SELECT * FROM audit_log WHERE sequence < 2")
+            try db.execute(sql: "DELETE FROM audit_log WHERE sequence = 2")
+        }
+        try truncator.close()
         #expect(try await runDaemonCommand(["audit", "--verify"], environment: environment).status == 0)
+        let truncated = try await runDaemonCommand(["audit", "--verify", "--expect-head", head], environment: environment)
+        #expect(truncated.status == 1 && truncated.stderr.contains("no longer contains the head"), "\(truncated.stderr)")
 
         let intruder = try DatabaseQueue(path: directory.path("tsunagu.sqlite"))
         try await intruder.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'someone' WHERE sequence = 1") }

@@ -19,6 +19,16 @@ public enum AuditChain {
         return entry
     }
 
+    /// The chain's head: the last entry's hash (`nil` for an empty log). Saved off the machine, it shows later
+    /// that no entry up to it was removed from the end, which the chain alone cannot show (see ``contains(head:in:)``).
+    public static func head(of entries: [AuditEntry]) -> String? { entries.last?.hash }
+
+    /// Whether a chain still contains `savedHead`, an earlier head: `false` when entries were removed from its end
+    /// or it was rewritten since.
+    public static func contains(head savedHead: String, in entries: [AuditEntry]) -> Bool {
+        entries.contains { $0.hash == savedHead.lowercased() }
+    }
+
     /// Recomputes the chain from the first entry (`entries` in sequence order).
     public static func verify(_ entries: [AuditEntry]) -> AuditVerification {
         var previous = ""
