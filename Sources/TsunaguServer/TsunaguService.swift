@@ -18,6 +18,7 @@ public enum TsunaguService {
     public static let shutdownGrace: Duration = .seconds(10)
 
     public static func run(configuration: TsunaguConfiguration, logger: Logger) async throws {
+        try configuration.requireSandboxAlone()
         switch configuration.database {
         case .sqlite(let path):
             let database: SQLiteDatabase
@@ -118,7 +119,9 @@ public enum TsunaguService {
             stores: stores, doorbells: doorbells, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey,
             decider: decider, desk: configuration.desk, statistics: configuration.statistics, metrics: metrics,
             authenticationGuard: AuthenticationGuard(logger: logger))
-        if let token = configuration.channelAccessToken {
+        if configuration.outboxPaused {
+            logger.notice("Outbox paused: nothing is sent; replies wait in the outbox (TSUNAGU_OUTBOX_PAUSED)")
+        } else if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(

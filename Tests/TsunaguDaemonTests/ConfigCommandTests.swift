@@ -38,7 +38,7 @@ struct ConfigCommandTests {
             "LINE_API_BASE_URL": ("http://127.0.0.1:9", "http://127.0.0.1:9"),
             "LINE_DATA_API_BASE_URL": ("http://127.0.0.1:10", "http://127.0.0.1:10"),
             "TSUNAGU_WEBHOOK_HOST": ("127.0.0.2", "127.0.0.2"), "TSUNAGU_WEBHOOK_PORT": ("9001", "9001"),
-            "TSUNAGU_WEBHOOK_BODY_SECONDS": ("7", "7"), "TSUNAGU_WEBHOOK_MAX_CONNECTIONS": ("77", "77"),
+            "TSUNAGU_OUTBOX_PAUSED": ("true", "true"), "TSUNAGU_WEBHOOK_BODY_SECONDS": ("7", "7"), "TSUNAGU_WEBHOOK_MAX_CONNECTIONS": ("77", "77"),
             "TSUNAGU_METRICS_TOKEN": ("a-metrics-token", "set"), "TSUNAGU_DATABASE_ALLOW_UNVERIFIED": ("true", "true"),
             "TSUNAGU_WEBHOOK_MAX_BODY_BYTES": ("2048", "2048"), "TSUNAGU_STAFF_HOST": ("127.0.0.3", "127.0.0.3"),
             "TSUNAGU_STAFF_PORT": ("9002", "9002"), "TSUNAGU_DATABASE": (database, database),

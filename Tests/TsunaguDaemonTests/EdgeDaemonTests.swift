@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import Testing
 import TsunaguTesting
@@ -52,6 +53,40 @@ struct EdgeDaemonTests {
         for holder in holders { holder.shutdown() }
         #expect(await eventually(within: .seconds(20)) { (try? Self.healthz(webhook, timeout: 1)) != nil }, "still no connection served")
         withExtendedLifetime(holders) {}
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    @Test("serve refuses sandbox mode beside an access token; with the outbox paused, a decided reply is kept and not sent")
+    func sandboxAloneAndOutboxPaused() async throws {
+        let directory = try TemporaryDirectory()
+        let sandbox = DaemonProcess.environment(
+            database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0"])
+        let refused = try DaemonProcess(environment: sandbox.merging(["LINE_CHANNEL_ACCESS_TOKEN": "a-real-token"]) { $1 })
+        #expect(try await refused.waitForExit() == 1)
+        #expect(refused.stderr.contains("never run beside a real channel") && !refused.stderr.contains("a-real-token"), "\(refused.stderr)")
+
+        let paused = sandbox.merging(["TSUNAGU_OUTBOX_PAUSED": "true"]) { $1 }
+        let daemon = try DaemonProcess(environment: paused)
+        let webhook = try await daemon.port(of: "webhook")
+        let sandboxPort = try await daemon.port(of: "sandbox")
+        #expect(daemon.stderr.contains("Outbox paused"))
+        let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(5), text: "こんにちは")])
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let response = try await transport.send(HTTPClientRequest(
+            method: "POST", url: "http://127.0.0.1:\(webhook)/webhook",
+            headers: [("Content-Type", "application/json"), ("x-line-signature", WebhookFixtures().sign(body))], body: body))
+        #expect(response.status == 200)
+        // The answer is decided in the same transaction as the event is stored: it waits in the outbox.
+        struct Counts: Decodable { var byState: [String: Int] }
+        func counts() async throws -> [String: Int] {
+            try JSONDecoder().decode(Counts.self, from: Data(try await runDaemonCommand(["outbox", "--json"], environment: paused).stdout.utf8)).byState
+        }
+        #expect(await eventually { ((try? await counts())?["pending"] ?? 0) >= 1 })
+        #expect(try await counts()["delivered"] ?? 0 == 0)
+        let deliveries = try await transport.send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries"))
+        #expect(String(decoding: deliveries.body, as: UTF8.self) == "[]")
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
     }

@@ -40,4 +40,25 @@ struct EdgeConfigurationTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: file)
         #expect(try await startupError(environment) == nil)
     }
+
+    @Test("sandbox mode beside a real channel is refused in one sentence: an access token, or another LINE API base")
+    func sandboxBesideRealChannel() async throws {
+        let sandbox = Self.valid.merging(["TSUNAGU_SANDBOX_ENABLED": "true"]) { $1 }
+        func refusal(_ extra: [String: String]) async throws -> String? {
+            let configuration = try TsunaguConfiguration(
+                reader: try await ConfigReader.tsunagu(configFile: nil, environment: sandbox.merging(extra) { $1 }))
+            do {
+                try configuration.requireSandboxAlone()
+                return nil
+            } catch let error as StartupError {
+                return error.message
+            }
+        }
+        let token = try #require(try await refusal(["LINE_CHANNEL_ACCESS_TOKEN": "a-real-token"]))
+        #expect(token.contains("LINE_CHANNEL_ACCESS_TOKEN") && token.contains("TSUNAGU_OUTBOX_PAUSED") && !token.contains("a-real-token"))
+        let base = try #require(try await refusal(["LINE_API_BASE_URL": "https://api.line.me.example"]))
+        #expect(base.contains("LINE_API_BASE_URL") && base.hasSuffix("."))
+        #expect(try await refusal([:]) == nil)
+        #expect(try await refusal(["TSUNAGU_SANDBOX_ENABLED": "false", "LINE_CHANNEL_ACCESS_TOKEN": "a-real-token"]) == nil)
+    }
 }

@@ -120,6 +120,9 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let monthlyPushQuota = Setting(
         "tsunagu.outbox.monthlyPushQuota", "TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA", default: "200",
         accepts: .integer(0...100_000_000, what: "a number of messages"), "the plan's monthly push allowance: a warning at 80 % (0: off)")
+    public static let outboxPaused = Setting(
+        "tsunagu.outbox.paused", "TSUNAGU_OUTBOX_PAUSED", default: "false", accepts: .oneOf(["true", "false", "1", "0", "yes", "no"]),
+        "send nothing: replies wait in the outbox (restore drills on real data)")
     public static let sandboxEnabled = Setting(
         "tsunagu.sandbox.enabled", "TSUNAGU_SANDBOX_ENABLED", default: "false", accepts: .oneOf(["true", "false", "1", "0", "yes", "no"]),
         "run the LINE sandbox in-process and send to it instead of LINE")
@@ -172,9 +175,12 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     /// Every setting, in the order the README and `tsunagud config` list them.
     public static let all: [Setting] = [
         channelSecret, channelAccessToken, channelSecretFile, channelAccessTokenFile, apiBaseURL, dataAPIBaseURL, webhookHost,
-        webhookPort, webhookMaxBodyBytes, webhookBodySeconds, webhookMaxConnections, staffHost, staffPort, metricsToken, metricsTokenFile, database, databaseAllowUnverified, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile, logLevel,
-        outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, sandboxEnabled, sandboxPort, retentionMessageDays,
-        retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays, retentionIdleHeldDays,
+        webhookPort, webhookMaxBodyBytes, webhookBodySeconds, webhookMaxConnections, staffHost, staffPort, metricsToken, metricsTokenFile,
+        database, databaseAllowUnverified, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile,
+        logLevel,
+        outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, outboxPaused, sandboxEnabled, sandboxPort,
+        retentionMessageDays, retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays,
+        retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,
     ]
 

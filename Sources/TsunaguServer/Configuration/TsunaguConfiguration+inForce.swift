@@ -40,6 +40,7 @@ extension TsunaguConfiguration {
         case .outboxRetryMax: String(deliveryPolicy.maxBackoffMs)
         case .outboxLeaseSeconds: String(outboxLease.components.seconds)
         case .monthlyPushQuota: String(monthlyPushQuota)
+        case .outboxPaused: outboxPaused ? "true" : "false"
         case .sandboxEnabled: sandboxPort == nil ? "false" : "true"
         case .sandboxPort: sandboxPort.map(String.init) ?? "— (the sandbox is off)"
         case .retentionMessageDays: String(retentionMessageDays)

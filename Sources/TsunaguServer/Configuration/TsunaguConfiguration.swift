@@ -60,8 +60,12 @@ public struct TsunaguConfiguration: Sendable {
     public var outboxLease: Duration
     /// The plan's monthly push allowance (0: not tracked against a quota).
     public var monthlyPushQuota: Int
+    /// `TSUNAGU_OUTBOX_PAUSED`: no sender runs, so nothing reaches LINE or the sandbox (restore drills).
+    public var outboxPaused: Bool
     /// The in-process LINE sandbox's port, when sandbox mode is on.
     public var sandboxPort: Int?
+    /// Whether a channel access token was configured (not the sandbox's stand-in).
+    public var hasRealAccessToken: Bool
     /// Days after a case closes until its content is destroyed.
     public var retentionMessageDays: Int
     /// Every retention period (`retentionMessageDays` among them).
@@ -112,6 +116,8 @@ public struct TsunaguConfiguration: Sendable {
         self.deliveryPolicy = policy
         self.outboxLease = .seconds(try integer(.outboxLeaseSeconds))
         self.monthlyPushQuota = try integer(.monthlyPushQuota)
+        self.outboxPaused = ["true", "1", "yes"].contains(try choice(.outboxPaused))
+        self.hasRealAccessToken = token != nil
         let sandboxPort = try integer(.sandboxPort)
         self.sandboxPort = ["true", "1", "yes"].contains(try choice(.sandboxEnabled)) ? sandboxPort : nil
         if self.sandboxPort != nil {
@@ -139,6 +145,22 @@ public struct TsunaguConfiguration: Sendable {
             kpiFormula: formula, recordsOpenDays: try integer(.recordsOpenDays))
         self.scriptPath = string(.script)!
         self.engine = try ScriptLoader.load(path: scriptPath, retentionDays: retentionMessageDays)
+    }
+
+    /// Refuses sandbox mode beside a real channel: the sandbox shows what it receives to anyone on loopback and signs
+    /// its phone's webhooks with the configured secret, so it must never stand in for a configured LINE.
+    ///
+    /// - Throws: ``StartupError`` in one sentence, when sandbox mode is on with an access token or another API base.
+    public func requireSandboxAlone() throws {
+        guard sandboxPort != nil else { return }
+        if hasRealAccessToken {
+            throw StartupError(
+                "TSUNAGU_SANDBOX_ENABLED is on while LINE_CHANNEL_ACCESS_TOKEN is set; unset one of them, since the sandbox must never run beside a real channel (for a restore drill use TSUNAGU_OUTBOX_PAUSED=true).")
+        }
+        if apiBaseURL != Setting.apiBaseURL.defaultValue {
+            throw StartupError(
+                "TSUNAGU_SANDBOX_ENABLED is on while LINE_API_BASE_URL is set to another server; unset one of them, since the sandbox must be the only LINE this instance talks to.")
+        }
     }
 
     /// The script's path alone, for `tsunagud check-script`.
