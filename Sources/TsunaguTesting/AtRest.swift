@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import TsunaguStore
 
 /// Searching a database for bytes where they rest, for the forensic tests.

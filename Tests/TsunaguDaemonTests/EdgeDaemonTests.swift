@@ -79,10 +79,7 @@ struct EdgeDaemonTests {
             headers: [("Content-Type", "application/json"), ("x-line-signature", WebhookFixtures().sign(body))], body: body))
         #expect(response.status == 200)
         // The answer is decided in the same transaction as the event is stored: it waits in the outbox.
-        struct Counts: Decodable { var byState: [String: Int] }
-        func counts() async throws -> [String: Int] {
-            try JSONDecoder().decode(Counts.self, from: Data(try await runDaemonCommand(["outbox", "--json"], environment: paused).stdout.utf8)).byState
-        }
+        let counts = { try await Self.outboxCounts(paused) }
         #expect(await eventually { ((try? await counts())?["pending"] ?? 0) >= 1 })
         #expect(try await counts()["delivered"] ?? 0 == 0)
         let deliveries = try await transport.send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries"))
@@ -98,5 +95,12 @@ struct EdgeDaemonTests {
         let head = connection.readResponseHead()
         guard head.hasPrefix("HTTP/1.1") else { throw DaemonError("no answer") }
         return head
+    }
+
+    /// `tsunagud outbox --json`'s counts by state.
+    static func outboxCounts(_ environment: [String: String]) async throws -> [String: Int] {
+        struct Counts: Decodable { var byState: [String: Int] }
+        let printed = try await runDaemonCommand(["outbox", "--json"], environment: environment).stdout
+        return try JSONDecoder().decode(Counts.self, from: Data(printed.utf8)).byState
     }
 }

@@ -10,7 +10,7 @@ struct ConfigurationTests {
     static let valid = ["LINE_CHANNEL_SECRET": TestSecrets.channelSecret, "TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64]
 
     func configuration(_ environment: [String: String], file: String? = nil) async throws -> TsunaguConfiguration {
-        try TsunaguConfiguration(reader: try await ConfigReader.tsunagu(configFile: file, environment: environment))
+        try TsunaguConfiguration(reader: try ConfigReader.tsunagu(configFile: file, environment: environment))
     }
 
     func startupError(_ environment: [String: String], file: String? = nil) async -> StartupError? {

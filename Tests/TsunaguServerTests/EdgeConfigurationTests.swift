@@ -11,7 +11,7 @@ struct EdgeConfigurationTests {
 
     func startupError(_ environment: [String: String]) async throws -> String? {
         do {
-            _ = try TsunaguConfiguration(reader: try await ConfigReader.tsunagu(configFile: nil, environment: Self.valid.merging(environment) { $1 }))
+            _ = try TsunaguConfiguration(reader: try ConfigReader.tsunagu(configFile: nil, environment: Self.valid.merging(environment) { $1 }))
             return nil
         } catch let error as StartupError {
             return error.message
@@ -46,7 +46,7 @@ struct EdgeConfigurationTests {
         let sandbox = Self.valid.merging(["TSUNAGU_SANDBOX_ENABLED": "true"]) { $1 }
         func refusal(_ extra: [String: String]) async throws -> String? {
             let configuration = try TsunaguConfiguration(
-                reader: try await ConfigReader.tsunagu(configFile: nil, environment: sandbox.merging(extra) { $1 }))
+                reader: try ConfigReader.tsunagu(configFile: nil, environment: sandbox.merging(extra) { $1 }))
             do {
                 try configuration.requireSandboxAlone()
                 return nil
