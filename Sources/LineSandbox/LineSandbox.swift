@@ -24,12 +24,16 @@ public final class LineSandbox: Sendable {
         public var botUserID: String
         /// Where the phone side posts webhook events: Tsunagu's `/webhook`.
         public var webhookURL: String?
+        /// The bearer token every `/sandbox/*` endpoint requires: they show what the bot sent and sign webhooks as
+        /// her, so being on loopback is not enough. A new random one unless given (``LineSandbox/newAdminToken()``).
+        public var adminToken: String
 
         public init(
             accessToken: String, channelSecret: String, replyTokenLifetime: Duration = .seconds(60),
             redeliveredTokenWindow: Duration = .seconds(20 * 60), botUserID: String = "U00000000000000000000000000000b07",
-            webhookURL: String? = nil
+            webhookURL: String? = nil, adminToken: String = LineSandbox.newAdminToken()
         ) {
+            self.adminToken = adminToken
             self.redeliveredTokenWindow = redeliveredTokenWindow
             self.webhookURL = webhookURL
             self.accessToken = accessToken
@@ -44,7 +48,15 @@ public final class LineSandbox: Sendable {
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
-    /// The Messaging API endpoints and the admin endpoints under `/sandbox`.
+    /// 32 random bytes, base64url without padding (43 characters): a new admin token.
+    public static func newAdminToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The Messaging API endpoints (LINE's bearer token) and the admin endpoints under `/sandbox` (the admin token).
     public func addRoutes(to router: Router<BasicRequestContext>) {
         MessagingAPIController(configuration: configuration, state: state).addRoutes(to: router)
         SandboxAdminController(sandbox: self).addRoutes(to: router)

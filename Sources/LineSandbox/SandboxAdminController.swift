@@ -4,7 +4,8 @@ import HTTPTypes
 import CurlHTTP
 
 /// `/sandbox/...`: a small JSON admin surface to read what was delivered and to inject faults, for
-/// scripts, the chaos suite and the practice phone.
+/// scripts, the chaos suite and the practice phone. Every endpoint requires `Authorization: Bearer <admin token>`
+/// (``LineSandbox/Configuration/adminToken``; 401 otherwise, see ``SandboxAdminAuthentication``).
 ///
 /// - `GET /sandbox/deliveries[?chat=ID]`: accepted messages in order
 /// - `GET /sandbox/left-chats`: the groups and rooms the bot left
@@ -22,29 +23,30 @@ struct SandboxAdminController: Sendable {
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         let sandbox = self.sandbox
-        router.get("/sandbox/deliveries") { request, _ -> Response in
+        let admin = router.group("sandbox").add(middleware: SandboxAdminAuthentication(token: sandbox.configuration.adminToken))
+        admin.get("deliveries") { request, _ -> Response in
             let chat = request.uri.queryParameters.get("chat")
             return try Self.json(chat.map { sandbox.deliveries(to: $0) } ?? sandbox.deliveries)
         }
-        router.get("/sandbox/left-chats") { _, _ in try Self.json(sandbox.leftChats) }
-        router.get("/sandbox/faults") { _, _ in try Self.json(sandbox.faults) }
-        router.put("/sandbox/faults") { request, context -> Response in
+        admin.get("left-chats") { _, _ in try Self.json(sandbox.leftChats) }
+        admin.get("faults") { _, _ in try Self.json(sandbox.faults) }
+        admin.put("faults") { request, context -> Response in
             sandbox.faults = try await request.decode(as: SandboxFaults.self, context: context)
             return Response(status: .noContent)
         }
-        router.post("/sandbox/reply-tokens") { request, context -> Response in
+        admin.post("reply-tokens") { request, context -> Response in
             struct Body: Decodable { var chatId: String }
             let body = try await request.decode(as: Body.self, context: context)
             return try Self.json(["replyToken": sandbox.issueReplyToken(for: body.chatId)])
         }
         let transport = self.transport
-        router.post("/sandbox/phone/text") { request, context -> Response in
+        admin.post("phone/text") { request, context -> Response in
             try await Self.phone(sandbox, transport, request, context) { body in body.text.map(PhoneEvent.text) }
         }
-        router.post("/sandbox/phone/postback") { request, context -> Response in
+        admin.post("phone/postback") { request, context -> Response in
             try await Self.phone(sandbox, transport, request, context) { body in body.data.map(PhoneEvent.postback) }
         }
-        router.post("/sandbox/reset") { _, _ -> Response in
+        admin.post("reset") { _, _ -> Response in
             sandbox.reset()
             return Response(status: .noContent)
         }

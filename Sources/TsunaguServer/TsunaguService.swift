@@ -94,13 +94,19 @@ public enum TsunaguService {
             configuration.apiBaseURL = "http://127.0.0.1:\(sandboxPort)"
             // The phone side posts to our own webhook listener (its configured port; with port 0 it has none).
             let webhookURL = configuration.webhookPort == 0 ? nil : "http://127.0.0.1:\(configuration.webhookPort)/webhook"
+            let adminToken = configuration.sandboxToken ?? LineSandbox.newAdminToken()
             let sandbox = LineSandbox(configuration: .init(
                 accessToken: configuration.channelAccessToken ?? "", channelSecret: configuration.channelSecret,
-                webhookURL: webhookURL))
+                webhookURL: webhookURL, adminToken: adminToken))
             let router = Router()
             sandbox.addRoutes(to: router)
             services.append(buildApplication(.sandbox, router: router, host: "127.0.0.1", port: sandboxPort, logger: logger))
-            logger.notice("Sandbox mode: messages go to the local LINE sandbox, not to LINE", metadata: ["port": "\(sandboxPort)"])
+            // The operator needs the token for the practice phone and scripts. Only a practice stand-in's: start-up
+            // refused sandbox mode beside a real channel. One given in advance is already known, and not repeated.
+            let shownToken = configuration.sandboxToken == nil ? adminToken : "the one TSUNAGU_SANDBOX_TOKEN sets"
+            logger.notice(
+                "Sandbox mode: messages go to the local LINE sandbox, not to LINE; its /sandbox/* endpoints require the token",
+                metadata: ["port": "\(sandboxPort)", "token": "\(shownToken)"])
         } else {
             try await LineChannelCheck.run(configuration: configuration, transport: transport, logger: logger)
         }

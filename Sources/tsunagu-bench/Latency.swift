@@ -10,6 +10,8 @@ struct Latency: AsyncParsableCommand {
             + "and report p50/p99 from message to first answer (ordinary and emergency messages).")
 
     @Option(help: "The running sandbox (its webhook URL points at tsunagud).") var sandbox = "http://127.0.0.1:18082"
+    @Option(help: "The sandbox's admin token (default: TSUNAGU_SANDBOX_TOKEN).")
+    var sandboxToken = ProcessInfo.processInfo.environment["TSUNAGU_SANDBOX_TOKEN"] ?? ""
     @Option(help: "New conversations a second.") var rate = 50
     @Option(help: "Seconds of load.") var duration = 10
     @Option(help: "Of every N conversations, one opens with emergency wording (0: none).") var emergencyEvery = 0
@@ -31,7 +33,11 @@ struct Latency: AsyncParsableCommand {
     func run() async throws {
         let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(30), maxConnectionsPerHost: 512))
         defer { transport.shutdown() }
-        _ = try await transport.send(HTTPClientRequest(method: "POST", url: sandbox + "/sandbox/reset"))
+        let authorization = (name: "Authorization", value: "Bearer \(sandboxToken)")
+        let reset = try await transport.send(HTTPClientRequest(method: "POST", url: sandbox + "/sandbox/reset", headers: [authorization]))
+        guard reset.status == 204 else {
+            throw ValidationError("The sandbox at \(sandbox) answered \(reset.status) to a reset; pass its admin token with --sandbox-token.")
+        }
         let total = rate * duration
         let interval = 1.0 / Double(rate)
         let start = Date().timeIntervalSince1970
@@ -48,7 +54,7 @@ struct Latency: AsyncParsableCommand {
                     struct Answer: Decodable { var status: Int; var postedAt: Double }
                     let body = try? JSONSerialization.data(withJSONObject: ["userId": user, "text": text])
                     let response = try? await transport.send(HTTPClientRequest(
-                        method: "POST", url: sandbox + "/sandbox/phone/text", headers: [("Content-Type", "application/json")], body: body))
+                        method: "POST", url: sandbox + "/sandbox/phone/text", headers: [("Content-Type", "application/json"), authorization], body: body))
                     // The phone's own timestamp: the moment it posted the signed message to /webhook.
                     guard response?.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: response!.body),
                         answer.status == 200
@@ -64,7 +70,7 @@ struct Latency: AsyncParsableCommand {
         var first: [String: (Double, String)] = [:]
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            let response = try await transport.send(HTTPClientRequest(method: "GET", url: sandbox + "/sandbox/deliveries"))
+            let response = try await transport.send(HTTPClientRequest(method: "GET", url: sandbox + "/sandbox/deliveries", headers: [authorization]))
             let deliveries = try JSONDecoder().decode([Delivery].self, from: response.body)
             first = [:]
             for delivery in deliveries where first[delivery.chatID] == nil {

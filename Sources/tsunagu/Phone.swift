@@ -11,7 +11,8 @@ extension Tsunagu {
             discussion: """
                 Needs Tsunagu running in sandbox mode (scripts/run without a LINE channel). Type a message and press \
                 Enter; when the bot offers choices they are numbered: type the number to tap one. Meanwhile, in \
-                another terminal, a counsellor can tsunagu claim and tsunagu chat the case. /quit ends.
+                another terminal, a counsellor can tsunagu claim and tsunagu chat the case. /quit ends. The sandbox's \
+                token comes from TSUNAGU_SANDBOX_TOKEN, or else data/local-sandbox-token (which scripts/run keeps).
                 """)
 
         @Option(help: ArgumentHelp("The sandbox's address.", valueName: "url"))
@@ -20,7 +21,8 @@ extension Tsunagu {
         var user = "Upractice" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
         func run() async throws {
-            let phone = PracticePhone(sandbox: sandbox.hasSuffix("/") ? String(sandbox.dropLast()) : sandbox, user: user)
+            let phone = PracticePhone(
+                sandbox: sandbox.hasSuffix("/") ? String(sandbox.dropLast()) : sandbox, token: Self.sandboxToken(), user: user)
             defer { phone.shutdown() }
             Terminal.say(Terminal.paint("Practice phone as \(user). Type a message; numbers tap choices; /quit ends.", .dim))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -49,6 +51,13 @@ extension Tsunagu {
                 group.cancelAll()
             }
         }
+
+        /// `TSUNAGU_SANDBOX_TOKEN`, or else the token `scripts/run` keeps in `data/local-sandbox-token`; empty when neither.
+        static func sandboxToken() -> String {
+            let given = ProcessInfo.processInfo.environment["TSUNAGU_SANDBOX_TOKEN"] ?? ""
+            guard given.isEmpty else { return given }
+            return ((try? String(contentsOfFile: "data/local-sandbox-token", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
     }
 }
 
@@ -56,12 +65,15 @@ extension Tsunagu {
 actor PracticePhone {
     let sandbox: String
     let user: String
+    /// The sandbox's admin token, sent as a bearer token with every request.
+    private let token: String
     private let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(3), totalTimeout: .seconds(15)))
     private var shown = 0
     private var choices: [(label: String, data: String)] = []
 
-    init(sandbox: String, user: String) {
+    init(sandbox: String, token: String, user: String) {
         self.sandbox = sandbox
+        self.token = token
         self.user = user
     }
 
@@ -94,11 +106,13 @@ actor PracticePhone {
         let response: HTTPClientResponse
         do {
             response = try await transport.send(HTTPClientRequest(
-                method: "POST", url: sandbox + path, headers: [("Content-Type", "application/json")], body: try JSONEncoder().encode(body)))
+                method: "POST", url: sandbox + path, headers: [("Content-Type", "application/json"), authorization],
+                body: try JSONEncoder().encode(body)))
         } catch {
             throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
         }
         struct Answer: Decodable { var status: Int }
+        if response.status == 401 { throw Self.refusedToken }
         guard response.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: response.body) else {
             throw CLIFailure("The sandbox refused the message (HTTP \(response.status)); is \(sandbox) a LINE sandbox?")
         }
@@ -111,10 +125,12 @@ actor PracticePhone {
     func showNewMessages() async throws {
         let response: HTTPClientResponse
         do {
-            response = try await transport.send(HTTPClientRequest(method: "GET", url: sandbox + "/sandbox/deliveries?chat=\(user)"))
+            response = try await transport.send(HTTPClientRequest(
+                method: "GET", url: sandbox + "/sandbox/deliveries?chat=\(user)", headers: [authorization]))
         } catch {
             throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
         }
+        if response.status == 401 { throw Self.refusedToken }
         // What the bot sent is the server's text: shown, never obeyed, like her words on a counsellor's terminal.
         guard let deliveries = try? JSONDecoder().decode([Delivery].self, from: TerminalText.neutraliseJSON(response.body)) else {
             throw CLIFailure("The sandbox's answer was not understood; is \(sandbox) a LINE sandbox?")
@@ -130,6 +146,11 @@ actor PracticePhone {
         }
         shown = max(shown, deliveries.count)
     }
+
+    private var authorization: (name: String, value: String) { ("Authorization", "Bearer \(token)") }
+
+    private static let refusedToken = CLIFailure(
+        "The LINE sandbox refused its token; set TSUNAGU_SANDBOX_TOKEN to the one tsunagud logged at start (scripts/run keeps it in data/local-sandbox-token).")
 
     /// What the sandbox says it delivered, as far as the phone needs it.
     private struct Delivery: Decodable {

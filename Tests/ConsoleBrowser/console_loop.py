@@ -48,6 +48,10 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The token tsunagud's sandbox requires on /sandbox/* (TSUNAGU_SANDBOX_TOKEN); the phone below sends it.
+SANDBOX_TOKEN = "console-test-sandbox-token"
+
+
 def http(method, url, body=None, token=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
@@ -88,6 +92,7 @@ class Daemon:
             "TSUNAGU_STAFF_PORT": "0",
             "TSUNAGU_SANDBOX_ENABLED": "true",
             "TSUNAGU_SANDBOX_PORT": "0",
+            "TSUNAGU_SANDBOX_TOKEN": SANDBOX_TOKEN,
             "TSUNAGU_LOG_LEVEL": "info",
         }
         self.log_path = os.path.join(directory, "tsunagud.log")
@@ -131,15 +136,15 @@ class Phone:
         self.sandbox, self.user = sandbox, user
 
     def text(self, text):
-        status, answer = http("POST", f"{self.sandbox}/sandbox/phone/text", {"userId": self.user, "text": text})
+        status, answer = http("POST", f"{self.sandbox}/sandbox/phone/text", {"userId": self.user, "text": text}, SANDBOX_TOKEN)
         assert status == 200, (status, answer)
 
     def tap(self, data):
-        status, answer = http("POST", f"{self.sandbox}/sandbox/phone/postback", {"userId": self.user, "data": data})
+        status, answer = http("POST", f"{self.sandbox}/sandbox/phone/postback", {"userId": self.user, "data": data}, SANDBOX_TOKEN)
         assert status == 200, (status, answer)
 
     def received(self):
-        status, answer = http("GET", f"{self.sandbox}/sandbox/deliveries?chat={self.user}")
+        status, answer = http("GET", f"{self.sandbox}/sandbox/deliveries?chat={self.user}", token=SANDBOX_TOKEN)
         return json.dumps(answer, ensure_ascii=False)
 
     def wait_for(self, count):

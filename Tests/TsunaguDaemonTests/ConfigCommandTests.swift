@@ -47,7 +47,7 @@ struct ConfigCommandTests {
             "TSUNAGU_LOG_LEVEL": ("debug", "debug"), "TSUNAGU_OUTBOX_RETRY_BASE_MS": ("7", "7"),
             "TSUNAGU_OUTBOX_RETRY_MAX_MS": ("700", "700"), "TSUNAGU_OUTBOX_LEASE_SECONDS": ("45", "45"),
             "TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA": ("5000", "5000"), "TSUNAGU_SANDBOX_ENABLED": ("true", "true"),
-            "TSUNAGU_SANDBOX_PORT": ("9003", "9003"), "TSUNAGU_RETENTION_MESSAGE_DAYS": ("30", "30"),
+            "TSUNAGU_SANDBOX_PORT": ("9003", "9003"), "TSUNAGU_SANDBOX_TOKEN": ("a-sandbox-token", "set"), "TSUNAGU_RETENTION_MESSAGE_DAYS": ("30", "30"),
             "TSUNAGU_RETENTION_INBOX_HOURS": ("48", "48"), "TSUNAGU_RETENTION_ADDRESS_DAYS": ("60", "60"),
             "TSUNAGU_RETENTION_IDLE_TRIAGE_DAYS": ("2", "2"), "TSUNAGU_RETENTION_IDLE_QUEUED_DAYS": ("7", "7"),
             "TSUNAGU_RETENTION_IDLE_HELD_DAYS": ("21", "21"),
@@ -61,11 +61,13 @@ struct ConfigCommandTests {
         let metricsTokenFile = directory.path("metrics-token")
         try "a-metrics-token".write(toFile: metricsTokenFile, atomically: true, encoding: .utf8)
         try "a-token-from-a-file\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let sandboxTokenFile = directory.path("sandbox-token")
+        try "a-sandbox-token".write(toFile: sandboxTokenFile, atomically: true, encoding: .utf8)
         let files: [String: (String, String)] = [
             "LINE_CHANNEL_SECRET_FILE": (secretFile, secretFile), "LINE_CHANNEL_ACCESS_TOKEN_FILE": (tokenFile, tokenFile),
             "TSUNAGU_DATA_KEY_FILE": (keyFile, keyFile), "TSUNAGU_DATA_KEY_PREVIOUS_FILE": (previousKeyFile, previousKeyFile),
             "TSUNAGU_DATABASE": (database, database), "TSUNAGU_SCRIPT": (script, script),
-            "TSUNAGU_METRICS_TOKEN_FILE": (metricsTokenFile, metricsTokenFile),
+            "TSUNAGU_METRICS_TOKEN_FILE": (metricsTokenFile, metricsTokenFile), "TSUNAGU_SANDBOX_TOKEN_FILE": (sandboxTokenFile, sandboxTokenFile),
         ]
         return (inline, files)
     }

@@ -64,7 +64,8 @@ struct CounsellorCLITests {
         /// She types `lines` on the practice phone; returns what the phone showed.
         func phone(_ user: String, _ lines: [String]) async throws -> String {
             let run = try await runCLI(
-                ["phone", "--sandbox", sandbox, "--user", user], environment: ["PATH": "/usr/bin:/bin"],
+                ["phone", "--sandbox", sandbox, "--user", user],
+                environment: ["PATH": "/usr/bin:/bin", "TSUNAGU_SANDBOX_TOKEN": DaemonProcess.sandboxToken],
                 input: lines.joined(separator: "\n") + "\n")
             #expect(run.status == 0, "\(run.stderr)")
             return run.stdout
@@ -74,7 +75,8 @@ struct CounsellorCLITests {
         func deliveries(to user: String) async throws -> String {
             let transport = CurlTransport()
             defer { transport.shutdown() }
-            let response = try await transport.send(HTTPClientRequest(method: "GET", url: "\(sandbox)/sandbox/deliveries?chat=\(user)"))
+            let response = try await transport.send(HTTPClientRequest(
+                method: "GET", url: "\(sandbox)/sandbox/deliveries?chat=\(user)", headers: [DaemonProcess.sandboxAuthorization]))
             return String(decoding: response.body, as: UTF8.self)
         }
 

@@ -24,13 +24,18 @@ final class DaemonProcess: Sendable {
     static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("config/script.ja.yaml").path
 
-    /// Environment for a daemon on free ports over `database`.
+    /// The token a daemon's sandbox requires on `/sandbox/*` (`TSUNAGU_SANDBOX_TOKEN` in ``environment(database:extra:)``).
+    static let sandboxToken = "daemon-tests-sandbox-token"
+    /// The header that carries ``sandboxToken``.
+    static let sandboxAuthorization = (name: "Authorization", value: "Bearer \(sandboxToken)")
+
+    /// Environment for a daemon on free ports over `database` (with a known sandbox token, used in sandbox mode).
     static func environment(database: String, extra: [String: String] = [:]) -> [String: String] {
         [
             "LINE_CHANNEL_SECRET": TestSecrets.channelSecret, "TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64,
             "TSUNAGU_DATABASE": database, "TSUNAGU_WEBHOOK_HOST": "127.0.0.1", "TSUNAGU_WEBHOOK_PORT": "0",
             "TSUNAGU_STAFF_PORT": "0", "TSUNAGU_LOG_LEVEL": "info", "PATH": "/usr/bin:/bin",
-            "TSUNAGU_SCRIPT": scriptPath,
+            "TSUNAGU_SCRIPT": scriptPath, "TSUNAGU_SANDBOX_TOKEN": sandboxToken,
         ].merging(extra) { $1 }
     }
 

@@ -82,7 +82,8 @@ struct EdgeDaemonTests {
         let counts = { try await Self.outboxCounts(paused) }
         #expect(await eventually { ((try? await counts())?["pending"] ?? 0) >= 1 })
         #expect(try await counts()["delivered"] ?? 0 == 0)
-        let deliveries = try await transport.send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries"))
+        let deliveries = try await transport.send(HTTPClientRequest(
+            method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries", headers: [DaemonProcess.sandboxAuthorization]))
         #expect(String(decoding: deliveries.body, as: UTF8.self) == "[]")
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)

@@ -92,7 +92,8 @@ struct LineChannelTests {
         _ = try await daemon.port(of: "webhook")
         let response = try await CurlTransport().send(HTTPClientRequest(
             method: "POST", url: "http://127.0.0.1:\(sandboxPort)/sandbox/phone/text",
-            headers: [("Content-Type", "application/json")], body: Data(#"{"userId":"U0123","text":"こんばんは"}"#.utf8)))
+            headers: [("Content-Type", "application/json"), DaemonProcess.sandboxAuthorization],
+            body: Data(#"{"userId":"U0123","text":"こんばんは"}"#.utf8)))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self).contains(#""status":200"#))
         let inbox = try await runDaemonCommand(["inbox", "--json"], environment: environment)
@@ -101,16 +102,26 @@ struct LineChannelTests {
         #expect(try await daemon.waitForExit() == 0)
     }
 
-    @Test("sandbox mode serves the LINE sandbox in-process on loopback")
+    @Test("sandbox mode serves the LINE sandbox in-process on loopback, its /sandbox/* behind a token it makes and logs")
     func sandboxMode() async throws {
         let directory = try TemporaryDirectory()
-        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
-            database: directory.path("t.sqlite"), extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0"]))
+        var environment = DaemonProcess.environment(
+            database: directory.path("t.sqlite"), extra: ["TSUNAGU_SANDBOX_ENABLED": "true", "TSUNAGU_SANDBOX_PORT": "0"])
+        environment["TSUNAGU_SANDBOX_TOKEN"] = nil
+        let daemon = try DaemonProcess(environment: environment)
         let port = try await daemon.port(of: "sandbox")
-        let info = try await CurlTransport().send(HTTPClientRequest(
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let info = try await transport.send(HTTPClientRequest(
             method: "GET", url: "http://127.0.0.1:\(port)/v2/bot/info", headers: [("Authorization", "Bearer sandbox-access-token")]))
         #expect(info.status == 200)
-        #expect(daemon.stderr.contains("Sandbox mode"))
+        let notice = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("Sandbox mode") }, "\(daemon.stderr)")
+        let token = try #require(notice.firstMatch(of: /token=([A-Za-z0-9_-]{43})/)?.1, "\(notice)")
+        #expect(notice.contains("port=\(port)"))
+        let deliveries = "http://127.0.0.1:\(port)/sandbox/deliveries"
+        #expect(try await transport.send(HTTPClientRequest(method: "GET", url: deliveries)).status == 401)
+        let admitted = try await transport.send(HTTPClientRequest(method: "GET", url: deliveries, headers: [("Authorization", "Bearer \(token)")]))
+        #expect(admitted.status == 200)
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
     }

@@ -37,7 +37,8 @@ struct OutboxDaemonTests {
         var delivered: [String] = []
         while ContinuousClock.now < deadline {
             let response = try await transport.send(HTTPClientRequest(
-                method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries?chat=Ufeed"))
+                method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries?chat=Ufeed",
+                headers: [DaemonProcess.sandboxAuthorization]))
             let list = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]] ?? []
             delivered = list.compactMap { ($0["message"] as? [String: Any])?["text"] as? String }
             if delivered.count >= texts.count { break }

@@ -129,6 +129,11 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
     public static let sandboxPort = Setting(
         "tsunagu.sandbox.port", "TSUNAGU_SANDBOX_PORT", default: "8082", accepts: .integer(0...65535, what: "a port number from 0 to 65535"),
         "the sandbox's loopback port")
+    public static let sandboxToken = Setting(
+        "tsunagu.sandbox.token", "TSUNAGU_SANDBOX_TOKEN", secret: true,
+        "the bearer token the sandbox's `/sandbox/*` endpoints require (`tsunagu phone` sends it too); unset, a random one is made at start and logged")
+    public static let sandboxTokenFile = Setting(
+        "tsunagu.sandbox.tokenFile", "TSUNAGU_SANDBOX_TOKEN_FILE", "a file holding the sandbox's token (`scripts/run` keeps one in `data/local-sandbox-token`)")
     public static let retentionMessageDays = Setting(
         "tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS", default: "90",
         accepts: .integer(1...3650, what: "a number of days from 1 to 3650"), "days after a case closes until its messages are destroyed")
@@ -179,6 +184,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         database, databaseAllowUnverified, databasePoolSize, durability, dataKey, dataKeyFile, previousDataKey, previousDataKeyFile,
         logLevel,
         outboxRetryBase, outboxRetryMax, outboxLeaseSeconds, monthlyPushQuota, outboxPaused, sandboxEnabled, sandboxPort,
+        sandboxToken, sandboxTokenFile,
         retentionMessageDays, retentionInboxHours, retentionAddressDays, retentionIdleTriageDays, retentionIdleQueuedDays,
         retentionIdleHeldDays,
         claimLeaseSeconds, casesPerCounsellor, kpiPeopleTarget, kpiName, kpiFormula, recordsOpenDays, statisticsMinimumCell, script,

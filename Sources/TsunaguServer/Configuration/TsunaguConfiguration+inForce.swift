@@ -43,6 +43,8 @@ extension TsunaguConfiguration {
         case .outboxPaused: outboxPaused ? "true" : "false"
         case .sandboxEnabled: sandboxPort == nil ? "false" : "true"
         case .sandboxPort: sandboxPort.map(String.init) ?? "— (the sandbox is off)"
+        case .sandboxToken: sandboxToken == nil ? "unset" : sandboxTokenFile == nil ? "set" : "— (read from the file)"
+        case .sandboxTokenFile: sandboxTokenFile ?? "—"
         case .retentionMessageDays: String(retentionMessageDays)
         case .retentionInboxHours: String(retention.inboxHours)
         case .retentionAddressDays: String(retention.addressDays)

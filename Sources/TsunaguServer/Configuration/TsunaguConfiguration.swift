@@ -64,6 +64,10 @@ public struct TsunaguConfiguration: Sendable {
     public var outboxPaused: Bool
     /// The in-process LINE sandbox's port, when sandbox mode is on.
     public var sandboxPort: Int?
+    /// The bearer token the sandbox's `/sandbox/*` endpoints require (`TSUNAGU_SANDBOX_TOKEN`); `nil`: made at start.
+    public var sandboxToken: String?
+    /// The file the sandbox's token was read from, when it came from a file.
+    public var sandboxTokenFile: String?
     /// Whether a channel access token was configured (not the sandbox's stand-in).
     public var hasRealAccessToken: Bool
     /// Days after a case closes until its content is destroyed.
@@ -120,6 +124,8 @@ public struct TsunaguConfiguration: Sendable {
         self.hasRealAccessToken = token != nil
         let sandboxPort = try integer(.sandboxPort)
         self.sandboxPort = ["true", "1", "yes"].contains(try choice(.sandboxEnabled)) ? sandboxPort : nil
+        let sandboxToken = try Self.secret(.sandboxToken, file: .sandboxTokenFile, in: reader)
+        (self.sandboxToken, self.sandboxTokenFile) = (sandboxToken?.text, sandboxToken?.file)
         if self.sandboxPort != nil {
             // The client talks to the in-process sandbox (its address is set once its port is known), with a
             // token the sandbox accepts.
