@@ -40,7 +40,10 @@ public struct Announcer: Sendable {
     }
 
     public func plan(now: Int64) async throws -> Plan {
-        let recipients = try await stores.triage.announcementRecipients().count
+        try await plan(for: stores.triage.announcementRecipients().count, now: now)
+    }
+
+    private func plan(for recipients: Int, now: Int64) async throws -> Plan {
         let month = QuotaMonth.of(milliseconds: now)
         let used = try await stores.outbox.counts().pushesByMonth[month] ?? 0
         return Plan(recipients: recipients, messages: recipients, month: month, pushesThisMonth: used, monthlyQuota: monthlyQuota)
@@ -57,14 +60,16 @@ public struct Announcer: Sendable {
         guard let wording = decider.engine.script.announcements else {
             throw Refusal(description: "The script has no announcements section, so nobody can have asked for them.")
         }
-        let plan = try await plan(now: now)
+        // Read once: the plan counts exactly the people the entries are made for.
+        let recipients = try await stores.triage.announcementRecipients()
+        let plan = try await plan(for: recipients.count, now: now)
         guard plan.fits else {
             throw Refusal(
                 description: "It would take \(plan.messages) pushes and only \(max(0, plan.monthlyQuota - plan.pushesThisMonth)) are left of this month's \(plan.monthlyQuota); send it next month or raise the plan.")
         }
         let message = BotMessage(text: text, choices: [BotChoice(label: wording.unsubscribe, data: "announce:off")])
         var entries: [NewOutboxEntry] = []
-        for recipient in try await stores.triage.announcementRecipients() {
+        for recipient in recipients {
             let chatID = String(decoding: try decider.sealer.open(recipient.sealedAddress, boundTo: recipient.conversation.rawValue), as: UTF8.self)
             entries += try decider.outboxEntries(
                 [message], to: chatID, replyToken: nil, leave: nil, conversation: recipient.conversation, receivedAt: now, occurredAt: now, now: now)
