@@ -52,6 +52,11 @@ public enum TestPostgres {
         process.executableURL = URL(fileURLWithPath: "/usr/lib/postgresql/\(version)/bin/pg_dump")
         process.arguments = ["--no-owner", "--dbname=\(url)"]
         let output = Pipe()
+        // Close-on-exec, as the daemon tests' pipes: tests start processes concurrently, and a child started by
+        // another test must not inherit this write end, or reading to its end would wait for that child to exit.
+        for handle in [output.fileHandleForReading, output.fileHandleForWriting] {
+            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
