@@ -43,7 +43,7 @@ public struct PostgresCaseStore: CaseStore {
                     SELECT handle, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
                     WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
                         AND (counsellor IS NULL OR lease_until < \(now))
-                    ORDER BY queued_at, id LIMIT \(limit - items.count)
+                    ORDER BY \(unescaped: QueueOrder.withinPriority) LIMIT \(limit - items.count)
                     """, logger: logger
                 ).decode((String, String?, String?, String?, Bool?, Int64).self) {
                     items.append(
@@ -61,7 +61,7 @@ public struct PostgresCaseStore: CaseStore {
             """
             SELECT \(unescaped: Self.caseColumns) FROM triage_case c LEFT JOIN conversation v ON v.pseudonym = c.conversation
             WHERE c.counsellor = \(counsellor) AND c.closed_at IS NULL
-            ORDER BY CASE c.priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, c.queued_at
+            ORDER BY \(unescaped: QueueOrder.acrossPriorities)
             """, logger: database.logger)
         var summaries: [CaseSummary] = []
         for try await row in rows { summaries.append(try Self.stored(from: row).summary) }
@@ -260,7 +260,7 @@ public struct PostgresCaseStore: CaseStore {
                     SELECT id, conversation FROM triage_case
                     WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
                         AND (counsellor IS NULL OR lease_until < \(now))
-                    ORDER BY queued_at, id LIMIT 1
+                    ORDER BY \(unescaped: QueueOrder.withinPriority) LIMIT 1
                     """, logger: logger
                 ).decode((String, String).self) {
                     return row

@@ -267,6 +267,16 @@ enum Migrations {
                     CREATE INDEX conversation_announcements ON conversation (announcements) WHERE announcements = 1;
                     """)
         }
+        migrator.registerMigration("v13-queue-ties") { db in
+            // Cases queued in the same millisecond are taken by case id (QueueOrder, shared with PostgreSQL): the
+            // queue's index carries the id after queued_at, so a listing still reads only `limit` rows, in order.
+            try db.execute(
+                sql: """
+                    CREATE INDEX triage_case_queue ON triage_case (priority, queued_at, id, counsellor, lease_until, closed_at)
+                        WHERE queued_at IS NOT NULL AND closed_at IS NULL;
+                    DROP INDEX triage_case_open;
+                    """)
+        }
         return migrator
     }
 }

@@ -40,7 +40,7 @@ public struct SQLiteCaseStore: CaseStore {
                         SELECT handle, priority, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
                         WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
                             AND (counsellor IS NULL OR lease_until < ?)
-                        ORDER BY queued_at LIMIT ?
+                        ORDER BY \(QueueOrder.withinPriority) LIMIT ?
                         """,
                     arguments: [priority.rawValue, now, limit - items.count]
                 ).map(Self.queueItem(from:))
@@ -79,7 +79,7 @@ public struct SQLiteCaseStore: CaseStore {
                     SELECT triage_case.*, conversation.state AS conversation_state FROM triage_case
                     LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
                     WHERE counsellor = ? AND closed_at IS NULL
-                    ORDER BY CASE priority WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, queued_at
+                    ORDER BY \(QueueOrder.acrossPriorities)
                     """,
                 arguments: [counsellor]
             ).map(Self.summary(from:))
@@ -234,7 +234,7 @@ public struct SQLiteCaseStore: CaseStore {
                         SELECT \(columns) FROM triage_case LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
                         WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
                             AND (counsellor IS NULL OR lease_until < ?)
-                        ORDER BY queued_at LIMIT 1
+                        ORDER BY \(QueueOrder.withinPriority) LIMIT 1
                         """,
                     arguments: [priority.rawValue, now])
             }
