@@ -277,6 +277,27 @@ enum Migrations {
                     DROP INDEX triage_case_open;
                     """)
         }
+        migrator.registerMigration("v14-feed-ids") { db in
+            // Feed ids are never handed out twice. An INTEGER PRIMARY KEY numbers a new row after the largest id still
+            // present, so once the clean-up had deleted every event, ids began again at 1 and a client's cursor
+            // skipped the new events; AUTOINCREMENT numbers after the largest id ever used, as PostgreSQL's sequence.
+            try db.execute(
+                sql: """
+                    CREATE TABLE staff_event_numbered (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        handle TEXT NOT NULL,
+                        priority TEXT,
+                        counsellor TEXT,
+                        detail TEXT
+                    ) STRICT;
+                    INSERT INTO staff_event_numbered (id, at, kind, handle, priority, counsellor, detail)
+                        SELECT id, at, kind, handle, priority, counsellor, detail FROM staff_event;
+                    DROP TABLE staff_event;
+                    ALTER TABLE staff_event_numbered RENAME TO staff_event;
+                    """)
+        }
         return migrator
     }
 }

@@ -27,7 +27,8 @@ public protocol CaseStore: Sendable {
     func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws
     /// Feed events after `cursor`, oldest first, `limit` at most.
     func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent]
-    /// Deletes feed events older than `cutoff`; returns how many went.
+    /// Deletes feed events older than `cutoff`; returns how many went. Ids are never handed out twice: an event
+    /// recorded after a clean-up gets an id above every earlier one, so a client's cursor never skips it.
     func forgetEvents(before cutoff: Int64) async throws -> Int
     /// The handles of open cases in which nothing has happened (opened, queued, claimed, a line written) since
     /// before the cutoff of their stage: still in triage since `triage`, waiting unheld since `queued`, held by a
