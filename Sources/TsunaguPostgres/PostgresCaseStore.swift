@@ -279,8 +279,16 @@ public struct PostgresCaseStore: CaseStore {
         var caseID: String
         var pseudonym: String
         var summary: CaseSummary
-        var conversation: Conversation?
+        /// Her conversation's state as stored; decoded only to act on the case (``Conversation/decodeStored(_:)``).
+        var state: String?
         var sealedAddress: [UInt8]?
+
+        /// Her state when this case is her current one (only that one can be acted on: an older one is over).
+        func conversation() throws -> Conversation? {
+            guard let state else { return nil }
+            let conversation = try Conversation.decodeStored(state)
+            return conversation.currentCase?.id == caseID ? conversation : nil
+        }
     }
 
     private static func stored(from row: PostgresRow) throws -> StoredCase {
@@ -288,15 +296,12 @@ public struct PostgresCaseStore: CaseStore {
             outcome, referral, state, address) = try row.decode(
                 (String, String, String, String?, String?, String?, String?, Bool?, Int64?, Int64?, String?, Int64?, Int64?, String?,
                     String?, String?, Data?).self)
-        let conversation = try state.map { try JSONDecoder().decode(Conversation.self, from: Data($0.utf8)) }
         let summary = CaseSummary(
             handle: handle, priority: priority.flatMap(Priority.init(rawValue:)) ?? .normal, topic: topic, urgency: urgency,
             emergency: emergency, outOfHours: outOfHours ?? false, queuedAt: queued, claimedAt: claimed, counsellor: counsellor,
-            leaseUntil: leaseUntil, closedAt: closed, outcome: outcome, referral: referral, reachable: conversation?.reachable ?? true)
-        // Only her current case can be acted on: an older one is over.
-        return StoredCase(
-            caseID: id, pseudonym: pseudonym, summary: summary,
-            conversation: conversation?.currentCase?.id == id ? conversation : nil, sealedAddress: address.map { Array($0) })
+            leaseUntil: leaseUntil, closedAt: closed, outcome: outcome, referral: referral,
+            reachable: Conversation.isReachable(storedState: state))
+        return StoredCase(caseID: id, pseudonym: pseudonym, summary: summary, state: state, sealedAddress: address.map { Array($0) })
     }
 
     /// The case as it is now, its row locked for the rest of the transaction.
@@ -329,7 +334,7 @@ public struct PostgresCaseStore: CaseStore {
             }
         }
         return CaseState(
-            caseID: caseID, pseudonym: Pseudonym(rawValue: found.pseudonym), summary: found.summary, conversation: found.conversation,
+            caseID: caseID, pseudonym: Pseudonym(rawValue: found.pseudonym), summary: found.summary, conversation: try found.conversation(),
             sealedAddress: found.sealedAddress, wrappedCaseKey: key.map { Array($0.wrapped) }, caseKeyFingerprint: key?.fingerprint,
             transcript: transcript)
     }

@@ -145,7 +145,8 @@ public struct PostgresTriageStore: TriageStore {
         ).collect().count
     }
 
-    /// `decide` threw: the event stays pending. Any other error (the database) ends the batch.
+    /// `decide` threw, or her stored state cannot be read: the event stays pending, as on SQLite. Any other error
+    /// (the database) ends the batch.
     private struct DecisionFailed: Error {}
 
     /// Every handle tried was taken (not expected before billions of cases).
@@ -195,7 +196,12 @@ public struct PostgresTriageStore: TriageStore {
                     return .wait
                 }
             }
-            let snapshot = try await Self.snapshot(of: event.conversation, on: connection, logger: logger)
+            let snapshot: TriageSnapshot
+            do {
+                snapshot = try await Self.snapshot(of: event.conversation, on: connection, logger: logger)
+            } catch is DecodingError {
+                throw DecisionFailed()  // Her stored state cannot be read: her event waits, the batch goes on (Conversation+stored).
+            }
             let commit: TriageCommit
             do {
                 commit = try decide(event, snapshot)
@@ -253,7 +259,7 @@ public struct PostgresTriageStore: TriageStore {
             }
         }
         guard let stored else { return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting) }
-        let state = try JSONDecoder().decode(Conversation.self, from: Data(stored.state.utf8))
+        let state = try Conversation.decodeStored(stored.state)
         var key: (wrapped: Data, fingerprint: String?)?
         if let record = state.currentCase {
             for try await row in try await connection.query(

@@ -245,7 +245,7 @@ public struct SQLiteCaseStore: CaseStore {
         let caseID: String = row["id"]
         var conversation: Conversation?
         if let json = row["conversation_state"] as String? {
-            let decoded = try JSONDecoder().decode(Conversation.self, from: Data(json.utf8))
+            let decoded = try Conversation.decodeStored(json)
             // Only her current case can be acted on: an older one is over.
             if decoded.currentCase?.id == caseID { conversation = decoded }
         }
@@ -285,17 +285,12 @@ public struct SQLiteCaseStore: CaseStore {
     }
 
     private static func summary(from row: Row) -> CaseSummary {
-        var reachable = true
-        if let json = row["conversation_state"] as String?,
-            let conversation = try? JSONDecoder().decode(Conversation.self, from: Data(json.utf8))
-        {
-            reachable = conversation.reachable
-        }
-        return CaseSummary(
+        CaseSummary(
             handle: row["handle"], priority: Priority(rawValue: row["priority"] ?? "") ?? .normal, topic: row["topic"],
             urgency: row["urgency"], emergency: row["emergency"], outOfHours: row["out_of_hours"] ?? false,
             queuedAt: row["queued_at"], claimedAt: row["claimed_at"], counsellor: row["counsellor"], leaseUntil: row["lease_until"],
-            closedAt: row["closed_at"], outcome: row["outcome"], referral: row["referral"], reachable: reachable)
+            closedAt: row["closed_at"], outcome: row["outcome"], referral: row["referral"],
+            reachable: Conversation.isReachable(storedState: row["conversation_state"]))
     }
 
 }
