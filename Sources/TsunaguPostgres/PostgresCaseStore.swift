@@ -146,13 +146,13 @@ public struct PostgresCaseStore: CaseStore {
     }
 
     public func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws {
-        // Only when one claim has less than half its lease left, so a client polling often writes now and then.
+        // One statement checks and renews (ClaimRenewal decides when it is due).
         try await database.client.query(
             """
             UPDATE triage_case SET lease_until = \(now + lease)
             WHERE counsellor = \(counsellor) AND closed_at IS NULL
               AND EXISTS (SELECT 1 FROM triage_case h WHERE h.counsellor = \(counsellor) AND h.closed_at IS NULL
-                          AND h.lease_until < \(now + lease / 2))
+                          AND h.lease_until < \(ClaimRenewal.dueBefore(now: now, lease: lease)))
             """, logger: database.logger)
     }
 

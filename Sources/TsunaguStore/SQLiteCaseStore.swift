@@ -136,19 +136,27 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    /// Extends every open claim `counsellor` holds to `now + lease`, when one of them has less than half its
-    /// lease left (so a client polling every few seconds writes only now and then).
+    /// Extends every open claim `counsellor` holds to `now + lease`, when one of them is due
+    /// (``ClaimRenewal/dueBefore(now:lease:)``).
+    ///
+    /// The renewal is one statement that checks and extends at once, as on PostgreSQL. The read before it only
+    /// spares the single writer: polls come every few seconds and are rarely due, so most end on a reader.
     public func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws {
+        let dueBefore = ClaimRenewal.dueBefore(now: now, lease: lease)
         let due = try await database.writer.read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until < ? LIMIT 1",
-                arguments: [counsellor, now + lease / 2]) ?? false
+                arguments: [counsellor, dueBefore]) ?? false
         }
         guard due else { return }
         try await database.writer.write { db in
             try db.execute(
-                sql: "UPDATE triage_case SET lease_until = ? WHERE counsellor = ? AND closed_at IS NULL",
-                arguments: [now + lease, counsellor])
+                sql: """
+                    UPDATE triage_case SET lease_until = ?
+                    WHERE counsellor = ? AND closed_at IS NULL
+                        AND EXISTS (SELECT 1 FROM triage_case h WHERE h.counsellor = ? AND h.closed_at IS NULL AND h.lease_until < ?)
+                    """,
+                arguments: [now + lease, counsellor, counsellor, dueBefore])
         }
     }
 

@@ -23,7 +23,8 @@ public protocol CaseStore: Sendable {
         on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64?,
         _ decide: @escaping @Sendable (CaseState) throws -> (CaseChange, Result)
     ) async throws -> Result
-    /// Extends every open claim `counsellor` holds to `now + lease`, when one has less than half its lease left.
+    /// Extends every open claim `counsellor` holds to `now + lease` when one of them lapses before
+    /// ``ClaimRenewal/dueBefore(now:lease:)``: the check and the renewal are one atomic step.
     func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws
     /// Feed events after `cursor`, oldest first, `limit` at most.
     func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent]
