@@ -210,23 +210,20 @@ public struct PostgresCaseStore: CaseStore {
             .collect().count
     }
 
-    public func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String] {
-        var handles: [String] = []
-        for try await handle in try await database.client.query(
+    public func openCaseActivity() async throws -> [OpenCaseActivity] {
+        var cases: [OpenCaseActivity] = []
+        for try await (handle, opened, queued, claimed, counsellor, lastLine) in try await database.client.query(
             """
-            SELECT handle FROM (
-                SELECT handle, queued_at, counsellor,
-                    GREATEST(opened_at, COALESCE(queued_at, 0), COALESCE(claimed_at, 0),
-                        COALESCE((SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id), 0)) AS last
-                FROM triage_case WHERE closed_at IS NULL) AS open
-            WHERE (queued_at IS NULL AND last < \(triage)) OR (queued_at IS NOT NULL AND counsellor IS NULL AND last < \(queued))
-                OR (counsellor IS NOT NULL AND last < \(held))
-            ORDER BY last
+            SELECT handle, opened_at, queued_at, claimed_at, counsellor,
+                (SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id)
+            FROM triage_case WHERE closed_at IS NULL
             """, logger: database.logger
-        ).decode(String.self) {
-            handles.append(handle)
+        ).decode((String, Int64, Int64?, Int64?, String?, Int64?).self) {
+            cases.append(
+                OpenCaseActivity(
+                    handle: handle, openedAt: opened, queuedAt: queued, claimedAt: claimed, counsellor: counsellor, lastLineAt: lastLine))
         }
-        return handles
+        return cases
     }
 
     public func latestEventID() async throws -> Int64 {

@@ -184,21 +184,20 @@ public struct SQLiteCaseStore: CaseStore {
         }
     }
 
-    public func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String] {
+    public func openCaseActivity() async throws -> [OpenCaseActivity] {
         try await database.writer.read { db in
-            try String.fetchAll(
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT handle FROM (
-                        SELECT handle, queued_at, counsellor,
-                            MAX(opened_at, COALESCE(queued_at, 0), COALESCE(claimed_at, 0),
-                                COALESCE((SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id), 0)) AS last
-                        FROM triage_case WHERE closed_at IS NULL)
-                    WHERE (queued_at IS NULL AND last < ?) OR (queued_at IS NOT NULL AND counsellor IS NULL AND last < ?)
-                        OR (counsellor IS NOT NULL AND last < ?)
-                    ORDER BY last
-                    """,
-                arguments: [triage, queued, held])
+                    SELECT handle, opened_at, queued_at, claimed_at, counsellor,
+                        (SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id) AS last_line_at
+                    FROM triage_case WHERE closed_at IS NULL
+                    """
+            ).map { row in
+                OpenCaseActivity(
+                    handle: row["handle"], openedAt: row["opened_at"], queuedAt: row["queued_at"], claimedAt: row["claimed_at"],
+                    counsellor: row["counsellor"], lastLineAt: row["last_line_at"])
+            }
         }
     }
 

@@ -31,12 +31,20 @@ public protocol CaseStore: Sendable {
     /// Deletes feed events older than `cutoff`; returns how many went. Ids are never handed out twice: an event
     /// recorded after a clean-up gets an id above every earlier one, so a client's cursor never skips it.
     func forgetEvents(before cutoff: Int64) async throws -> Int
-    /// The handles of open cases in which nothing has happened (opened, queued, claimed, a line written) since
-    /// before the cutoff of their stage: still in triage since `triage`, waiting unheld since `queued`, held by a
-    /// counsellor since `held` (milliseconds since the epoch).
-    func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String]
+    /// Every open case with its stage and the moments something happened in it, for ``IdleCutoffs`` to judge.
+    func openCaseActivity() async throws -> [OpenCaseActivity]
     /// The newest event's id: where a client that has seen nothing yet starts.
     func latestEventID() async throws -> Int64
+}
+
+extension CaseStore {
+    /// The handles of open cases in which nothing has happened (opened, queued, claimed, a line written) since
+    /// before the cutoff of their stage: still in triage since `triage`, waiting unheld since `queued`, held by a
+    /// counsellor since `held` (milliseconds since the epoch); the longest idle first. The rule is
+    /// ``IdleCutoffs``'s; the backend only reads.
+    public func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String] {
+        IdleCutoffs(triage: triage, queued: queued, held: held).idle(try await openCaseActivity())
+    }
 }
 
 /// Which case an action is for.
