@@ -123,12 +123,12 @@ public struct SQLiteCaseStore: CaseStore {
                 try db.execute(sql: "UPDATE triage_case SET counsellor = NULL, lease_until = NULL WHERE id = ?", arguments: [state.caseID])
             }
             if change.triage.transcript.contains(where: { $0.author == .counsellor }) {
-            // Her first answer from a person: the first-response time of statistics.
-            try db.execute(
-                sql: "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
-                arguments: [now, state.caseID])
-        }
-        if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
+                // Her first answer from a person: the first-response time of statistics.
+                try db.execute(
+                    sql: "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+                    arguments: [now, state.caseID])
+            }
+            if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
             if let audit = change.audit {
                 try SQLiteAuditLog.append(actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, in: db)
             }
@@ -163,8 +163,6 @@ public struct SQLiteCaseStore: CaseStore {
     // MARK: The live feed
 
     /// Feed events after `cursor`, oldest first.
-    /// How many events ``events(after:limit:)`` returns at most by default.
-
     public func events(after cursor: Int64, limit: Int) async throws -> [StaffEvent] {
         try await database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM staff_event WHERE id > ? ORDER BY id LIMIT ?", arguments: [cursor, limit]).map { row in
