@@ -9,13 +9,22 @@ public enum CaseStoreContract {
         public var inbox: any InboxStore
         public var triage: any TriageStore
         public var audit: any AuditLog
+        public var statistics: any StatisticsStore
+        /// Overwrites a conversation's stored state with bytes that are not a conversation (a damaged row, or one
+        /// written by a version that no longer decodes): the backend's own raw write, which no store offers.
+        public var corruptConversation: @Sendable (Pseudonym) async throws -> Void
 
-        public init(cases: any CaseStore, staff: any StaffStore, inbox: any InboxStore, triage: any TriageStore, audit: any AuditLog) {
+        public init(
+            cases: any CaseStore, staff: any StaffStore, inbox: any InboxStore, triage: any TriageStore, audit: any AuditLog,
+            statistics: any StatisticsStore, corruptConversation: @escaping @Sendable (Pseudonym) async throws -> Void
+        ) {
             self.cases = cases
             self.staff = staff
             self.inbox = inbox
             self.triage = triage
             self.audit = audit
+            self.statistics = statistics
+            self.corruptConversation = corruptConversation
         }
     }
 
@@ -184,6 +193,8 @@ public enum CaseStoreContract {
 
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("queueOrder", queueOrder), ("claimNext", claimNext), ("concurrentClaims", concurrentClaims), ("lapsedClaim", lapsedClaim),
-        ("limits", limits), ("idleCases", idleCases),
+        ("limits", limits), ("idleCases", idleCases), ("queueTies", queueTies), ("holderChanges", holderChanges),
+        ("renewClaims", renewClaims), ("capacity", capacity), ("firstResponse", firstResponse), ("feedCleanUp", feedCleanUp),
+        ("corruptConversation", corruptConversation),
     ]
 }

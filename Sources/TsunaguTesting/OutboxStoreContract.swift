@@ -175,9 +175,29 @@ public enum OutboxStoreContract {
     }
 
     /// Every check, by name, for a suite that runs them all against one backend.
+    /// At start-up, a pending send a sender had taken and that may still reply is marked as possibly replied
+    /// already, once; a push (no token) and a settled send are not.
+    public static func repliesPossiblyMade(_ make: MakeStore) async throws -> [String] {
+        let store = try await make()
+        var push = new("b1", "B")
+        push.replyTokenUsableUntil = nil
+        _ = try await store.enqueue([new("a1", "A"), push, new("c1", "C")])
+        // A sender took all three (on PostgreSQL, leasing them) and settled c1 before it died.
+        guard var settled = try await store.dueEntries(now: 0, limit: 10).first(where: { $0.id == "c1" }) else { return ["c1 was not offered"] }
+        settled.state = .delivered
+        try await store.update([settled], countingPushes: 0, in: "2026-11")
+        var broken: [String] = []
+        let marked = try await store.markRepliesPossiblyMade()
+        if marked != 1 { broken.append("marked \(marked) sends, expected a1 alone") }
+        if try await store.markRepliesPossiblyMade() != 0 { broken.append("marked a send twice") }
+        let unknown = try await store.dueEntries(now: 10_000_000, limit: 10).filter(\.replyOutcomeUnknown).map(\.id)
+        if unknown != ["a1"] { broken.append("offered as possibly replied: \(unknown)") }
+        return broken
+    }
+
     public static let all: [(name: String, check: @Sendable (MakeStore) async throws -> [String])] = [
         ("sequences", sequences), ("concurrentEnqueues", concurrentEnqueues), ("headOfLine", headOfLine),
         ("excludingBusy", excludingBusy), ("concurrentSaves", concurrentSaves), ("retryTime", retryTime),
-        ("settling", settling), ("pushUsage", pushUsage), ("limit", limit),
+        ("settling", settling), ("pushUsage", pushUsage), ("limit", limit), ("repliesPossiblyMade", repliesPossiblyMade),
     ]
 }

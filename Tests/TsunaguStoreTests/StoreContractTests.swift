@@ -1,4 +1,7 @@
 import Foundation
+import GRDB
+import Logging
+import PostgresNIO
 import Testing
 import TsunaguCore
 import TsunaguPostgres
@@ -40,18 +43,32 @@ enum Backend: Sendable {
         var statistics: any StatisticsStore
         /// Which byte strings rest in the database's files (SQLite) or its dump (PostgreSQL).
         var leftover: @Sendable ([[UInt8]]) async throws -> [[UInt8]]
+        /// Overwrites a conversation's state with bytes that do not decode, behind the stores' backs.
+        var corruptConversation: @Sendable (Pseudonym) async throws -> Void
     }
+
+    /// What ``Stores/corruptConversation`` writes: a conversation cut off halfway.
+    static let damagedState = #"{"state":{"queued""#
 
     func makeStores() async throws -> Stores {
         switch self {
         case .sqlite(let folder):
-            let database = try SQLiteDatabase.open(path: folder.path("\(UUID().uuidString).sqlite"))
+            let path = folder.path("\(UUID().uuidString).sqlite")
+            let database = try SQLiteDatabase.open(path: path)
             return Stores(
                 inbox: SQLiteInboxStore(database: database), outbox: SQLiteOutboxStore(database: database),
                 triage: SQLiteTriageStore(database: database), cases: SQLiteCaseStore(database: database),
                 staff: SQLiteStaffStore(database: database), audit: SQLiteAuditLog(database: database),
                 keys: SQLiteKeyStore(database: database), statistics: SQLiteStatisticsStore(database: database),
-                leftover: { try await AtRest.leftover($0, in: database) })
+                leftover: { try await AtRest.leftover($0, in: database) },
+                corruptConversation: { pseudonym in
+                    let queue = try DatabaseQueue(path: path)
+                    defer { try? queue.close() }
+                    try await queue.write { db in
+                        try db.execute(
+                            sql: "UPDATE conversation SET state = ? WHERE pseudonym = ?", arguments: [Self.damagedState, pseudonym.rawValue])
+                    }
+                })
         case .postgres:
             let (database, url) = try await TestPostgres.makeDatabaseWithURL()
             return Stores(
@@ -59,7 +76,18 @@ enum Backend: Sendable {
                 triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
                 staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database),
                 keys: PostgresKeyStore(database: database), statistics: PostgresStatisticsStore(database: database),
-                leftover: { try AtRest.leftover($0, inDumpOf: url) })
+                leftover: { try AtRest.leftover($0, inDumpOf: url) },
+                corruptConversation: { pseudonym in
+                    let connection = try await TestPostgres.connect(to: url)
+                    do {
+                        try await connection.query(
+                            "UPDATE conversation SET state = \(Self.damagedState) WHERE pseudonym = \(pseudonym.rawValue)", logger: Logger(label: "test"))
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try await connection.close()
+                })
         }
     }
 }
@@ -117,7 +145,9 @@ struct ContractCheck: Sendable, CustomTestStringConvertible {
             ContractCheck(contract: "cases", name: check.name) { backend in
                 try await check.check {
                     let stores = try await backend.makeStores()
-                    return .init(cases: stores.cases, staff: stores.staff, inbox: stores.inbox, triage: stores.triage, audit: stores.audit)
+                    return .init(
+                        cases: stores.cases, staff: stores.staff, inbox: stores.inbox, triage: stores.triage, audit: stores.audit,
+                        statistics: stores.statistics, corruptConversation: stores.corruptConversation)
                 }
             }
         }
