@@ -36,13 +36,33 @@ struct ConversationHarness {
         engine: TriageEngine = ScriptFixture.engine
     ) throws {
         self.engine = engine
-        let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
-        let clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) + offset }
+        let clock = Self.clock(startingAt: now)
         self.clock = clock
         let metrics = self.metrics
         base = try TestHarness(
             now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
             decider: inline ? { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
+    }
+
+    /// On `backend`. On PostgreSQL the inbox only stores, whatever `inline` says: the processor answers every event
+    /// (and the case desk, which needs the decider, is always there).
+    init(
+        backend: HarnessBackend, now: Int64 = TriageEngineTests.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings(),
+        engine: TriageEngine = ScriptFixture.engine
+    ) async throws {
+        self.engine = engine
+        let clock = Self.clock(startingAt: now)
+        self.clock = clock
+        let metrics = self.metrics
+        base = try await TestHarness(
+            backend: backend, now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
+            decider: inline || backend == .postgres ? { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
+    }
+
+    /// Real time, shifted so that it reads `now` at the start.
+    private static func clock(startingAt now: Int64) -> @Sendable () -> Int64 {
+        let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
+        return { Int64(Date().timeIntervalSince1970 * 1000) + offset }
     }
 
     static func decider(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Prometheus
 import HTTPTypes
 import HummingbirdTesting
@@ -12,20 +11,16 @@ import TsunaguStore
 import TsunaguTesting
 
 /// Scripted conversations end to end: signed webhooks from the sandbox's phone, the real listener, the
-/// processor with the shipped script, the sender over libcurl, and what arrives back at her phone.
+/// processor with the shipped script, the sender over libcurl, and what arrives back at her phone; every test on
+/// both backends.
 @Suite("Conversations through the sandbox")
 struct ConversationTests {
     let script = ScriptFixture.engine.script
 
-    /// Reads the harness's database through a connection of its own.
-    private func query<T: Sendable>(_ harness: ConversationHarness, _ body: @escaping @Sendable (Database) throws -> T) throws -> T {
-        try harness.query(body)
-    }
-
-    /// Answered by the ingress in the transaction that stores each event, and by the processor alone.
-    @Test(arguments: [true, false])
-    func firstContactToQueued(inline: Bool) async throws {
-        let harness = try ConversationHarness(inline: inline)
+    /// Answered by the ingress in the transaction that stores each event (on SQLite), and by the processor alone.
+    @Test(arguments: HarnessBackend.available, [true, false])
+    func firstContactToQueued(backend: HarnessBackend, inline: Bool) async throws {
+        let harness = try await ConversationHarness(backend: backend, inline: inline)
         try await harness.run { phone in
             #expect(try await phone.send(.follow(unblocked: false), from: "Ualice") == .ok)
             var texts = await phone.waitForMessages(2, to: "Ualice")
@@ -43,14 +38,17 @@ struct ConversationTests {
             // Every answer went by reply while her token was fresh: no push was needed.
             #expect(phone.sandbox.deliveries(to: "Ualice").allSatisfy { $0.method == .reply })
         }
-        // Inline, the ingress answered every event itself; otherwise the processor did.
+        // Inline (SQLite only), the ingress answered every event itself; otherwise the processor did.
         let page = harness.metrics.registry.emitToString()
-        #expect(page.contains(#"tsunagu_triage_events_total{result="processed"} \#(inline ? 0 : 4)"#), "\(page)")
-        let (record, transcript) = try query(harness) { db in
-            let row = try Row.fetchOne(db, sql: "SELECT topic, urgency, priority, queued_at IS NOT NULL AS queued, handle FROM triage_case")!
-            let record: [String] = [row["topic"], row["urgency"], row["priority"], row["queued"] ? "queued" : "", row["handle"]]
-            return (record, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message")!)
-        }
+        let answeredInline = inline && backend == .sqlite
+        #expect(page.contains(#"tsunagu_triage_events_total{result="processed"} \#(answeredInline ? 0 : 4)"#), "\(page)")
+        let row = try #require(
+            try await harness.base.rows("SELECT topic, urgency, priority, queued_at IS NOT NULL AS queued, handle FROM triage_case").first)
+        let record = [
+            row["topic"]?.string ?? "", row["urgency"]?.string ?? "", row["priority"]?.string ?? "", row["queued"]?.bool == true ? "queued" : "",
+            row["handle"]?.string ?? "",
+        ]
+        let transcript = try await harness.base.value("SELECT COUNT(*) AS n FROM case_message", "n").int
         #expect(Array(record.prefix(4)) == ["family", "today", "normal", "queued"])
         #expect(record[4].count == 4)
         // From consent on, the bot's three messages (topic question, urgency question, queued reply), each sealed
@@ -59,9 +57,9 @@ struct ConversationTests {
     }
 
     /// Her first message, often the whole story, reaches the counsellor once she agrees; declined, nothing of it stays.
-    @Test(arguments: [true, false])
-    func herFirstWordsAreKeptUntilSheAnswers(agrees: Bool) async throws {
-        let harness = try ConversationHarness(engine: ScriptFixture.rulesOnlyEngine)
+    @Test(arguments: HarnessBackend.available, [true, false])
+    func herFirstWordsAreKeptUntilSheAnswers(backend: HarnessBackend, agrees: Bool) async throws {
+        let harness = try await ConversationHarness(backend: backend, engine: ScriptFixture.rulesOnlyEngine)
         let story = "彼氏のことでずっと悩んでて、誰にも言えなくて"
         try await harness.run { phone in
             try await phone.send(.text(story), from: "Uchika")
@@ -69,29 +67,31 @@ struct ConversationTests {
             try await phone.send(.postback(agrees ? "consent:yes" : "consent:no"), from: "Uchika")
             await phone.waitForMessages(3, to: "Uchika")
         }
-        let (held, messages, cases) = try query(harness) { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held_words")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message WHERE author = 'her'")!,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case")!)
-        }
+        let held = try await harness.base.value("SELECT COUNT(*) AS n FROM held_words", "n").int
+        let messages = try await harness.base.value("SELECT COUNT(*) AS n FROM case_message WHERE author = 'her'", "n").int
+        let cases = try await harness.base.value("SELECT COUNT(*) AS n FROM triage_case", "n").int
         #expect(held == 0, "held words outlived her answer")
         #expect(messages == (agrees ? 1 : 0) && cases == (agrees ? 1 : 0))
         if agrees {
             let cipher = CaseCipher(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
-            let texts = try query(harness) { db in
-                try Row.fetchAll(db, sql: "SELECT m.sealed_text, k.wrapped_key, k.fingerprint, m.case_id FROM case_message m JOIN case_key k ON k.case_id = m.case_id WHERE m.author = 'her'")
-                    .map { row -> String in
-                        let key = try cipher.unwrap(Array(row["wrapped_key"] as Data), for: row["case_id"], fingerprint: row["fingerprint"])
-                        return try CaseCipher.open(Array(row["sealed_text"] as Data), with: key, caseID: row["case_id"])
-                    }
+            let rows = try await harness.base.rows(
+                """
+                SELECT m.sealed_text, k.wrapped_key, k.fingerprint, m.case_id FROM case_message m JOIN case_key k ON k.case_id = m.case_id
+                WHERE m.author = 'her'
+                """)
+            let texts = try rows.map { row -> String in
+                let caseID = row["case_id"]?.string ?? ""
+                let key = try cipher.unwrap(row["wrapped_key"]?.bytes ?? [], for: caseID, fingerprint: row["fingerprint"]?.string)
+                return try CaseCipher.open(row["sealed_text"]?.bytes ?? [], with: key, caseID: caseID)
             }
             #expect(texts == [story])
         }
     }
 
     /// Emergency wording at each step of triage: the contacts arrive first, and the case is at the front.
-    @Test(arguments: 0...4)
-    func emergencyAtEachStep(stepsBefore: Int) async throws {
-        let harness = try ConversationHarness()
+    @Test(arguments: HarnessBackend.available, 0...4)
+    func emergencyAtEachStep(backend: HarnessBackend, stepsBefore: Int) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         let steps: [PhoneEvent] = [.follow(unblocked: false), .postback("consent:yes"), .postback("topic:work"), .postback("urgency:anytime")]
         try await harness.run { phone in
             var expected = 0
@@ -105,10 +105,9 @@ struct ConversationTests {
             // Suicide leads with a listening line open at any hour, then 119; not with the police.
             #expect(texts[expected].contains("あなたのいばしょ") && texts[expected].contains("119") && !texts[expected].contains("110"))
         }
-        let (priority, alerts) = try query(harness) { db in
-            (try String.fetchOne(db, sql: "SELECT priority FROM triage_case"),
-             try String.fetchAll(db, sql: "SELECT category FROM emergency_alert WHERE case_id = (SELECT id FROM triage_case)"))
-        }
+        let priority = try await harness.base.value("SELECT priority FROM triage_case", "priority").string
+        let alerts = try await harness.base.rows("SELECT category FROM emergency_alert WHERE case_id = (SELECT id FROM triage_case)")
+            .map { $0["category"]?.string }
         #expect(priority == "emergency")
         #expect(alerts == ["suicide"])  // Recorded for the staff API to stream, with the decision.
     }
@@ -123,7 +122,11 @@ struct ConversationTests {
             ("こんにちは、相談してもいいですか", "", ""),
         ])
     func eachTierFromTheFirstMessage(text: String, expectedLine: String, priority: String) async throws {
-        let harness = try ConversationHarness()
+        for backend in HarnessBackend.available { try await eachTier(on: backend, text: text, expectedLine: expectedLine, priority: priority) }
+    }
+
+    private func eachTier(on backend: HarnessBackend, text: String, expectedLine: String, priority: String) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
             try await phone.send(.text(text), from: "Uiris")
             let first = await phone.waitForMessages(1, to: "Uiris")[0]
@@ -133,12 +136,13 @@ struct ConversationTests {
                 #expect(first.contains(expectedLine), "\(first)")
             }
         }
-        let stored = try query(harness) { db in try String.fetchOne(db, sql: "SELECT priority FROM triage_case") }
-        #expect(stored == (priority.isEmpty ? nil : priority))
+        let stored = try await harness.base.value("SELECT priority FROM triage_case", "priority").string
+        #expect(stored == (priority.isEmpty ? nil : priority), "on \(backend)")
     }
 
-    @Test func outOfHoursGivesTheNextOpening() async throws {
-        let harness = try ConversationHarness(now: TriageEngineTests.closedTime)
+    @Test(arguments: HarnessBackend.available)
+    func outOfHoursGivesTheNextOpening(backend: HarnessBackend) async throws {
+        let harness = try await ConversationHarness(backend: backend, now: TriageEngineTests.closedTime)
         try await harness.run { phone in
             for (event, total) in [(PhoneEvent.text("こんにちは"), 2), (.postback("consent:yes"), 3), (.postback("topic:money"), 4), (.postback("urgency:now"), 5)] {
                 try await phone.send(event, from: "Ucara")
@@ -148,13 +152,14 @@ struct ConversationTests {
             #expect(last.contains("11月30日(月) 10:00"))
             #expect(last.contains("110") && last.contains("あなたのいばしょ"))
         }
-        let outOfHours = try query(harness) { db in try Bool.fetchOne(db, sql: "SELECT out_of_hours FROM triage_case") }
+        let outOfHours = try await harness.base.value("SELECT out_of_hours FROM triage_case", "out_of_hours").bool
         #expect(outOfHours == true)
     }
 
     /// LINE redelivers an event it thinks we missed: it is acknowledged and changes nothing.
-    @Test func aRedeliveryIsProcessedOnce() async throws {
-        let harness = try ConversationHarness()
+    @Test(arguments: HarnessBackend.available)
+    func aRedeliveryIsProcessedOnce(backend: HarnessBackend) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
             let (body, signature) = phone.sandbox.signed([phone.sandbox.event(.text("はじめまして"), from: "Udee")])
             #expect(try await phone.client.postWebhook(body, signature: signature).status == .ok)
@@ -169,8 +174,9 @@ struct ConversationTests {
         #expect(counts.duplicates == 1 && counts.pending == 0 && counts.processed == 2)
     }
 
-    @Test func unsendRemovesHerMessageFromTheTranscript() async throws {
-        let harness = try ConversationHarness()
+    @Test(arguments: HarnessBackend.available)
+    func unsendRemovesHerMessageFromTheTranscript(backend: HarnessBackend) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
             for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.postback("topic:work"), 4), (.postback("urgency:today"), 5)] {
                 try await phone.send(event, from: "Uemi")
@@ -181,15 +187,16 @@ struct ConversationTests {
             let (body, signature) = phone.sandbox.signed([message])
             try await phone.client.postWebhook(body, signature: signature)
             await phone.waitForMessages(6, to: "Uemi")  // "Still waiting", once.
-            let before = try query(harness) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message WHERE author = 'her'")! }
-            #expect(before == 1)
+            let hers = "SELECT COUNT(*) AS n FROM case_message WHERE author = 'her'"
+            #expect(try await harness.base.value(hers, "n").int == 1)
             try await phone.send(.unsend(messageID: messageID), from: "Uemi")
-            #expect(await eventually { (try? query(harness) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message WHERE author = 'her'")! }) == 0 })
+            #expect(await eventually { (try? await harness.base.value(hers, "n").int) == 0 })
         }
     }
 
-    @Test func unfollowEndsTheCaseAndUnblockingWelcomesHerBack() async throws {
-        let harness = try ConversationHarness()
+    @Test(arguments: HarnessBackend.available)
+    func unfollowEndsTheCaseAndUnblockingWelcomesHerBack(backend: HarnessBackend) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
             for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3)] {
                 try await phone.send(event, from: "Ufay")
@@ -204,7 +211,7 @@ struct ConversationTests {
                     .sealed(with: EventSealer(dataKey: key), entryID: "waiting"))
             _ = try await harness.base.dependencies.outbox.enqueue([waiting])
             try await phone.send(.unfollow, from: "Ufay")
-            #expect(await eventually { (try? query(harness) { db in try String.fetchOne(db, sql: "SELECT outcome FROM triage_case") }) == "unfollowed" })
+            #expect(await eventually { (try? await harness.base.value("SELECT outcome FROM triage_case", "outcome").string) == "unfollowed" })
             #expect(try await harness.base.dependencies.outbox.counts().byState["withheld"] == 1)  // No push after a block.
             try await phone.send(.follow(unblocked: true), from: "Ufay")
             let texts = await phone.waitForMessages(5, to: "Ufay")
@@ -212,8 +219,9 @@ struct ConversationTests {
         }
     }
 
-    @Test func groupsGetOneNoticeAndTheBotLeaves() async throws {
-        let harness = try ConversationHarness()
+    @Test(arguments: HarnessBackend.available)
+    func groupsGetOneNoticeAndTheBotLeaves(backend: HarnessBackend) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
             try await phone.send(.groupText(groupID: "Cgroup1", "みんなで相談したい"), from: "Ugil")
             let texts = await phone.waitForMessages(1, to: "Cgroup1")
@@ -223,8 +231,9 @@ struct ConversationTests {
         }
     }
 
-    @Test func confirmedStopDestroysTheContentAndKeepsTheAnonymousRecord() async throws {
-        let harness = try ConversationHarness()
+    @Test(arguments: HarnessBackend.available)
+    func confirmedStopDestroysTheContentAndKeepsTheAnonymousRecord(backend: HarnessBackend) async throws {
+        let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
             for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.text("彼のことで悩んでいます"), 5)] {
                 try await phone.send(event, from: "Uhana")
@@ -237,11 +246,10 @@ struct ConversationTests {
             texts = await phone.waitForMessages(7, to: "Uhana")
             #expect(texts.last == script.stop.reply)
         }
-        let (keys, messages, destroyed, outcome) = try query(harness) { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_key")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_message")!,
-             try Bool.fetchOne(db, sql: "SELECT content_destroyed_at IS NOT NULL FROM triage_case")!,
-             try String.fetchOne(db, sql: "SELECT outcome FROM triage_case"))
-        }
+        let keys = try await harness.base.value("SELECT COUNT(*) AS n FROM case_key", "n").int
+        let messages = try await harness.base.value("SELECT COUNT(*) AS n FROM case_message", "n").int
+        let destroyed = try await harness.base.value("SELECT content_destroyed_at IS NOT NULL AS destroyed FROM triage_case", "destroyed").bool == true
+        let outcome = try await harness.base.value("SELECT outcome FROM triage_case", "outcome").string
         #expect(keys == 0 && messages == 0 && destroyed)
         #expect(outcome == "stopped")
     }

@@ -11,10 +11,12 @@ import TsunaguTesting
 import TsunaguCore
 import Testing
 
-/// The real webhook and staff routers over a real SQLite file, with logs captured at trace level.
+/// The real webhook and staff routers over a real SQLite file (or, for the suites that run on both backends, a
+/// PostgreSQL database of their own), with logs captured at trace level.
 struct TestHarness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    /// The database the stores work on.
+    let backing: HarnessDatabase
     let dependencies: ServerDependencies
     let logs = InMemoryLogHandler()
     let fixtures = WebhookFixtures()
@@ -26,14 +28,48 @@ struct TestHarness {
         decider: ((Logger) -> TriageDecider)? = nil, desk: CaseDesk.Settings = CaseDesk.Settings(),
         authenticationGuard: ((Logger) -> AuthenticationGuard)? = nil
     ) throws {
-        directory = try TemporaryDirectory()
-        database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
+        self.init(directory: directory, backing: .sqlite(database), maxBodyBytes: maxBodyBytes) { logger in
+            ServerDependencies(
+                database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
+                decider: decider?(logger), desk: desk, metrics: metrics, authenticationGuard: authenticationGuard?(logger) ?? .quiet(), now: now)
+        }
+    }
+
+    /// On `backend`: SQLite as above, or a new PostgreSQL database with the stores `tsunagud` uses there (the inbox
+    /// only stores; the processor answers).
+    init(
+        backend: HarnessBackend, now: @escaping @Sendable () -> Date, metrics: TsunaguMetrics, decider: ((Logger) -> TriageDecider)?,
+        desk: CaseDesk.Settings
+    ) async throws {
+        guard backend == .postgres else {
+            try self.init(now: now, metrics: metrics, decider: decider, desk: desk)
+            return
+        }
+        let (database, url) = try await TestPostgres.makeDatabaseWithURL()
+        self.init(directory: try TemporaryDirectory(), backing: .postgres(database, url: url), maxBodyBytes: 64 * 1024) { logger in
+            ServerDependencies(
+                stores: .postgres(database, instance: "test"), channelSecret: TestSecrets.channelSecret,
+                dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, decider: decider?(logger), desk: desk, metrics: metrics, now: now)
+        }
+    }
+
+    private init(
+        directory: TemporaryDirectory, backing: HarnessDatabase, maxBodyBytes: Int, dependencies: (Logger) -> ServerDependencies
+    ) {
+        self.directory = directory
+        self.backing = backing
+        self.maxBodyBytes = maxBodyBytes
         var logger = Logger(label: "test") { [logs] _ in logs }
         logger.logLevel = .trace
-        dependencies = ServerDependencies(
-            database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
-            decider: decider?(logger), desk: desk, metrics: metrics, authenticationGuard: authenticationGuard?(logger) ?? .quiet(), now: now)
-        self.maxBodyBytes = maxBodyBytes
+        self.dependencies = dependencies(logger)
+    }
+
+    /// The SQLite database, for the tests that read its files; a test on PostgreSQL must not ask for it.
+    var database: SQLiteDatabase {
+        guard case .sqlite(let database) = backing else { preconditionFailure("This test reads SQLite's files; run it on SQLite.") }
+        return database
     }
 
     var logger: Logger {
@@ -56,7 +92,7 @@ struct TestHarness {
     /// Adds a member of staff and returns their token.
     func addStaff(_ name: String, _ role: StaffRole) async throws -> String {
         let token = StaffToken.generate()
-        _ = try await SQLiteStaffStore(database: database).add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
+        _ = try await dependencies.stores.staff.add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "test")
         return token
     }
 }
