@@ -74,6 +74,34 @@ extension CaseStoreContract {
         return broken
     }
 
+    /// The feed is told what counsellors watch, in the transaction that does it: a case joining the queue, her
+    /// message in a case someone holds (not while she waits), an emergency alert with its category, a close.
+    public static func feedEvents(_ make: MakeStores) async throws -> [String] {
+        let stores = try await make()
+        try await addCounsellors(["sato"], to: stores)
+        try await queueCases([("n1", .normal, 100)], in: stores)
+        func triage(_ id: String, _ commit: TriageCommit) async throws {
+            _ = try await stores.inbox.append([InboxStoreContract.event(id, conversation: "chat-n1", at: 1_000)])
+            _ = try await stores.triage.process(try await stores.triage.pendingEvents(limit: 10)) { _, _ in commit }
+        }
+        func hers(at time: Int64) -> TriageCommit {
+            TriageCommit(transcript: [TranscriptEntry(caseID: "case-n1", at: time, author: .her, messageRef: nil, sealedText: [4])])
+        }
+        try await triage("waiting", hers(at: 500))
+        let handle = try await claim(.next, by: "sato", in: stores).handle
+        try await triage("held", hers(at: 1_500))
+        var alert = TriageCommit()
+        alert.alerts = [(caseID: "case-n1", category: "suicide")]
+        try await triage("alert", alert)
+        var record = CaseRecord(id: "case-n1", openedAt: 90)
+        (record.topic, record.priority, record.queuedAt, record.closedAt) = ("n1", .normal, 100, 2_000)
+        try await triage("close", TriageCommit(conversation: Conversation(state: .closed(outcome: "done", referral: nil), currentCase: record)))
+        let events = try await stores.cases.events(after: 0, limit: 100)
+        let seen = events.map { "\($0.kind.rawValue) \($0.handle == handle ? "n1" : $0.handle) \($0.counsellor ?? "-") \($0.detail ?? "-")" }
+        let expected = ["queued n1 - -", "claimed n1 sato -", "message n1 sato -", "alert n1 sato suicide", "closed n1 sato -"]
+        return seen == expected ? [] : ["the feed told \(seen), expected \(expected)"]
+    }
+
     /// A conversation whose stored state cannot be read hides nothing else: the counsellor's listing still shows
     /// every case (that one as unreachable), an action on it is refused and changes nothing, and her next message
     /// is not lost but waits in the inbox (``Conversation/decodeStored(_:)``).
