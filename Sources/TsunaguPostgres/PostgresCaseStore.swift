@@ -73,32 +73,46 @@ public struct PostgresCaseStore: CaseStore {
     /// Another instance took the candidate for the next case between reading and locking it.
     private struct CandidateTaken: Error {}
 
+    /// The candidate for the next case has a stored state that cannot be read (``Conversation/isReadable(storedState:)``).
+    private struct CandidateUnreadable: Error {
+        var caseID: String
+    }
+
     public func act<Result: Sendable>(
         on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64?,
         _ decide: @escaping @Sendable (CaseState) throws -> (CaseChange, Result)
     ) async throws -> Result {
+        var unreadable: [String] = []
         for _ in 0..<16 {
             do {
                 return try await attempt(
-                    on: selector, by: actor, now: now, lease: lease, cap: cap, transcriptAfter: transcriptAfter, decide)
+                    on: selector, by: actor, now: now, lease: lease, cap: cap, transcriptAfter: transcriptAfter, passing: unreadable, decide)
             } catch is CandidateTaken {
                 continue
+            } catch let candidate as CandidateUnreadable {
+                unreadable.append(candidate.caseID)  // Stays queued for the operator to repair; the next one is taken.
             }
         }
         throw CaseRefusal.queueEmpty  // Sixteen cases taken under our hands in a row: as good as empty.
     }
 
+    /// One try at `act`; a `.next` selector passes over the cases in `unreadable`.
     private func attempt<Result: Sendable>(
-        on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64?,
+        on selector: CaseSelector, by actor: String, now: Int64, lease: Int64, cap: Int, transcriptAfter: Int64?, passing unreadable: [String],
         _ decide: @escaping @Sendable (CaseState) throws -> (CaseChange, Result)
     ) async throws -> Result {
         let logger = database.logger
         return try await database.transaction { connection in
-            let (caseID, pseudonym) = try await Self.candidate(for: selector, now: now, on: connection, logger: logger)
+            let (caseID, pseudonym) = try await Self.candidate(for: selector, now: now, passing: unreadable, on: connection, logger: logger)
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(PostgresTriageStore.conversationLockNamespace), hashtext(\(pseudonym)))",
                 logger: logger)
-            let state = try await Self.state(of: caseID, transcriptAfter: transcriptAfter, on: connection, logger: logger)
+            let state: CaseState
+            do {
+                state = try await Self.state(of: caseID, transcriptAfter: transcriptAfter, on: connection, logger: logger)
+            } catch is DecodingError where selector == .next {
+                throw CandidateUnreadable(caseID: caseID)
+            }
             if case .next = selector {
                 let summary = state.summary
                 let stillWaiting =
@@ -240,7 +254,7 @@ public struct PostgresCaseStore: CaseStore {
 
     /// The case an action is for, read without a lock: its id and her conversation.
     private static func candidate(
-        for selector: CaseSelector, now: Int64, on connection: PostgresConnection, logger: Logger
+        for selector: CaseSelector, now: Int64, passing unreadable: [String], on connection: PostgresConnection, logger: Logger
     ) async throws -> (caseID: String, pseudonym: String) {
         switch selector {
         case .handle(let handle):
@@ -256,7 +270,7 @@ public struct PostgresCaseStore: CaseStore {
                     """
                     SELECT id, conversation FROM triage_case
                     WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
-                        AND (counsellor IS NULL OR lease_until < \(now))
+                        AND (counsellor IS NULL OR lease_until < \(now)) AND NOT (id = ANY(\(unreadable)))
                     ORDER BY \(unescaped: QueueOrder.withinPriority) LIMIT 1
                     """, logger: logger
                 ).decode((String, String).self) {

@@ -233,15 +233,19 @@ public struct SQLiteCaseStore: CaseStore {
         case .next:
             var next: Row?
             for priority in Priority.queueOrder where next == nil {
-                next = try Row.fetchOne(
+                // The first whose state can be read: a damaged one stays queued, for the operator to repair.
+                let candidates = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT \(columns) FROM triage_case LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
                         WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
                             AND (counsellor IS NULL OR lease_until < ?)
-                        ORDER BY \(QueueOrder.withinPriority) LIMIT 1
+                        ORDER BY \(QueueOrder.withinPriority)
                         """,
                     arguments: [priority.rawValue, now])
+                while next == nil, let candidate = try candidates.next() {
+                    if Conversation.isReadable(storedState: candidate["conversation_state"]) { next = candidate.copy() }
+                }
             }
             guard next != nil else { throw CaseRefusal.queueEmpty }
             row = next

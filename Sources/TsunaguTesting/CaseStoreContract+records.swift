@@ -103,8 +103,9 @@ extension CaseStoreContract {
     }
 
     /// A conversation whose stored state cannot be read hides nothing else: the counsellor's listing still shows
-    /// every case (that one as unreachable), an action on it is refused and changes nothing, and her next message
-    /// is not lost but waits in the inbox (``Conversation/decodeStored(_:)``).
+    /// every case (that one as unreachable), an action on it is refused and changes nothing, "take the next case"
+    /// passes over a damaged one at the head of the queue, and her next message is not lost but waits in the inbox
+    /// (``Conversation/decodeStored(_:)``).
     public static func corruptConversation(_ make: MakeStores) async throws -> [String] {
         let stores = try await make()
         try await addCounsellors(["sato"], to: stores)
@@ -124,6 +125,19 @@ extension CaseStoreContract {
             broken.append("an action on a case whose conversation cannot be read went through")
         } catch {}
         if try await stores.cases.held(by: "sato").count != 2 { broken.append("the refused action changed the holder") }
+        try await queueCases([("w0", .normal, 10), ("w1", .normal, 20)], in: stores)
+        let head = try await stores.cases.queue(now: 2_000, limit: 10).items
+        guard let damagedHead = head.first(where: { $0.topic == "w0" }) else { return broken + ["w0 was not queued"] }
+        let headState = try await stores.cases.act(on: .handle(damagedHead.handle), by: "sato", now: 2_000, lease: 60_000, cap: 3, transcriptAfter: nil) { state in
+            (CaseChange(), state.pseudonym)
+        }
+        try await stores.corruptConversation(headState)
+        do {
+            let taken = try await claim(.next, by: "sato", in: stores, now: 2_000).summary.topic
+            if taken != "w1" { broken.append("took \(taken ?? "?") as the next case, expected w1 behind the damaged w0") }
+        } catch {
+            broken.append("a damaged case at the head of the queue stopped \"take the next case\": \(error)")
+        }
         _ = try await stores.inbox.append([InboxStoreContract.event("later", conversation: damaged.pseudonym.rawValue, at: 3_000)])
         let result = try await stores.triage.process(try await stores.triage.pendingEvents(limit: 10)) { _, _ in .nothing }
         let pending = try await stores.inbox.counts().pending

@@ -9,7 +9,8 @@ import Foundation
 ///   engine on it, and it says whether she blocked the account). Showing it reachable would promise a reply that
 ///   cannot go.
 /// - **actions on that case are refused whole** (``decodeStored(_:)`` throws), so nothing is written over the
-///   stored bytes, which stay for the operator to repair.
+///   stored bytes, which stay for the operator to repair; "take the next case" passes over it
+///   (``isReadable(storedState:)``), so one damaged row at the head of the queue does not stop every counsellor.
 /// - **her messages are not lost**: triage cannot decide without her state, so each event of hers fails alone
 ///   and stays pending in the inbox, retried until the state is repaired (``TriageStore/process(_:decide:)``).
 ///
@@ -23,6 +24,12 @@ extension Conversation {
     /// Her state as stored; throws when it cannot be read, so that nothing is decided or written from a guess.
     public static func decodeStored(_ json: String) throws -> Conversation {
         try JSONDecoder().decode(Conversation.self, from: Data(json.utf8))
+    }
+
+    /// Whether her stored state can be read (no state, for an older case, counts as readable).
+    public static func isReadable(storedState json: String?) -> Bool {
+        guard let json else { return true }
+        return (try? decodeStored(json)) != nil
     }
 
     /// Whether replies can reach her, for listings: `true` without a stored state (an older case keeps its
