@@ -95,7 +95,9 @@ extension CaseStoreContract {
 
         _ = try await claim(.handle(waiting[1]), by: "suzuki", in: stores, now: 3_000, cap: 1)
         let colleague = try await refusal { try await change(.take("suzuki"), of: first, by: "sato", in: stores, now: 3_000, cap: 1) }
-        if colleague != .colleagueAtCapacity(name: "suzuki", limit: 1) { broken.append("handed to a full colleague: \(String(describing: colleague))") }
+        if colleague != .colleagueAtCapacity(name: "suzuki", limit: 1) {
+            broken.append("handed to a full colleague: \(String(describing: colleague))")
+        }
         _ = try await stores.staff.revoke(name: "suzuki", by: "operator")
         for name in ["suzuki", "tanaka"] {
             let refused = try await refusal { try await change(.take(name), of: first, by: "sato", in: stores, now: 3_000) }

@@ -128,10 +128,10 @@ extension CaseStoreContract {
         try await queueCases([("w0", .normal, 10), ("w1", .normal, 20)], in: stores)
         let head = try await stores.cases.queue(now: 2_000, limit: 10).items
         guard let damagedHead = head.first(where: { $0.topic == "w0" }) else { return broken + ["w0 was not queued"] }
-        let headState = try await stores.cases.act(on: .handle(damagedHead.handle), by: "sato", now: 2_000, lease: 60_000, cap: 3, transcriptAfter: nil) { state in
-            (CaseChange(), state.pseudonym)
-        }
-        try await stores.corruptConversation(headState)
+        let headConversation = try await stores.cases.act(
+            on: .handle(damagedHead.handle), by: "sato", now: 2_000, lease: 60_000, cap: 3, transcriptAfter: nil
+        ) { state in (CaseChange(), state.pseudonym) }
+        try await stores.corruptConversation(headConversation)
         do {
             let taken = try await claim(.next, by: "sato", in: stores, now: 2_000).summary.topic
             if taken != "w1" { broken.append("took \(taken ?? "?") as the next case, expected w1 behind the damaged w0") }

@@ -54,9 +54,10 @@ struct ConversationHarness {
         let clock = Self.clock(startingAt: now)
         self.clock = clock
         let metrics = self.metrics
+        let decider: (Logger) -> TriageDecider = { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) }
         base = try await TestHarness(
             backend: backend, now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
-            decider: inline || backend == .postgres ? { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
+            decider: inline || backend == .postgres ? decider : nil, desk: desk)
     }
 
     /// Real time, shifted so that it reads `now` at the start.

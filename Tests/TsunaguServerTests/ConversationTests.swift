@@ -248,7 +248,8 @@ struct ConversationTests {
         }
         let keys = try await harness.base.value("SELECT COUNT(*) AS n FROM case_key", "n").int
         let messages = try await harness.base.value("SELECT COUNT(*) AS n FROM case_message", "n").int
-        let destroyed = try await harness.base.value("SELECT content_destroyed_at IS NOT NULL AS destroyed FROM triage_case", "destroyed").bool == true
+        let destroyed =
+            try await harness.base.value("SELECT content_destroyed_at IS NOT NULL AS destroyed FROM triage_case", "destroyed").bool == true
         let outcome = try await harness.base.value("SELECT outcome FROM triage_case", "outcome").string
         #expect(keys == 0 && messages == 0 && destroyed)
         #expect(outcome == "stopped")

@@ -81,7 +81,8 @@ enum Backend: Sendable {
                     let connection = try await TestPostgres.connect(to: url)
                     do {
                         try await connection.query(
-                            "UPDATE conversation SET state = \(Self.damagedState) WHERE pseudonym = \(pseudonym.rawValue)", logger: Logger(label: "test"))
+                            "UPDATE conversation SET state = \(Self.damagedState) WHERE pseudonym = \(pseudonym.rawValue)",
+                            logger: Logger(label: "test"))
                     } catch {
                         try? await connection.close()
                         throw error
