@@ -28,12 +28,15 @@ struct GroupCommitterTests {
 
         try await withThrowingTaskGroup(of: (Int, [Int]).self) { group in
             group.addTask { (0, try await committer.submit([0])) }
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Each wait has a deadline of its own, as long as `eventually`'s: it only bounds a failure, and the whole
+            // suite on two cores once took the ten seconds these two waits used to share.
+            var deadline = ContinuousClock.now + .seconds(60)
             while batches.value.isEmpty && ContinuousClock.now < deadline { await Task.yield() }
             for caller in 1..<callers {
                 group.addTask { (caller, try await committer.submit([caller, caller + 1000])) }
             }
             // Hold the first flush until every other caller is queued behind it.
+            deadline = ContinuousClock.now + .seconds(60)
             while committer.queuedCallers < callers - 1 && ContinuousClock.now < deadline { await Task.yield() }
             #expect(committer.queuedCallers == callers - 1)
             firstFlushMayEnd.signal()
