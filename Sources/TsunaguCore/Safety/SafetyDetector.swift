@@ -73,7 +73,7 @@ public struct SafetyDetector: Sendable {
     /// The features the model sees for `text`, for training (`tsunagu-safety features`).
     public func features(of text: String) -> Set<String> {
         let message = AnalysedMessage(text, analyzer: analyzer)
-        return SafetyFeatures.make(message, findings: findings(in: message))
+        return Set(SafetyFeatures.make(message, findings: findings(in: message)).map(\.description))
     }
 
     func findings(in message: AnalysedMessage) -> RuleFindings {

@@ -6,10 +6,12 @@
 /// - `category`: which of ``SafetyLexicon/categories``.
 ///
 /// Scoring is a sum of the weights of the features present (all features are 0/1), so it costs one dictionary
-/// lookup per feature.
+/// lookup per feature; the weights lie in one flat array, a row of ``width`` per feature.
 public struct SafetyModel: Sendable, Hashable {
-    /// Weights of one feature: risk, emergency, then one per category.
-    private var weights: [String: [Float]]
+    /// Where each feature's row starts in ``table``.
+    private var rows: [SafetyFeature: Int]
+    /// Rows of weights, one per feature: risk, emergency, then one per category.
+    private var table: [Float]
     private var intercepts: [Float]
     /// The probability of risk from which the model alone raises a message to `concern`.
     public var riskThreshold: Float
@@ -30,7 +32,8 @@ public struct SafetyModel: Sendable, Hashable {
     /// - Throws: ``ModelFileError`` naming the first malformed line.
     public init(text: String) throws(ModelFileError) {
         let width = 2 + SafetyLexicon.categories.count
-        weights = [:]
+        rows = [:]
+        table = []
         intercepts = []
         riskThreshold = 0.5
         emergencyThreshold = 0.5
@@ -48,18 +51,24 @@ public struct SafetyModel: Sendable, Hashable {
                 intercepts = numbers
             default:
                 guard numbers.count == width else { throw ModelFileError(line: number + 1) }
-                weights[String(fields[0])] = numbers
+                rows[SafetyFeature(String(fields[0]))] = table.count
+                table += numbers
             }
         }
         guard intercepts.count == width else { throw ModelFileError(line: 0) }
     }
 
     /// The three opinions on a message with `features`.
-    public func scores(_ features: some Sequence<String>) -> Scores {
+    public func scores(_ features: some Sequence<SafetyFeature>) -> Scores {
         var sums = intercepts
-        for feature in features {
-            guard let row = weights[feature] else { continue }
-            for index in sums.indices { sums[index] += row[index] }
+        let width = sums.count
+        table.withUnsafeBufferPointer { table in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for feature in features {
+                    guard let start = rows[feature] else { continue }
+                    for index in 0..<width { sums[index] += table[start + index] }
+                }
+            }
         }
         let categories = sums.dropFirst(2)
         let best = categories.indices.max { categories[$0] < categories[$1] }! - 2
@@ -67,7 +76,7 @@ public struct SafetyModel: Sendable, Hashable {
     }
 
     /// How many features carry weights (for the docs).
-    public var featureCount: Int { weights.count }
+    public var featureCount: Int { rows.count }
 
     private static func sigmoid(_ x: Float) -> Float { 1 / (1 + (-x).exp()) }
 }
