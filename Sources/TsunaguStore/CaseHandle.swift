@@ -7,7 +7,7 @@ enum CaseHandle {
         var generator = SystemRandomNumberGenerator()
         for attempt in 0..<CaseHandleGenerator.attempts {
             let handle = CaseHandleGenerator.random(length: CaseHandleGenerator.length(ofAttempt: attempt), using: &generator)
-            if try !(Bool.fetchOne(db, sql: "SELECT 1 FROM triage_case WHERE handle = ?", arguments: [handle]) ?? false) {
+            if try !(Bool.fetchOne(db, cached: "SELECT 1 FROM triage_case WHERE handle = ?", arguments: [handle]) ?? false) {
                 return handle
             }
         }

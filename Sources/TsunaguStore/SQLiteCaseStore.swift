@@ -53,13 +53,13 @@ public struct SQLiteCaseStore: CaseStore {
     /// whose claim has lapsed (at most a few per counsellor).
     static func waitingCounts(now: Int64?, in db: Database) throws -> [Priority: Int] {
         var counts: [Priority: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT priority, n FROM queue_count") {
+        for row in try Row.fetchAll(db, cached: "SELECT priority, n FROM queue_count") {
             if let priority = Priority(rawValue: row["priority"]) { counts[priority, default: 0] += row["n"] }
         }
         guard let now else { return counts }
         for row in try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT priority, COUNT(*) AS n FROM triage_case INDEXED BY triage_case_counsellor
                 WHERE counsellor IS NOT NULL AND closed_at IS NULL AND lease_until < ? AND queued_at IS NOT NULL GROUP BY priority
                 """,
@@ -208,7 +208,7 @@ public struct SQLiteCaseStore: CaseStore {
     /// - Parameter onlyIfHeld: skip it when no counsellor holds the case (her messages while she waits).
     static func emit(_ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, in db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
                 SELECT ?, ?, handle, priority, counsellor, ? FROM triage_case WHERE id = ?
                 """ + (onlyIfHeld ? " AND counsellor IS NOT NULL" : ""),

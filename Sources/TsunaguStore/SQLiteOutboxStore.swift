@@ -44,7 +44,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                 sequence = known
             } else {
                 sequence = try Int64.fetchOne(
-                    db, sql: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
+                    db, cached: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
                     arguments: [new.conversation.rawValue]) ?? 1
             }
             next[new.conversation] = sequence + 1
@@ -53,7 +53,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                 createdAt: new.createdAt, replyTokenUsableUntil: new.replyTokenUsableUntil, nextAttemptAt: new.createdAt,
                 sealedPayload: new.sealedPayload)
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO outbox_entry (id, conversation, sequence, retry_key, state, created_at,
                         reply_token_usable_until, next_attempt_at, sealed_payload)
                     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
@@ -69,7 +69,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     /// Withholds a conversation's pending entries within the caller's transaction; returns how many.
     static func withholdPending(for conversation: Pseudonym, in db: Database) throws -> Int {
         try db.execute(
-            sql: "UPDATE outbox_entry SET state = 'withheld', sealed_payload = NULL WHERE conversation = ? AND state = 'pending'",
+            cached: "UPDATE outbox_entry SET state = 'withheld', sealed_payload = NULL WHERE conversation = ? AND state = 'pending'",
             arguments: [conversation.rawValue])
         return db.changesCount
     }
@@ -110,17 +110,17 @@ public struct SQLiteOutboxStore: OutboxStore {
             for entry in update.entries { try Self.update(entry, in: db) }
             if update.pushes > 0 {
                 try db.execute(
-                    sql: "INSERT INTO push_usage (month, pushes) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET pushes = pushes + excluded.pushes",
+                    cached: "INSERT INTO push_usage (month, pushes) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET pushes = pushes + excluded.pushes",
                     arguments: [update.month, update.pushes])
             }
-            return try Int.fetchOne(db, sql: "SELECT pushes FROM push_usage WHERE month = ?", arguments: [update.month]) ?? 0
+            return try Int.fetchOne(db, cached: "SELECT pushes FROM push_usage WHERE month = ?", arguments: [update.month]) ?? 0
         }
     }
 
     private static func update(_ entry: OutboxEntry, in db: Database) throws {
         let keepsPayload = entry.state.keepsPayload
         try db.execute(
-                sql: """
+                cached: """
                     UPDATE outbox_entry SET state = ?, reply_token_usable_until = ?, reply_outcome_unknown = ?,
                         first_push_at = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
                         sealed_payload = CASE WHEN ? THEN sealed_payload ELSE NULL END
@@ -135,7 +135,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     public func markRepliesPossiblyMade() async throws -> Int {
         try await database.writer.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE outbox_entry SET reply_outcome_unknown = 1
                     WHERE state = 'pending' AND reply_token_usable_until IS NOT NULL AND reply_outcome_unknown = 0
                     """)
@@ -150,16 +150,16 @@ public struct SQLiteOutboxStore: OutboxStore {
     public func counts() async throws -> OutboxCounts {
         try await database.writer.read { db in
             var byState = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0.rawValue, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox_entry GROUP BY state") {
+            for row in try Row.fetchAll(db, cached: "SELECT state, COUNT(*) AS n FROM outbox_entry GROUP BY state") {
                 byState[row["state"]] = row["n"]
             }
             let deadLetters = try Row.fetchAll(
                 db,
-                sql: "SELECT id, created_at, attempts, last_error FROM outbox_entry WHERE state = 'deadLettered' ORDER BY created_at"
+                cached: "SELECT id, created_at, attempts, last_error FROM outbox_entry WHERE state = 'deadLettered' ORDER BY created_at"
             ).map { row in
                 OutboxCounts.DeadLetter(id: row["id"], createdAt: row["created_at"], attempts: row["attempts"], reason: row["last_error"])
             }
-            let pushes = try Row.fetchAll(db, sql: "SELECT month, pushes FROM push_usage").reduce(into: [String: Int]()) {
+            let pushes = try Row.fetchAll(db, cached: "SELECT month, pushes FROM push_usage").reduce(into: [String: Int]()) {
                 $0[$1["month"]] = $1["pushes"]
             }
             return OutboxCounts(byState: byState, deadLetters: deadLetters, pushesByMonth: pushes)
@@ -168,7 +168,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func pendingCount() async throws -> Int {
         try await database.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_entry WHERE state = 'pending'") ?? 0
+            try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM outbox_entry WHERE state = 'pending'") ?? 0
         }
     }
 

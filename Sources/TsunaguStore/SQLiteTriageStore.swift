@@ -15,7 +15,7 @@ public struct SQLiteTriageStore: TriageStore {
         try await database.writer.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event
                     FROM inbox_event WHERE processed_at IS NULL
                     ORDER BY received_at, occurred_at, rowid LIMIT ?
@@ -63,7 +63,7 @@ public struct SQLiteTriageStore: TriageStore {
                 if let conversation = event.conversation,
                     try Bool.fetchOne(
                         db,
-                        sql: """
+                        cached: """
                             SELECT 1 FROM inbox_event WHERE conversation = ? AND processed_at IS NULL
                             AND rowid < (SELECT rowid FROM inbox_event WHERE event_id = ?) LIMIT 1
                             """,
@@ -85,7 +85,7 @@ public struct SQLiteTriageStore: TriageStore {
         in db: Database
     ) throws -> Int? {
         guard try Bool.fetchOne(
-            db, sql: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
+            db, cached: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
         else { return nil }
         var enqueued = 0
         try db.inSavepoint {
@@ -93,7 +93,7 @@ public struct SQLiteTriageStore: TriageStore {
             enqueued = try event.conversation.map { try Self.apply(commit, to: $0, scrub: scrub, in: db) } ?? 0
             // Processed: the sealed event (her words, her id) is no longer needed here.
             try db.execute(
-                sql: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
+                cached: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
                 arguments: [WallClock.milliseconds(), event.eventID])
             return .commit
         }
@@ -103,7 +103,7 @@ public struct SQLiteTriageStore: TriageStore {
     public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
         let count = try await database.writer.write { db in
             let cases = try Row.fetchAll(
-                db, sql: "SELECT id, conversation FROM triage_case WHERE closed_at < ? AND content_destroyed_at IS NULL",
+                db, cached: "SELECT id, conversation FROM triage_case WHERE closed_at < ? AND content_destroyed_at IS NULL",
                 arguments: [cutoff])
             for row in cases {
                 let caseID: String = row["id"]
@@ -118,7 +118,7 @@ public struct SQLiteTriageStore: TriageStore {
 
     public func forgetProcessedEvents(before cutoff: Int64) async throws -> Int {
         let count = try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM inbox_event WHERE processed_at < ?", arguments: [cutoff])
+            try db.execute(cached: "DELETE FROM inbox_event WHERE processed_at < ?", arguments: [cutoff])
             return db.changesCount
         }
         if count > 0 { database.requestScrub() }
@@ -128,7 +128,7 @@ public struct SQLiteTriageStore: TriageStore {
     public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
         let count = try await database.writer.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE conversation SET sealed_address = NULL
                     WHERE sealed_address IS NOT NULL AND updated_at < ? AND announcements = 0
                     AND NOT EXISTS (SELECT 1 FROM outbox_entry WHERE outbox_entry.conversation = pseudonym AND state = 'pending')
@@ -143,7 +143,7 @@ public struct SQLiteTriageStore: TriageStore {
 
     public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
         try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM held_words WHERE held_at < ?", arguments: [cutoff])
+            try db.execute(cached: "DELETE FROM held_words WHERE held_at < ?", arguments: [cutoff])
             return db.changesCount
         }
     }
@@ -151,7 +151,7 @@ public struct SQLiteTriageStore: TriageStore {
     public func announcementRecipients() async throws -> [AnnouncementRecipient] {
         try await database.writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT pseudonym, sealed_address FROM conversation WHERE announcements = 1 AND sealed_address IS NOT NULL"
+                db, cached: "SELECT pseudonym, sealed_address FROM conversation WHERE announcements = 1 AND sealed_address IS NOT NULL"
             ).map { row in
                 AnnouncementRecipient(conversation: Pseudonym(rawValue: row[0]), sealedAddress: Array(row[1] as Data))
             }
@@ -165,15 +165,15 @@ public struct SQLiteTriageStore: TriageStore {
         let waiting = try SQLiteCaseStore.waitingCounts(now: nil, in: db)
         guard let conversation,
             let row = try Row.fetchOne(
-                db, sql: "SELECT state, sealed_address FROM conversation WHERE pseudonym = ?", arguments: [conversation.rawValue])
+                db, cached: "SELECT state, sealed_address FROM conversation WHERE pseudonym = ?", arguments: [conversation.rawValue])
         else {
             return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting)
         }
         let state = try JSONDecoder().decode(Conversation.self, from: Data((row["state"] as String).utf8))
         let key = try state.currentCase.flatMap { record in
-            try Row.fetchOne(db, sql: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [record.id])
+            try Row.fetchOne(db, cached: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [record.id])
         }
-        let held = try Data.fetchOne(db, sql: "SELECT sealed_text FROM held_words WHERE pseudonym = ?", arguments: [conversation.rawValue])
+        let held = try Data.fetchOne(db, cached: "SELECT sealed_text FROM held_words WHERE pseudonym = ?", arguments: [conversation.rawValue])
         return TriageSnapshot(
             conversation: state, sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
             wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], waiting: waiting,
@@ -189,7 +189,7 @@ public struct SQLiteTriageStore: TriageStore {
         if let conversation = commit.conversation {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO conversation (pseudonym, state, sealed_address, updated_at, announcements) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (pseudonym) DO UPDATE SET state = excluded.state,
                         sealed_address = COALESCE(excluded.sealed_address, sealed_address), updated_at = excluded.updated_at,
@@ -203,7 +203,7 @@ public struct SQLiteTriageStore: TriageStore {
         }
         if let key = commit.newCaseKey {
             try db.execute(
-                sql: "INSERT OR REPLACE INTO case_key (case_id, wrapped_key, fingerprint) VALUES (?, ?, ?)",
+                cached: "INSERT OR REPLACE INTO case_key (case_id, wrapped_key, fingerprint) VALUES (?, ?, ?)",
                 arguments: [key.caseID, Data(key.wrappedKey), key.fingerprint])
         }
         for caseID in commit.shreddedCases {
@@ -212,33 +212,33 @@ public struct SQLiteTriageStore: TriageStore {
         if let erasure = commit.erasure { try erase(pseudonym, erasure, in: db) }
         if commit.erasure != nil || !commit.shreddedCases.isEmpty { db.afterNextTransaction(onCommit: { _ in scrub() }) }
         for ref in commit.deletedMessageRefs {
-            try db.execute(sql: "DELETE FROM case_message WHERE message_ref = ?", arguments: [ref])
+            try db.execute(cached: "DELETE FROM case_message WHERE message_ref = ?", arguments: [ref])
         }
         for entry in commit.transcript {
             // A case whose content was destroyed keeps nothing new either.
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM case_key WHERE case_id = ?", arguments: [entry.caseID]) == true else { continue }
+            guard try Bool.fetchOne(db, cached: "SELECT 1 FROM case_key WHERE case_id = ?", arguments: [entry.caseID]) == true else { continue }
             try db.execute(
-                sql: "INSERT INTO case_message (case_id, at, author, message_ref, sealed_text) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO case_message (case_id, at, author, message_ref, sealed_text) VALUES (?, ?, ?, ?, ?)",
                 arguments: [entry.caseID, entry.at, entry.author.rawValue, entry.messageRef, Data(entry.sealedText)])
             if entry.author == .her { try SQLiteCaseStore.emit(.message, caseID: entry.caseID, onlyIfHeld: true, in: db) }
         }
         switch commit.heldWords {
         case .hold(let sealed, let since):
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO held_words (pseudonym, held_at, sealed_text) VALUES (?, ?, ?)
                     ON CONFLICT (pseudonym) DO UPDATE SET sealed_text = excluded.sealed_text
                     """,
                 arguments: [pseudonym.rawValue, since, Data(sealed)])
         case .destroy:
-            try db.execute(sql: "DELETE FROM held_words WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
+            try db.execute(cached: "DELETE FROM held_words WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
         case nil:
             break
         }
         if commit.withholdPending { _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db) }
         for alert in commit.alerts {
             try db.execute(
-                sql: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
+                cached: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
                 arguments: [alert.caseID, alert.category, WallClock.milliseconds()])
             try SQLiteCaseStore.emit(.alert, caseID: alert.caseID, detail: alert.category, in: db)
         }
@@ -247,44 +247,44 @@ public struct SQLiteTriageStore: TriageStore {
 
     /// Destroys a case's content: its key and transcript go; its anonymous record stays.
     static func shred(caseID: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM case_key WHERE case_id = ?", arguments: [caseID])
-        try db.execute(sql: "DELETE FROM case_message WHERE case_id = ?", arguments: [caseID])
+        try db.execute(cached: "DELETE FROM case_key WHERE case_id = ?", arguments: [caseID])
+        try db.execute(cached: "DELETE FROM case_message WHERE case_id = ?", arguments: [caseID])
         try db.execute(
-            sql: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
+            cached: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
             arguments: [WallClock.milliseconds(), caseID])
     }
 
     /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.
     private static func erase(_ pseudonym: Pseudonym, _ erasure: Erasure, in db: Database) throws {
         if let closing = erasure.closing { try save(closing, of: pseudonym, in: db) }
-        for caseID in try String.fetchAll(db, sql: "SELECT id FROM triage_case WHERE conversation = ?", arguments: [pseudonym.rawValue]) {
+        for caseID in try String.fetchAll(db, cached: "SELECT id FROM triage_case WHERE conversation = ?", arguments: [pseudonym.rawValue]) {
             try shred(caseID: caseID, in: db)
         }
         try db.execute(
-            sql: "UPDATE triage_case SET conversation = ? WHERE conversation = ?", arguments: [erasure.personToken, pseudonym.rawValue])
+            cached: "UPDATE triage_case SET conversation = ? WHERE conversation = ?", arguments: [erasure.personToken, pseudonym.rawValue])
         _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db)
-        try db.execute(sql: "DELETE FROM outbox_entry WHERE conversation = ? AND state <> 'pending'", arguments: [pseudonym.rawValue])
-        try db.execute(sql: "UPDATE conversation SET sealed_address = NULL WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
+        try db.execute(cached: "DELETE FROM outbox_entry WHERE conversation = ? AND state <> 'pending'", arguments: [pseudonym.rawValue])
+        try db.execute(cached: "UPDATE conversation SET sealed_address = NULL WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
         try db.execute(
-            sql: "UPDATE inbox_event SET conversation = NULL WHERE conversation = ? AND processed_at IS NOT NULL",
+            cached: "UPDATE inbox_event SET conversation = NULL WHERE conversation = ? AND processed_at IS NOT NULL",
             arguments: [pseudonym.rawValue])
     }
 
     /// Cuts a case past retention from her: the case's `conversation` becomes its own id, and her state forgets it.
     static func unlink(caseID: String, from pseudonym: Pseudonym, in db: Database) throws {
-        try db.execute(sql: "UPDATE triage_case SET conversation = id WHERE id = ?", arguments: [caseID])
-        guard let state = try String.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
+        try db.execute(cached: "UPDATE triage_case SET conversation = id WHERE id = ?", arguments: [caseID])
+        guard let state = try String.fetchOne(db, cached: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
         else { return }
         let stored = try JSONDecoder().decode(Conversation.self, from: Data(state.utf8))
         let forgotten = stored.forgetting(case: caseID)
         guard forgotten != stored else { return }
         try db.execute(
-            sql: "UPDATE conversation SET state = ? WHERE pseudonym = ?",
+            cached: "UPDATE conversation SET state = ? WHERE pseudonym = ?",
             arguments: [String(decoding: try JSONEncoder().encode(forgotten), as: UTF8.self), pseudonym.rawValue])
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {
-        let stored = try Row.fetchOne(db, sql: "SELECT queued_at, closed_at FROM triage_case WHERE id = ?", arguments: [record.id])
+        let stored = try Row.fetchOne(db, cached: "SELECT queued_at, closed_at FROM triage_case WHERE id = ?", arguments: [record.id])
         let exists = stored != nil
         let joinsQueue = record.queuedAt != nil && (stored?["queued_at"] as Int64?) == nil && record.closedAt == nil
         let closes = exists && record.closedAt != nil && (stored?["closed_at"] as Int64?) == nil
@@ -294,7 +294,7 @@ public struct SQLiteTriageStore: TriageStore {
         ]
         if exists {
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE triage_case SET topic = ?, urgency = ?, priority = ?, emergency = ?, out_of_hours = ?, queued_at = ?,
                         claimed_at = ?, closed_at = ?, outcome = ?, referral = ?, satisfaction = ? WHERE id = ?
                     """,
@@ -302,7 +302,7 @@ public struct SQLiteTriageStore: TriageStore {
         } else {
             let handle = try CaseHandle.unused(in: db)
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency,
                         out_of_hours, queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
