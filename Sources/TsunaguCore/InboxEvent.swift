@@ -14,10 +14,14 @@ public struct InboxEvent: Sendable, Hashable {
     public var conversation: Pseudonym?
     /// The event's JSON as received, sealed with AES-GCM; opaque to the core and the store.
     public var sealedEvent: [UInt8]
+    /// The event as the ingress decoded it, in memory only: answering it in the transaction that stores it then
+    /// neither opens nor decodes ``sealedEvent`` again. Never stored, so `nil` for every event read back. Opaque
+    /// to the core (it is the LINE module's type); equality and hashing ignore it, as it repeats ``sealedEvent``.
+    public var received: (any Sendable)?
 
     public init(
         eventID: String, eventType: String, occurredAt: Int64, receivedAt: Int64,
-        sourceKind: SourceKind, conversation: Pseudonym?, sealedEvent: [UInt8]
+        sourceKind: SourceKind, conversation: Pseudonym?, sealedEvent: [UInt8], received: (any Sendable)? = nil
     ) {
         self.eventID = eventID
         self.eventType = eventType
@@ -26,5 +30,17 @@ public struct InboxEvent: Sendable, Hashable {
         self.sourceKind = sourceKind
         self.conversation = conversation
         self.sealedEvent = sealedEvent
+        self.received = received
+    }
+
+    public static func == (lhs: InboxEvent, rhs: InboxEvent) -> Bool {
+        lhs.eventID == rhs.eventID && lhs.eventType == rhs.eventType && lhs.occurredAt == rhs.occurredAt
+            && lhs.receivedAt == rhs.receivedAt && lhs.sourceKind == rhs.sourceKind && lhs.conversation == rhs.conversation
+            && lhs.sealedEvent == rhs.sealedEvent
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(eventID)
+        hasher.combine(sealedEvent)
     }
 }

@@ -39,8 +39,7 @@ public struct TriageDecider: Sendable {
     /// Runs inside the store's transaction: open the event, let the engine decide, seal what is kept.
     public func decide(_ event: InboxEvent, _ snapshot: TriageSnapshot) throws -> TriageCommit {
         guard let pseudonym = event.conversation, !event.sealedEvent.isEmpty else { return .nothing }
-        let raw = try sealer.open(event.sealedEvent, boundTo: event.eventID)
-        guard let incoming = IncomingEvent(try JSONDecoder().decode(WebhookEvent.self, from: raw)) else { return .nothing }
+        guard let incoming = IncomingEvent(try webhookEvent(of: event)) else { return .nothing }
 
         var triageEvent = incoming.event
         if case .unsend(let messageID) = triageEvent { triageEvent = .unsend(messageID: messageRef(messageID)) }
@@ -124,6 +123,12 @@ public struct TriageDecider: Sendable {
                 receivedAt: event.receivedAt, occurredAt: event.occurredAt, now: now)
         }
         return commit
+    }
+
+    /// The event as the ingress decoded it when it is answered in the storing transaction, else opened and decoded.
+    private func webhookEvent(of event: InboxEvent) throws -> WebhookEvent {
+        if let received = event.received as? WebhookEvent { return received }
+        return try JSONDecoder().decode(WebhookEvent.self, from: try sealer.open(event.sealedEvent, boundTo: event.eventID))
     }
 
     /// The bot's messages as outbox rows: up to five a call, the first call by reply while the token is fresh.

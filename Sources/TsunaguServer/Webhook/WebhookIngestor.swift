@@ -69,7 +69,8 @@ public struct WebhookIngestor: Sendable {
             receivedAt: receivedAt,
             sourceKind: kind,
             conversation: chatID.map(pseudonymizer.pseudonym(of:)),
-            sealedEvent: try sealer.seal(event.rawJSON, boundTo: eventID))
+            sealedEvent: try sealer.seal(event.rawJSON, boundTo: eventID),
+            received: event)
     }
 
     private static func sourceKind(of source: WebhookSource?) -> (SourceKind, String?) {
