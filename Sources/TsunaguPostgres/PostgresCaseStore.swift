@@ -153,7 +153,8 @@ public struct PostgresCaseStore: CaseStore {
             }
             if let audit = change.audit {
                 try await PostgresAuditLog.append(
-                    actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, on: connection, logger: logger)
+                    actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, chain: database.auditChain,
+                    on: connection, logger: logger)
             }
             return result
         }

@@ -17,7 +17,8 @@ public enum PostgresImport {
     /// Rows per statement: each batch is one `json_populate_recordset`.
     static let batchSize = 500
 
-    public static func load(from path: String, into database: SharedDatabase) async throws -> Report {
+    /// - Parameter chain: opens the imported audit chain from the imported keyring (the data key's).
+    public static func load(from path: String, into database: SharedDatabase, chain: AuditChain.Opener) async throws -> Report {
         let lines = try LineReader(path: path)
         guard let first = lines.next(), first.hasPrefix(TransferFile.headerMarker + "\t"),
             let header = try? JSONDecoder().decode(
@@ -79,8 +80,9 @@ public enum PostgresImport {
                 }
             }
         }
-        let entries = try await PostgresAuditLog(database: database).entries()
-        let audit = AuditChain.verify(entries)
+        let log = PostgresAuditLog(database: database.chained(with: try await chain(PostgresKeyStore(database: database))))
+        let entries = try await log.entries()
+        let audit = log.chain.verify(entries)
         guard audit.holds, entries.count == header.auditEntries, entries.last?.hash == header.auditHead else {
             throw TransferError("The imported audit log does not match the exported one; drop the database and import again.")
         }

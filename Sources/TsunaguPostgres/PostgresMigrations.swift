@@ -241,6 +241,13 @@ enum PostgresMigrations {
                 "ALTER TABLE conversation ADD COLUMN announcements BOOLEAN NOT NULL DEFAULT FALSE",
                 "CREATE INDEX conversation_announcements ON conversation (announcements) WHERE announcements",
             ]),
+        Migration(
+            name: "v12-keyed-audit",
+            statements: [
+                // How each audit entry's hash was made: 1, plain SHA-256 (every entry so far), or 2, HMAC under the
+                // audit key, which every entry written from now on is.
+                "ALTER TABLE audit_log ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1"
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

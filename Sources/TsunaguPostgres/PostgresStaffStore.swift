@@ -24,7 +24,8 @@ public struct PostgresStaffStore: StaffStore {
             ).collect()
             guard !inserted.isEmpty else { throw StaffNameTaken(name: name) }
             try await PostgresAuditLog.append(
-                actor: actor, action: "staff.add", detail: "\(name) as \(role.rawValue)", on: connection, logger: logger)
+                actor: actor, action: "staff.add", detail: "\(name) as \(role.rawValue)", chain: database.auditChain, on: connection,
+                logger: logger)
             return member
         }
     }
@@ -47,7 +48,8 @@ public struct PostgresStaffStore: StaffStore {
                 logger: logger
             ).collect()
             guard !revoked.isEmpty else { return false }
-            try await PostgresAuditLog.append(actor: actor, action: "staff.revoke", detail: name, on: connection, logger: logger)
+            try await PostgresAuditLog.append(
+                actor: actor, action: "staff.revoke", detail: name, chain: database.auditChain, on: connection, logger: logger)
             return true
         }
     }
@@ -77,22 +79,30 @@ public struct PostgresAuditLog: AuditLog {
 
     public init(database: SharedDatabase) { self.database = database }
 
+    public var chain: AuditChain { database.auditChain }
+
     public func entries() async throws -> [AuditEntry] {
         let rows = try await database.client.query(
-            "SELECT sequence, at, actor, action, case_id, detail, hash FROM audit_log ORDER BY sequence", logger: database.logger)
+            "SELECT sequence, at, actor, action, case_id, detail, hash, chain_version FROM audit_log ORDER BY sequence",
+            logger: database.logger)
         var entries: [AuditEntry] = []
-        for try await (sequence, at, actor, action, caseID, detail, hash) in rows.decode(
-            (Int64, Int64, String, String, String?, String?, String).self)
+        for try await (sequence, at, actor, action, caseID, detail, hash, version) in rows.decode(
+            (Int64, Int64, String, String, String?, String?, String, Int).self)
         {
-            entries.append(AuditEntry(sequence: sequence, at: at, actor: actor, action: action, caseID: caseID, detail: detail, hash: hash))
+            entries.append(
+                AuditEntry(
+                    sequence: sequence, at: at, actor: actor, action: action, caseID: caseID, detail: detail, hash: hash,
+                    chainVersion: version))
         }
         return entries
     }
 
-    /// Appends an entry within the caller's transaction on `connection`.
+    /// Appends an entry within the caller's transaction on `connection`, chained with `chain` (the database's).
+    /// - Throws: ``AuditKeyMissing`` when the chain has no key; the caller's transaction then rolls back.
     @discardableResult
     static func append(
-        actor: String, action: String, caseID: String? = nil, detail: String? = nil, on connection: PostgresConnection, logger: Logger
+        actor: String, action: String, caseID: String? = nil, detail: String? = nil, chain: AuditChain, on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> AuditEntry {
         try await connection.query("SELECT pg_advisory_xact_lock(\(chainLock))", logger: logger)
         var last: (sequence: Int64, hash: String)?
@@ -101,12 +111,13 @@ public struct PostgresAuditLog: AuditLog {
         ).decode((Int64, String).self) {
             last = row
         }
-        let entry = AuditChain.entry(
+        let entry = try chain.entry(
             after: last, at: WallClock.milliseconds(), actor: actor, action: action, caseID: caseID, detail: detail)
         try await connection.query(
             """
-            INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash)
-            VALUES (\(entry.sequence), \(entry.at), \(entry.actor), \(entry.action), \(entry.caseID), \(entry.detail), \(entry.hash))
+            INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash, chain_version)
+            VALUES (\(entry.sequence), \(entry.at), \(entry.actor), \(entry.action), \(entry.caseID), \(entry.detail), \(entry.hash),
+                    \(entry.chainVersion))
             """, logger: logger)
         return entry
     }

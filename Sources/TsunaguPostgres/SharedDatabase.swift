@@ -1,6 +1,7 @@
 public import Logging
 public import PostgresNIO
 public import ServiceLifecycle
+public import TsunaguCore
 
 /// A shared PostgreSQL database: the connection pool every store on it uses, and its migrations.
 ///
@@ -16,6 +17,16 @@ public struct SharedDatabase: Sendable, Service {
     /// Logs queries' failures at most, never their arguments (postgres-nio keeps binds out of its errors'
     /// descriptions; we never log `String(reflecting:)` of one).
     let logger: Logger
+    /// What every store over this database chains audit entries with: one chain, one key, for all writers and all
+    /// instances. Without its key (a command run without the data key) entries can be read but not written.
+    public private(set) var auditChain: AuditChain = .withoutKey
+
+    /// This database, its stores chaining audit entries with `chain` (the key comes from its keyring, opened later).
+    public func chained(with chain: AuditChain) -> SharedDatabase {
+        var copy = self
+        copy.auditChain = chain
+        return copy
+    }
 
     /// - Parameter poolSize: the most connections this instance opens (each instance has its own pool).
     public init(location: PostgresLocation, poolSize: Int = 10, logger: Logger = Logger(label: "tsunagu.postgres")) throws {

@@ -48,7 +48,8 @@ public struct ServerDependencies: Sendable {
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.init(
-            stores: .sqlite(database, decider: decider), channelSecret: channelSecret, dataKey: dataKey, decider: decider,
+            stores: .sqlite(database.chained(with: dataKey.auditChain), decider: decider), channelSecret: channelSecret, dataKey: dataKey,
+            decider: decider,
             desk: desk, statistics: statistics, metrics: metrics, authenticationGuard: authenticationGuard, now: now)
     }
 

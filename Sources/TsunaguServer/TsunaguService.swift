@@ -68,20 +68,26 @@ public enum TsunaguService {
         case sqlite(SQLiteDatabase)
         case postgres(SharedDatabase, instance: String)
 
-        /// The stores; on SQLite, a decider makes the inbox answer what it stores.
-        func stores(decider: TriageDecider?, outboxLease: Duration) -> StoreSet {
+        /// Where the keyring is, read before any other store is made.
+        var keys: any KeyStore {
             switch self {
-            case .sqlite(let database): .sqlite(database, decider: decider)
-            case .postgres(let database, let instance): .postgres(database, instance: instance, outboxLease: outboxLease)
+            case .sqlite(let database): SQLiteKeyStore(database: database)
+            case .postgres(let database, _): PostgresKeyStore(database: database)
+            }
+        }
+
+        /// The stores, chaining audit entries with `chain`; on SQLite, a decider makes the inbox answer what it stores.
+        func stores(chain: AuditChain, decider: TriageDecider?, outboxLease: Duration) -> StoreSet {
+            switch self {
+            case .sqlite(let database): .sqlite(database.chained(with: chain), decider: decider)
+            case .postgres(let database, let instance): .postgres(database.chained(with: chain), instance: instance, outboxLease: outboxLease)
             }
         }
     }
 
     private static func serve(configuration: TsunaguConfiguration, backend: Backend, logger: Logger) async throws {
         var configuration = configuration
-        configuration.dataKey = try await Keyring.open(
-            backend.stores(decider: nil, outboxLease: configuration.outboxLease).keys, current: configuration.dataKey,
-            previous: configuration.previousDataKey)
+        configuration.dataKey = try await Keyring.open(backend.keys, current: configuration.dataKey, previous: configuration.previousDataKey)
 
         var services: [any Service] = []
         // As many connections as the sender has sends in flight.
@@ -114,7 +120,7 @@ public enum TsunaguService {
         let decider = TriageDecider(
             engine: configuration.engine, dataKey: configuration.dataKey, policy: configuration.deliveryPolicy, metrics: metrics,
             logger: logger)
-        let stores = backend.stores(decider: decider, outboxLease: configuration.outboxLease)
+        let stores = backend.stores(chain: configuration.dataKey.auditChain, decider: decider, outboxLease: configuration.outboxLease)
         var doorbells = ServerDependencies.Doorbells()
         if case .postgres(let database, _) = backend {
             let relay = WakeupRelay(wakeups: PostgresWakeups(database: database), logger: logger)

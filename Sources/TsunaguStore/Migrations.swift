@@ -298,6 +298,11 @@ enum Migrations {
                     ALTER TABLE staff_event_numbered RENAME TO staff_event;
                     """)
         }
+        migrator.registerMigration("v15-keyed-audit") { db in
+            // How each audit entry's hash was made: 1, plain SHA-256 (every entry so far), or 2, HMAC under the
+            // audit key, which every entry written from now on is.
+            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 }

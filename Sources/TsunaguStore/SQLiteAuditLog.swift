@@ -12,20 +12,25 @@ public struct SQLiteAuditLog: AuditLog {
 
     public init(database: SQLiteDatabase) { self.database = database }
 
+    public var chain: AuditChain { database.auditChain }
+
     public func entries() async throws -> [AuditEntry] {
         try await database.writer.read { db in try Self.entries(in: db) }
     }
 
-    /// Appends an entry within the caller's write transaction.
+    /// Appends an entry within the caller's write transaction, chained with `chain` (the database's).
+    /// - Throws: ``AuditKeyMissing`` when the chain has no key; the caller's transaction then rolls back.
     @discardableResult
-    static func append(actor: String, action: String, caseID: String? = nil, detail: String? = nil, in db: Database) throws -> AuditEntry {
+    static func append(
+        actor: String, action: String, caseID: String? = nil, detail: String? = nil, chain: AuditChain, in db: Database
+    ) throws -> AuditEntry {
         let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
-        let entry = AuditChain.entry(
+        let entry = try chain.entry(
             after: last.map { (sequence: $0["sequence"], hash: $0["hash"]) }, at: WallClock.milliseconds(),
             actor: actor, action: action, caseID: caseID, detail: detail)
         try db.execute(
-            sql: "INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [entry.sequence, entry.at, entry.actor, entry.action, entry.caseID, entry.detail, entry.hash])
+            sql: "INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash, chain_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [entry.sequence, entry.at, entry.actor, entry.action, entry.caseID, entry.detail, entry.hash, entry.chainVersion])
         return entry
     }
 
@@ -33,7 +38,9 @@ public struct SQLiteAuditLog: AuditLog {
         try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY sequence").map { row in
             AuditEntry(
                 sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], caseID: row["case_id"],
-                detail: row["detail"], hash: row["hash"])
+                detail: row["detail"], hash: row["hash"],
+                // A backup from before `v13-keyed-audit` has no such column: every entry in it is unkeyed.
+                chainVersion: row["chain_version"] ?? AuditChain.Version.unkeyed.rawValue)
         }
     }
 }

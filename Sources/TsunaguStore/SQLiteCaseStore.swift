@@ -130,7 +130,8 @@ public struct SQLiteCaseStore: CaseStore {
             }
             if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
             if let audit = change.audit {
-                try SQLiteAuditLog.append(actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, in: db)
+                try SQLiteAuditLog.append(
+                    actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, chain: database.auditChain, in: db)
             }
             return result
         }

@@ -1,5 +1,6 @@
 import GRDB
 import Foundation
+public import TsunaguCore
 
 /// The embedded SQLite database: one façade that opens it safely, migrates it, and hands out the stores.
 ///
@@ -14,6 +15,16 @@ public struct SQLiteDatabase: Sendable {
     public let path: String
     /// Checkpoints the log off the writer (writable files only).
     var checkpointer: WALCheckpointer? = nil
+    /// What every store over this database chains audit entries with: one chain, one key, for all writers. Without
+    /// its key (a command run without the data key) entries can be read but not written.
+    public private(set) var auditChain: AuditChain = .withoutKey
+
+    /// This database, its stores chaining audit entries with `chain` (the key comes from its keyring, opened later).
+    public func chained(with chain: AuditChain) -> SQLiteDatabase {
+        var copy = self
+        copy.auditChain = chain
+        return copy
+    }
 
     /// Opens (creating if needed) and migrates the database at `path`.
     ///

@@ -7,7 +7,8 @@ public import TsunaguCore
 /// the file is consistent even while the server runs (stop it first anyway, or what arrives later is not in
 /// the file).
 public enum SQLiteExport {
-    /// Writes the file to `path`, created owner-only; refuses to replace an existing file.
+    /// Writes the file to `path`, created owner-only; refuses to replace an existing file. `database` is chained
+    /// with its audit key (``SQLiteDatabase/chained(with:)``): the audit chain is verified before anything is written.
     /// - Returns: the header written (its counts).
     @discardableResult
     public static func write(_ database: SQLiteDatabase, to path: String) async throws -> TransferFile.Header {
@@ -19,7 +20,8 @@ public enum SQLiteExport {
         let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         return try await database.writer.read { db in
             let entries = try SQLiteAuditLog.entries(in: db)
-            let verification = AuditChain.verify(entries)
+            guard database.auditChain.isKeyed else { throw AuditKeyMissing() }
+            let verification = database.auditChain.verify(entries)
             guard verification.holds else {
                 throw TransferError("The audit log does not hold from entry \(verification.firstBroken ?? 0) on; it is not exported.")
             }

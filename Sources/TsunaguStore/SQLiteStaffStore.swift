@@ -18,7 +18,7 @@ public struct SQLiteStaffStore: StaffStore {
             try db.execute(
                 sql: "INSERT INTO staff (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, role.rawValue, Data(tokenHash), member.createdAt])
-            try SQLiteAuditLog.append(actor: actor, action: "staff.add", detail: "\(name) as \(role.rawValue)", in: db)
+            try SQLiteAuditLog.append(actor: actor, action: "staff.add", detail: "\(name) as \(role.rawValue)", chain: database.auditChain, in: db)
             return member
         }
     }
@@ -35,7 +35,7 @@ public struct SQLiteStaffStore: StaffStore {
                 sql: "UPDATE staff SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                 arguments: [WallClock.milliseconds(), name])
             guard db.changesCount == 1 else { return false }
-            try SQLiteAuditLog.append(actor: actor, action: "staff.revoke", detail: name, in: db)
+            try SQLiteAuditLog.append(actor: actor, action: "staff.revoke", detail: name, chain: database.auditChain, in: db)
             return true
         }
     }

@@ -14,7 +14,8 @@ public struct SQLiteStatisticsStore: StatisticsStore {
                 sql: "INSERT INTO offline_consultation (held_at, channel, topic, outcome, referral) VALUES (?, ?, ?, ?, ?)",
                 arguments: [consultation.openedAt, consultation.channel.rawValue, consultation.topic, consultation.outcome, consultation.referral])
             try SQLiteAuditLog.append(
-                actor: actor, action: "consultation.record", detail: "\(consultation.channel.rawValue), \(consultation.outcome ?? "-")", in: db)
+                actor: actor, action: "consultation.record", detail: "\(consultation.channel.rawValue), \(consultation.outcome ?? "-")",
+                chain: database.auditChain, in: db)
         }
     }
 
@@ -61,7 +62,7 @@ public struct SQLiteStatisticsStore: StatisticsStore {
             let number = db.lastInsertedRowID
             try SQLiteAuditLog.append(
                 actor: actor, action: record.withdrawnNumber == nil ? "programme.record" : "programme.withdraw",
-                detail: "#\(number) \(record.kind.rawValue): \(record.auditDetail)", in: db)
+                detail: "#\(number) \(record.kind.rawValue): \(record.auditDetail)", chain: database.auditChain, in: db)
             return number
         }
     }

@@ -34,8 +34,10 @@ public enum TestPostgres {
     /// ``makeDatabase(poolSize:migrated:)``, and the new database's URL (for ``dump(url:)``).
     public static func makeDatabaseWithURL(poolSize: Int = 8, migrated: Bool = true) async throws -> (database: SharedDatabase, url: String) {
         let url = try await makeDatabaseURL()
+        // Chained as a daemon with the tests' data key chains it, so that the stores can write the audit log.
         let database = try SharedDatabase(
-            location: try PostgresLocation(url: url), poolSize: poolSize, logger: Logger(label: "tsunagu.test.postgres"))
+            location: try PostgresLocation(url: url), poolSize: poolSize, logger: Logger(label: "tsunagu.test.postgres")
+        ).chained(with: AuditForgery.testChain)
         Task.detached { try await database.run() }
         if migrated { try await database.migrate() }
         return (database, url)

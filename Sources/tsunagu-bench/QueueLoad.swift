@@ -20,8 +20,9 @@ struct SeedCases: AsyncParsableCommand {
         guard let keyText = ProcessInfo.processInfo.environment["TSUNAGU_DATA_KEY"], let key = DataKey(base64: keyText) else {
             throw ValidationError("Set TSUNAGU_DATA_KEY to the server's data key.")
         }
-        let store = try SQLiteDatabase.open(path: database)
-        let dataKey = try await Keyring.open(SQLiteKeyStore(database: store), current: key, previous: nil)
+        let plain = try SQLiteDatabase.open(path: database)
+        let dataKey = try await Keyring.open(SQLiteKeyStore(database: plain), current: key, previous: nil)
+        let store = plain.chained(with: dataKey.auditChain)
         let sealer = EventSealer(dataKey: dataKey)
         let cipher = CaseCipher(dataKey: dataKey)
         let now = Int64(Date().timeIntervalSince1970 * 1000)

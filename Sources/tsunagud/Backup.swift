@@ -11,7 +11,7 @@ extension Tsunagud {
             discussion: """
                 Safe while the server runs: the copy is the database as of one moment (SQLite's backup API), and the \
                 server keeps writing meanwhile. The file is then read back and checked (SQLite's integrity check and the \
-                audit chain); a copy that fails is deleted and the exit status is 1. The file holds what the database \
+                audit chain, keyed: set the data key); a copy that fails is deleted and the exit status is 1. The file holds what the database \
                 holds, sealed: it cannot be read without the data key, so keep the key elsewhere. Restore it with \
                 tsunagud restore. On PostgreSQL, use pg_dump or base backups (docs/deployment.md).
                 """)
@@ -24,7 +24,7 @@ extension Tsunagud {
             do {
                 let path = try options.sqlitePath(
                     orRefuse: "tsunagud backup copies a SQLite database; on PostgreSQL use pg_dump or base backups (docs/deployment.md).")
-                let report = try await SQLiteBackup.write(databaseAt: path, to: output)
+                let report = try await SQLiteBackup.write(databaseAt: path, to: output, chain: try options.auditChainOpener())
                 if json {
                     try JSONOutput.print(report)
                 } else {

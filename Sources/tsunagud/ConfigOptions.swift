@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import TsunaguCore
 import TsunaguServer
 
 /// The option every subcommand shares: where the config file is.
@@ -28,9 +29,23 @@ struct ConfigOptions: ParsableArguments {
         return path
     }
 
-    /// Runs `body` on the configured database's stores (SQLite or PostgreSQL), then closes it.
+    /// Runs `body` on the configured database's stores (SQLite or PostgreSQL), then closes it. With the data key
+    /// set, as the service has it, the stores can write and verify the audit log (its chain is keyed).
     /// - Parameter readOnly: for commands that only look, and so are safe beside a running server.
     func withStores<Result: Sendable>(readOnly: Bool, _ body: @escaping @Sendable (StoreSet) async throws -> Result) async throws -> Result {
-        try await TsunaguConfiguration.database(reader: try reader()).withStores(readOnly: readOnly, body)
+        let reader = try reader()
+        return try await TsunaguConfiguration.database(reader: reader).withStores(
+            readOnly: readOnly, dataKey: try TsunaguConfiguration.dataKeyIfSet(reader: reader),
+            previousDataKey: try TsunaguConfiguration.previousDataKey(reader: reader), body)
+    }
+
+    /// Opens a database's audit chain with the configured data key (and the previous one, while rotating): for the
+    /// commands that copy a database and verify the copy's chain.
+    /// - Throws: ``AuditKeyMissing`` when no data key is set.
+    func auditChainOpener() throws -> AuditChain.Opener {
+        let reader = try sources().reader()  // Warnings were printed by the command's first reading.
+        guard let current = try TsunaguConfiguration.dataKeyIfSet(reader: reader) else { throw AuditKeyMissing() }
+        let previous = try TsunaguConfiguration.previousDataKey(reader: reader)
+        return { keys in try await Keyring.auditChain(keys, current: current, previous: previous) }
     }
 }

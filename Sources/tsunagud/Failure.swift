@@ -15,6 +15,7 @@ enum Failure {
             case let error as StartupError: error.message
             case let error as StoreError: error.message
             case let error as StaffNameTaken: error.description
+            case let error as AuditKeyMissing: error.description
             case let error as TransferError: error.description
             case let error as Announcer.Refusal: error.description
             default: "Stopped by an unexpected \(type(of: error)); run again with TSUNAGU_LOG_LEVEL=debug for details."

@@ -103,7 +103,10 @@ extension Tsunagud {
             discussion: """
                 --verify exits 1, naming the first entry that does not hold, if any entry was changed, removed or \
                 reordered, and prints the chain's length and head. Keep the head off the machine: --expect-head HEAD \
-                later exits 1 when that head is no longer in the chain, which is how removing the newest entries shows.
+                later exits 1 when that head is no longer in the chain, which is how removing the newest entries shows. \
+                The chain is keyed with a key from the data keyring, so --verify needs the data key (TSUNAGU_DATA_KEY_FILE, \
+                as the service has it); entries written before the chain was keyed are checked by plain SHA-256, and the \
+                output says how many there are.
                 """)
 
         @OptionGroup var options: ConfigOptions
@@ -116,16 +119,24 @@ extension Tsunagud {
         struct Verified: Encodable {
             var entries: Int
             var firstBroken: Int64?
+            /// Entries from before the chain was keyed, checked by plain SHA-256.
+            var unkeyedEntries: Int
             var head: String?
         }
 
         func run() async throws {
             do {
                 if verify {
-                    let entries = try await options.withStores(readOnly: true) { stores in try await stores.audit.entries() }
-                    let result = AuditChain.verify(entries)
+                    let (entries, result) = try await options.withStores(readOnly: true) { stores in
+                        guard stores.audit.chain.isKeyed else { throw AuditKeyMissing() }
+                        let entries = try await stores.audit.entries()
+                        return (entries, stores.audit.chain.verify(entries))
+                    }
                     let head = AuditChain.head(of: entries)
-                    if json { try JSONOutput.print(Verified(entries: result.entries, firstBroken: result.firstBroken, head: head)) }
+                    if json {
+                        try JSONOutput.print(
+                            Verified(entries: result.entries, firstBroken: result.firstBroken, unkeyedEntries: result.unkeyedEntries, head: head))
+                    }
                     if let broken = result.firstBroken {
                         throw StartupError("The audit log does not hold from entry \(broken) on: it was changed after it was written.")
                     }
@@ -135,6 +146,7 @@ extension Tsunagud {
                     }
                     if !json {
                         print("The audit log holds: \(result.entries) entries, chain intact; head \(head ?? "none (empty)").")
+                        print(Self.keying(result))
                         if let expectHead { print("It contains the saved head \(expectHead.prefix(12))….") }
                     }
                     return
@@ -151,6 +163,14 @@ extension Tsunagud {
             } catch {
                 throw Failure.exit(error)
             }
+        }
+
+        /// How the entries were checked: the operator must know that the first ones had no key to protect them.
+        static func keying(_ result: AuditVerification) -> String {
+            let keyed = result.entries - result.unkeyedEntries
+            guard result.unkeyedEntries > 0 else { return "All \(keyed) entries were checked with the audit key." }
+            return "Entries 1 to \(result.unkeyedEntries) were written before the chain was keyed and are checked by plain SHA-256 only; "
+                + "the \(keyed) after them were checked with the audit key."
         }
     }
 }

@@ -15,7 +15,7 @@ extension Tsunagud {
                 import into an empty PostgreSQL database, then start the instances on it. The file is made owner-only \
                 and holds everything the database holds, sealed as it is there (no message text, no LINE id in clear), \
                 so treat it as the database: move it safely and delete it once the import is checked. The audit \
-                chain is verified before anything is written.
+                chain is verified, with the data key, before anything is written.
                 """)
 
         @OptionGroup var options: ConfigOptions
@@ -27,7 +27,8 @@ extension Tsunagud {
                 let path = try options.sqlitePath(
                     orRefuse: "tsunagud export reads a SQLite database; TSUNAGU_DATABASE names PostgreSQL.")
                 let database = try SQLiteDatabase.openReadOnly(path: path)
-                let header = try await SQLiteExport.write(database, to: output)
+                let chain = try await options.auditChainOpener()(SQLiteKeyStore(database: database))
+                let header = try await SQLiteExport.write(database.chained(with: chain), to: output)
                 try database.close()
                 let rows = header.counts.values.reduce(0, +)
                 if json {
@@ -61,10 +62,10 @@ extension Tsunagud {
                 guard case .postgres(let location) = try TsunaguConfiguration.database(reader: try options.reader()) else {
                     throw StartupError("tsunagud import loads into PostgreSQL; set TSUNAGU_DATABASE to a postgres:// URL.")
                 }
-                let input = input
+                let input = input, chain = try options.auditChainOpener()
                 let report = try await DatabaseSetting.withCommandConnection(to: location) { database in
                     try await database.migrate()
-                    return try await PostgresImport.load(from: input, into: database)
+                    return try await PostgresImport.load(from: input, into: database, chain: chain)
                 }
                 if json {
                     try JSONOutput.print(report)

@@ -29,7 +29,7 @@ struct TestHarness {
         authenticationGuard: ((Logger) -> AuthenticationGuard)? = nil
     ) throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"))
+        let database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite")).chained(with: AuditForgery.testChain)
         self.init(directory: directory, backing: .sqlite(database), maxBodyBytes: maxBodyBytes) { logger in
             ServerDependencies(
                 database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,

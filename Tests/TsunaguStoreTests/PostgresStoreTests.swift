@@ -225,7 +225,8 @@ struct PostgresStoreTests {
     @Test("three instances changing staff at once write one unbroken audit chain; rewriting an entry is detected")
     func auditChainAcrossInstances() async throws {
         let first = try await TestPostgres.makeDatabase()
-        let instances = [first] + (try (0..<2).map { _ in try SharedDatabase(location: first.location, poolSize: 4) })
+        let instances = [first]
+            + (try (0..<2).map { _ in try SharedDatabase(location: first.location, poolSize: 4).chained(with: AuditForgery.testChain) })
         for instance in instances.dropFirst() { Task.detached { try await instance.run() } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (number, instance) in instances.enumerated() {
@@ -245,6 +246,35 @@ struct PostgresStoreTests {
 
         try await first.client.query("UPDATE audit_log SET detail = 'member0-0 as admin' WHERE sequence = 7")
         #expect(try await log.verify().firstBroken == 7)
+    }
+
+    @Test("entries from before the chain was keyed verify the old way; a keyed entry rechained without the key does not")
+    func keyedChainAfterUpgrade() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        // A log written by an earlier version: two unkeyed entries (chain_version 1, the migration's default).
+        for entry in AuditForgery.unkeyedEntries(["staff.add", "staff.revoke"]) {
+            try await database.client.query(
+                """
+                INSERT INTO audit_log (sequence, at, actor, action, hash)
+                VALUES (\(entry.sequence), \(entry.at), \(entry.actor), \(entry.action), \(entry.hash))
+                """)
+        }
+        _ = try await PostgresStaffStore(database: database).add(name: "sato", role: .counsellor, tokenHash: Array("t".utf8), by: "operator")
+        _ = try await PostgresStaffStore(database: database).add(name: "suzuki", role: .counsellor, tokenHash: Array("u".utf8), by: "operator")
+        let log = PostgresAuditLog(database: database)
+        #expect(try await log.entries().map(\.version) == [.unkeyed, .unkeyed, .keyed, .keyed])
+        #expect(try await log.verify() == AuditVerification(entries: 4, firstBroken: nil, unkeyedEntries: 2))
+
+        // Someone without the key rewrites the last entry and recomputes the chain, keyed or passed off as old
+        // (the whole keyed tail passed off as old is caught only against a saved head: `audit --verify --expect-head`).
+        for version in AuditChain.Version.allCases {
+            var entries = try await log.entries()
+            entries[3].detail = "suzuki as admin"
+            let forged = AuditForgery.rechained(entries, from: 4, as: version)[3]
+            try await database.client.query(
+                "UPDATE audit_log SET detail = \(forged.detail), hash = \(forged.hash), chain_version = \(forged.chainVersion) WHERE sequence = 4")
+            #expect(try await log.verify().firstBroken == 4, "rechained as \(version)")
+        }
     }
 
     @Test("an announcement on one instance wakes a listener on another, carrying only its topic")

@@ -12,7 +12,7 @@ struct StaffAndAuditTests {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase.open(path: directory.path("db.sqlite"))
+        database = try SQLiteDatabase.open(path: directory.path("db.sqlite")).chained(with: AuditForgery.testChain)
     }
 
     @Test("a member is found by the hash of their token until revoked; names are unique")
@@ -51,6 +51,40 @@ struct StaffAndAuditTests {
         // Or deletes it: the sequence has a gap and the next entry's chain no longer holds.
         try await intruder.write { db in try db.execute(sql: "DELETE FROM audit_log WHERE sequence = 2") }
         #expect(try await log.verify().firstBroken == 3)
+        try intruder.close()
+    }
+
+    @Test("entries from before the chain was keyed verify the old way; a keyed entry rechained without the key does not")
+    func keyedChainAfterUpgrade() async throws {
+        // A log written by an earlier version: two unkeyed entries (chain_version 1, the migration's default).
+        let intruder = try DatabaseQueue(path: database.path)
+        try await intruder.write { db in
+            for entry in AuditForgery.unkeyedEntries(["staff.add", "staff.revoke"]) {
+                try db.execute(
+                    sql: "INSERT INTO audit_log (sequence, at, actor, action, hash) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [entry.sequence, entry.at, entry.actor, entry.action, entry.hash])
+            }
+        }
+        let staff = SQLiteStaffStore(database: database)
+        _ = try await staff.add(name: "sato", role: .counsellor, tokenHash: Array(repeating: 1, count: 32), by: "operator")
+        _ = try await staff.add(name: "suzuki", role: .counsellor, tokenHash: Array(repeating: 2, count: 32), by: "operator")
+        let log = SQLiteAuditLog(database: database)
+        #expect(try await log.entries().map(\.version) == [.unkeyed, .unkeyed, .keyed, .keyed])
+        #expect(try await log.verify() == .init(entries: 4, firstBroken: nil, unkeyedEntries: 2))
+
+        // Someone without the key rewrites the last entry and recomputes the chain, keyed or passed off as old
+        // (the whole keyed tail passed off as old is caught only against a saved head: `audit --verify --expect-head`).
+        for version in AuditChain.Version.allCases {
+            var entries = try await log.entries()
+            entries[3].detail = "suzuki as admin"
+            let forged = AuditForgery.rechained(entries, from: 4, as: version)[3]
+            try await intruder.write { db in
+                try db.execute(
+                    sql: "UPDATE audit_log SET detail = ?, hash = ?, chain_version = ? WHERE sequence = 4",
+                    arguments: [forged.detail, forged.hash, forged.chainVersion])
+            }
+            #expect(try await log.verify().firstBroken == 4, "rechained as \(version)")
+        }
         try intruder.close()
     }
 }

@@ -54,7 +54,7 @@ enum Backend: Sendable {
         switch self {
         case .sqlite(let folder):
             let path = folder.path("\(UUID().uuidString).sqlite")
-            let database = try SQLiteDatabase.open(path: path)
+            let database = try SQLiteDatabase.open(path: path).chained(with: AuditForgery.testChain)
             return Stores(
                 inbox: SQLiteInboxStore(database: database), outbox: SQLiteOutboxStore(database: database),
                 triage: SQLiteTriageStore(database: database), cases: SQLiteCaseStore(database: database),

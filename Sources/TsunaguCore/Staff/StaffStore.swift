@@ -15,15 +15,17 @@ public protocol StaffStore: Sendable {
 }
 
 /// The audit log: who did what, when, to which case, hash-chained (``AuditChain``). Entries are written by the
-/// stores, in the transaction of the action they record; this reads them.
+/// stores, in the transaction of the action they record, chained with the same ``chain``; this reads them.
 public protocol AuditLog: Sendable {
     /// Every entry, in sequence order.
     func entries() async throws -> [AuditEntry]
+    /// The chain, with its key, that the stores over this database append with.
+    var chain: AuditChain { get }
 }
 
 extension AuditLog {
     /// Recomputes the chain from the first entry.
-    public func verify() async throws -> AuditVerification { AuditChain.verify(try await entries()) }
+    public func verify() async throws -> AuditVerification { chain.verify(try await entries()) }
 }
 
 /// A staff name that is taken, in the sentence the operator reads.

@@ -1,4 +1,5 @@
 import Logging
+import TsunaguCore
 public import TsunaguPostgres
 import TsunaguStore
 
@@ -35,15 +36,25 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
 
     /// Opens the database for an operator command, runs `body` on its stores, and closes it.
     ///
-    /// - Parameter readOnly: SQLite is opened read-only (safe beside a running server); PostgreSQL then only checks
-    ///   that the schema is this version's, where a writing command migrates it first.
-    /// - Throws: ``StartupError`` in one sentence when the database cannot be opened or reached.
+    /// - Parameters:
+    ///   - readOnly: SQLite is opened read-only (safe beside a running server); PostgreSQL then only checks that the
+    ///     schema is this version's, where a writing command migrates it first.
+    ///   - dataKey: the master key, when set: the database's keyring is opened with it (and `previousDataKey`), and
+    ///     the stores chain audit entries with the audit key it holds. Without it, they can read the audit log but
+    ///     neither write an entry nor verify a keyed one (``AuditKeyMissing``).
+    /// - Throws: ``StartupError`` in one sentence when the database cannot be opened or reached, or the key does
+    ///   not open its keyring.
     public func withStores<Result: Sendable>(
-        readOnly: Bool, _ body: @escaping @Sendable (StoreSet) async throws -> Result
+        readOnly: Bool, dataKey: DataKey? = nil, previousDataKey: DataKey? = nil, _ body: @escaping @Sendable (StoreSet) async throws -> Result
     ) async throws -> Result {
+        @Sendable func chain(_ keys: any KeyStore) async throws -> AuditChain {
+            guard let dataKey else { return .withoutKey }
+            return try await Keyring.open(keys, current: dataKey, previous: previousDataKey, readOnly: readOnly).auditChain
+        }
         switch self {
         case .sqlite(let path):
-            let database = try readOnly ? SQLiteDatabase.openReadOnly(path: path) : SQLiteDatabase.open(path: path)
+            var database = try readOnly ? SQLiteDatabase.openReadOnly(path: path) : SQLiteDatabase.open(path: path)
+            database = database.chained(with: try await chain(SQLiteKeyStore(database: database)))
             let result = try await body(.sqlite(database))
             try database.close()
             return result
@@ -56,7 +67,8 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
                 } else {
                     try await database.migrate()
                 }
-                return try await body(.postgres(database, instance: "operator"))
+                let chained = database.chained(with: try await chain(PostgresKeyStore(database: database)))
+                return try await body(.postgres(chained, instance: "operator"))
             }
         }
     }

@@ -221,6 +221,12 @@ public struct TsunaguConfiguration: Sendable {
         try readDataKey(.previousDataKey, file: .previousDataKeyFile, in: reader)
     }
 
+    /// The master key when one is set, `nil` otherwise: the commands that need it only to write or verify the
+    /// audit log (``DatabaseSetting/withStores(readOnly:dataKey:previousDataKey:_:)``) say so when it is missing.
+    public static func dataKeyIfSet(reader: ConfigReader) throws -> DataKey? {
+        try readDataKey(.dataKey, file: .dataKeyFile, in: reader)
+    }
+
     /// The master key alone, for `tsunagud rotate-key`.
     public static func dataKey(reader: ConfigReader) throws -> DataKey {
         guard let key = try readDataKey(.dataKey, file: .dataKeyFile, in: reader) else {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+public import TsunaguCore
 
 /// The keys that protect data at rest: the sealing key (AES-GCM), the pseudonym key (HMAC-SHA256), and the
 /// master key's wrapping key for each case's content key.
@@ -39,6 +40,14 @@ public struct DataKey: Sendable {
         self.pseudonymKey = pseudonymKey
         self.wrappingKeys = wrappingKeys
         self.fingerprint = fingerprint
+    }
+
+    /// The audit log's chain, keyed with HKDF from the sealing key: from the keyring's once it is opened, so the
+    /// key outlives a rotation of the master key (the keyring keeps the sealing key), and is never the sealing key itself.
+    public var auditChain: AuditChain { AuditChain(key: subkey(of: sealingKey, "tsunagu/audit-chain/v1")) }
+
+    private func subkey(of key: SymmetricKey, _ info: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(info.utf8), outputByteCount: 32)
     }
 
     /// This master key's own wrapping key.

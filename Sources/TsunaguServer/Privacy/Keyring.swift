@@ -20,21 +20,36 @@ public enum Keyring {
     static let names = ["sealing", "pseudonym"]
 
     /// The data keys to serve with: the keyring's, able to unwrap case keys of `current` and `previous`.
-    public static func open(_ store: any KeyStore, current: DataKey, previous: DataKey? = nil) async throws -> DataKey {
+    ///
+    /// - Parameter readOnly: for commands that only read (`audit --verify` beside a server): the keyring is not
+    ///   written, and an empty one gives the keys its first start would store (those derived from `current`).
+    public static func open(
+        _ store: any KeyStore, current: DataKey, previous: DataKey? = nil, readOnly: Bool = false
+    ) async throws -> DataKey {
         let rows = try await store.keyring()
         if rows.isEmpty {
-            try await store.add(try entries(sealing: current.sealingKey, pseudonym: current.pseudonymKey, under: current), bootstrapFingerprint: current.fingerprint)
+            if !readOnly {
+                try await store.add(
+                    try entries(sealing: current.sealingKey, pseudonym: current.pseudonymKey, under: current),
+                    bootstrapFingerprint: current.fingerprint)
+            }
             return combined(sealing: current.sealingKey, pseudonym: current.pseudonymKey, current: current, previous: previous)
         }
         for candidate in [current, previous].compactMap({ $0 }) {
             guard let (sealing, pseudonym) = try unwrap(rows, with: candidate) else { continue }
-            if candidate.fingerprint != current.fingerprint {
+            if candidate.fingerprint != current.fingerprint, !readOnly {
                 try await store.add(try entries(sealing: sealing, pseudonym: pseudonym, under: current))
             }
             return combined(sealing: sealing, pseudonym: pseudonym, current: current, previous: previous)
         }
         throw StartupError(
             "TSUNAGU_DATA_KEY is not the key this database is protected with; set it back, or set TSUNAGU_DATA_KEY_PREVIOUS to the key in use so far to rotate to the new one.")
+    }
+
+    /// The audit chain of the database whose keyring `store` is, opened without writing anything
+    /// (``open(_:current:previous:readOnly:)``).
+    public static func auditChain(_ store: any KeyStore, current: DataKey, previous: DataKey? = nil) async throws -> AuditChain {
+        try await open(store, current: current, previous: previous, readOnly: true).auditChain
     }
 
     /// Rewraps the keyring and every case key under `target`, opening them with the keys `opened` knows;
