@@ -41,11 +41,17 @@ public enum TsunaguService {
             var poolLogger = logger
             poolLogger.logLevel = max(logger.logLevel, .notice)
             let database = try SharedDatabase(location: location, poolSize: configuration.databasePoolSize, logger: poolLogger)
+            // Held while serving, by every instance: rotate-key --new-key-file refuses to run beside any of them.
+            let servingLock: PostgresServingLock?
             do {
                 // One connection first: the pool would retry a refusal forever without saying why.
                 try await database.probe()
+                servingLock = try await PostgresServingLock.serving(location, logger: poolLogger)
             } catch {
                 throw StartupError(PostgresFailure.describe(error, location: location), cause: error)
+            }
+            guard let servingLock else {
+                throw StartupError("A tsunagud command (a key rotation) is changing the database at \(location); start again when it has finished.")
             }
             try await database.whileRunning {
                 do {
@@ -60,6 +66,7 @@ public enum TsunaguService {
                     metadata: ["database": "postgresql", "pool": "\(configuration.databasePoolSize)", "instance": "\(instance)"])
                 try await serve(configuration: configuration, backend: .postgres(database, instance: instance), logger: logger)
             }
+            await servingLock.release()
         }
         logger.notice("Stopped")
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import TsunaguPostgres
 import TsunaguServer
 import TsunaguStore
 
@@ -41,21 +43,12 @@ extension Tsunagud {
                 }
                 let newKey = target
                 let database = try TsunaguConfiguration.database(reader: reader)
-                // A one-step rotation beside a running server would leave it sealing new cases under a key the
-                // keyring no longer holds: refused while a server holds the SQLite file.
-                var alone: ServingLock?
-                if newKeyFile != nil, case .sqlite(let path) = database {
-                    alone = try ServingLock.alone(databasePath: path)
-                    guard alone != nil else {
-                        throw StartupError(
-                            "A tsunagud server is serving \(path); stop it before rotate-key --new-key-file, or rotate without downtime with TSUNAGU_DATA_KEY_PREVIOUS (see --help).")
-                    }
-                }
+                let release = newKeyFile == nil ? nil : try await Self.alone(database)
                 let count = try await database.withStores(readOnly: false) { stores in
                     let opened = try await Keyring.open(stores.keys, current: current, previous: previous)
                     return try await Keyring.rotate(stores.keys, opened: opened, to: newKey)
                 }
-                withExtendedLifetime(alone) {}
+                await release?()
                 if json {
                     try JSONOutput.print(["caseKeysRewrapped": count])
                 } else {
@@ -64,6 +57,29 @@ extension Tsunagud {
             } catch {
                 throw Failure.exit(error)
             }
+        }
+
+        /// Holds the database alone, or refuses: a one-step rotation beside a running server would leave it sealing
+        /// new cases under a key the keyring no longer holds. On SQLite a server holds the file's ``ServingLock``; on
+        /// PostgreSQL every serving instance holds a ``PostgresServingLock``. Returns what lets it go.
+        private static func alone(_ database: DatabaseSetting) async throws -> @Sendable () async -> Void {
+            switch database {
+            case .sqlite(let path):
+                if let lock = try ServingLock.alone(databasePath: path) { return { withExtendedLifetime(lock) {} } }
+            case .postgres(let location):
+                var quiet = Logger(label: "tsunagu.postgres")
+                quiet.logLevel = .critical
+                let lock: PostgresServingLock?
+                do {
+                    lock = try await PostgresServingLock.alone(location, logger: quiet)
+                } catch where PostgresFailure.isDatabaseError(error) {
+                    throw StartupError(PostgresFailure.describe(error, location: location))
+                }
+                if let lock { return { await lock.release() } }
+            }
+            throw StartupError(
+                "A tsunagud server is serving \(database); stop it before rotate-key --new-key-file, or rotate without downtime "
+                    + "with TSUNAGU_DATA_KEY_PREVIOUS (see --help).")
         }
     }
 }

@@ -103,4 +103,33 @@ struct KeyCommandsTests {
         last["TSUNAGU_DATA_KEY"] = third
         try await serve(last)
     }
+
+    @Test(
+        "rotate-key --new-key-file refuses while an instance serves the PostgreSQL database, and rotates once none does",
+        .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
+    func oneStepRotationBesidePostgresServer() async throws {
+        let directory = try TemporaryDirectory()
+        let environment = DaemonProcess.environment(database: try await TestPostgres.makeDatabaseURL())
+        let newKey = DataKey.generateBase64()
+        let keyFile = directory.path("new.key")
+        try newKey.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+
+        let daemon = try DaemonProcess(environment: environment)
+        _ = try await daemon.port(of: "webhook")
+        let beside = try await runDaemonCommand(["rotate-key", "--new-key-file", keyFile], environment: environment)
+        #expect(beside.status == 1 && beside.stderr.contains("stop it before rotate-key"), "\(beside.stderr)")
+        #expect(beside.stderr.split(separator: "\n").count == 1, "one sentence")
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+
+        let rotated = try await runDaemonCommand(["rotate-key", "--new-key-file", keyFile, "--json"], environment: environment)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        var newEnvironment = environment
+        newEnvironment["TSUNAGU_DATA_KEY"] = newKey
+        let serving = try DaemonProcess(environment: newEnvironment)
+        _ = try await serving.port(of: "webhook")
+        serving.kill(SIGTERM)
+        #expect(try await serving.waitForExit() == 0, "\(serving.stderr)")
+    }
 }

@@ -277,6 +277,21 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("serving instances share the serving lock; a command that must run alone gets it only when none serves, and then no instance starts")
+    func servingLock() async throws {
+        let location = try await TestPostgres.makeDatabase().location
+        let logger = Logger(label: "test")
+        let first = try #require(try await PostgresServingLock.serving(location, logger: logger))
+        let second = try #require(try await PostgresServingLock.serving(location, logger: logger), "instances serve side by side")
+        #expect(try await PostgresServingLock.alone(location, logger: logger) == nil)
+        await first.release()
+        #expect(try await PostgresServingLock.alone(location, logger: logger) == nil, "one instance still serves")
+        await second.release()
+        let rotation = try #require(try await PostgresServingLock.alone(location, logger: logger))
+        #expect(try await PostgresServingLock.serving(location, logger: logger) == nil, "no instance starts during a rotation")
+        await rotation.release()
+    }
+
     @Test("an announcement on one instance wakes a listener on another, carrying only its topic")
     func wakeupsCrossInstances() async throws {
         let first = try await TestPostgres.makeDatabase()
