@@ -226,14 +226,22 @@ public struct PostgresCaseStore: CaseStore {
     }
 
     public func openCaseActivity() async throws -> [OpenCaseActivity] {
+        try await Self.activities(
+            try await database.client.query(
+                "SELECT \(unescaped: Self.activityColumns) FROM triage_case WHERE closed_at IS NULL", logger: database.logger))
+    }
+
+    /// What ``OpenCaseActivity`` is read from, over `triage_case`: one list for every open case and for the case an
+    /// action reads, under her conversation's lock, in its transaction (``CaseState/activity``).
+    static let activityColumns = """
+        handle, opened_at, queued_at, claimed_at, counsellor, (SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id)
+        """
+
+    private static func activities(_ rows: PostgresRowSequence) async throws -> [OpenCaseActivity] {
         var cases: [OpenCaseActivity] = []
-        for try await (handle, opened, queued, claimed, counsellor, lastLine) in try await database.client.query(
-            """
-            SELECT handle, opened_at, queued_at, claimed_at, counsellor,
-                (SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id)
-            FROM triage_case WHERE closed_at IS NULL
-            """, logger: database.logger
-        ).decode((String, Int64, Int64?, Int64?, String?, Int64?).self) {
+        for try await (handle, opened, queued, claimed, counsellor, lastLine) in rows.decode(
+            (String, Int64, Int64?, Int64?, String?, Int64?).self)
+        {
             cases.append(
                 OpenCaseActivity(
                     handle: handle, openedAt: opened, queuedAt: queued, claimedAt: claimed, counsellor: counsellor, lastLineAt: lastLine))
@@ -345,10 +353,13 @@ public struct PostgresCaseStore: CaseStore {
                 transcript.append(StoredLine(id: id, at: at, author: author, sealedText: Array(text)))
             }
         }
+        let activity = try await activities(
+            try await connection.query("SELECT \(unescaped: activityColumns) FROM triage_case WHERE id = \(caseID)", logger: logger))
+        guard let activity = activity.first else { throw CaseRefusal.queueEmpty }
         return CaseState(
             caseID: caseID, pseudonym: Pseudonym(rawValue: found.pseudonym), summary: found.summary, conversation: try found.conversation(),
             sealedAddress: found.sealedAddress, wrappedCaseKey: key.map { Array($0.wrapped) }, caseKeyFingerprint: key?.fingerprint,
-            transcript: transcript)
+            transcript: transcript, activity: activity)
     }
 
     /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.

@@ -185,19 +185,21 @@ public struct SQLiteCaseStore: CaseStore {
 
     public func openCaseActivity() async throws -> [OpenCaseActivity] {
         try await database.writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT handle, opened_at, queued_at, claimed_at, counsellor,
-                        (SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id) AS last_line_at
-                    FROM triage_case WHERE closed_at IS NULL
-                    """
-            ).map { row in
-                OpenCaseActivity(
-                    handle: row["handle"], openedAt: row["opened_at"], queuedAt: row["queued_at"], claimedAt: row["claimed_at"],
-                    counsellor: row["counsellor"], lastLineAt: row["last_line_at"])
-            }
+            try Row.fetchAll(db, sql: "SELECT \(Self.activityColumns) FROM triage_case WHERE closed_at IS NULL").map(Self.activity(from:))
         }
+    }
+
+    /// What ``OpenCaseActivity`` is read from, over `triage_case`: one list for every open case and for the case an
+    /// action reads in its transaction (``CaseState/activity``).
+    static let activityColumns = """
+        handle, opened_at, queued_at, claimed_at, counsellor,
+        (SELECT MAX(at) FROM case_message WHERE case_id = triage_case.id) AS last_line_at
+        """
+
+    static func activity(from row: Row) -> OpenCaseActivity {
+        OpenCaseActivity(
+            handle: row["handle"], openedAt: row["opened_at"], queuedAt: row["queued_at"], claimedAt: row["claimed_at"],
+            counsellor: row["counsellor"], lastLineAt: row["last_line_at"])
     }
 
     /// The newest event's id: where a client that has seen nothing yet starts.
@@ -267,10 +269,13 @@ public struct SQLiteCaseStore: CaseStore {
                 arguments: [caseID, after]
             ).map { StoredLine(id: $0["id"], at: $0["at"], author: $0["author"], sealedText: Array($0["sealed_text"] as Data)) }
         }
+        let activityRow = try Row.fetchOne(db, sql: "SELECT \(activityColumns) FROM triage_case WHERE id = ?", arguments: [caseID])
+        guard let activity = activityRow.map(activity(from:)) else { throw CaseRefusal.queueEmpty }
         return CaseState(
             caseID: caseID, pseudonym: Pseudonym(rawValue: row["conversation"]), summary: summary(from: row), conversation: conversation,
             sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
-            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], transcript: transcript)
+            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], transcript: transcript,
+            activity: activity)
     }
 
     /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.

@@ -41,7 +41,8 @@ extension CaseStore {
     /// The handles of open cases in which nothing has happened (opened, queued, claimed, a line written) since
     /// before the cutoff of their stage: still in triage since `triage`, waiting unheld since `queued`, held by a
     /// counsellor since `held` (milliseconds since the epoch); the longest idle first. The rule is
-    /// ``IdleCutoffs``'s; the backend only reads.
+    /// ``IdleCutoffs``'s; the backend only reads. A selection only: whoever closes them judges each again, on
+    /// ``CaseState/activity``, in the transaction that closes it.
     public func idleCases(triage: Int64, queued: Int64, held: Int64) async throws -> [String] {
         IdleCutoffs(triage: triage, queued: queued, held: held).idle(try await openCaseActivity())
     }
@@ -68,12 +69,15 @@ public struct CaseState: Sendable {
     public var caseKeyFingerprint: String?
     /// The transcript lines asked for, still sealed.
     public var transcript: [StoredLine]
+    /// Its stage and when something last happened in it, read in the same transaction as the rest: what the idle
+    /// rule (``IdleCutoffs``) judges when the case is about to be closed as idle.
+    public var activity: OpenCaseActivity
 
     public var handle: String { summary.handle }
 
     public init(
         caseID: String, pseudonym: Pseudonym, summary: CaseSummary, conversation: Conversation?, sealedAddress: [UInt8]?,
-        wrappedCaseKey: [UInt8]?, caseKeyFingerprint: String?, transcript: [StoredLine]
+        wrappedCaseKey: [UInt8]?, caseKeyFingerprint: String?, transcript: [StoredLine], activity: OpenCaseActivity
     ) {
         self.caseID = caseID
         self.pseudonym = pseudonym
@@ -83,6 +87,7 @@ public struct CaseState: Sendable {
         self.wrappedCaseKey = wrappedCaseKey
         self.caseKeyFingerprint = caseKeyFingerprint
         self.transcript = transcript
+        self.activity = activity
     }
 }
 

@@ -230,9 +230,11 @@ public struct CaseDesk: Sendable {
 
     /// Closes, silently, every open case idle longer than its stage allows (``TriageEvent/idle``, outcome
     /// ``TriageEngine/idleOutcome``), so that its retention period starts; returns how many closed. The cutoffs are
-    /// milliseconds since the epoch, as in ``CaseStore/idleCases(triage:queued:held:)``.
+    /// milliseconds since the epoch, as in ``CaseStore/idleCases(triage:queued:held:)``; each selected case is
+    /// judged again (``IdleCutoffs``) in the transaction that would close it, so her message written meanwhile keeps it open.
     public func closeIdleCases(triage: Int64, queued: Int64, held: Int64) async throws -> Int {
         let now = decider.now()
+        let cutoffs = IdleCutoffs(triage: triage, queued: queued, held: held)
         var closed = 0
         for handle in try await store.idleCases(triage: triage, queued: queued, held: held) {
             closed += try await store.act(
@@ -240,7 +242,9 @@ public struct CaseDesk: Sendable {
                 transcriptAfter: nil
             ) { state in
                 // Only her current case can be told apart from her state; an older one stays for the next run.
-                guard state.summary.closedAt == nil, state.conversation?.currentCase?.id == state.caseID else { return (CaseChange(), 0) }
+                guard state.summary.closedAt == nil, cutoffs.isIdle(state.activity), state.conversation?.currentCase?.id == state.caseID else {
+                    return (CaseChange(), 0)
+                }
                 let triage = try tell(state, .idle, now: now)
                 return (CaseChange(triage: triage, holder: .drop, audit: ("case.close", "outcome \(TriageEngine.idleOutcome)")), 1)
             }
