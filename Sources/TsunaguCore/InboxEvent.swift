@@ -19,9 +19,24 @@ public struct InboxEvent: Sendable, Hashable {
     /// to the core (it is the LINE module's type); equality and hashing ignore it, as it repeats ``sealedEvent``.
     public var received: (any Sendable)?
 
+    /// A keyed digest of ``eventID`` (HMAC under a key from the keyring), set by the ingress: all that is kept of
+    /// the event, for ``seenRetentionDays``, once its inbox row is gone, so that a late redelivery is still dropped.
+    /// `nil` for events read back from the inbox.
+    public var eventDigest: [UInt8]?
+
+    /// How long a received event's digest is kept, in days.
+    ///
+    /// Why thirty: the processed inbox row goes after `TSUNAGU_RETENTION_INBOX_HOURS` (24 by default), but LINE
+    /// publishes no bound on how late a redelivery can come (its count and intervals are unpublished; 24 hours is
+    /// only a floor). Answered again, a redelivered message would repeat her conversation's step to her, weeks later.
+    /// A keyed digest says nothing about her or what she wrote, and has no link to her conversation, so it can be
+    /// kept far beyond any plausible redelivery: a month, about thirty times the inbox's own period.
+    public static let seenRetentionDays = 30
+
     public init(
         eventID: String, eventType: String, occurredAt: Int64, receivedAt: Int64,
-        sourceKind: SourceKind, conversation: Pseudonym?, sealedEvent: [UInt8], received: (any Sendable)? = nil
+        sourceKind: SourceKind, conversation: Pseudonym?, sealedEvent: [UInt8], received: (any Sendable)? = nil,
+        eventDigest: [UInt8]? = nil
     ) {
         self.eventID = eventID
         self.eventType = eventType
@@ -31,6 +46,7 @@ public struct InboxEvent: Sendable, Hashable {
         self.conversation = conversation
         self.sealedEvent = sealedEvent
         self.received = received
+        self.eventDigest = eventDigest
     }
 
     public static func == (lhs: InboxEvent, rhs: InboxEvent) -> Bool {
@@ -43,4 +59,8 @@ public struct InboxEvent: Sendable, Hashable {
         hasher.combine(eventID)
         hasher.combine(sealedEvent)
     }
+
+    /// When the digest was seen, as kept: the hour of receipt, so that it does not tell when she wrote more closely
+    /// than its retention needs.
+    public var seenHour: Int64 { receivedAt - receivedAt % 3_600_000 }
 }

@@ -33,6 +33,18 @@ public struct PostgresInboxStore: InboxStore {
             var outcomes = [InboxAppendOutcome](repeating: .duplicate, count: events.count)
             for index in order {
                 let event = events[index]
+                // Its digest seen already (its row may be gone since): a duplicate. Inserted in event-id order, as the rows.
+                if let digest = event.eventDigest {
+                    let new = try await connection.query(
+                        "INSERT INTO seen_event (digest, seen_at) VALUES (\(Data(digest)), \(event.seenHour)) ON CONFLICT DO NOTHING RETURNING 1",
+                        logger: logger
+                    ).collect()
+                    guard !new.isEmpty else {
+                        try await connection.query(
+                            "UPDATE inbox_event SET duplicate_count = duplicate_count + 1 WHERE event_id = \(event.eventID)", logger: logger)
+                        continue  // outcomes[index] is already .duplicate
+                    }
+                }
                 let sealed = Data(event.sealedEvent)
                 let rows = try await connection.query(
                     """

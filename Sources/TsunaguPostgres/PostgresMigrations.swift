@@ -248,6 +248,14 @@ enum PostgresMigrations {
                 // audit key, which every entry written from now on is.
                 "ALTER TABLE audit_log ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1"
             ]),
+        Migration(
+            name: "v13-seen-events",
+            statements: [
+                // The keyed digest of every webhook event id received, and the hour: what stays of an event once
+                // its inbox row is deleted, so that a late redelivery is still dropped. No content, no link to her.
+                "CREATE TABLE seen_event (digest BYTEA PRIMARY KEY, seen_at BIGINT NOT NULL)",
+                "CREATE INDEX seen_event_seen ON seen_event (seen_at)",
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

@@ -130,6 +130,12 @@ public struct PostgresTriageStore: TriageStore {
         ).collect().count
     }
 
+    public func forgetSeenEvents(before cutoff: Int64) async throws -> Int {
+        try await database.client.query(
+            "DELETE FROM seen_event WHERE seen_at < \(cutoff) RETURNING seen_at", logger: database.logger
+        ).collect().count
+    }
+
     public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
         // Without her conversation's lock: every commit of an event of hers seals her address again (the decider does
         // on every event), so an event processed meanwhile stores it whichever commits first; and what else reads it

@@ -303,6 +303,15 @@ enum Migrations {
             // audit key, which every entry written from now on is.
             try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN chain_version INTEGER NOT NULL DEFAULT 1")
         }
+        migrator.registerMigration("v16-seen-events") { db in
+            // The keyed digest of every webhook event id received, and the hour: what stays of an event once its
+            // inbox row is deleted, so that a late redelivery is still dropped. No content, no link to her.
+            try db.execute(
+                sql: """
+                    CREATE TABLE seen_event (digest BLOB PRIMARY KEY, seen_at INTEGER NOT NULL) STRICT;
+                    CREATE INDEX seen_event_seen ON seen_event (seen_at);
+                    """)
+        }
         return migrator
     }
 }

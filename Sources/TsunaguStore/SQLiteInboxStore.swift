@@ -62,8 +62,11 @@ public struct SQLiteInboxStore: InboxStore {
         }
     }
 
-    /// Inserts each event, or counts it as a duplicate when its id is already stored (also within the batch).
+    /// Inserts each event, or counts it as a duplicate when its id is already stored (also within the batch), or
+    /// its digest was seen (its row may be gone since: processed and deleted; ``InboxEvent/eventDigest``).
     private static func insert(_ events: [InboxEvent], in db: Database) throws -> [InboxAppendOutcome] {
+        let remember = try db.cachedStatement(sql: "INSERT INTO seen_event (digest, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        let repeated = try db.cachedStatement(sql: "UPDATE inbox_event SET duplicate_count = duplicate_count + 1 WHERE event_id = ?")
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO inbox_event
@@ -73,6 +76,13 @@ public struct SQLiteInboxStore: InboxStore {
                 RETURNING duplicate_count
                 """)
         return try events.map { event in
+            if let digest = event.eventDigest {
+                try remember.execute(arguments: [Data(digest), event.seenHour])
+                guard db.changesCount == 1 else {
+                    try repeated.execute(arguments: [event.eventID])
+                    return .duplicate
+                }
+            }
             let duplicateCount = try Int.fetchOne(
                 statement,
                 arguments: [

@@ -125,6 +125,13 @@ public struct SQLiteTriageStore: TriageStore {
         return count
     }
 
+    public func forgetSeenEvents(before cutoff: Int64) async throws -> Int {
+        try await database.writer.write { db in
+            try db.execute(sql: "DELETE FROM seen_event WHERE seen_at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
         let count = try await database.writer.write { db in
             try db.execute(

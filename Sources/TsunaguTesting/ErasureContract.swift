@@ -173,6 +173,26 @@ public enum ErasureContract {
         return broken
     }
 
+    /// A redelivery that comes after the processed event's row was deleted is still dropped: only a keyed digest of
+    /// its id stays (nothing of the event is at rest), until the digests' own period ends.
+    public static func redeliveryAfterForgetting(_ make: MakeStores) async throws -> [String] {
+        let stores = try await make()
+        try await step(stores, "once", ["A"]) { _, _ in .nothing }
+        _ = try await stores.triage.forgetProcessedEvents(before: WallClock.milliseconds() + 60_000)
+        var broken: [String] = []
+        let left = try await stores.leftover([Array("once-A".utf8), Array("sealed-once-A".utf8)])
+        if !left.isEmpty { broken.append("after forgetting, still at rest: \(left.map { String(decoding: $0, as: UTF8.self) })") }
+        let redelivered = try await stores.inbox.append([InboxStoreContract.event("once-A", conversation: "A", at: 1)])
+        if redelivered != [.duplicate] { broken.append("a redelivery after its row was deleted: \(redelivered)") }
+        if try await !stores.triage.pendingEvents(limit: 10).isEmpty { broken.append("the redelivery waits to be answered again") }
+        if try await stores.triage.forgetSeenEvents(before: 0) != 0 { broken.append("a digest went before its period") }
+        if try await stores.triage.forgetSeenEvents(before: 3_600_000) != 1 { broken.append("the digest did not go after its period") }
+        if try await stores.inbox.append([InboxStoreContract.event("once-A", conversation: "A", at: 1)]) != [.stored] {
+            broken.append("an event whose digest went is still refused")
+        }
+        return broken
+    }
+
     /// An address goes once nothing needs it: not while a send of hers is pending, a case of hers is open, or she
     /// receives announcements; nor before its period.
     public static func addressesForgotten(_ make: MakeStores) async throws -> [String] {
@@ -205,6 +225,7 @@ public enum ErasureContract {
 
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("erasureIsWhole", erasureIsWhole), ("deadLetterWithoutPayload", deadLetterWithoutPayload), ("retentionUnlinks", retentionUnlinks),
-        ("processedEventsForgotten", processedEventsForgotten), ("addressesForgotten", addressesForgotten),
+        ("processedEventsForgotten", processedEventsForgotten), ("redeliveryAfterForgetting", redeliveryAfterForgetting),
+        ("addressesForgotten", addressesForgotten),
     ]
 }

@@ -9,7 +9,8 @@ public enum InboxStoreContract {
     public static func event(_ id: String, conversation: String? = "c1", at time: Int64 = 1) -> InboxEvent {
         InboxEvent(
             eventID: id, eventType: "message", occurredAt: time, receivedAt: time, sourceKind: .user,
-            conversation: conversation.map(Pseudonym.init(rawValue:)), sealedEvent: Array("sealed-\(id)".utf8))
+            conversation: conversation.map(Pseudonym.init(rawValue:)), sealedEvent: Array("sealed-\(id)".utf8),
+            eventDigest: Array("digest-\(id)".utf8.reversed()))
     }
 
     /// A new event is stored; the same id again, in a later call or in the same call, is a duplicate.

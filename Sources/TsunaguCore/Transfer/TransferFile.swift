@@ -11,7 +11,7 @@ public enum TransferFile {
     /// The tables copied, in an order in which every row's references come before it.
     public static let tables = [
         "keyring", "staff", "audit_log", "conversation", "triage_case", "case_key", "case_message", "held_words", "emergency_alert",
-        "staff_event", "offline_consultation", "inbox_event", "outbox_entry", "push_usage",
+        "staff_event", "offline_consultation", "inbox_event", "seen_event", "outbox_entry", "push_usage",
     ]
 
     /// Tables whose `id` the target numbers itself from a sequence, to be moved past the copied ids.

@@ -22,9 +22,12 @@ public protocol TriageStore: Sendable {
     /// cases were shredded.
     func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int
 
-    /// Deletes the inbox events processed before `cutoff` (a redelivery after that is answered again); returns how
-    /// many went.
+    /// Deletes the inbox events processed before `cutoff`; returns how many went. Their digests stay (a redelivery
+    /// after that is still dropped) until ``forgetSeenEvents(before:)``.
     func forgetProcessedEvents(before cutoff: Int64) async throws -> Int
+
+    /// Deletes the digests of events received before `cutoff` (``InboxEvent/seenRetentionDays``); returns how many went.
+    func forgetSeenEvents(before cutoff: Int64) async throws -> Int
 
     /// Forgets the sealed address of every conversation unchanged since before `cutoff` that needs it for nothing:
     /// no send of hers is pending, no case of hers is open, and she does not receive announcements. Her next message

@@ -46,6 +46,9 @@ public struct DataKey: Sendable {
     /// key outlives a rotation of the master key (the keyring keeps the sealing key), and is never the sealing key itself.
     public var auditChain: AuditChain { AuditChain(key: subkey(of: sealingKey, "tsunagu/audit-chain/v1")) }
 
+    /// The key of the digests that remember webhook events after their inbox rows are gone (``EventSealer``).
+    var eventDigestKey: SymmetricKey { subkey(of: pseudonymKey, "tsunagu/event-digest/v1") }
+
     private func subkey(of key: SymmetricKey, _ info: String) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(info.utf8), outputByteCount: 32)
     }

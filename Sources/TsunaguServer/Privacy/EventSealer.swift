@@ -7,8 +7,18 @@ public import Foundation
 /// sealed blob copied into another row does not open.
 public struct EventSealer: Sendable {
     private let key: SymmetricKey
+    private let digestKey: SymmetricKey
 
-    public init(dataKey: DataKey) { self.key = dataKey.sealingKey }
+    public init(dataKey: DataKey) {
+        self.key = dataKey.sealingKey
+        self.digestKey = dataKey.eventDigestKey
+    }
+
+    /// A keyed digest of a webhook event id (``InboxEvent/eventDigest``): the same id always gives the same digest,
+    /// and without the key the digest cannot be matched to an id.
+    public func digest(ofEventID eventID: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(eventID.utf8), using: digestKey))
+    }
 
     /// `nonce ‖ ciphertext ‖ tag`.
     public func seal(_ plaintext: some DataProtocol, boundTo context: String) throws -> [UInt8] {

@@ -7,8 +7,9 @@ public import TsunaguCore
 ///
 /// Only the content goes (each case's key and transcript), and the case's link to her; the anonymous triage
 /// record stays for statistics. `tsunagud purge` does the same on demand. Each run also closes the cases idle
-/// longer than their stage allows (so that every case's retention starts), deletes processed inbox events and
-/// forgets the sealed addresses no longer needed (``Periods``). Live-feed events older than a week go too.
+/// longer than their stage allows (so that every case's retention starts), deletes processed inbox events (their
+/// keyed digests stay for ``InboxEvent/seenRetentionDays``, so a late redelivery is still dropped) and forgets the
+/// sealed addresses no longer needed (``Periods``). Live-feed events older than a week go too.
 ///
 /// With several instances on one database, each asks the ``JobSchedule`` before it purges, so the purge runs
 /// once per period among them all, whichever instances are up.
@@ -102,6 +103,7 @@ public struct RetentionService: Service {
             }
             let count = try await store.destroyContent(ofCasesClosedBefore: Self.cutoff(days: periods.messageDays, now: now))
             _ = try await store.forgetProcessedEvents(before: WallClock.milliseconds(at: now) - Int64(periods.inboxHours) * 3_600_000)
+            _ = try await store.forgetSeenEvents(before: Self.cutoff(days: InboxEvent.seenRetentionDays, now: now))
             _ = try await store.forgetAddresses(unchangedSince: Self.cutoff(days: periods.addressDays, now: now))
             _ = try await feed?.forgetEvents(before: Self.cutoff(days: 7, now: now))
             if count > 0 {

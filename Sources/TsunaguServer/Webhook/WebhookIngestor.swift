@@ -70,7 +70,8 @@ public struct WebhookIngestor: Sendable {
             sourceKind: kind,
             conversation: chatID.map(pseudonymizer.pseudonym(of:)),
             sealedEvent: try sealer.seal(event.rawJSON, boundTo: eventID),
-            received: event)
+            received: event,
+            eventDigest: sealer.digest(ofEventID: eventID))
     }
 
     private static func sourceKind(of source: WebhookSource?) -> (SourceKind, String?) {
