@@ -14,8 +14,8 @@ public enum AtRest {
     }
 
     /// Which of `needles` a `pg_dump` of the database at `url` holds, as text or as `bytea` (lower-case hex).
-    public static func leftover(_ needles: [[UInt8]], inDumpOf url: String) throws -> [[UInt8]] {
-        let dump = try TestPostgres.dump(url: url)
+    public static func leftover(_ needles: [[UInt8]], inDumpOf url: String) async throws -> [[UInt8]] {
+        let dump = try await TestPostgres.dump(url: url)
         return needles.filter { needle in
             dump.contains(String(decoding: needle, as: UTF8.self)) || dump.contains(needle.map { String(format: "%02x", $0) }.joined())
         }

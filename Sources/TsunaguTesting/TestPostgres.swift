@@ -45,26 +45,17 @@ public enum TestPostgres {
 
     /// The whole database at `url` as `pg_dump` writes it (plain SQL; `bytea` as `\\x` and lower-case hex): what a
     /// backup of it holds. Uses the newest `pg_dump` of Debian's PostgreSQL packages.
-    public static func dump(url: String) throws -> String {
+    public static func dump(url: String) async throws -> String {
         let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let version = folders.sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }).last else {
             throw TestPostgresUnavailable()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/lib/postgresql/\(version)/bin/pg_dump")
-        process.arguments = ["--no-owner", "--dbname=\(url)"]
-        let output = Pipe()
-        // Close-on-exec, as the daemon tests' pipes: tests start processes concurrently, and a child started by
-        // another test must not inherit this write end, or reading to its end would wait for that child to exit.
-        for handle in [output.fileHandleForReading, output.fileHandleForWriting] {
-            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
-        }
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestPostgresUnavailable() }
-        return String(decoding: data, as: UTF8.self)
+        let process = try ChildProcess(
+            executable: "/usr/lib/postgresql/\(version)/bin/pg_dump", arguments: ["--no-owner", "--dbname=\(url)"],
+            environment: ProcessInfo.processInfo.environment, standardError: .discarded)
+        guard try await process.waitForExit(within: .seconds(120)) == 0 else { throw TestPostgresUnavailable() }
+        await process.waitForOutputToEnd()
+        return process.standardOutput
     }
 
     /// One connection to the database at `url` (a test reading what `tsunagud` processes wrote); close it after.

@@ -30,14 +30,10 @@ struct CurlTransportTLSTests {
         }
 
         private func openssl(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw DaemonLikeError("openssl \(arguments[0]) failed") }
+            let process = try ChildProcess(
+                executable: "/usr/bin/openssl", arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                standardOutput: .discarded, standardError: .discarded)
+            guard process.waitUntilExit() == 0 else { throw DaemonLikeError("openssl \(arguments[0]) failed") }
         }
     }
 
@@ -48,16 +44,15 @@ struct CurlTransportTLSTests {
 
     /// `openssl s_server -www` on a free loopback port: answers `GET /` over TLS with a status page.
     final class TLSServer {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
 
         init(pki: TestPKI) async throws {
             port = try FreeLoopbackPort.find()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", pki.certPath, "-key", pki.keyPath, "-www", "-quiet"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try ChildProcess(
+                executable: "/usr/bin/openssl",
+                arguments: ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", pki.certPath, "-key", pki.keyPath, "-www", "-quiet"],
+                environment: ProcessInfo.processInfo.environment, standardOutput: .discarded, standardError: .discarded)
             // Poll with a deadline until it accepts connections.
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
@@ -79,13 +74,8 @@ struct CurlTransportTLSTests {
             }
         }
 
-        /// Stops the server, so that no test run leaves one behind. SIGKILL, because the child inherits the
-        /// test process's signal mask, in which SIGTERM may be blocked: `terminate()` left it running.
-        func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-
-        deinit { stop() }
+        /// Stops the server, so that no test run leaves one behind.
+        func stop() { process.signal(SIGTERM) }
     }
 
     @Test("a server signed by a CA made in the test is trusted with that CA, and refused without it or with another")

@@ -296,39 +296,16 @@ struct CounsellorCLITests {
 
 /// A child process fed line by line through a pipe, its output collected as it comes.
 final class InteractiveProcess: Sendable {
-    private let process: Process
-    private let input: FileHandle
-    private let out = Locked("")
-    private let err = Locked("")
+    private let process: ChildProcess
 
     init(executable: URL, arguments: [String], environment: [String: String]) throws {
-        process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        let stdin = Pipe.closedOnExec()
-        let stdout = Pipe.closedOnExec()
-        let stderr = Pipe.closedOnExec()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        input = stdin.fileHandleForWriting
-        for (pipe, buffer) in [(stdout, out), (stderr, err)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if !data.isEmpty { buffer.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-            }
-        }
-        try process.run()
+        process = try ChildProcess(executable: executable.path, arguments: arguments, environment: environment, standardInput: true)
     }
 
-    var stdout: String { out.value }
-    var stderr: String { err.value }
+    var stdout: String { process.standardOutput }
+    var stderr: String { process.standardError }
 
-    /// A process a failed test left behind is killed with it.
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-
-    func type(_ line: String) { input.write(Data((line + "\n").utf8)) }
+    func type(_ line: String) { process.write(line + "\n") }
 
     func waitForOutput(_ condition: (String) -> Bool) async -> Bool {
         await eventually { condition(stdout) }
@@ -339,12 +316,7 @@ final class InteractiveProcess: Sendable {
     }
 
     func waitForExit(within timeout: Duration = .seconds(20)) async throws -> Int32 {
-        let exited = await eventually(within: timeout) { !process.isRunning }
-        guard exited else {
-            kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in the child (see TLSServer)
-            throw ProcessTimeout("the process did not exit")
-        }
-        return process.terminationStatus
+        do { return try await process.waitForExit(within: timeout) } catch { throw ProcessTimeout("the process did not exit") }
     }
 }
 

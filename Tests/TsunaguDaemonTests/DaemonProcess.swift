@@ -4,8 +4,7 @@ import TsunaguTesting
 
 /// A `tsunagud` child process, built by the same `swift build` as the tests, with its stderr captured.
 final class DaemonProcess: Sendable {
-    let process: Process
-    private let stderrBuffer = Locked("")
+    let process: ChildProcess
 
     /// The `tsunagud` binary beside the test runner.
     static var executable: URL {
@@ -40,22 +39,11 @@ final class DaemonProcess: Sendable {
     }
 
     init(arguments: [String] = ["serve"], environment: [String: String]) throws {
-        process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
-        let pipe = Pipe.closedOnExec()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        let text = stderrBuffer
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-        }
-        try process.run()
+        process = try ChildProcess(
+            executable: Self.executable.path, arguments: arguments, environment: environment, standardOutput: .discarded)
     }
 
-    var stderr: String { stderrBuffer.value }
+    var stderr: String { process.standardError }
 
     /// The port a listener logged once it was bound, polled until `deadline`.
     func port(of listener: String, within timeout: Duration = .seconds(60)) async throws -> Int {
@@ -72,17 +60,10 @@ final class DaemonProcess: Sendable {
 
     /// Waits for the process to exit, up to `timeout`, and returns its status.
     func waitForExit(within timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw DaemonError("tsunagud did not exit in time") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return process.terminationStatus
+        do { return try await process.waitForExit(within: timeout) } catch { throw DaemonError("tsunagud did not exit in time") }
     }
 
-    func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
-
-    deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) } }
+    func kill(_ signal: Int32) { process.signal(signal) }
 }
 
 struct DaemonError: Error, CustomStringConvertible {
@@ -104,61 +85,21 @@ func runCLI(_ arguments: [String], environment: [String: String], input: String?
     return try await runProcess(cli, arguments, environment: environment, input: input)
 }
 
-/// Runs a command to its end and returns what it printed. Both streams are read as they come, off the
-/// cooperative pool (a blocking read there would starve every other test's tasks on a two-core machine), and a
-/// command that does not finish within `timeout` is stopped and reported.
+/// Runs a command to its end and returns what it printed; a command that does not finish within `timeout` is
+/// stopped and reported.
 private func runProcess(
     _ executable: URL, _ arguments: [String], environment: [String: String], input: String? = nil, directory: String? = nil,
     timeout: Duration = .seconds(120)
 ) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = executable
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    process.arguments = arguments
-    process.environment = environment
-    let streams = [Pipe.closedOnExec(), Pipe.closedOnExec()]
-    let collected = [Locked(Data()), Locked(Data())]
-    let ended = Locked(0)
-    for (pipe, buffer) in zip(streams, collected) {
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                ended.withLock { $0 += 1 }
-            } else {
-                buffer.withLock { $0.append(data) }
-            }
-        }
-    }
-    process.standardOutput = streams[0]
-    process.standardError = streams[1]
-    let stdin = Pipe.closedOnExec()
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try stdin.fileHandleForWriting.close()
-    guard await eventually(within: timeout, every: .milliseconds(10), { !process.isRunning }) else {
-        kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in the child (see TLSServer)
+    let process = try ChildProcess(
+        executable: executable.path, arguments: arguments, environment: environment, directory: directory, standardInput: true)
+    if let input { process.write(input) }
+    process.closeInput()
+    let status: Int32
+    do { status = try await process.waitForExit(within: timeout) } catch {
         throw DaemonError("\(executable.lastPathComponent) \(arguments.first ?? "") did not finish within \(timeout)")
     }
     // What it wrote before exiting is in the pipes: wait for both ends of file (briefly).
-    _ = await eventually(within: .seconds(5), every: .milliseconds(5)) { ended.value == 2 }
-    return (
-        process.terminationStatus, String(decoding: collected[0].value, as: UTF8.self),
-        String(decoding: collected[1].value, as: UTF8.self)
-    )
-}
-
-extension Pipe {
-    /// A pipe whose ends close on exec: tests start processes concurrently, and a child started by one test
-    /// must not inherit the write end of another test's pipe, or that test would wait for an end of file that
-    /// only comes when the unrelated child exits. (The child given the pipe still gets it: the copy made onto
-    /// its standard input or output does not close on exec.)
-    static func closedOnExec() -> Pipe {
-        let pipe = Pipe()
-        for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
-            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
-        }
-        return pipe
-    }
+    await process.waitForOutputToEnd()
+    return (status, process.standardOutput, process.standardError)
 }

@@ -29,7 +29,13 @@ final class RawHTTPConnection: @unchecked Sendable {
     func send(_ text: String) { send(Data(text.utf8)) }
 
     func send(_ data: Data) {
-        _ = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var rest = data[...]
+        while !rest.isEmpty {
+            let sent = rest.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 && errno == EINTR { continue }
+            guard sent > 0 else { return }
+            rest = rest.dropFirst(sent)
+        }
     }
 
     /// Everything the server sends until it has sent a complete header block, closes, or the read times out.
@@ -38,6 +44,8 @@ final class RawHTTPConnection: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while received.range(of: Data("\r\n\r\n".utf8)) == nil {
             let count = recv(fd, &buffer, buffer.count, 0)
+            // A signal (another test's child exiting) interrupts a read with a timeout even under SA_RESTART.
+            if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             received.append(contentsOf: buffer[0..<count])
         }

@@ -132,7 +132,7 @@ extension TestHarness {
         let found: [[UInt8]]
         switch backing {
         case .sqlite(let database): found = try await AtRest.leftover(bytes, in: database)
-        case .postgres(_, let url): found = try AtRest.leftover(bytes, inDumpOf: url)
+        case .postgres(_, let url): found = try await AtRest.leftover(bytes, inDumpOf: url)
         }
         return found.map { String(decoding: $0, as: UTF8.self) }
     }

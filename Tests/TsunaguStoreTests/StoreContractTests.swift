@@ -76,7 +76,7 @@ enum Backend: Sendable {
                 triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
                 staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database),
                 keys: PostgresKeyStore(database: database), statistics: PostgresStatisticsStore(database: database),
-                leftover: { try AtRest.leftover($0, inDumpOf: url) },
+                leftover: { try await AtRest.leftover($0, inDumpOf: url) },
                 corruptConversation: { pseudonym in
                     let connection = try await TestPostgres.connect(to: url)
                     do {
