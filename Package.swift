@@ -115,9 +115,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The staff API client and every CLI command's behaviour and texts, testable in-process; `tsunagu` only
+        // parses arguments and composes it.
+        .target(name: "TsunaguClient", dependencies: ["CurlHTTP", "TsunaguCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "tsunagu",
-            dependencies: ["CurlHTTP", "TsunaguCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TsunaguClient", "CurlHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

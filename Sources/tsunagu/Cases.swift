@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import TsunaguCore
+import TsunaguClient
 
 extension Tsunagu {
     /// `tsunagu claim`: take a case from the queue.
@@ -21,13 +20,7 @@ extension Tsunagu {
         }
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let summary: CaseSummary = try await client.post(
-                    "/api/v1/queue/claim", StaffAPI.ClaimRequest(handle: try handle.map(validHandle)))
-                if json { return try Terminal.printJSON(summary) }
-                Terminal.say("You hold case \(summary.handle) (\(describe(summary))).")
-                Terminal.say("Read it with: tsunagu show \(summary.handle)   Talk with her: tsunagu chat \(summary.handle)")
-            }
+            try await Composition.session { try await $0.claim(handle, json: json) }
         }
     }
 
@@ -38,26 +31,7 @@ extension Tsunagu {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let answer: StaffAPI.Mine = try await client.get("/api/v1/mine")
-                if json { return try Terminal.printJSON(answer) }
-                guard !answer.cases.isEmpty else { return Terminal.say("You hold no cases; tsunagu claim takes the next one.") }
-                Terminal.say(Terminal.pad("HANDLE", 8) + Terminal.pad("PRIORITY", 11) + Terminal.pad("WAITED", 10) + Terminal.pad("TOPIC", 12)
-                    + Terminal.pad("URGENCY", 10) + "NOTES")
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
-                for summary in answer.cases {
-                    var notes: [String] = []
-                    if let emergency = summary.emergency { notes.append("EMERGENCY: \(emergency)") }
-                    if let until = summary.leaseUntil, until < now { notes.append("claim lapsed") }
-                    if !summary.reachable { notes.append("blocked us") }
-                    Terminal.say(
-                        Terminal.pad(summary.handle, 8) + Terminal.pad(summary.priority.rawValue, 11)
-                            + Terminal.pad(Terminal.age(since: summary.queuedAt, now: summary.claimedAt ?? now), 10)
-                            + Terminal.pad(summary.topic ?? "-", 12) + Terminal.pad(summary.urgency ?? "-", 10)
-                            + String(notes.joined(separator: ", ").prefix(29)))
-                }
-                Terminal.say("\(answer.cases.count) of at most \(answer.limit).")
-            }
+            try await Composition.session { try await $0.mine(json: json) }
         }
     }
 
@@ -71,23 +45,7 @@ extension Tsunagu {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let detail: CaseDetail = try await client.get("/api/v1/cases/\(try validHandle(handle))")
-                if json { return try Terminal.printJSON(detail) }
-                Terminal.say(Terminal.paint("Case \(detail.summary.handle)", .bold) + " — \(describe(detail.summary))")
-                for line in detail.lines { Terminal.say(Terminal.line(line)) }
-            }
+            try await Composition.session { try await $0.show(handle, json: json) }
         }
     }
-}
-
-/// `urgent, work, today, waiting 12 min`: a case's triage in a few words.
-func describe(_ summary: CaseSummary) -> String {
-    var parts = [summary.priority.rawValue]
-    if let emergency = summary.emergency { parts[0] = "EMERGENCY: \(emergency)" }
-    if let topic = summary.topic { parts.append(topic) }
-    if let urgency = summary.urgency { parts.append(urgency) }
-    if summary.outOfHours { parts.append("came out of hours") }
-    if !summary.reachable { parts.append("she blocked the account") }
-    return parts.joined(separator: ", ")
 }

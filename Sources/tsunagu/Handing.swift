@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import TsunaguCore
+import TsunaguClient
 
 extension Tsunagu {
     /// `tsunagu transfer`: hand a case to a colleague or back to the queue.
@@ -18,11 +17,7 @@ extension Tsunagu {
         }
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let handle = try validHandle(handle)
-                let done: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/transfer", StaffAPI.TransferRequest(to: to))
-                Terminal.say("Case \(handle): \(done.status).")
-            }
+            try await Composition.session { try await $0.transfer(handle, to: to) }
         }
     }
 
@@ -34,11 +29,7 @@ extension Tsunagu {
         @Argument(help: "The case's handle.") var handle: String
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let handle = try validHandle(handle)
-                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/release")
-                Terminal.say("Case \(handle) is back in the queue.")
-            }
+            try await Composition.session { try await $0.release(handle) }
         }
     }
 
@@ -55,19 +46,7 @@ extension Tsunagu {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let handle = try validHandle(handle)
-                let answer: StaffAPI.Closed = try await client.post(
-                    "/api/v1/cases/\(handle)/close", StaffAPI.CloseRequest(outcome: outcome, referral: referral))
-                if json { return try Terminal.printJSON(answer) }
-                Terminal.say("Case \(handle) is closed (\(answer.outcome)\(answer.referral.map { ", referred to \($0)" } ?? "")).")
-                if answer.priority != .normal {
-                    // Urgent cases weigh on whoever took them.
-                    Terminal.say("")
-                    Terminal.say("That was an \(answer.priority.rawValue) case. Take a short break before the next one: stand up,")
-                    Terminal.say("drink some water, talk with a colleague. tsunagu handover summarises your open cases.")
-                }
-            }
+            try await Composition.session { try await $0.close(handle, outcome: outcome, referral: referral, json: json) }
         }
     }
 
@@ -80,22 +59,7 @@ extension Tsunagu {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let answer: StaffAPI.Handover = try await client.get("/api/v1/handover")
-                if json { return try Terminal.printJSON(answer) }
-                Terminal.say(Terminal.paint("Your open cases", .bold) + " (\(answer.cases.count))")
-                if answer.cases.isEmpty { Terminal.say("  none") }
-                for held in answer.cases {
-                    Terminal.say("  \(held.summary.handle)  \(describe(held.summary))")
-                    if held.notes.isEmpty { Terminal.say("        no notes yet: add one with tsunagu note \(held.summary.handle)") }
-                    for note in held.notes { Terminal.say("        " + Terminal.line(note)) }
-                }
-                let waiting = Priority.queueOrder.map { "\(answer.waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-                Terminal.say(Terminal.paint("Waiting", .bold) + ": \(waiting)")
-                for item in answer.urgent {
-                    Terminal.say("  \(item.handle)  \(item.emergency.map { "EMERGENCY: \($0)" } ?? item.priority.rawValue), waiting \(Terminal.age(since: item.queuedAt))")
-                }
-            }
+            try await Composition.session { try await $0.handover(json: json) }
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TsunaguCore
+import TsunaguClient
 
 extension Tsunagu {
     /// `tsunagu login`: checks a token with the server and saves both for later commands.
@@ -18,23 +18,10 @@ extension Tsunagu {
         var tokenFile: String?
 
         func run() async throws {
-            let text: String?
-            if let tokenFile {
-                guard let contents = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                    throw CLIFailure("Cannot read \(tokenFile); name a file holding your token, or type the token on standard input.")
-                }
-                text = contents
-            } else {
-                text = readLine(strippingNewline: true)
+            let token = try StaffCommands.loginToken(file: tokenFile) { readLine(strippingNewline: true) }
+            try await Composition.session(credentials: Credentials(server: server, token: token)) { commands in
+                try await commands.login(environment: Composition.environment)
             }
-            let token = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw CLIFailure("No token given; type it on standard input, or pass --token-file FILE.") }
-            let credentials = Credentials(server: server, token: token)
-            let client = StaffClient(credentials: credentials)
-            defer { client.shutdown() }
-            let me: StaffAPI.Me = try await client.get("/api/v1/me")
-            try credentials.save()
-            print("Logged in as \(me.name) (\(me.role)).")
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import TsunaguCore
+import TsunaguClient
 
 extension Tsunagu {
     /// `tsunagu reply`: send her a message.
@@ -18,12 +17,7 @@ extension Tsunagu {
         }
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let handle = try validHandle(handle)
-                let body = canned.map { StaffAPI.TextRequest(canned: $0) } ?? StaffAPI.TextRequest(text: text.orStandardInput)
-                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/reply", body)
-                Terminal.say("Sent to \(handle).")
-            }
+            try await Composition.session { try await $0.reply(handle, canned: canned) { text.orStandardInput } }
         }
     }
 
@@ -37,11 +31,7 @@ extension Tsunagu {
         @Argument(help: "The note; - (or nothing) reads standard input.") var text: String?
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let handle = try validHandle(handle)
-                let _: StaffAPI.Done = try await client.post("/api/v1/cases/\(handle)/notes", StaffAPI.TextRequest(text: text.orStandardInput))
-                Terminal.say("Noted in \(handle).")
-            }
+            try await Composition.session { try await $0.note(handle) { text.orStandardInput } }
         }
     }
 
@@ -54,14 +44,7 @@ extension Tsunagu {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let answer: StaffAPI.Templates = try await client.get("/api/v1/canned")
-                if json { return try Terminal.printJSON(answer) }
-                for template in answer.templates {
-                    Terminal.say(Terminal.paint(template.id, .bold))
-                    for line in template.text.split(separator: "\n", omittingEmptySubsequences: false) { Terminal.say("  " + line) }
-                }
-            }
+            try await Composition.session { try await $0.canned(json: json) }
         }
     }
 
@@ -72,24 +55,7 @@ extension Tsunagu {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let answer: StaffAPI.Choices = try await client.get("/api/v1/choices")
-                if json { return try Terminal.printJSON(answer) }
-                Terminal.say("Outcomes (--outcome):")
-                for choice in answer.outcomes { Terminal.say("  " + Terminal.pad(choice.id, 16) + choice.label) }
-                Terminal.say("Referral partners (--referral):")
-                for choice in answer.partners { Terminal.say("  " + Terminal.pad(choice.id, 16) + choice.label) }
-            }
-        }
-    }
-}
-
-extension Optional<String> {
-    /// The text given, or standard input when it is left out or `-`.
-    var orStandardInput: String {
-        switch self {
-        case nil, "-"?: Terminal.readAll()
-        case let text?: text
+            try await Composition.session { try await $0.outcomes(json: json) }
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import TsunaguCore
+import TsunaguClient
 
 extension Tsunagu {
     /// `tsunagu queue`: who is waiting, most urgent first.
@@ -16,39 +15,24 @@ extension Tsunagu {
         }
 
         func run() async throws {
-            try await StaffClient.session { client in
-                let answer: StaffAPI.Queue = try await client.get("/api/v1/queue?limit=\(limit)")
-                if json { return try Terminal.printJSON(answer) }
-                Terminal.say(Self.table(answer.cases, now: Int64(Date().timeIntervalSince1970 * 1000)))
-                if !answer.cases.isEmpty { Terminal.say(answer.counts) }
-            }
-        }
-
-        /// At most 80 columns: handle, priority, waiting, topic, urgency, flags.
-        static func table(_ cases: [QueueItem], now: Int64) -> String {
-            guard !cases.isEmpty else { return "No one is waiting." }
-            func pad(_ text: String, _ width: Int) -> String {
-                String(text.prefix(width)).padding(toLength: width, withPad: " ", startingAt: 0)
-            }
-            var lines = [pad("HANDLE", 8) + pad("PRIORITY", 11) + pad("WAITING", 9) + pad("TOPIC", 12) + pad("URGENCY", 10) + "NOTES"]
-            for item in cases {
-                let minutes = max(0, (now - item.queuedAt) / 60_000)
-                let waiting = minutes < 60 ? "\(minutes) min" : "\(minutes / 60) h \(minutes % 60)"
-                var notes: [String] = []
-                if let emergency = item.emergency { notes.append("EMERGENCY: \(emergency)") }
-                if item.outOfHours { notes.append("out of hours") }
-                lines.append(
-                    pad(item.handle, 8) + pad(item.priority.rawValue, 11) + pad(waiting, 9) + pad(item.topic ?? "-", 12)
-                        + pad(item.urgency ?? "-", 10) + String(notes.joined(separator: ", ").prefix(30)))
-            }
-            return lines.joined(separator: "\n")
+            try await Composition.session { try await $0.queue(limit: limit, json: json) }
         }
     }
-}
 
-extension StaffAPI.Queue {
-    /// `Waiting: 1 emergency, 2 urgent, 5 normal`.
-    var counts: String {
-        "Waiting: " + Priority.queueOrder.map { "\(waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+    /// `tsunagu watch`: the live queue.
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Watch the queue live; the terminal bell rings when an urgent case or an emergency arrives.",
+            discussion: "The queue is redrawn whenever something changes (and at least every 25 seconds). Running it keeps your claims alive. Stop it with Ctrl-C.")
+
+        @Option(help: "Stop after this many redraws (for scripts).") var updates: Int?
+
+        func validate() throws {
+            if let updates, updates < 1 { throw ValidationError("--updates must be 1 or more.") }
+        }
+
+        func run() async throws {
+            try await Composition.session(timeout: .seconds(60)) { try await $0.watch(updates: updates) }
+        }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import TsunaguCore
+import TsunaguClient
 
 extension Tsunagu {
     /// `tsunagu record …`: the programme's records beside LINE, for statistics and the annual report.
@@ -41,12 +40,12 @@ extension Tsunagu.Record {
         @Option(help: ArgumentHelp("The partner she was referred to.", valueName: "id")) var referral: String?
         @Option(help: ArgumentHelp("The day, YYYY-MM-DD (today when left out).", valueName: "date")) var date: String?
 
-        func validate() throws { try validDate(date) }
+        func validate() throws { try usage { () throws(UsageError) in try ArgumentChecks.date(date) } }
 
         func run() async throws {
-            let request = StaffAPI.RecordRequest(channel: channel.rawValue, topic: topic, outcome: outcome, referral: referral, date: date)
-            let _: StaffAPI.Recorded = try await StaffClient.session { client in try await client.post(ProgrammePaths.consultations, request) }
-            Terminal.say("Recorded a \(channel.rawValue) consultation (\(topic), \(outcome)).")
+            try await Composition.session { commands in
+                try await commands.recordConsultation(channel: channel.rawValue, topic: topic, outcome: outcome, referral: referral, date: date)
+            }
         }
     }
 
@@ -54,22 +53,21 @@ extension Tsunagu.Record {
     struct Suit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a suit lent: its purpose, and whether a counsellor listened or referred her on.")
 
-        @Option(help: ArgumentHelp("What it was for: \(SuitRental.Purpose.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "id"))
+        @Option(help: ArgumentHelp("What it was for: \(ArgumentChecks.suitPurposes.joined(separator: ", ")).", valueName: "id"))
         var purpose: String
         @Flag(help: "A counsellor listened to her at the lending.") var listened = false
         @Option(help: ArgumentHelp("The partner she was referred on to (tsunagu outcomes lists them).", valueName: "id")) var referral: String?
         @Option(help: ArgumentHelp("The day, YYYY-MM-DD (today when left out).", valueName: "date")) var date: String?
 
         func validate() throws {
-            try validDate(date)
-            if SuitRental.Purpose(rawValue: purpose) == nil {
-                throw ValidationError("--purpose is one of: \(SuitRental.Purpose.allCases.map(\.rawValue).joined(separator: ", ")).")
+            try usage { () throws(UsageError) in
+                try ArgumentChecks.date(date)
+                try ArgumentChecks.suitPurpose(purpose)
             }
         }
 
         func run() async throws {
-            let body = StaffAPI.SuitRequest(date: date, purpose: purpose, listened: listened, referral: referral)
-            try await record(ProgrammePaths.suits, body, "a suit rental")
+            try await Composition.session { try await $0.recordSuit(purpose: purpose, listened: listened, referral: referral, date: date) }
         }
     }
 
@@ -85,11 +83,10 @@ extension Tsunagu.Record {
         var consulted: Int?
         @Option(help: ArgumentHelp("The day, YYYY-MM-DD (today when left out).", valueName: "date")) var date: String?
 
-        func validate() throws { try validDate(date) }
+        func validate() throws { try usage { () throws(UsageError) in try ArgumentChecks.date(date) } }
 
         func run() async throws {
-            let body = StaffAPI.DropInRequest(date: date, place: place, participants: participants, consulted: consulted)
-            try await record(ProgrammePaths.dropIns, body, "a drop-in session")
+            try await Composition.session { try await $0.recordDropIn(place: place, participants: participants, consulted: consulted, date: date) }
         }
     }
 
@@ -103,12 +100,10 @@ extension Tsunagu.Record {
         @Option(help: ArgumentHelp("How many were handed out.", valueName: "count")) var count: Int
         @Option(help: ArgumentHelp("The month, YYYY-MM (this month when left out).", valueName: "month")) var month: String?
 
-        func validate() throws {
-            if let month, CivilMonth(month) == nil { throw ValidationError("--month must be a month written YYYY-MM.") }
-        }
+        func validate() throws { try usage { () throws(UsageError) in try ArgumentChecks.month(month) } }
 
         func run() async throws {
-            try await record(ProgrammePaths.products, StaffAPI.ProductsRequest(month: month, facility: facility, count: count), "products")
+            try await Composition.session { try await $0.recordProducts(facility: facility, count: count, month: month) }
         }
     }
 
@@ -125,13 +120,14 @@ extension Tsunagu.Record {
         @Option(help: ArgumentHelp("The day, YYYY-MM-DD (today when left out).", valueName: "date")) var date: String?
 
         func validate() throws {
-            try validDate(date)
-            if let countedIn, ProgrammeEvent.CountedIn(rawValue: countedIn) == nil { throw ValidationError("--counted-in takes dropin.") }
+            try usage { () throws(UsageError) in
+                try ArgumentChecks.date(date)
+                try ArgumentChecks.countedIn(countedIn)
+            }
         }
 
         func run() async throws {
-            let body = StaffAPI.EventRequest(date: date, name: name, participants: participants, countedIn: countedIn)
-            try await record(ProgrammePaths.events, body, "an event")
+            try await Composition.session { try await $0.recordEvent(name: name, participants: participants, countedIn: countedIn, date: date) }
         }
     }
 
@@ -146,8 +142,7 @@ extension Tsunagu.Record {
         @Option(help: ArgumentHelp("Its target, in percent.", valueName: "percent")) var target: Double
 
         func run() async throws {
-            let body = OutcomeIndicator(name: name, fiscalYear: fiscalYear, percent: percent, targetPercent: target)
-            try await record(ProgrammePaths.indicator, body, "the indicator")
+            try await Composition.session { try await $0.recordIndicator(name: name, fiscalYear: fiscalYear, percent: percent, target: target) }
         }
     }
 
@@ -159,10 +154,7 @@ extension Tsunagu.Record {
         @Argument(help: ArgumentHelp("The entry's number.", valueName: "number")) var number: Int64
 
         func run() async throws {
-            let answer: StaffAPI.RecordedEntry = try await StaffClient.session { client in
-                try await client.post(ProgrammePaths.withdraw(number))
-            }
-            Terminal.say("Withdrew entry \(number) (withdrawal #\(answer.number)).")
+            try await Composition.session { try await $0.withdrawRecord(number) }
         }
     }
 
@@ -175,38 +167,7 @@ extension Tsunagu.Record {
         @Flag(help: "Print JSON for scripts.") var json = false
 
         func run() async throws {
-            let entries: StaffAPI.ProgrammeEntries = try await StaffClient.session { client in
-                try await client.get(ProgrammePaths.records(fiscalYear: fiscalYear))
-            }
-            if json { return try Terminal.printJSON(entries) }
-            if entries.entries.isEmpty { return Terminal.say("No entries.") }
-            for entry in entries.entries {
-                let withdrawn = entry.withdrawnBy.map { "  (withdrawn by #\($0))" } ?? ""
-                Terminal.say(Terminal.pad("#\(entry.number)", 7) + Terminal.pad(entry.kind, 11) + Terminal.pad(entry.date, 12) + entry.detail + withdrawn)
-            }
+            try await Composition.session { try await $0.listRecords(fiscalYear: fiscalYear, json: json) }
         }
     }
-}
-
-/// The staff API's routes for the programme's records, written once.
-enum ProgrammePaths {
-    static let consultations = "/api/v1/consultations"
-    static let suits = "/api/v1/records/suits"
-    static let dropIns = "/api/v1/records/dropins"
-    static let products = "/api/v1/records/products"
-    static let events = "/api/v1/records/events"
-    static let indicator = "/api/v1/records/indicator"
-    static func withdraw(_ number: Int64) -> String { "/api/v1/records/\(number)/withdraw" }
-    static func records(fiscalYear: Int?) -> String { "/api/v1/records" + (fiscalYear.map { "?fiscalYear=\($0)" } ?? "") }
-    static func report(fiscalYear: Int) -> String { "/api/v1/stats/programme?fiscalYear=\(fiscalYear)" }
-}
-
-private func validDate(_ date: String?) throws {
-    if let date, CivilDate(date) == nil { throw ValidationError("--date must be a date written YYYY-MM-DD.") }
-}
-
-/// Posts an entry and says its number.
-private func record(_ path: String, _ body: some Encodable & Sendable, _ what: String) async throws {
-    let answer: StaffAPI.RecordedEntry = try await StaffClient.session { client in try await client.post(path, body) }
-    Terminal.say("Recorded \(what) as entry #\(answer.number).")
 }

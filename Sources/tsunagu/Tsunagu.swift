@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import TsunaguClient
 
-/// `tsunagu`: the counsellor and supervisor CLI, over the staff API.
+/// `tsunagu`: the counsellor and supervisor CLI, over the staff API. The commands' behaviour and texts live in
+/// `TsunaguClient`; this executable parses arguments and composes the client (``Composition``).
 @main
 struct Tsunagu: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +28,7 @@ struct Tsunagu: AsyncParsableCommand {
                 try command.run()
             }
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("tsunagu: \(failure.sentence)\n".utf8))
+            Composition.terminal.fail(failure)
             Foundation.exit(1)
         } catch {
             if exitCode(for: error) == .validationFailure {
@@ -38,9 +40,7 @@ struct Tsunagu: AsyncParsableCommand {
     }
 }
 
-/// A failure the user can act on, in one sentence.
-struct CLIFailure: Error {
-    let sentence: String
-
-    init(_ sentence: String) { self.sentence = sentence }
+/// A library check's usage error as ArgumentParser's, so it exits 2 with the usage.
+func usage(_ check: () throws(UsageError) -> Void) throws {
+    do { try check() } catch { throw ValidationError(error.sentence) }
 }
