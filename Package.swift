@@ -210,6 +210,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TsunaguClientTests",
+            dependencies: ["TsunaguClient", "TsunaguCore", "CurlHTTP", "TsunaguTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TsunaguDaemonTests",
             dependencies: [
                 "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
