@@ -44,35 +44,78 @@ public struct PostgresOutboxStore: OutboxStore {
 
     /// Adds entries within the caller's transaction, numbering them after each conversation's last entry. A
     /// transaction-scoped advisory lock per conversation (taken in a fixed order) makes the numbering safe
-    /// when several instances enqueue for the same chat at once.
-    static func insert(_ entries: [NewOutboxEntry], on connection: PostgresConnection, logger: Logger) async throws -> [OutboxEntry] {
-        var next: [Pseudonym: Int64] = [:]
-        for conversation in Set(entries.map(\.conversation)).sorted(by: { $0.rawValue < $1.rawValue }) {
+    /// when several instances enqueue for the same chat at once. Once it holds the lock, one statement per
+    /// conversation numbers and inserts her entries: the lock must come first, since a statement reads what
+    /// was committed when it began.
+    /// - Parameter numberingLocked: a conversation whose lock the caller took in an earlier statement (triage
+    ///   takes it with her conversation's, in ``PostgresTriageStore``'s order).
+    static func insert(
+        _ entries: [NewOutboxEntry], on connection: PostgresConnection, logger: Logger, numberingLocked: Pseudonym? = nil
+    ) async throws -> [OutboxEntry] {
+        var sequences: [String: Int64] = [:]
+        let byConversation = Dictionary(grouping: entries, by: \.conversation)
+        for conversation in byConversation.keys.sorted(by: { $0.rawValue < $1.rawValue }) where conversation != numberingLocked {
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(sequenceLockNamespace), hashtext(\(conversation.rawValue)))", logger: logger)
-            let rows = try await connection.query(
-                "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = \(conversation.rawValue)",
-                logger: logger)
-            for try await sequence in rows.decode(Int64.self) { next[conversation] = sequence }
         }
-        var inserted: [OutboxEntry] = []
-        for new in entries {
-            let sequence = next[new.conversation] ?? 1
-            next[new.conversation] = sequence + 1
-            let entry = OutboxEntry(
-                id: new.id, conversation: new.conversation, sequence: sequence, retryKey: new.retryKey,
-                createdAt: new.createdAt, replyTokenUsableUntil: new.replyTokenUsableUntil, nextAttemptAt: new.createdAt,
-                sealedPayload: new.sealedPayload)
-            try await connection.query(
+        for conversation in byConversation.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            if let new = byConversation[conversation]?.first, byConversation[conversation]?.count == 1 {
+                // The usual answer: one entry, from a statement prepared once per connection.
+                for try await sequence in try await connection.execute(
+                    PostgresTriageStatements.InsertOutboxEntry(
+                        id: new.id, conversation: conversation.rawValue, retryKey: new.retryKey, createdAt: new.createdAt,
+                        replyTokenUsableUntil: new.replyTokenUsableUntil, sealedPayload: Data(new.sealedPayload)),
+                    logger: logger)
+                {
+                    sequences[new.id] = sequence
+                }
+                continue
+            }
+            var sql = PostgresQuery.StringInterpolation(literalCapacity: 512, interpolationCount: 8 * entries.count)
+            sql.appendLiteral(
                 """
                 INSERT INTO outbox_entry (id, conversation, sequence, retry_key, state, created_at,
                     reply_token_usable_until, next_attempt_at, sealed_payload)
-                VALUES (\(entry.id), \(entry.conversation.rawValue), \(entry.sequence), \(entry.retryKey), 'pending',
-                    \(entry.createdAt), \(entry.replyTokenUsableUntil), \(entry.nextAttemptAt), \(Data(entry.sealedPayload)))
-                """, logger: logger)
-            inserted.append(entry)
+                SELECT entry.id, entry.conversation, numbered.sequence + entry.position, entry.retry_key, 'pending', entry.created_at,
+                    entry.reply_token_usable_until, entry.created_at, entry.sealed_payload
+                FROM (SELECT COALESCE(MAX(sequence), 0) AS sequence FROM outbox_entry WHERE conversation =
+                """)
+            sql.appendInterpolation(conversation.rawValue)
+            sql.appendLiteral(") numbered, (VALUES ")
+            for (position, new) in byConversation[conversation, default: []].enumerated() {
+                sql.appendLiteral(position == 0 ? "(" : ", (")
+                sql.appendInterpolation(new.id)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(conversation.rawValue)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(Int64(position + 1))
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(new.retryKey)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(new.createdAt)
+                sql.appendLiteral(", ")
+                sql.appendInterpolation(new.replyTokenUsableUntil)
+                sql.appendLiteral("::BIGINT, ")
+                try sql.appendInterpolation(Data(new.sealedPayload))
+                sql.appendLiteral(")")
+            }
+            sql.appendLiteral(
+                """
+                ) AS entry (id, conversation, position, retry_key, created_at, reply_token_usable_until, sealed_payload)
+                RETURNING id, sequence
+                """)
+            for try await (id, sequence) in try await connection.query(PostgresQuery(stringInterpolation: sql), logger: logger)
+                .decode((String, Int64).self)
+            {
+                sequences[id] = sequence
+            }
         }
-        return inserted
+        return entries.map { new in
+            OutboxEntry(
+                id: new.id, conversation: new.conversation, sequence: sequences[new.id] ?? 0, retryKey: new.retryKey,
+                createdAt: new.createdAt, replyTokenUsableUntil: new.replyTokenUsableUntil, nextAttemptAt: new.createdAt,
+                sealedPayload: new.sealedPayload)
+        }
     }
 
     public func dueEntries(now: Int64, limit: Int, excluding busy: Set<Pseudonym>) async throws -> [OutboxEntry] {

@@ -6,7 +6,9 @@ public import TsunaguCore
 /// Triage on PostgreSQL: conversations, cases, transcripts, and exactly-once processing of the shared inbox by
 /// any number of instances.
 ///
-/// Each event is processed in a transaction of its own:
+/// Several conversations' events are processed in one transaction (``processTogether(_:decide:)``): a commit
+/// costs a round trip and a flush of PostgreSQL's log, which one answer each made the largest share of the
+/// work. For each conversation in it:
 /// - it first takes a transaction-scoped advisory lock on her conversation, so that whatever else writes her
 ///   conversation waits (the case desk takes the same lock) and the commit, or PostgreSQL when an instance
 ///   dies, releases it. Triage only *tries* the lock: when another instance holds it, that instance is at work
@@ -15,21 +17,26 @@ public import TsunaguCore
 /// - while an earlier event of hers is still pending (by `arrival`, a sequence across instances), it waits for a
 ///   later batch: her messages are answered in the order they came, whatever order callers pass them in.
 ///
-/// A batch's conversations are processed `parallelism` at a time, each one's events in order: one transaction
-/// costs several round trips and a commit's flush, and a single line of them would leave the database idle.
+/// A batch's transactions run `parallelism` at a time, each one's conversations in turn and each conversation's
+/// events in order.
 ///
 /// An event whose `decide` throws stays pending and does not hold back the rest of the batch.
 public struct PostgresTriageStore: TriageStore {
-    private let database: SharedDatabase
+    let database: SharedDatabase
     private let parallelism: Int
+    private let conversationsPerTransaction: Int
 
     /// The advisory-lock namespace of conversations being processed (the second key is the pseudonym's hash).
     public static let conversationLockNamespace: Int32 = 0x7473_7532  // "tsu2"
 
-    /// - Parameter parallelism: how many conversations one instance processes at once (each holds a connection).
-    public init(database: SharedDatabase, parallelism: Int = 4) {
+    /// - Parameters:
+    ///   - parallelism: how many transactions one instance runs at once (each holds a connection).
+    ///   - conversationsPerTransaction: the most conversations one transaction answers. More saves commits; each
+    ///     holds her conversation's lock (and a counsellor's action on her waits) until the whole transaction ends.
+    public init(database: SharedDatabase, parallelism: Int = 4, conversationsPerTransaction: Int = 16) {
         self.database = database
         self.parallelism = max(1, parallelism)
+        self.conversationsPerTransaction = max(1, conversationsPerTransaction)
     }
 
     public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
@@ -55,19 +62,24 @@ public struct PostgresTriageStore: TriageStore {
         _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
     ) async throws -> TriageBatchResult {
         // Her events in the order given; events without a conversation each on their own.
-        var order: [String] = []
         var byConversation: [String: [InboxEvent]] = [:]
         for event in events {
-            let key = event.conversation?.rawValue ?? "event:" + event.eventID
-            if byConversation[key] == nil { order.append(key) }
-            byConversation[key, default: []].append(event)
+            byConversation[event.conversation?.rawValue ?? "event:" + event.eventID, default: []].append(event)
+        }
+        // Conversations in one order for every transaction, so that the outbox's numbering locks, taken as each
+        // one's answer is written, are taken in the order `PostgresOutboxStore.insert` takes them (no deadlock).
+        let conversations = byConversation.keys.sorted().map { byConversation[$0]! }
+        // Enough transactions to keep `parallelism` connections busy, each as large as that allows up to the cap.
+        let size = min(conversationsPerTransaction, max(1, (conversations.count + parallelism - 1) / parallelism))
+        let chunks = stride(from: 0, to: conversations.count, by: size).map {
+            Array(conversations[$0..<min($0 + size, conversations.count)])
         }
         return try await withThrowingTaskGroup(of: TriageBatchResult.self) { group in
             var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
-            var next = order.makeIterator()
+            var next = chunks.makeIterator()
             func startNext() {
-                guard let key = next.next(), let events = byConversation[key] else { return }
-                group.addTask { try await processConversation(events, decide: decide) }
+                guard let chunk = next.next() else { return }
+                group.addTask { try await processTogether(chunk, decide: decide) }
             }
             for _ in 0..<parallelism { startNext() }
             while let done = try await group.next() {
@@ -78,30 +90,6 @@ public struct PostgresTriageStore: TriageStore {
             }
             return result
         }
-    }
-
-    /// One conversation's events of a batch, in order, until one must wait (another instance holds her
-    /// conversation, or an earlier event of hers is pending elsewhere).
-    private func processConversation(
-        _ events: [InboxEvent], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
-    ) async throws -> TriageBatchResult {
-        var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
-        for event in events {
-            do {
-                switch try await processOne(event, decide: decide, failedEarlier: Set(result.failed)) {
-                case .processed(let enqueued):
-                    result.processed += 1
-                    result.enqueued += enqueued
-                case .done:
-                    continue
-                case .wait:
-                    return result
-                }
-            } catch is DecisionFailed {
-                result.failed.append(event.eventID)
-            }
-        }
-        return result
     }
 
     public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
@@ -151,80 +139,8 @@ public struct PostgresTriageStore: TriageStore {
         ).collect().count
     }
 
-    /// `decide` threw, or her stored state cannot be read: the event stays pending, as on SQLite. Any other error
-    /// (the database) ends the batch.
-    private struct DecisionFailed: Error {}
-
     /// Every handle tried was taken (not expected before billions of cases).
     private struct HandlesExhausted: Error {}
-
-    /// What became of one event.
-    private enum Outcome {
-        /// Processed now; how many outbox entries it added.
-        case processed(Int)
-        /// Processed already (by another instance).
-        case done
-        /// Not now: her conversation is busy elsewhere, or an earlier event of hers is pending.
-        case wait
-    }
-
-    /// Processes one event in its own transaction.
-    private func processOne(
-        _ event: InboxEvent, decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit, failedEarlier: Set<String>
-    ) async throws -> Outcome {
-        let logger = database.logger
-        return try await database.transaction { connection in
-            if let conversation = event.conversation {
-                var locked = false
-                for try await got in try await connection.query(
-                    "SELECT pg_try_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation.rawValue)))",
-                    logger: logger
-                ).decode(Bool.self) {
-                    locked = got
-                }
-                guard locked else { return .wait }
-            }
-            var arrival: Int64?
-            for try await value in try await connection.query(
-                "SELECT arrival FROM inbox_event WHERE event_id = \(event.eventID) AND processed_at IS NULL FOR UPDATE", logger: logger
-            ).decode(Int64.self) {
-                arrival = value
-            }
-            guard let arrival else { return .done }
-            if let conversation = event.conversation {
-                // An earlier event of hers still pending goes first, unless this batch already failed it.
-                for try await earlier in try await connection.query(
-                    """
-                    SELECT event_id FROM inbox_event
-                    WHERE conversation = \(conversation.rawValue) AND processed_at IS NULL AND arrival < \(arrival)
-                    """, logger: logger
-                ).decode(String.self) where !failedEarlier.contains(earlier) {
-                    return .wait
-                }
-            }
-            let snapshot: TriageSnapshot
-            do {
-                snapshot = try await Self.snapshot(of: event.conversation, on: connection, logger: logger)
-            } catch is DecodingError {
-                throw DecisionFailed()  // Her stored state cannot be read: her event waits, the batch goes on (Conversation+stored).
-            }
-            let commit: TriageCommit
-            do {
-                commit = try decide(event, snapshot)
-            } catch {
-                throw DecisionFailed()
-            }
-            var enqueued = 0
-            if let conversation = event.conversation {
-                enqueued = try await Self.apply(commit, to: conversation, on: connection, logger: logger)
-            }
-            // Processed: the sealed event (her words, her id) is no longer needed here.
-            try await connection.query(
-                "UPDATE inbox_event SET processed_at = \(WallClock.milliseconds()), sealed_event = NULL WHERE event_id = \(event.eventID)",
-                logger: logger)
-            return .processed(enqueued)
-        }
-    }
 
     public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
         try await database.client.query(
@@ -242,67 +158,22 @@ public struct PostgresTriageStore: TriageStore {
         return recipients
     }
 
-    // MARK: Reading
-
-    static func snapshot(of conversation: Pseudonym?, on connection: PostgresConnection, logger: Logger) async throws -> TriageSnapshot {
-        // Unheld cases only: her place is behind those no counsellor has taken yet.
-        var waiting: [Priority: Int] = [:]
-        for try await (priority, count) in try await connection.query(
-            """
-            SELECT priority, COUNT(*) FROM triage_case
-            WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL AND priority IS NOT NULL
-            GROUP BY priority
-            """, logger: logger
-        ).decode((String, Int).self) {
-            if let priority = Priority(rawValue: priority) { waiting[priority, default: 0] += count }
-        }
-        var stored: (state: String, address: Data?)?
-        if let conversation {
-            for try await row in try await connection.query(
-                "SELECT state, sealed_address FROM conversation WHERE pseudonym = \(conversation.rawValue)", logger: logger
-            ).decode((String, Data?).self) {
-                stored = row
-            }
-        }
-        guard let stored else { return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting) }
-        let state = try Conversation.decodeStored(stored.state)
-        var key: (wrapped: Data, fingerprint: String?)?
-        if let record = state.currentCase {
-            for try await row in try await connection.query(
-                "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = \(record.id)", logger: logger
-            ).decode((Data, String?).self) {
-                key = row
-            }
-        }
-        var held: Data?
-        if let conversation {
-            for try await row in try await connection.query(
-                "SELECT sealed_text FROM held_words WHERE pseudonym = \(conversation.rawValue)", logger: logger
-            ).decode(Data.self) {
-                held = row
-            }
-        }
-        return TriageSnapshot(
-            conversation: state, sealedAddress: stored.address.map { Array($0) }, wrappedCaseKey: key.map { Array($0.wrapped) },
-            caseKeyFingerprint: key?.fingerprint, waiting: waiting, sealedHeldWords: held.map { Array($0) })
-    }
-
     // MARK: Writing
 
     /// Applies a commit to her conversation; returns how many outbox entries it added. What counsellors must hear
     /// of at once (a case queued, her message in a held case, an alert) goes to the staff feed with it.
-    static func apply(_ commit: TriageCommit, to pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// - Parameter numberingLocked: the caller holds her outbox numbering lock already
+    ///   (``PostgresOutboxStore/insert(_:on:logger:numberingLocked:)``).
+    static func apply(
+        _ commit: TriageCommit, to pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger, numberingLocked: Bool = false
+    ) async throws -> Int {
         if let conversation = commit.conversation {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
-            try await connection.query(
-                """
-                INSERT INTO conversation (pseudonym, state, sealed_address, updated_at, announcements)
-                VALUES (\(pseudonym.rawValue), \(state), \(commit.sealedAddress.map { Data($0) }), \(WallClock.milliseconds()),
-                    \(conversation.receivesAnnouncements))
-                ON CONFLICT (pseudonym) DO UPDATE SET state = EXCLUDED.state,
-                    sealed_address = COALESCE(EXCLUDED.sealed_address, conversation.sealed_address), updated_at = EXCLUDED.updated_at,
-                    announcements = EXCLUDED.announcements
-                """, logger: logger)
+            try await connection.run(
+                PostgresTriageStatements.SaveConversation(
+                    conversation: pseudonym.rawValue, state: state, sealedAddress: commit.sealedAddress.map { Data($0) },
+                    updatedAt: WallClock.milliseconds(), announcements: conversation.receivesAnnouncements),
+                logger: logger)
             if let record = conversation.currentCase { try await save(record, of: pseudonym, on: connection, logger: logger) }
         }
         if let key = commit.newCaseKey {
@@ -318,26 +189,25 @@ public struct PostgresTriageStore: TriageStore {
             try await connection.query("DELETE FROM case_message WHERE message_ref = \(ref)", logger: logger)
         }
         for entry in commit.transcript {
-            // A case whose content was destroyed keeps nothing new either.
-            let stored = try await connection.query(
+            // A case whose content was destroyed keeps nothing new either. Her line, once stored, goes to the feed
+            // if a counsellor holds her case (``emit(_:caseID:detail:onlyIfHeld:on:logger:)``), in the same statement.
+            let held = StaffEvent.Kind.message.rawValue
+            try await connection.query(
                 """
-                INSERT INTO case_message (case_id, at, author, message_ref, sealed_text)
-                SELECT \(entry.caseID), \(entry.at), \(entry.author.rawValue), \(entry.messageRef), \(Data(entry.sealedText))
-                WHERE EXISTS (SELECT 1 FROM case_key WHERE case_id = \(entry.caseID))
-                RETURNING id
-                """, logger: logger
-            ).collect()
-            if !stored.isEmpty && entry.author == .her {
-                try await emit(.message, caseID: entry.caseID, onlyIfHeld: true, on: connection, logger: logger)
-            }
+                WITH stored AS (
+                    INSERT INTO case_message (case_id, at, author, message_ref, sealed_text)
+                    SELECT \(entry.caseID), \(entry.at), \(entry.author.rawValue), \(entry.messageRef), \(Data(entry.sealedText))
+                    WHERE EXISTS (SELECT 1 FROM case_key WHERE case_id = \(entry.caseID))
+                    RETURNING id)
+                INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
+                SELECT \(WallClock.milliseconds()), \(held), handle, priority, counsellor, NULL FROM triage_case
+                WHERE id = \(entry.caseID) AND counsellor IS NOT NULL AND \(entry.author == .her) AND EXISTS (SELECT 1 FROM stored)
+                """, logger: logger)
         }
         switch commit.heldWords {
         case .hold(let sealed, let since):
-            try await connection.query(
-                """
-                INSERT INTO held_words (pseudonym, held_at, sealed_text) VALUES (\(pseudonym.rawValue), \(since), \(Data(sealed)))
-                ON CONFLICT (pseudonym) DO UPDATE SET sealed_text = EXCLUDED.sealed_text
-                """, logger: logger)
+            try await connection.run(
+                PostgresTriageStatements.HoldWords(conversation: pseudonym.rawValue, since: since, sealed: Data(sealed)), logger: logger)
         case .destroy:
             try await connection.query("DELETE FROM held_words WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
         case nil:
@@ -350,7 +220,9 @@ public struct PostgresTriageStore: TriageStore {
                 logger: logger)
             try await emit(.alert, caseID: alert.caseID, detail: alert.category, on: connection, logger: logger)
         }
-        return try await PostgresOutboxStore.insert(commit.outbox, on: connection, logger: logger).count
+        return try await PostgresOutboxStore.insert(
+            commit.outbox, on: connection, logger: logger, numberingLocked: numberingLocked ? pseudonym : nil
+        ).count
     }
 
     /// Destroys a case's content: its key and transcript go; its anonymous record stays.
@@ -403,24 +275,26 @@ public struct PostgresTriageStore: TriageStore {
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {
+        // Read as it was and changed, in one statement: every part of it sees the row as it was before. Whoever
+        // else writes her case holds her conversation's lock, as the caller does.
         var stored: (queuedAt: Int64?, closedAt: Int64?)?
         for try await row in try await connection.query(
-            "SELECT queued_at, closed_at FROM triage_case WHERE id = \(record.id)", logger: logger
+            """
+            WITH stored AS (SELECT queued_at, closed_at FROM triage_case WHERE id = \(record.id)),
+            changed AS (
+                UPDATE triage_case SET topic = \(record.topic), urgency = \(record.urgency), priority = \(record.priority?.rawValue),
+                    emergency = \(record.emergency), out_of_hours = \(record.outOfHours), queued_at = \(record.queuedAt),
+                    claimed_at = \(record.claimedAt), closed_at = \(record.closedAt), outcome = \(record.outcome),
+                    referral = \(record.referral), satisfaction = \(record.satisfaction)
+                WHERE id = \(record.id))
+            SELECT queued_at, closed_at FROM stored
+            """, logger: logger
         ).decode((Int64?, Int64?).self) {
             stored = row
         }
         let joinsQueue = record.queuedAt != nil && stored?.queuedAt == nil && record.closedAt == nil
         let closes = stored != nil && record.closedAt != nil && stored?.closedAt == nil
-        if stored != nil {
-            try await connection.query(
-                """
-                UPDATE triage_case SET topic = \(record.topic), urgency = \(record.urgency), priority = \(record.priority?.rawValue),
-                    emergency = \(record.emergency), out_of_hours = \(record.outOfHours), queued_at = \(record.queuedAt),
-                    claimed_at = \(record.claimedAt), closed_at = \(record.closedAt), outcome = \(record.outcome),
-                    referral = \(record.referral), satisfaction = \(record.satisfaction)
-                WHERE id = \(record.id)
-                """, logger: logger)
-        } else {
+        if stored == nil {
             // Another instance may take the same random handle at the same moment: the unique index decides.
             var generator = SystemRandomNumberGenerator()
             var inserted = false
