@@ -65,7 +65,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "TsunaguStore",
+            name: "TsunaguSQLite",
             dependencies: [
                 "TsunaguCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "TsunaguServer",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "TsunaguMeCab", "CHardening",
+                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguSQLite", "TsunaguPostgres", "TsunaguMeCab", "CHardening",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "tsunagud",
             dependencies: [
-                "TsunaguServer", "TsunaguStore", "TsunaguCore", "TsunaguPostgres",
+                "TsunaguServer", "TsunaguSQLite", "TsunaguCore", "TsunaguPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "tsunagu-bench",
             dependencies: [
-                "TsunaguServer", "TsunaguStore", "TsunaguCore", "LineMessaging", "CurlHTTP",
+                "TsunaguServer", "TsunaguSQLite", "TsunaguCore", "LineMessaging", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -153,7 +153,7 @@ let package = Package(
             dependencies: [
                 "CurlHTTP", "LineMessaging", "LineSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguStore", "TsunaguServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguSQLite", "TsunaguServer",
                 "TsunaguPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,9 +187,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "TsunaguStoreTests",
+            name: "TsunaguSQLiteTests",
             dependencies: [
-                "TsunaguStore", "TsunaguCore", "TsunaguTesting", "TsunaguPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                "TsunaguSQLite", "TsunaguCore", "TsunaguTesting", "TsunaguPostgres", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "TsunaguServerTests",
             dependencies: [
-                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguStore", "TsunaguPostgres", "LineSandbox",
+                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguSQLite", "TsunaguPostgres", "LineSandbox",
                 "CurlHTTP", "TsunaguMeCab",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -217,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "TsunaguDaemonTests",
             dependencies: [
-                "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguStore", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
+                "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguSQLite", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
                 "LineMessaging",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
 
-/// The PostgreSQL schema's history, kept like SQLite's (`TsunaguStore/Migrations.swift`): a migration is
+/// The PostgreSQL schema's history, kept like SQLite's (`TsunaguSQLite/Migrations.swift`): a migration is
 /// frozen once it ships, literal SQL only, new ones appended at the end.
 ///
 /// Several instances may start at once: each migration runs in its own transaction under one

@@ -1,6 +1,6 @@
 public import Foundation
 public import TsunaguCore
-public import TsunaguStore
+public import TsunaguSQLite
 
 /// What the two listeners share: the stores, the metrics, the ingress pipeline and the doorbells.
 public struct ServerDependencies: Sendable {

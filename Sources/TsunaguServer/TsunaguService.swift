@@ -8,7 +8,7 @@ import ServiceLifecycle
 import TsunaguCore
 import TsunaguPostgres
 import UnixSignals
-import TsunaguStore
+import TsunaguSQLite
 
 /// `tsunagud serve`: opens the database and runs both listeners in one `ServiceGroup` until SIGTERM or
 /// SIGINT, then stops accepting, lets in-flight requests finish (each one's events are committed before its

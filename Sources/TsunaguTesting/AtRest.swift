@@ -1,5 +1,5 @@
 import Foundation
-public import TsunaguStore
+public import TsunaguSQLite
 
 /// Searching a database for bytes where they rest, for the forensic tests.
 public enum AtRest {

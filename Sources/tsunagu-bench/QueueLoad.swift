@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 /// `tsunagu-bench seed-cases`: a database with many open cases and counsellors, as a busy office has.
 struct SeedCases: AsyncParsableCommand {

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 /// `tsunagu-bench seed-statistics`: a year of cases and their transcripts, for timing statistics.
 struct SeedStatistics: AsyncParsableCommand {

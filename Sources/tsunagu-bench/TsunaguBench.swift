@@ -3,7 +3,7 @@ import Foundation
 import LineMessaging
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 /// `tsunagu-bench`: helpers for the benchmark scripts (not installed, not for operators).
 @main

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 extension Tsunagud {
     /// `tsunagud backup`: an online, verified copy of the SQLite database.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TsunaguServer
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 
 /// Prints a failure as the one sentence the operator needs, on stderr, and exits 1.
 ///

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TsunaguPostgres
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 extension Tsunagud {
     /// `tsunagud migrate`: brings the configured database's schema up to this version, on SQLite or PostgreSQL.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 extension Tsunagud {
     /// `tsunagud restore`: a file from `tsunagud backup`, checked, as the SQLite database where there is none.

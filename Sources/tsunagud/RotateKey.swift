@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import TsunaguPostgres
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 extension Tsunagud {
     /// `tsunagud rotate-key`: rewraps every case key and the keyring under a new master key.

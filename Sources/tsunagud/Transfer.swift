@@ -3,7 +3,7 @@ import Foundation
 import TsunaguCore
 import TsunaguPostgres
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 
 extension Tsunagud {
     /// `tsunagud export`: the SQLite database, row for row, in a file for `tsunagud import`.

@@ -6,7 +6,7 @@ import LineSandbox
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The outbox's promise under failure: LINE failing and rate-limiting, tsunagud killed mid-delivery.

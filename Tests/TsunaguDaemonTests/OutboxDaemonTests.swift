@@ -4,7 +4,7 @@ import LineMessaging
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 @Suite("tsunagud delivers its outbox", .serialized)

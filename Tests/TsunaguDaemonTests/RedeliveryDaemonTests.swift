@@ -4,7 +4,7 @@ import LineMessaging
 import LineSandbox
 import Testing
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// LINE redelivers events after Tsunagu was unreachable, and `tsunagud` is killed while the answers are at LINE

@@ -2,7 +2,7 @@ import Configuration
 import Foundation
 import Testing
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 @Suite("Configuration")

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The web console's session on the staff listener: the cookie it sets, the API accepting it, CSRF, revocation,

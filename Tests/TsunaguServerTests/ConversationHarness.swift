@@ -12,7 +12,7 @@ import Synchronization
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The whole loop over loopback: the real webhook listener, the inbox processor with the shipped script,

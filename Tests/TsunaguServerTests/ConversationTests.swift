@@ -7,7 +7,7 @@ import LineSandbox
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// Scripted conversations end to end: signed webhooks from the sandbox's phone, the real listener, the

@@ -4,7 +4,7 @@ import LineSandbox
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// What the bot tells her about her data is true of every byte on disk: after a confirmed erasure and after the

@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 import Testing
 import TsunaguPostgres
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The backends the server-level suites run on, as test arguments: SQLite always, PostgreSQL where a server is

@@ -4,7 +4,7 @@ import Testing
 import TsunaguCore
 import TsunaguPostgres
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// A case is closed as idle only if it is still idle in the transaction that closes it: her message written after

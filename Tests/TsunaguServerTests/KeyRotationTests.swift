@@ -3,7 +3,7 @@ import GRDB
 import LineSandbox
 import Testing
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The master key can be replaced: the keyring and every case key are rewrapped; pseudonyms, sealed data and

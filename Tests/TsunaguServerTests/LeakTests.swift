@@ -6,7 +6,7 @@ import Prometheus
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// After scripted conversations, the raw bytes of the database, its WAL and shared-memory files, and every log

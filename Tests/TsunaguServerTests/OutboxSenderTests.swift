@@ -9,7 +9,7 @@ import InMemoryLogging
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 import Prometheus
 

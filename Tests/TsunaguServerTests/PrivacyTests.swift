@@ -7,7 +7,7 @@ import InMemoryLogging
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// Nothing identifying leaves the process or rests in clear: checked on the real request path.

@@ -7,7 +7,7 @@ import Testing
 import TsunaguCore
 import TsunaguMeCab
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The programme's records and report through the staff API, as a supervisor's year would be entered: each

@@ -4,7 +4,7 @@ import LineSandbox
 import Logging
 import Testing
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// Messages of cases closed longer ago than the retention period are destroyed; the anonymous record stays.

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 @Suite("Staff API")

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// `GET /api/v1/stats`: supervisors only, protected counts, nothing that names anyone.

@@ -6,7 +6,7 @@ import InMemoryLogging
 import LineMessaging
 import Logging
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 import TsunaguCore
 import Testing

@@ -5,7 +5,7 @@ import LineMessaging
 import Testing
 import TsunaguCore
 import TsunaguServer
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 @Suite("POST /webhook")

@@ -1,7 +1,7 @@
 import Logging
 import TsunaguCore
 public import TsunaguPostgres
-import TsunaguStore
+import TsunaguSQLite
 
 /// Where the data lives, as `TSUNAGU_DATABASE` says: a path means the embedded SQLite file (one instance), a
 /// `postgres://` URL a PostgreSQL shared by every instance.

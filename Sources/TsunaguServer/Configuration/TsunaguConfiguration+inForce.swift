@@ -1,6 +1,6 @@
 import Logging
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 
 extension TsunaguConfiguration {
     /// What `setting` is in force as, read back from the validated configuration (not from the environment or

@@ -1,7 +1,7 @@
 public import Configuration
 import Foundation
 public import Logging
-public import TsunaguStore
+public import TsunaguSQLite
 public import TsunaguCore
 
 /// Everything `tsunagud serve` needs, read and validated once at start-up.

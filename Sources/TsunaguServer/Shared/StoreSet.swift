@@ -1,6 +1,6 @@
 public import TsunaguCore
 public import TsunaguPostgres
-public import TsunaguStore
+public import TsunaguSQLite
 
 /// Every store the server works with, over one database: the embedded SQLite file or a PostgreSQL shared by
 /// several instances. The server sees only the core protocols, so the listeners, the case desk and the

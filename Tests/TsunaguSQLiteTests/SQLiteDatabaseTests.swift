@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
-@testable import TsunaguStore
+@testable import TsunaguSQLite
 import TsunaguTesting
 
 @Suite("SQLite database")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TsunaguCore
 import TsunaguPostgres
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The store contract, run unchanged against every backend.

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// The queue's counts come from `queue_count`, kept by triggers; they must equal a walk of the cases whatever

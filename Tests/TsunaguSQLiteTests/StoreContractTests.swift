@@ -5,7 +5,7 @@ import PostgresNIO
 import Testing
 import TsunaguCore
 import TsunaguPostgres
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// Every store contract, run unchanged against each backend: each check of each contract is one test case.

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 import TsunaguTesting
-@testable import TsunaguStore
+@testable import TsunaguSQLite
 
 @Suite("Group commit")
 struct GroupCommitterTests {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// `SQLiteBackup`: the copy behind `tsunagud backup` and `restore`, and the checks that keep a bad one out.

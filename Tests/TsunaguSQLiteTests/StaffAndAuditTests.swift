@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 @Suite("Staff and the audit log")

@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 
 /// Which commits the ingress answers in the transaction that stores them, and which it leaves to the processor.
 @Suite struct InlineAnsweringTests {

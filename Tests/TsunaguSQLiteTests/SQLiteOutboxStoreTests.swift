@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
-import TsunaguStore
+import TsunaguSQLite
 import TsunaguTesting
 
 /// What only SQLite's outbox promises; the shared behaviour is `OutboxStoreContract`, run in
