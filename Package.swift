@@ -64,17 +64,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the two database backends share that is not a domain rule: the transfer file between them.
+        .target(name: "TsunaguPersistence", swiftSettings: swiftSettings),
         .target(
             name: "TsunaguSQLite",
             dependencies: [
-                "TsunaguCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "TsunaguCore", "TsunaguPersistence", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TsunaguPostgres",
             dependencies: [
-                "TsunaguCore",
+                "TsunaguCore", "TsunaguPersistence",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "tsunagud",
             dependencies: [
-                "TsunaguServer", "TsunaguSQLite", "TsunaguCore", "TsunaguPostgres",
+                "TsunaguServer", "TsunaguSQLite", "TsunaguCore", "TsunaguPostgres", "TsunaguPersistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import PostgresNIO
 public import TsunaguCore
+import TsunaguPersistence
 
 /// `tsunagud import`: loads a ``TransferFile`` written by `tsunagud export` into an empty PostgreSQL database, in
 /// one transaction, and checks that every table has exactly the rows the file counted; then checks the audit

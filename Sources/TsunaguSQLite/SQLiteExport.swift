@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 import GRDB
-public import TsunaguCore
+import TsunaguCore
+public import TsunaguPersistence
 
 /// `tsunagud export`: writes every row of the SQLite database to a ``TransferFile``, read in one snapshot, so
 /// the file is consistent even while the server runs (stop it first anyway, or what arrives later is not in

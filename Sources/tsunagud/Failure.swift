@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TsunaguServer
 import TsunaguCore
+import TsunaguPersistence
 import TsunaguSQLite
 
 /// Prints a failure as the one sentence the operator needs, on stderr, and exits 1.

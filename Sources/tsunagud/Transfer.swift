@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TsunaguCore
+import TsunaguPersistence
 import TsunaguPostgres
 import TsunaguServer
 import TsunaguSQLite
