@@ -155,7 +155,7 @@ let package = Package(
             dependencies: [
                 "CurlHTTP", "LineMessaging", "LineSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguSQLite", "TsunaguServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguSQLite",
                 "TsunaguPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,13 +1,23 @@
 import Crypto
+import Foundation
 public import TsunaguCore
-import TsunaguServer
 
 /// What someone who can write the database, but has no audit key, can do to the audit log: recompute its chain
 /// with plain SHA-256, as every entry was hashed before the chain was keyed. Tests use it to write such old entries
 /// and to forge rewritten chains that must not verify.
 public enum AuditForgery {
     /// The chain, keyed, that the tests' data key (``TestSecrets/dataKeyBase64``) gives a database without a keyring.
-    public static let testChain = DataKey(base64: TestSecrets.dataKeyBase64)!.auditChain
+    ///
+    /// Derived here as the server's `DataKey.auditChain` derives it (HKDF to the sealing key, HKDF again to the
+    /// audit key), so that this target, and every test target using it, does not link the server; a test in
+    /// `TsunaguServerTests` checks that the two agree.
+    public static let testChain: AuditChain = {
+        func derive(_ key: SymmetricKey, _ info: String) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(info.utf8), outputByteCount: 32)
+        }
+        let root = SymmetricKey(data: Data(base64Encoded: TestSecrets.dataKeyBase64)!)
+        return AuditChain(key: derive(derive(root, "tsunagu/seal/v1"), "tsunagu/audit-chain/v1"))
+    }()
 
     /// `entries` (in sequence order) with every hash from `from` on recomputed by plain SHA-256, each entry marked
     /// with `version` (keep `.keyed` to forge without the key; `.unkeyed` to pass the entries off as old ones).

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LineSandbox
 import Testing
+import TsunaguCore
 import TsunaguServer
 import TsunaguSQLite
 import TsunaguTesting
@@ -12,6 +13,16 @@ import TsunaguTesting
 struct KeyRotationTests {
     let old = DataKey(base64: TestSecrets.dataKeyBase64)!
     let new = DataKey(base64: DataKey.generateBase64())!
+
+    /// `TsunaguTesting` derives the tests' audit chain itself so as not to link the server: it must stay the chain
+    /// the server derives from the same key, or every test mixing the two would see a broken audit log.
+    @Test func theTestsAuditChainIsTheOneTheirDataKeyGives() throws {
+        let entry = try old.auditChain.entry(after: nil, at: 1_765_000_000_000, actor: "operator", action: "staff.add", caseID: nil, detail: nil)
+        #expect(AuditForgery.testChain.verify([entry]).holds)
+        #expect(try AuditForgery.testChain.entry(after: nil, at: 1_765_000_000_000, actor: "operator", action: "staff.add", caseID: nil, detail: nil)
+            == entry)
+        #expect(new.auditChain.verify([entry]).firstBroken == 1, "another key's chain does not verify it")
+    }
 
     /// A database with one case and its transcript, its keyring made with the old key.
     private func databaseWithACase() async throws -> ConversationHarness {
