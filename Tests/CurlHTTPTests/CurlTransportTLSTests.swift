@@ -1,8 +1,8 @@
 import CurlHTTP
 import Foundation
+import LineSandbox
 import Testing
 import TsunaguTesting
-import TsunaguServer
 #if canImport(Glibc)
 import Glibc
 #endif

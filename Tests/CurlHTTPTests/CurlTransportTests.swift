@@ -1,8 +1,8 @@
 import CurlHTTP
 import Foundation
+import LineSandbox
 import Testing
 import TsunaguTesting
-import TsunaguServer
 
 @Suite("CurlTransport against a local server")
 struct CurlTransportTests {

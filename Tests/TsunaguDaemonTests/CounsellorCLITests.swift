@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import FoundationXML
+import LineSandbox
 import Testing
 import TsunaguCore
 import TsunaguServer

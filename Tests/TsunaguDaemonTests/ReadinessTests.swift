@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LineSandbox
 import Testing
 import TsunaguServer
 import TsunaguTesting

@@ -4,6 +4,9 @@ import Glibc
 
 /// A loopback TCP port that was free a moment ago (bound to port 0, then released), for sandbox mode
 /// with port 0 and for test servers that cannot report the port they bound themselves.
+///
+/// It lives with the sandbox, its one use outside tests, so that tests needing a port (the libcurl ones among
+/// them) reach it without linking the server.
 public enum FreeLoopbackPort {
     public struct Unavailable: Error {}
 
