@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "TsunaguSQLite",
             dependencies: [
-                "TsunaguCore", "TsunaguPersistence", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "TsunaguCore", "TsunaguPersistence", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,7 +159,6 @@ let package = Package(
                 "TsunaguPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -213,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TsunaguClientTests",
-            dependencies: ["TsunaguClient", "TsunaguCore", "CurlHTTP", "TsunaguTesting"],
+            dependencies: ["TsunaguClient", "CurlHTTP", "TsunaguTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
