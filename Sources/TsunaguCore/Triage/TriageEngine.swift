@@ -140,7 +140,7 @@ public struct TriageEngine: Sendable {
         if turn.conversation.erasureAsked {
             turn.conversation.erasureAsked = false
             if let erase = typedErasureAnswer(text, folded: folded) {
-                fromHer(choice: erase ? "erase:yes" : "erase:no", erasureAsked: true, &turn)
+                fromHer(choice: Question.erase.data(for: erase ? "yes" : "no"), erasureAsked: true, &turn)
                 return
             }
             // Anything else: she has carried on talking, and it is read as usual.
@@ -186,7 +186,7 @@ public struct TriageEngine: Sendable {
             return
         }
         if case .consent = turn.conversation.state, let yes = typedConsent(text) {
-            fromHer(choice: yes ? "consent:yes" : "consent:no", &turn)
+            fromHer(choice: Question.consent.data(for: yes ? "yes" : "no"), &turn)
             return
         }
         switch turn.conversation.state {
@@ -199,12 +199,12 @@ public struct TriageEngine: Sendable {
             remindConsent(&turn)
         case .topic:
             turn.record(text)
-            notAnswered(question: script.topic, prefix: "topic", &turn) { turn in
+            notAnswered(.topic, &turn) { turn in
                 chooseTopic(turn.defaultChoice(of: script.topic), &turn)
             }
         case .urgency:
             turn.record(text)
-            notAnswered(question: script.urgency, prefix: "urgency", &turn) { turn in
+            notAnswered(.urgency, &turn) { turn in
                 chooseUrgency(turn.defaultChoice(of: script.urgency), &turn)
             }
         case .queued:
@@ -223,12 +223,11 @@ public struct TriageEngine: Sendable {
         let (group, id) = (parts.first ?? "", parts.count == 2 ? parts[1] : "")
         let asked = erasureAsked ?? turn.conversation.erasureAsked
         turn.conversation.erasureAsked = false
+        if let question = Question(rawValue: group) {
+            answer(question, id, erasureAsked: asked, &turn)
+            return
+        }
         switch (group, turn.conversation.state) {
-        case ("erase", _) where id == "yes":
-            if asked { stop(&turn) } else { askErasure(&turn) }  // A stale button still asks first.
-        case ("erase", _):
-            turn.send(script.stop.continued)
-            askCurrentQuestion(&turn)
         case ("info", _):
             if id == "menu" { showInformationMenu(&turn) } else { showInformation(id, &turn) }
         case ("request", _):
@@ -242,7 +241,21 @@ public struct TriageEngine: Sendable {
             tellStillWaiting(&turn)  // Already with us: her messages reach the counsellor.
         case ("start", _):
             askCurrentQuestion(&turn)  // In triage, the question again; with a counsellor, nothing.
-        case ("consent", .consent) where id == "yes":
+        default:
+            // A button Tsunagu never made: treat it as the words it carries.
+            if case .consent = turn.conversation.state { remindConsent(&turn) } else { fromHer(text: id, &turn) }
+        }
+    }
+
+    /// Her tap on a button of `question` (or the same answer typed).
+    private func answer(_ question: Question, _ id: String, erasureAsked asked: Bool, _ turn: inout Turn) {
+        switch (question, turn.conversation.state) {
+        case (.erase, _) where id == "yes":
+            if asked { stop(&turn) } else { askErasure(&turn) }  // A stale button still asks first.
+        case (.erase, _):
+            turn.send(script.stop.continued)
+            askCurrentQuestion(&turn)
+        case (.consent, .consent) where id == "yes":
             turn.conversation.hasConsented = true
             if let pending = turn.conversation.pendingRequest,
                 let request = script.info.items.first(where: { $0.id == pending })?.request
@@ -253,23 +266,23 @@ public struct TriageEngine: Sendable {
             }
             turn.openCase()
             settleHeldWords(release: true, &turn)
-            turn.ask(script.topic, prefix: "topic")
-        case ("consent", .consent) where id == "no":
+            ask(.topic, &turn)
+        case (.consent, .consent) where id == "no":
             turn.conversation.pendingRequest = nil
             let held = turn.conversation.heldSince != nil
             settleHeldWords(release: false, &turn)
             turn.send(script.consentDeclined + (held ? "\n" + script.firstWords.dropped : ""))
             turn.conversation.state = .new
-        case ("topic", .topic) where script.topic.choices.contains(where: { $0.id == id }):
+        case (.topic, .topic) where script.topic.choices.contains(where: { $0.id == id }):
             chooseTopic(script.topic.choices.first { $0.id == id }!, &turn)
-        case ("urgency", .urgency) where script.urgency.choices.contains(where: { $0.id == id }):
+        case (.urgency, .urgency) where script.urgency.choices.contains(where: { $0.id == id }):
             chooseUrgency(script.urgency.choices.first { $0.id == id }!, &turn)
-        case ("survey", .survey) where script.survey.choices.contains(where: { $0.id == id }):
+        case (.survey, .survey) where script.survey.choices.contains(where: { $0.id == id }):
             turn.finishSurvey(satisfaction: id)
             turn.send(script.surveyThanks)
         default:
             // A button from an earlier question: treat it as the words on it.
-            let label = label(forChoice: group, id) ?? id
+            let label = words(of: question).choices.first { $0.id == id }?.label ?? id
             if case .consent = turn.conversation.state { remindConsent(&turn) } else { fromHer(text: label, &turn) }
         }
     }
@@ -289,11 +302,11 @@ public struct TriageEngine: Sendable {
         case .topic:
             turn.record(record)
             turn.send(acknowledgement)
-            turn.ask(script.topic, prefix: "topic")
+            ask(.topic, &turn)
         case .urgency:
             turn.record(record)
             turn.send(acknowledgement)
-            turn.ask(script.urgency, prefix: "urgency")
+            ask(.urgency, &turn)
         case .queued:
             turn.record(record)
             if !isSticker || !turn.conversation.toldStillWaiting { turn.send(acknowledgement) }
@@ -308,7 +321,7 @@ public struct TriageEngine: Sendable {
 
     private func welcome(_ turn: inout Turn) {
         turn.send(welcomeText + closedNowNotice(at: turn.context.now))
-        turn.ask(script.consent, prefix: "consent")
+        ask(.consent, &turn)
         turn.conversation.state = .consent
         turn.conversation.unansweredPrompts = 0
     }
@@ -325,7 +338,7 @@ public struct TriageEngine: Sendable {
         turn.openCase()
         if let firstMessage { turn.record(firstMessage) }
         turn.send(script.returning + closedNowNotice(at: turn.context.now))
-        turn.ask(script.topic, prefix: "topic")
+        ask(.topic, &turn)
     }
 
     /// Thanks or a goodbye after the talk: a polite answer and a way to start again, no new case.
@@ -346,17 +359,15 @@ public struct TriageEngine: Sendable {
 
     private func remindConsent(_ turn: inout Turn) {
         turn.send(script.consentReminder)
-        turn.ask(script.consent, prefix: "consent")
+        ask(.consent, &turn)
     }
 
     /// She wrote instead of choosing: ask once more, then carry on with a sensible default.
-    private func notAnswered(
-        question: ConversationScript.Question, prefix: String, _ turn: inout Turn, otherwise proceed: (inout Turn) -> Void
-    ) {
+    private func notAnswered(_ question: Question, _ turn: inout Turn, otherwise proceed: (inout Turn) -> Void) {
         if turn.conversation.unansweredPrompts == 0 {
             turn.conversation.unansweredPrompts += 1
             turn.send(script.choosePrompt)
-            turn.ask(question, prefix: prefix)
+            ask(question, &turn)
         } else {
             proceed(&turn)
         }
@@ -365,7 +376,7 @@ public struct TriageEngine: Sendable {
     private func chooseTopic(_ choice: ConversationScript.Choice, _ turn: inout Turn) {
         turn.updateCase { $0.topic = choice.id }
         turn.conversation.unansweredPrompts = 0  // The next question gets its own reminder.
-        turn.ask(script.urgency, prefix: "urgency")
+        ask(.urgency, &turn)
     }
 
     private func chooseUrgency(_ choice: ConversationScript.Choice, _ turn: inout Turn) {
@@ -484,7 +495,7 @@ public struct TriageEngine: Sendable {
 
     /// Whether she wants to erase everything and end, before anything is destroyed.
     private func askErasure(_ turn: inout Turn) {
-        turn.ask(script.stop.confirm, prefix: "erase")
+        ask(.erase, &turn)
         turn.conversation.erasureAsked = true
     }
 
@@ -609,13 +620,7 @@ public struct TriageEngine: Sendable {
 
     /// Brings back the question she was answering, so its buttons are under the last message again.
     private func askCurrentQuestion(_ turn: inout Turn) {
-        switch turn.conversation.state {
-        case .consent: turn.ask(script.consent, prefix: "consent")
-        case .topic: turn.ask(script.topic, prefix: "topic")
-        case .urgency: turn.ask(script.urgency, prefix: "urgency")
-        case .survey: turn.ask(script.survey, prefix: "survey")
-        case .new, .queued, .active, .closed: break
-        }
+        if let question = Question(awaitedIn: turn.conversation.state) { ask(question, &turn) }
     }
 
     // MARK: Counsellor events
@@ -648,7 +653,7 @@ public struct TriageEngine: Sendable {
                 turn.conversation.state = .closed(outcome: outcome, referral: referral)  // No satisfaction question after danger.
             } else {
                 turn.conversation.state = .survey
-                turn.ask(script.survey, prefix: "survey")
+                ask(.survey, &turn)
             }
         default:
             break
@@ -746,21 +751,14 @@ public struct TriageEngine: Sendable {
     }
 
     private func choiceData(matchingLabel text: String, in state: TriageState) -> String? {
-        let question: (ConversationScript.Question, String)
-        switch state {
-        case .consent: question = (script.consent, "consent")
-        case .topic: question = (script.topic, "topic")
-        case .urgency: question = (script.urgency, "urgency")
-        case .survey: question = (script.survey, "survey")
-        default: return nil
-        }
+        guard let question = Question(awaitedIn: state) else { return nil }
         let folded = TextNormalizer.normalize(text)
-        return question.0.choices.first { TextNormalizer.normalize($0.label) == folded }.map { "\(question.1):\($0.id)" }
+        return words(of: question).choices.first { TextNormalizer.normalize($0.label) == folded }.map { question.data(for: $0.id) }
     }
 
-    private func label(forChoice group: String, _ id: String) -> String? {
-        let questions = ["consent": script.consent, "topic": script.topic, "urgency": script.urgency, "survey": script.survey]
-        return questions[group]?.choices.first { $0.id == id }?.label
+    /// Asks `question` with its buttons, in the state it belongs to.
+    private func ask(_ question: Question, _ turn: inout Turn) {
+        turn.ask(words(of: question), as: question)
     }
 }
 
@@ -788,14 +786,9 @@ private struct Turn {
         append(BotMessage(text: text))
     }
 
-    mutating func ask(_ question: ConversationScript.Question, prefix: String) {
-        append(BotMessage(text: question.text, choices: question.choices.map { BotChoice(label: $0.label, data: "\(prefix):\($0.id)") }))
-        switch prefix {
-        case "consent": conversation.state = .consent
-        case "topic": conversation.state = .topic
-        case "urgency": conversation.state = .urgency
-        default: break
-        }
+    mutating func ask(_ words: ConversationScript.Question, as question: TriageEngine.Question) {
+        append(BotMessage(text: words.text, choices: words.choices.map { BotChoice(label: $0.label, data: question.data(for: $0.id)) }))
+        if let state = question.state { conversation.state = state }
     }
 
     /// Consecutive sends go out together (one reply while her reply token is fresh).
