@@ -13,7 +13,7 @@ public import TsunaguCore
 public struct PostgresCaseStore: CaseStore {
     private let database: SharedDatabase
 
-    /// The advisory-lock namespace of a counsellor's claims (the second key is her name's hash).
+    /// The advisory-lock namespace of a counsellor's claims (the second key is a hash of the counsellor's name).
     static let counsellorLockNamespace: Int32 = 0x7473_7536  // "tsu6"
 
     public init(database: SharedDatabase) { self.database = database }

@@ -157,7 +157,7 @@ enum Migrations {
         }
         migrator.registerMigration("v8-case-desk") { db in
             // triage_case.counsellor / lease_until: who holds the case now, and until when the claim lasts
-            // unless she acts on it (claimed_at stays the first claim, for statistics).
+            // unless the holder acts on it (claimed_at stays the first claim, for statistics).
             // triage_case_open covers the queue's filter, so listing reads the index and `limit` rows.
             // queue_count: cases waiting unheld, by priority, kept by triggers in every transaction that changes
             // a case, so counting the queue does not walk it (lapsed claims, few, are counted apart).

@@ -70,7 +70,7 @@ public struct SQLiteCaseStore: CaseStore {
         return counts
     }
 
-    /// The open cases `counsellor` holds, most urgent first (a lapsed claim stays hers until someone takes it).
+    /// The open cases `counsellor` holds, most urgent first (a lapsed claim stays the counsellor's until someone takes it).
     public func held(by counsellor: String) async throws -> [CaseSummary] {
         try await database.writer.read { db in
             try Row.fetchAll(

@@ -32,8 +32,8 @@ extension CaseStoreContract {
         if try await stores.cases.queue(now: 5_000, limit: 10).items.map(\.topic) != ["n2"] { broken.append("renew took an unheld case") }
 
         try await change(.take("suzuki"), of: handle, by: "sato", in: stores, now: 6_000)
-        let (hers, theirs) = (try await holding("sato"), try await holding("suzuki"))
-        if theirs != ["n1 until 66000"] || !hers.isEmpty { broken.append("take gave sato \(hers), suzuki \(theirs)") }
+        let (sato, suzuki) = (try await holding("sato"), try await holding("suzuki"))
+        if suzuki != ["n1 until 66000"] || !sato.isEmpty { broken.append("take gave sato \(sato), suzuki \(suzuki)") }
         try await change(.drop, of: handle, by: "suzuki", in: stores, now: 7_000)
         if !(try await holding("suzuki")).isEmpty { broken.append("drop left suzuki \(try await holding("suzuki"))") }
         let (items, counts) = try await stores.cases.queue(now: 7_000, limit: 10)
@@ -88,8 +88,8 @@ extension CaseStoreContract {
         let atCap = try await refusal { _ = try await claim(.handle(waiting[0]), by: "sato", in: stores, now: 1_800, cap: 2) }
         if atCap != .atCapacity(limit: 2) { broken.append("a third live claim under a cap of 2: \(String(describing: atCap))") }
         let again = try await refusal { try await change(.take("sato"), of: second, by: "sato", in: stores, now: 1_800, cap: 2) }
-        if again != nil { broken.append("taking her own case again at the cap was refused as \(String(describing: again))") }
-        // At 3_000 the claim of n1 has lapsed: it stays hers until taken, but no longer counts.
+        if again != nil { broken.append("taking one's own case again at the cap was refused as \(String(describing: again))") }
+        // At 3_000 the claim of n1 has lapsed: it stays sato's until taken, but no longer counts.
         let lapsed = try await refusal { _ = try await claim(.handle(waiting[0]), by: "sato", in: stores, now: 3_000, cap: 2) }
         if lapsed != nil { broken.append("a lapsed claim still counted against the cap: \(String(describing: lapsed))") }
 

@@ -52,7 +52,7 @@ public enum CaseStoreContract {
         }
     }
 
-    /// A claim as the case desk makes one: the case is hers, audited, announced.
+    /// A claim as the case desk makes one: the case is the counsellor's, audited, announced.
     static func claim(
         _ selector: CaseSelector, by counsellor: String, in stores: Stores, now: Int64 = 1_000, lease: Int64 = 60_000, cap: Int = 3
     ) async throws -> CaseState {

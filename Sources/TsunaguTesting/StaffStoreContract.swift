@@ -12,7 +12,7 @@ public enum StaffStoreContract {
         let (staff, _) = try await make()
         var broken: [String] = []
         _ = try await staff.add(name: "sato", role: .counsellor, tokenHash: hash(7), by: "operator")
-        if try await staff.member(withTokenHash: hash(7))?.name != "sato" { broken.append("not found by her token") }
+        if try await staff.member(withTokenHash: hash(7))?.name != "sato" { broken.append("not found by the token") }
         if try await staff.member(withTokenHash: hash(8)) != nil { broken.append("found by another token") }
         do {
             _ = try await staff.add(name: "sato", role: .admin, tokenHash: hash(9), by: "operator")

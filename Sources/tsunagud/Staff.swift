@@ -9,7 +9,7 @@ extension Tsunagud {
         static let configuration = CommandConfiguration(
             abstract: "Add, list and revoke staff accounts.",
             discussion: """
-                A counsellor works the queue and the cases she holds; a supervisor reads statistics and the queue \
+                A counsellor works the queue and the cases they hold; a supervisor reads statistics and the queue \
                 summary, never message text; an admin manages staff. Every change is written to the audit log.
                 """,
             subcommands: [Add.self, List.self, Revoke.self])

@@ -270,11 +270,11 @@ def walk(daemon, screenshots, docs):
         sato.until(lambda: "いまから しにます" in sato.text_of("#transcript"), "her words in the transcript")
         check(True, "the claim opens her case with her words in the transcript")
 
-        # A second counsellor's claim of the same case loses (409 case_taken), and she cannot read it.
+        # A second counsellor's claim of the same case loses (409 case_taken), and that counsellor cannot read it.
         lost = suzuki.script(f"Tsunagu.api('POST', '/queue/claim', {{handle: '{handle}'}}).then(() => done('won'), (e) => done(e.code));")
         check(lost == "case_taken", "a second counsellor's claim loses (case_taken)")
         suzuki.open(f"/console/cases/{handle}")
-        suzuki.until(lambda: "担当ではありません" in suzuki.text_of("#case-status"), "the refusal on her colleague's screen")
+        suzuki.until(lambda: "担当ではありません" in suzuki.text_of("#case-status"), "the refusal on the colleague's screen")
         check("しにます" not in suzuki.driver.page_source, "a colleague does not see the transcript")
 
         # Chat both ways: the reply reaches her phone; her answer arrives in the open chat.
@@ -347,7 +347,7 @@ def walk(daemon, screenshots, docs):
         root.find("#staff-name").send_keys("yamada")
         root.find("#add-form button").click()
         root.until(lambda: root.text_of("#new-token-value").startswith("tsu_"), "the new token")
-        check(True, "adding a member shows her token once")
+        check(True, "adding a member shows the token once")
         root.find("#verify").click()
         root.until(lambda: "改ざんはありません" in root.text_of("#verify-result"), "the verification")
         check("case.claim" in root.text_of("#audit-body") and "case.read" in root.text_of("#audit-body"),

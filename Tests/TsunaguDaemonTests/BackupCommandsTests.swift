@@ -20,7 +20,7 @@ struct BackupCommandsTests {
             let live = DaemonProcess.environment(database: directory.path("live/tsunagu.sqlite"), extra: extra)
             let restored = DaemonProcess.environment(database: directory.path("restored/tsunagu.sqlite"), extra: extra)
 
-            // A deployment with two women in the queue, a member of staff and her audit entry, all answered.
+            // A deployment with two women in the queue, a member of staff and the audit entry adding them, all answered.
             let seeded = try await SeededDeployment.start(
                 sandbox: sandbox, environment: live, webhookPort: webhookPort, users: [81, 82], words: "職場のことで相談したいです")
             let (token, daemon) = (seeded.token, seeded.daemon)

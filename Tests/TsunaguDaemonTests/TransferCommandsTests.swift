@@ -22,7 +22,7 @@ struct TransferCommandsTests {
             let sqlite = DaemonProcess.environment(database: directory.path("t.sqlite"), extra: extra)
             let postgres = DaemonProcess.environment(database: try await TestPostgres.makeDatabaseURL(), extra: extra)
 
-            // A deployment with two women in the queue, a member of staff and her audit entry.
+            // A deployment with two women in the queue, a member of staff and the audit entry adding them.
             let seeded = try await SeededDeployment.start(
                 sandbox: sandbox, environment: sqlite, webhookPort: webhookPort, users: [71, 72], words: "引っ越しのことで相談したいです")
             let (token, daemon) = (seeded.token, seeded.daemon)

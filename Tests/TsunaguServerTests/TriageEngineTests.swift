@@ -82,7 +82,7 @@ struct TriageEngineTests {
             #expect(decision.conversation.currentCase?.emergency == "suicide", "\(state)")
             if state == "active" {
                 #expect(decision.conversation.state == .active(counsellor: "c1"))
-                #expect(decision.messages.isEmpty, "the counsellor answers her herself")
+                #expect(decision.messages.isEmpty, "the counsellor answers her in person")
                 continue
             }
             #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
@@ -147,7 +147,7 @@ struct TriageEngineTests {
     }
 
     /// A risk without immediacy: one gentle safety question with two contacts, a raised priority and a flag; with a
-    /// counsellor, only the flag (she reads the words herself); not twice in one case.
+    /// counsellor, only the flag (the counsellor reads the words in person); not twice in one case.
     @Test(arguments: states)
     func concernInEveryState(state: String) {
         let decision = engine.decide(

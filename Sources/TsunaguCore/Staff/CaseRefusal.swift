@@ -2,9 +2,9 @@
 /// staff API turns it into a 403, 404 or 409 with a stable code.
 public enum CaseRefusal: Error, Sendable, Hashable {
     case notFound(handle: String)
-    /// She tried to claim a case a colleague holds (named, so she can ask them).
+    /// The counsellor tried to claim a case a colleague holds (named, so the two can talk).
     case heldByColleague(handle: String, counsellor: String)
-    /// The case is not hers to act on: she does not hold it (`holder`: who does, if anyone).
+    /// The case is not the counsellor's to act on: someone else holds it, or nobody (`holder`: who does, if anyone).
     case notHeld(handle: String, holder: String?)
     case closed(handle: String)
     /// The case is not waiting in the queue (not yet queued, or already in someone's hands).

@@ -9,7 +9,7 @@ public protocol CaseStore: Sendable {
     /// The first `limit` waiting cases in the order they should be taken (emergency, urgent, the rest; longest
     /// waiting first), and how many wait by priority, read at one moment. A lapsed claim is waiting again.
     func queue(now: Int64, limit: Int) async throws -> (items: [QueueItem], counts: [Priority: Int])
-    /// The open cases `counsellor` holds, most urgent first (a lapsed claim stays hers until someone takes it).
+    /// The open cases `counsellor` holds, most urgent first (a lapsed claim stays the counsellor's until someone takes it).
     func held(by counsellor: String) async throws -> [CaseSummary]
     /// Runs `decide` on the case `selector` names, inside one transaction, and commits what it returns.
     ///

@@ -14,7 +14,7 @@ public struct CaseSummary: Sendable, Hashable, Codable {
     public var claimedAt: Int64?
     /// The counsellor holding it, while someone does.
     public var counsellor: String?
-    /// When the holder's claim lapses unless she acts on the case again.
+    /// When the holder's claim lapses unless the holder acts on the case again.
     public var leaseUntil: Int64?
     public var closedAt: Int64?
     public var outcome: String?

@@ -6,7 +6,7 @@ public struct OpenCaseActivity: Sendable, Hashable {
     public var openedAt: Int64
     public var queuedAt: Int64?
     public var claimedAt: Int64?
-    /// Who holds it now (a lapsed claim included: it stays hers until someone takes it).
+    /// Who holds it now (a lapsed claim included: it stays that counsellor's until someone takes it).
     public var counsellor: String?
     /// When its newest transcript line was written, if it has one.
     public var lastLineAt: Int64?

@@ -79,7 +79,7 @@ public enum StaffAPI {
         }
     }
 
-    /// `GET /handover`: her open cases with their notes, and who waits urgently.
+    /// `GET /handover`: the caller's open cases with their notes, and who waits urgently.
     public struct Handover: Sendable, Hashable, Codable {
         public struct HeldCase: Sendable, Hashable, Codable {
             public var summary: CaseSummary

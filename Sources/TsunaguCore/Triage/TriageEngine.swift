@@ -449,7 +449,7 @@ public struct TriageEngine: Sendable {
         }
         turn.actions.append(.alert(category: category))
         if case .active = turn.conversation.state {
-            // The counsellor talking with her is alerted and answers her herself: nothing automatic in between.
+            // The counsellor talking with her is alerted and answers her in person: nothing automatic in between.
             turn.updateCase { $0.priority = .emergency }
             return
         }
@@ -464,7 +464,7 @@ public struct TriageEngine: Sendable {
     }
 
     /// A risk without immediacy: in triage or the queue, a gentle safety question with a contact or two and a
-    /// raised priority, once per case; with a counsellor, only a flag for her (she reads the words herself).
+    /// raised priority, once per case; with a counsellor, only a flag for the counsellor, who reads the words in person.
     /// Returns whether the message was handled (otherwise the usual step for the state follows).
     private func concern(category named: String?, text: String, _ turn: inout Turn) -> Bool {
         let category = named ?? Self.unnamed

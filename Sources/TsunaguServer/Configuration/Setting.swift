@@ -155,7 +155,7 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case a counsellor holds closes")
     public static let claimLeaseSeconds = Setting(
         "tsunagu.cases.leaseSeconds", "TSUNAGU_CLAIM_LEASE_SECONDS", default: "600", accepts: .integer(30...86_400, what: "seconds from 30 to 86400"),
-        "a claim lapses after this long without the counsellor acting or her client polling")
+        "a claim lapses after this long without the counsellor acting or their client polling")
     public static let casesPerCounsellor = Setting(
         "tsunagu.cases.perCounsellor", "TSUNAGU_CASES_PER_COUNSELLOR", default: "3",
         accepts: .integer(1...50, what: "a number of cases from 1 to 50"), "the most open cases one counsellor may hold")

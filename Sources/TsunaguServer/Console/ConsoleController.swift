@@ -69,7 +69,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     /// The login form's one field.
     struct LoginForm: Decodable { var token: String }
 
-    /// Where a signed-in member starts: her role's first page.
+    /// Where a signed-in member of staff starts: the first page of the member's role.
     private func home(_ request: Request) async throws -> Response {
         guard let viewer = try await viewer(request) else { return Self.redirect(to: Self.loginPath) }
         return Self.redirect(to: "/console/" + ConsolePage.navigation(for: viewer.role)[0].path)

@@ -6,7 +6,7 @@ public import TsunaguCore
 /// keeps only as its SHA-256 (like the staff store), together with the session's CSRF token.
 ///
 /// Sessions live in this process's memory: a restart signs everyone out, and behind several instances the
-/// proxy must keep a browser on one instance. A session ends when she signs out, after ``Settings/idle``
+/// proxy must keep a browser on one instance. A session ends when the member signs out, after ``Settings/idle``
 /// without a request, after ``Settings/lifetime`` at most, and as soon as its token is refused (revoked).
 public actor ConsoleSessions {
     public struct Settings: Sendable, Hashable {

@@ -45,7 +45,7 @@ public struct APIError: HTTPResponseError, Sendable {
 }
 
 extension APIError {
-    /// A refused case action: 404 for an unknown handle, 403 for a case she does not hold, 409 for a case in the
+    /// A refused case action: 404 for an unknown handle, 403 for a case the caller does not hold, 409 for a case in the
     /// wrong state, 422 for a value the script or the staff list does not have.
     init(_ refusal: CaseRefusal) {
         let status: HTTPResponse.Status

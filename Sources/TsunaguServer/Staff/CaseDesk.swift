@@ -4,12 +4,12 @@ import LineMessaging
 public import TsunaguCore
 
 /// What a counsellor does to a case — claim, release, transfer, reply, note, close, read — each as one
-/// transaction that checks she may, runs the triage engine for her side of it, seals what is kept, queues what
+/// transaction that checks the counsellor may, runs the triage engine for the young woman's side of it, seals what is kept, queues what
 /// is sent, and writes the audit entry and the live-feed event.
 ///
 /// Who may act: only the counsellor holding a case reads it, writes in it or closes it. A claim is a lease: it
-/// lasts ``Settings/lease`` from her last action (or her client's last poll of the feed); once it lapses the
-/// case is back in the queue, and it stays hers only until a colleague takes it.
+/// lasts ``Settings/lease`` from the counsellor's last action (or their client's last poll of the feed); once it
+/// lapses the case is back in the queue, and it stays theirs only until a colleague takes it.
 public struct CaseDesk: Sendable {
     public struct Settings: Sendable, Hashable {
         /// How long a claim lasts without the holder acting on it.
@@ -81,7 +81,7 @@ public struct CaseDesk: Sendable {
         }
     }
 
-    /// Puts a case she holds back in the queue, at its place (it keeps its time of queueing).
+    /// Puts a case the counsellor holds back in the queue, at its place (it keeps its time of queueing).
     public func release(_ handle: String, by member: StaffMember) async throws {
         try await act(on: .handle(handle), by: member) { state, now in
             try requireHolder(state, member)
@@ -90,7 +90,7 @@ public struct CaseDesk: Sendable {
         }
     }
 
-    /// Hands a case she holds to a colleague (`nil`: back to the queue). She is not told twice.
+    /// Hands a case the counsellor holds to a colleague (`nil`: back to the queue). She is not told twice.
     public func transfer(_ handle: String, to colleague: String?, by member: StaffMember) async throws {
         try await act(on: .handle(handle), by: member) { state, now in
             try requireHolder(state, member)
@@ -135,7 +135,7 @@ public struct CaseDesk: Sendable {
         }
     }
 
-    /// Closes a case she holds with an outcome (and a partner she was referred to): she is thanked and asked
+    /// Closes a case the counsellor holds with an outcome (and a partner she was referred to): she is thanked and asked
     /// the satisfaction question. Returns the case as closed.
     public func close(_ handle: String, outcome: String, referral: String?, by member: StaffMember) async throws -> CaseSummary {
         let outcomes = script.outcomes.map(\.id)
@@ -256,7 +256,7 @@ public struct CaseDesk: Sendable {
     /// Who acts when no counsellor does (the office closing): never a member of staff's name.
     static let system = "tsunagu"
 
-    /// Extends the claims of every case `member` holds (her client is polling: she is at her desk). Writes
+    /// Extends the claims of every case `member` holds (the member's client is polling: they are at their desk). Writes
     /// only when a claim has less than half its lease left.
     public func keepClaimsAlive(of member: StaffMember) async throws {
         try await store.renewClaims(of: member.name, now: decider.now(), lease: settings.leaseMilliseconds)
