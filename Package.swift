@@ -55,6 +55,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TsunaguCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        // The conversation script's YAML, apart from the server so the core's tests can load the shipped script.
+        .target(
+            name: "TsunaguScript", dependencies: ["TsunaguCore", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .target(
             name: "LineSandbox",
             dependencies: [
@@ -88,7 +91,8 @@ let package = Package(
         .target(
             name: "TsunaguServer",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguSQLite", "TsunaguPostgres", "TsunaguMeCab", "CHardening",
+                "CurlHTTP", "LineMessaging", "LineSandbox", "TsunaguCore", "TsunaguScript", "TsunaguSQLite", "TsunaguPostgres", "TsunaguMeCab",
+                "CHardening",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -155,7 +159,7 @@ let package = Package(
             dependencies: [
                 "CurlHTTP", "LineMessaging", "LineSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguSQLite",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguScript", "TsunaguMeCab", "TsunaguSQLite",
                 "TsunaguPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TsunaguCoreTests",
-            dependencies: ["TsunaguCore", "TsunaguTesting"],
+            dependencies: ["TsunaguCore", "TsunaguMeCab", "TsunaguTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,7 +32,7 @@ struct ConversationHarness {
     /// - Parameter inline: whether the ingress answers events in the transaction that stores them (as
     ///   `tsunagud` does), or leaves every event to the processor.
     init(
-        now: Int64 = TriageEngineTests.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings(),
+        now: Int64 = ScriptFixture.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings(),
         engine: TriageEngine = ScriptFixture.engine
     ) throws {
         self.engine = engine
@@ -47,7 +47,7 @@ struct ConversationHarness {
     /// On `backend`. On PostgreSQL the inbox only stores, whatever `inline` says: the processor answers every event
     /// (and the case desk, which needs the decider, is always there).
     init(
-        backend: HarnessBackend, now: Int64 = TriageEngineTests.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings(),
+        backend: HarnessBackend, now: Int64 = ScriptFixture.openTime, inline: Bool = true, desk: CaseDesk.Settings = CaseDesk.Settings(),
         engine: TriageEngine = ScriptFixture.engine
     ) async throws {
         self.engine = engine

@@ -142,7 +142,7 @@ struct ConversationTests {
 
     @Test(arguments: HarnessBackend.available)
     func outOfHoursGivesTheNextOpening(backend: HarnessBackend) async throws {
-        let harness = try await ConversationHarness(backend: backend, now: TriageEngineTests.closedTime)
+        let harness = try await ConversationHarness(backend: backend, now: ScriptFixture.closedTime)
         try await harness.run { phone in
             for (event, total) in [(PhoneEvent.text("こんにちは"), 2), (.postback("consent:yes"), 3), (.postback("topic:money"), 4), (.postback("urgency:now"), 5)] {
                 try await phone.send(event, from: "Ucara")

@@ -44,8 +44,8 @@ struct GoldenTranscriptTests {
         var testDescription: String { file }
     }
 
-    static let inHours = TriageEngineTests.openTime  // Monday 30 November 2026, 11:00.
-    static let outOfHours = TriageEngineTests.closedTime  // Sunday 29 November 2026, 20:00.
+    static let inHours = ScriptFixture.openTime  // Monday 30 November 2026, 11:00.
+    static let outOfHours = ScriptFixture.closedTime  // Sunday 29 November 2026, 20:00.
 
     /// Her steps to the queue, for scenarios about what comes after.
     static let toTheQueue: [Step] = [

@@ -3,6 +3,7 @@ import LineMessaging
 import Testing
 import TsunaguCore
 import TsunaguServer
+import TsunaguTesting
 
 @Suite("Conversation script loader")
 struct ScriptLoaderTests {
@@ -15,9 +16,11 @@ struct ScriptLoaderTests {
         }
     }
 
-    @Test func theShippedScriptLoadsAndValidates() {
-        #expect(ScriptFixture.engine.script.topic.choices.count == 8)
-        #expect(ScriptFixture.engine.script.validate().isEmpty)
+    @Test func theShippedScriptLoadsAndValidates() throws {
+        let engine = try ScriptLoader.load(path: ScriptFixture.path)
+        #expect(engine.script.topic.choices.count == 8)
+        #expect(engine.script.validate().isEmpty)
+        #expect(engine.script == ScriptFixture.engine.script, "the tests' fixture reads the script as tsunagud does")
     }
 
     @Test func aLabelTooLongIsReportedWithItsLine() {

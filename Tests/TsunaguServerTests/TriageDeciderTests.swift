@@ -10,7 +10,7 @@ import TsunaguTesting
 /// The decider answers from what the ingress decoded when it has it, and from the sealed event otherwise.
 @Suite struct TriageDeciderTests {
     let sandbox = LineSandbox(configuration: .init(accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
-    let decider = ConversationHarness.decider(clock: { TriageEngineTests.openTime }, metrics: TsunaguMetrics(), logger: Logger(label: "test"))
+    let decider = ConversationHarness.decider(clock: { ScriptFixture.openTime }, metrics: TsunaguMetrics(), logger: Logger(label: "test"))
     let empty = TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: [:])
 
     /// Her first message, signed and decoded as the ingress decodes it.
@@ -22,7 +22,7 @@ import TsunaguTesting
 
     func event(sealed: [UInt8], received: WebhookEvent?) throws -> InboxEvent {
         InboxEvent(
-            eventID: "decider-1", eventType: "message", occurredAt: TriageEngineTests.openTime, receivedAt: TriageEngineTests.openTime,
+            eventID: "decider-1", eventType: "message", occurredAt: ScriptFixture.openTime, receivedAt: ScriptFixture.openTime,
             sourceKind: .user, conversation: Pseudonym(rawValue: "p-decider"), sealedEvent: sealed, received: received)
     }
 

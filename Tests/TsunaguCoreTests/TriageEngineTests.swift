@@ -1,8 +1,7 @@
 import Foundation
 import Testing
 import TsunaguCore
-import TsunaguMeCab
-import TsunaguServer
+import TsunaguTesting
 
 /// The conversation engine with the shipped script: every state × event kind, and the conversations that
 /// matter most, step by step.
@@ -10,9 +9,9 @@ import TsunaguServer
 struct TriageEngineTests {
     let engine = ScriptFixture.engine
     /// Monday 2026-11-30 11:00 in Japan: the office is open.
-    static let openTime = JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 11 * 60).milliseconds
+    static let openTime = ScriptFixture.openTime
     /// Sunday 2026-11-29 20:00: closed (the fifth Sunday); next opening Monday 10:00.
-    static let closedTime = JapanTime(date: CivilDate(year: 2026, month: 11, day: 29), minuteOfDay: 20 * 60).milliseconds
+    static let closedTime = ScriptFixture.closedTime
 
     static func conversation(in state: String) -> Conversation {
         var record = CaseRecord(id: "case-1", openedAt: openTime - 60_000)
@@ -505,7 +504,7 @@ struct TriageEngineTests {
         let unset = engine.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
         #expect(unset.contains("・警察 110") && !unset.contains("配偶者暴力相談支援センター") && !unset.contains("{office."), "\(unset)")
         let yaml = ScriptFixture.yaml.replacingOccurrences(of: "    localCentre: \"\"", with: "    localCentre: \"000-1111-2222（平日9時〜17時）\"")
-        let filled = try ScriptLoader.load(yaml: yaml, name: "script.yaml", analyzer: MeCabAnalyzer())
+        let filled = try ScriptFixture.engine(yaml: yaml)
         let set = filled.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
         #expect(set.contains("・市の配偶者暴力相談支援センター 000-1111-2222（平日9時〜17時）"), "\(set)")
     }
