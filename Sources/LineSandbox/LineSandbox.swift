@@ -12,6 +12,11 @@ public import CurlHTTP
 /// want to see the whole loop without a LINE account.
 public final class LineSandbox: Sendable {
     public struct Configuration: Sendable {
+        /// LINE's clock: when tokens are issued and expire, when deliveries arrive, the time in event ids. Given by
+        /// whoever runs the sandbox (its composition root: `line-sandbox`, `tsunagud` in sandbox mode, the tests).
+        public var now: @Sendable () -> Date
+        /// LINE's ids: reply tokens, request ids, rich menu ids.
+        public var newID: @Sendable () -> UUID
         /// The channel access token the Messaging API endpoints accept.
         public var accessToken: String
         /// The channel secret webhook events are signed with.
@@ -29,10 +34,13 @@ public final class LineSandbox: Sendable {
         public var adminToken: String
 
         public init(
+            now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID,
             accessToken: String, channelSecret: String, replyTokenLifetime: Duration = .seconds(60),
             redeliveredTokenWindow: Duration = .seconds(20 * 60), botUserID: String = "U00000000000000000000000000000b07",
             webhookURL: String? = nil, adminToken: String = LineSandbox.newAdminToken()
         ) {
+            self.now = now
+            self.newID = newID
             self.adminToken = adminToken
             self.redeliveredTokenWindow = redeliveredTokenWindow
             self.webhookURL = webhookURL
@@ -44,9 +52,12 @@ public final class LineSandbox: Sendable {
     }
 
     public let configuration: Configuration
-    private let state = SandboxState()
+    private let state: SandboxState
 
-    public init(configuration: Configuration) { self.configuration = configuration }
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.state = SandboxState(now: configuration.now, newID: configuration.newID)
+    }
 
     /// 32 random bytes, base64url without padding (43 characters): a new admin token.
     public static func newAdminToken() -> String {
@@ -99,8 +110,9 @@ public final class LineSandbox: Sendable {
 
     /// A reply token for `chatID`, valid once, for ``Configuration/replyTokenLifetime`` from `deliveredAt` (by
     /// default, now: an event that happened just now).
-    public func issueReplyToken(for chatID: String, eventAt: Date = Date(), deliveredAt: Date? = nil) -> String {
-        state.issueReplyToken(for: chatID, eventAt: eventAt, deliveredAt: deliveredAt ?? eventAt)
+    public func issueReplyToken(for chatID: String, eventAt: Date? = nil, deliveredAt: Date? = nil) -> String {
+        let eventAt = eventAt ?? configuration.now()
+        return state.issueReplyToken(for: chatID, eventAt: eventAt, deliveredAt: deliveredAt ?? eventAt)
     }
 
     /// `event` as LINE redelivers it now: identical but for `deliveryContext.isRedelivery`, with the same id,
@@ -116,8 +128,10 @@ public final class LineSandbox: Sendable {
     // MARK: - The phone side
 
     /// A signed webhook request carrying one text message from `userID`, with a fresh reply token.
-    public func textMessageWebhook(from userID: String, text: String, at date: Date = Date()) -> (body: Data, signature: String) {
-        let eventID = Self.eventID()
+    /// - Parameter date: when she wrote it (default: now).
+    public func textMessageWebhook(from userID: String, text: String, at date: Date? = nil) -> (body: Data, signature: String) {
+        let date = date ?? configuration.now()
+        let eventID = Self.eventID(at: date)
         let timestamp = Int64(date.timeIntervalSince1970 * 1000)
         let event: JSONValue = .object([
             "type": .string("message"), "mode": .string("active"), "timestamp": .integer(timestamp),
@@ -166,7 +180,7 @@ public final class LineSandbox: Sendable {
     }
 
     /// A 26-character ULID-shaped id: 10 characters of time, 16 of randomness, Crockford Base32.
-    static func eventID(at date: Date = Date()) -> String {
+    static func eventID(at date: Date) -> String {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         var time = UInt64(date.timeIntervalSince1970 * 1000)
         var characters = [Character](repeating: "0", count: 26)

@@ -52,7 +52,7 @@ struct MessagingAPIController: Sendable {
     /// Answers with `body`'s answer, or an injected fault or a refusal; `body` gets this answer's request id.
     private func handle(_ request: Request, _ body: (Request, String) async throws -> Answer) async -> Response {
         state.noteArrival()
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = state.newRequestID()
         let answer: Answer
         var injected: SandboxFaults.Injection?
         do {

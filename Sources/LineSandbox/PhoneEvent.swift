@@ -27,8 +27,10 @@ public enum PhoneEvent: Sendable, Hashable {
 extension LineSandbox {
     /// The webhook event for `action` by `userID` at `date`, first delivered then (so the reply token of an
     /// event dated a minute ago has already expired: see ``redelivery(of:)`` for LINE's second try); its LINE
-    /// message id (for text, sticker and image) is in `message.id`, for an unsend to refer to.
-    public func event(_ action: PhoneEvent, from userID: String, at date: Date = Date()) -> JSONValue {
+    /// message id (for text, sticker and image) is in `message.id`, for an unsend to refer to. `date` is now unless
+    /// given.
+    public func event(_ action: PhoneEvent, from userID: String, at date: Date? = nil) -> JSONValue {
+        let date = date ?? configuration.now()
         let timestamp = Int64(date.timeIntervalSince1970 * 1000)
         var fields: [String: JSONValue] = [
             "mode": .string("active"), "timestamp": .integer(timestamp),

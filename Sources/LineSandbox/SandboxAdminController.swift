@@ -69,7 +69,7 @@ struct SandboxAdminController: Sendable {
         guard !body.userId.isEmpty, let event = event(body), event != .text(""), event != .postback("") else {
             throw HTTPError(.badRequest, message: "userId and text (or data, for a postback) are required.")
         }
-        let postedAt = Date().timeIntervalSince1970
+        let postedAt = sandbox.configuration.now().timeIntervalSince1970
         let status = try await sandbox.send(event, from: body.userId, over: transport)
         return try json(PhoneAnswer(status: status, postedAt: postedAt))
     }

@@ -34,17 +34,29 @@ final class SandboxState: Sendable {
     }
 
     private let storage = Mutex(Storage())
+    /// LINE's clock and ids, as the sandbox's runner gives them (``LineSandbox/Configuration``).
+    private let now: @Sendable () -> Date
+    private let newID: @Sendable () -> UUID
+
+    init(now: @escaping @Sendable () -> Date, newID: @escaping @Sendable () -> UUID) {
+        self.now = now
+        self.newID = newID
+    }
+
+    /// A new `x-line-request-id`.
+    func newRequestID() -> String { newID().uuidString.lowercased() }
 
     /// A new token for an event of `chatID` that happened at `eventAt`, delivered at `deliveredAt`.
     func issueReplyToken(for chatID: String, eventAt: Date, deliveredAt: Date) -> String {
-        let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let token = newID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         storage.withLock { $0.replyTokens[token] = ReplyToken(chatID: chatID, eventAt: eventAt, deliveredAt: deliveredAt, used: false) }
         return token
     }
 
     /// Notes that the event carrying `token` is delivered again now.
     func redeliver(_ token: String) {
-        storage.withLock { $0.replyTokens[token]?.deliveredAt = Date() }
+        let now = self.now()
+        storage.withLock { $0.replyTokens[token]?.deliveredAt = now }
     }
 
     enum ReplyTokenCheck { case valid(chatID: String), invalid }
@@ -53,9 +65,9 @@ final class SandboxState: Sendable {
     /// within `redeliveryWindow` of its event; a token is never valid twice. A known, unused token tried too late
     /// is counted: a client that follows LINE's rules never does that.
     func useReplyToken(_ token: String, lifetime: Duration, redeliveryWindow: Duration) -> ReplyTokenCheck {
-        storage.withLock { storage in
+        let now = self.now()
+        return storage.withLock { storage in
             guard var entry = storage.replyTokens[token], !entry.used else { return .invalid }
-            let now = Date()
             let redelivered = entry.deliveredAt > entry.eventAt
             guard now.timeIntervalSince(entry.deliveredAt) <= lifetime.seconds,
                 !redelivered || now.timeIntervalSince(entry.eventAt) <= redeliveryWindow.seconds
@@ -79,7 +91,8 @@ final class SandboxState: Sendable {
     func deliver(
         _ messages: [OutgoingMessage], to chatID: String, via method: SandboxDelivery.Method, retryKey: String?, requestID: String
     ) -> [String]? {
-        storage.withLock { storage in
+        let receivedAt = self.now().timeIntervalSince1970
+        return storage.withLock { storage in
             if let retryKey, storage.retryKeys[retryKey] != nil { return nil }
             var ids: [String] = []
             storage.acceptedRequests += 1
@@ -90,7 +103,7 @@ final class SandboxState: Sendable {
                 storage.deliveries.append(
                     SandboxDelivery(
                         messageID: id, chatID: chatID, method: method, message: message, retryKey: retryKey,
-                        request: storage.acceptedRequests, receivedAt: Date().timeIntervalSince1970))
+                        request: storage.acceptedRequests, receivedAt: receivedAt))
             }
             if let retryKey { storage.retryKeys[retryKey] = (requestID, ids) }
             return ids
@@ -100,7 +113,7 @@ final class SandboxState: Sendable {
     func recordLeave(_ chatID: String) { storage.withLock { $0.leftChats.append(chatID) } }
 
     func storeRichMenu(_ menu: RichMenu) -> String {
-        let id = "richmenu-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let id = "richmenu-" + newID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         storage.withLock { $0.richMenus[id] = menu }
         return id
     }

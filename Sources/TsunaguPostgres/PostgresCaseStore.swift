@@ -128,7 +128,8 @@ public struct PostgresCaseStore: CaseStore {
             if case .take(let counsellor) = change.holder {
                 try await Self.checkCanHold(counsellor, actor: actor, cap: cap, except: caseID, now: now, on: connection, logger: logger)
             }
-            _ = try await PostgresTriageStore.apply(change.triage, to: state.pseudonym, on: connection, logger: logger)
+            let moment = database.clock.now()
+            _ = try await PostgresTriageStore.apply(change.triage, to: state.pseudonym, at: moment, on: connection, logger: logger)
             switch change.holder {
             case .keep:
                 break
@@ -149,12 +150,12 @@ public struct PostgresCaseStore: CaseStore {
                     logger: logger)
             }
             if let event = change.event {
-                try await PostgresTriageStore.emit(event.kind, caseID: caseID, detail: event.detail, on: connection, logger: logger)
+                try await PostgresTriageStore.emit(event.kind, caseID: caseID, detail: event.detail, at: moment, on: connection, logger: logger)
             }
             if let audit = change.audit {
                 try await PostgresAuditLog.append(
                     actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, chain: database.auditChain,
-                    on: connection, logger: logger)
+                    at: moment, on: connection, logger: logger)
             }
             return result
         }

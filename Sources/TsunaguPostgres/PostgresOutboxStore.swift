@@ -26,11 +26,11 @@ public struct PostgresOutboxStore: OutboxStore {
     static let sequenceLockNamespace: Int32 = 0x7473_7531  // "tsu1"
 
     /// - Parameters:
-    ///   - instance: this instance's name in claims (default: a new random one).
+    ///   - instance: this instance's name in claims, unique among the instances.
     ///   - lease: how long a claimed send is this instance's alone; longer than any one attempt takes.
-    public init(database: SharedDatabase, instance: String? = nil, lease: Duration = .seconds(120)) {
+    public init(database: SharedDatabase, instance: String, lease: Duration = .seconds(120)) {
         self.database = database
-        self.instance = instance ?? UUID().uuidString
+        self.instance = instance
         self.leaseMilliseconds = lease.wholeMilliseconds
     }
 

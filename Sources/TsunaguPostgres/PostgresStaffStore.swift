@@ -12,7 +12,7 @@ public struct PostgresStaffStore: StaffStore {
 
     public func add(name: String, role: StaffRole, tokenHash: [UInt8], by actor: String) async throws -> StaffMember {
         let logger = database.logger
-        let member = StaffMember(name: name, role: role, createdAt: WallClock.milliseconds())
+        let member = StaffMember(name: name, role: role, createdAt: database.clock.now())
         return try await database.transaction { connection in
             let inserted = try await connection.query(
                 """
@@ -24,8 +24,8 @@ public struct PostgresStaffStore: StaffStore {
             ).collect()
             guard !inserted.isEmpty else { throw StaffNameTaken(name: name) }
             try await PostgresAuditLog.append(
-                actor: actor, action: "staff.add", detail: "\(name) as \(role.rawValue)", chain: database.auditChain, on: connection,
-                logger: logger)
+                actor: actor, action: "staff.add", detail: "\(name) as \(role.rawValue)", chain: database.auditChain,
+                at: member.createdAt, on: connection, logger: logger)
             return member
         }
     }
@@ -43,13 +43,14 @@ public struct PostgresStaffStore: StaffStore {
     public func revoke(name: String, by actor: String) async throws -> Bool {
         let logger = database.logger
         return try await database.transaction { connection in
+            let moment = database.clock.now()
             let revoked = try await connection.query(
-                "UPDATE staff SET revoked_at = \(WallClock.milliseconds()) WHERE name = \(name) AND revoked_at IS NULL RETURNING name",
+                "UPDATE staff SET revoked_at = \(moment) WHERE name = \(name) AND revoked_at IS NULL RETURNING name",
                 logger: logger
             ).collect()
             guard !revoked.isEmpty else { return false }
             try await PostgresAuditLog.append(
-                actor: actor, action: "staff.revoke", detail: name, chain: database.auditChain, on: connection, logger: logger)
+                actor: actor, action: "staff.revoke", detail: name, chain: database.auditChain, at: moment, on: connection, logger: logger)
             return true
         }
     }
@@ -101,8 +102,8 @@ public struct PostgresAuditLog: AuditLog {
     /// - Throws: ``AuditKeyMissing`` when the chain has no key; the caller's transaction then rolls back.
     @discardableResult
     static func append(
-        actor: String, action: String, caseID: String? = nil, detail: String? = nil, chain: AuditChain, on connection: PostgresConnection,
-        logger: Logger
+        actor: String, action: String, caseID: String? = nil, detail: String? = nil, chain: AuditChain, at moment: Int64,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> AuditEntry {
         try await connection.query("SELECT pg_advisory_xact_lock(\(chainLock))", logger: logger)
         var last: (sequence: Int64, hash: String)?
@@ -112,7 +113,7 @@ public struct PostgresAuditLog: AuditLog {
             last = row
         }
         let entry = try chain.entry(
-            after: last, at: WallClock.milliseconds(), actor: actor, action: action, caseID: caseID, detail: detail)
+            after: last, at: moment, actor: actor, action: action, caseID: caseID, detail: detail)
         try await connection.query(
             """
             INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash, chain_version)

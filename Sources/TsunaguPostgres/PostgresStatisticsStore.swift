@@ -20,8 +20,8 @@ public struct PostgresStatisticsStore: StatisticsStore {
                 """, logger: logger)
             try await PostgresAuditLog.append(
                 actor: actor, action: "consultation.record",
-                detail: "\(consultation.channel.rawValue), \(consultation.outcome ?? "-")", chain: database.auditChain, on: connection,
-                logger: logger)
+                detail: "\(consultation.channel.rawValue), \(consultation.outcome ?? "-")", chain: database.auditChain,
+                at: database.clock.now(), on: connection, logger: logger)
         }
     }
 
@@ -75,7 +75,8 @@ public struct PostgresStatisticsStore: StatisticsStore {
             ).collect()[0].decode(Int64.self)
             try await PostgresAuditLog.append(
                 actor: actor, action: record.withdrawnNumber == nil ? "programme.record" : "programme.withdraw",
-                detail: "#\(number) \(kind): \(record.auditDetail)", chain: database.auditChain, on: connection, logger: logger)
+                detail: "#\(number) \(kind): \(record.auditDetail)", chain: database.auditChain, at: database.clock.now(), on: connection,
+                logger: logger)
             return number
         }
     }

@@ -35,7 +35,9 @@ extension PostgresTriageStore {
         let logger = database.logger
         do {
             return try await database.transaction { connection in
-                try await Self.processInTransaction(conversations, decide: decide, on: connection, logger: logger)
+                // One moment for the transaction's rows, by the database's clock (as SQLite's transaction clock).
+                try await Self.processInTransaction(
+                    conversations, decide: decide, at: database.clock.now(), on: connection, logger: logger)
             }
         } catch {
             guard conversations.count > 1, !Task.isCancelled else { throw error }
@@ -52,7 +54,7 @@ extension PostgresTriageStore {
 
     /// The body of one transaction: each conversation's events in order, until one must wait.
     private static func processInTransaction(
-        _ conversations: [[InboxEvent]], decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit,
+        _ conversations: [[InboxEvent]], decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit, at moment: Int64,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> TriageBatchResult {
         var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
@@ -62,7 +64,7 @@ extension PostgresTriageStore {
             var settled: Set<String> = []
             eventsOfHers: for event in events {
                 do {
-                    switch try await processOne(event, decide: decide, settled: settled, on: connection, logger: logger) {
+                    switch try await processOne(event, decide: decide, settled: settled, at: moment, on: connection, logger: logger) {
                     case .processed(let enqueued):
                         result.processed += 1
                         result.enqueued += enqueued
@@ -82,7 +84,7 @@ extension PostgresTriageStore {
         if !processed.isEmpty {
             // Processed: the sealed events (her words, her id) are no longer needed here.
             try await connection.query(
-                "UPDATE inbox_event SET processed_at = \(WallClock.milliseconds()), sealed_event = NULL WHERE event_id = ANY(\(processed))",
+                "UPDATE inbox_event SET processed_at = \(moment), sealed_event = NULL WHERE event_id = ANY(\(processed))",
                 logger: logger)
         }
         return result
@@ -91,7 +93,7 @@ extension PostgresTriageStore {
     /// Processes one event within the caller's transaction.
     private static func processOne(
         _ event: InboxEvent, decide: @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit, settled: Set<String>,
-        on connection: PostgresConnection, logger: Logger
+        at moment: Int64, on connection: PostgresConnection, logger: Logger
     ) async throws -> Outcome {
         switch try await take(event, on: connection, logger: logger) {
         case .busy:
@@ -115,7 +117,7 @@ extension PostgresTriageStore {
             throw DecisionFailed()
         }
         guard let conversation = event.conversation else { return .processed(0) }
-        return .processed(try await Self.apply(commit, to: conversation, on: connection, logger: logger, numberingLocked: true))
+        return .processed(try await Self.apply(commit, to: conversation, at: moment, on: connection, logger: logger, numberingLocked: true))
     }
 
     /// Whether this transaction may process the event now.

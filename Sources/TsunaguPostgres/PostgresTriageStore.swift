@@ -103,9 +103,10 @@ public struct PostgresTriageStore: TriageStore {
         // One case at a time, each under her conversation's lock like every other writer of it.
         for (caseID, conversation) in cases {
             try await database.transaction { connection in
+                let moment = database.clock.now()
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(\(Self.conversationLockNamespace), hashtext(\(conversation)))", logger: logger)
-                try await Self.shred(caseID: caseID, on: connection, logger: logger)
+                try await Self.shred(caseID: caseID, at: moment, on: connection, logger: logger)
                 try await Self.unlink(caseID: caseID, from: Pseudonym(rawValue: conversation), on: connection, logger: logger)
             }
         }
@@ -162,19 +163,22 @@ public struct PostgresTriageStore: TriageStore {
 
     /// Applies a commit to her conversation; returns how many outbox entries it added. What counsellors must hear
     /// of at once (a case queued, her message in a held case, an alert) goes to the staff feed with it.
-    /// - Parameter numberingLocked: the caller holds her outbox numbering lock already
-    ///   (``PostgresOutboxStore/insert(_:on:logger:numberingLocked:)``).
+    /// - Parameters:
+    ///   - moment: what rows written here are stamped with (the database's clock, read once per transaction).
+    ///   - numberingLocked: the caller holds her outbox numbering lock already
+    ///     (``PostgresOutboxStore/insert(_:on:logger:numberingLocked:)``).
     static func apply(
-        _ commit: TriageCommit, to pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger, numberingLocked: Bool = false
+        _ commit: TriageCommit, to pseudonym: Pseudonym, at moment: Int64, on connection: PostgresConnection, logger: Logger,
+        numberingLocked: Bool = false
     ) async throws -> Int {
         if let conversation = commit.conversation {
             let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
             try await connection.run(
                 PostgresTriageStatements.SaveConversation(
                     conversation: pseudonym.rawValue, state: state, sealedAddress: commit.sealedAddress.map { Data($0) },
-                    updatedAt: WallClock.milliseconds(), announcements: conversation.receivesAnnouncements),
+                    updatedAt: moment, announcements: conversation.receivesAnnouncements),
                 logger: logger)
-            if let record = conversation.currentCase { try await save(record, of: pseudonym, on: connection, logger: logger) }
+            if let record = conversation.currentCase { try await save(record, of: pseudonym, at: moment, on: connection, logger: logger) }
         }
         if let key = commit.newCaseKey {
             try await connection.query(
@@ -183,14 +187,14 @@ public struct PostgresTriageStore: TriageStore {
                 ON CONFLICT (case_id) DO UPDATE SET wrapped_key = EXCLUDED.wrapped_key, fingerprint = EXCLUDED.fingerprint
                 """, logger: logger)
         }
-        for caseID in commit.shreddedCases { try await shred(caseID: caseID, on: connection, logger: logger) }
-        if let erasure = commit.erasure { try await erase(pseudonym, erasure, on: connection, logger: logger) }
+        for caseID in commit.shreddedCases { try await shred(caseID: caseID, at: moment, on: connection, logger: logger) }
+        if let erasure = commit.erasure { try await erase(pseudonym, erasure, at: moment, on: connection, logger: logger) }
         for ref in commit.deletedMessageRefs {
             try await connection.query("DELETE FROM case_message WHERE message_ref = \(ref)", logger: logger)
         }
         for entry in commit.transcript {
             // A case whose content was destroyed keeps nothing new either. Her line, once stored, goes to the feed
-            // if a counsellor holds her case (``emit(_:caseID:detail:onlyIfHeld:on:logger:)``), in the same statement.
+            // if a counsellor holds her case (``emit(_:caseID:detail:onlyIfHeld:at:on:logger:)``), in the same statement.
             let held = StaffEvent.Kind.message.rawValue
             try await connection.query(
                 """
@@ -200,7 +204,7 @@ public struct PostgresTriageStore: TriageStore {
                     WHERE EXISTS (SELECT 1 FROM case_key WHERE case_id = \(entry.caseID))
                     RETURNING id)
                 INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-                SELECT \(WallClock.milliseconds()), \(held), handle, priority, counsellor, NULL FROM triage_case
+                SELECT \(moment), \(held), handle, priority, counsellor, NULL FROM triage_case
                 WHERE id = \(entry.caseID) AND counsellor IS NOT NULL AND \(entry.author == .her) AND EXISTS (SELECT 1 FROM stored)
                 """, logger: logger)
         }
@@ -216,9 +220,9 @@ public struct PostgresTriageStore: TriageStore {
         if commit.withholdPending { _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger) }
         for alert in commit.alerts {
             try await connection.query(
-                "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (\(alert.caseID), \(alert.category), \(WallClock.milliseconds()))",
+                "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (\(alert.caseID), \(alert.category), \(moment))",
                 logger: logger)
-            try await emit(.alert, caseID: alert.caseID, detail: alert.category, on: connection, logger: logger)
+            try await emit(.alert, caseID: alert.caseID, detail: alert.category, at: moment, on: connection, logger: logger)
         }
         return try await PostgresOutboxStore.insert(
             commit.outbox, on: connection, logger: logger, numberingLocked: numberingLocked ? pseudonym : nil
@@ -226,24 +230,26 @@ public struct PostgresTriageStore: TriageStore {
     }
 
     /// Destroys a case's content: its key and transcript go; its anonymous record stays.
-    static func shred(caseID: String, on connection: PostgresConnection, logger: Logger) async throws {
+    static func shred(caseID: String, at moment: Int64, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM case_key WHERE case_id = \(caseID)", logger: logger)
         try await connection.query("DELETE FROM case_message WHERE case_id = \(caseID)", logger: logger)
         try await connection.query(
-            "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(WallClock.milliseconds())) WHERE id = \(caseID)",
+            "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(moment)) WHERE id = \(caseID)",
             logger: logger)
     }
 
     /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.
-    private static func erase(_ pseudonym: Pseudonym, _ erasure: Erasure, on connection: PostgresConnection, logger: Logger) async throws {
-        if let closing = erasure.closing { try await save(closing, of: pseudonym, on: connection, logger: logger) }
+    private static func erase(
+        _ pseudonym: Pseudonym, _ erasure: Erasure, at moment: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        if let closing = erasure.closing { try await save(closing, of: pseudonym, at: moment, on: connection, logger: logger) }
         var cases: [String] = []
         for try await id in try await connection.query(
             "SELECT id FROM triage_case WHERE conversation = \(pseudonym.rawValue)", logger: logger
         ).decode(String.self) {
             cases.append(id)
         }
-        for caseID in cases { try await shred(caseID: caseID, on: connection, logger: logger) }
+        for caseID in cases { try await shred(caseID: caseID, at: moment, on: connection, logger: logger) }
         try await connection.query(
             "UPDATE triage_case SET conversation = \(erasure.personToken) WHERE conversation = \(pseudonym.rawValue)", logger: logger)
         _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger)
@@ -274,7 +280,9 @@ public struct PostgresTriageStore: TriageStore {
             "UPDATE conversation SET state = \(encoded) WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
     }
 
-    private static func save(_ record: CaseRecord, of conversation: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {
+    private static func save(
+        _ record: CaseRecord, of conversation: Pseudonym, at moment: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         // Read as it was and changed, in one statement: every part of it sees the row as it was before. Whoever
         // else writes her case holds her conversation's lock, as the caller does.
         var stored: (queuedAt: Int64?, closedAt: Int64?)?
@@ -314,20 +322,20 @@ public struct PostgresTriageStore: TriageStore {
             }
             guard inserted else { throw HandlesExhausted() }
         }
-        if joinsQueue { try await emit(.queued, caseID: record.id, on: connection, logger: logger) }
-        if closes { try await emit(.closed, caseID: record.id, on: connection, logger: logger) }
+        if joinsQueue { try await emit(.queued, caseID: record.id, at: moment, on: connection, logger: logger) }
+        if closes { try await emit(.closed, caseID: record.id, at: moment, on: connection, logger: logger) }
     }
 
     /// Adds an event to the counsellors' feed, in the transaction of what it reports. It has no feed id yet:
     /// ``PostgresCaseStore`` numbers events once they are committed.
     static func emit(
-        _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, on connection: PostgresConnection,
-        logger: Logger
+        _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, at moment: Int64,
+        on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.query(
             """
             INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-            SELECT \(WallClock.milliseconds()), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
+            SELECT \(moment), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
             WHERE id = \(caseID) AND (counsellor IS NOT NULL OR NOT \(onlyIfHeld))
             """, logger: logger)
     }

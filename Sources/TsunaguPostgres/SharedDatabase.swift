@@ -20,6 +20,9 @@ public struct SharedDatabase: Sendable, Service {
     /// What every store over this database chains audit entries with: one chain, one key, for all writers and all
     /// instances. Without its key (a command run without the data key) entries can be read but not written.
     public private(set) var auditChain: AuditChain = .withoutKey
+    /// What the stores stamp rows with (processed, raised, revoked, audited): the clock of whoever opened the database,
+    /// read once per transaction (as SQLite's transaction clock is).
+    public let clock: WallClock
 
     /// This database, its stores chaining audit entries with `chain` (the key comes from its keyring, opened later).
     public func chained(with chain: AuditChain) -> SharedDatabase {
@@ -28,9 +31,12 @@ public struct SharedDatabase: Sendable, Service {
         return copy
     }
 
-    /// - Parameter poolSize: the most connections this instance opens (each instance has its own pool).
-    public init(location: PostgresLocation, poolSize: Int = 10, logger: Logger = Logger(label: "tsunagu.postgres")) throws {
+    /// - Parameters:
+    ///   - poolSize: the most connections this instance opens (each instance has its own pool).
+    ///   - clock: what the stores stamp rows with.
+    public init(location: PostgresLocation, poolSize: Int = 10, clock: WallClock, logger: Logger = Logger(label: "tsunagu.postgres")) throws {
         self.location = location
+        self.clock = clock
         self.logger = logger
         self.client = PostgresClient(configuration: try location.clientConfiguration(poolSize: poolSize), backgroundLogger: logger)
     }

@@ -26,7 +26,7 @@ public struct SQLiteAuditLog: AuditLog {
     ) throws -> AuditEntry {
         let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1")
         let entry = try chain.entry(
-            after: last.map { (sequence: $0["sequence"], hash: $0["hash"]) }, at: WallClock.milliseconds(),
+            after: last.map { (sequence: $0["sequence"], hash: $0["hash"]) }, at: try SQLiteDatabase.now(in: db),
             actor: actor, action: action, caseID: caseID, detail: detail)
         try db.execute(
             sql: "INSERT INTO audit_log (sequence, at, actor, action, case_id, detail, hash, chain_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

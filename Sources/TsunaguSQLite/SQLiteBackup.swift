@@ -26,11 +26,14 @@ public enum SQLiteBackup {
     /// - Throws: ``StoreError`` in one sentence: no database, `path` exists already or cannot be created, or
     ///   the copy does not verify (the partial file is then removed).
     /// - Parameter chain: opens the copy's audit chain from its keyring (the data key's; see ``AuditChain/Opener``).
-    public static func write(databaseAt databasePath: String, to path: String, chain: AuditChain.Opener) async throws -> Report {
-        let source = try SQLiteDatabase.openReadOnly(path: databasePath)
+    /// - Parameter clock: the clock the database is opened with.
+    public static func write(
+        databaseAt databasePath: String, to path: String, chain: AuditChain.Opener, clock: WallClock
+    ) async throws -> Report {
+        let source = try SQLiteDatabase.openReadOnly(path: databasePath, clock: clock)
         defer { try? source.close() }
         try copy(from: source.writer, toNewFile: path)
-        return try await verified(path, chain: chain, removingOnFailure: true)
+        return try await verified(path, chain: chain, clock: clock, removingOnFailure: true)
     }
 
     /// Restores a backup into `databasePath`, which must not exist yet, migrates it to this version and checks it.
@@ -39,11 +42,14 @@ public enum SQLiteBackup {
     /// verifies, so a failed restore leaves no database behind for `tsunagud serve` to start on.
     /// - Throws: ``StoreError`` in one sentence: a database (or its journal) already exists there, the backup is
     ///   missing or does not verify, or the folder cannot be written.
-    public static func restore(from backupPath: String, to databasePath: String, chain: AuditChain.Opener) async throws -> Report {
+    /// - Parameter clock: the clock the restored database is opened with.
+    public static func restore(
+        from backupPath: String, to databasePath: String, chain: AuditChain.Opener, clock: WallClock
+    ) async throws -> Report {
         if let existing = ["", "-wal", "-shm", "-journal"].map({ databasePath + $0 }).first(where: FileManager.default.fileExists) {
             throw StoreError(.exists, "\(existing) exists already; restore only where there is no database (move the old one away first).")
         }
-        let backup = try await verified(backupPath, chain: chain, removingOnFailure: false)
+        let backup = try await verified(backupPath, chain: chain, clock: clock, removingOnFailure: false)
         let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -54,15 +60,15 @@ public enum SQLiteBackup {
         let source = try openQueue(backupPath)
         defer { try? source.close() }
         try copy(from: source, toNewFile: staging)
-        _ = try await verified(staging, chain: chain, removingOnFailure: true)
+        _ = try await verified(staging, chain: chain, clock: clock, removingOnFailure: true)
         guard rename(staging, databasePath) == 0 else {
             removeFiles(staging)
             throw StoreError(.notWritable, "Cannot move the restored database into place at \(databasePath).")
         }
         // Opening for writing migrates it to this version (each migration once) and puts it back in WAL mode.
-        let database = try SQLiteDatabase.open(path: databasePath)
+        let database = try SQLiteDatabase.open(path: databasePath, clock: clock)
         defer { try? database.close() }
-        let restored = try await check(database.writer, path: databasePath, chain: chain)
+        let restored = try await check(database.writer, path: databasePath, chain: chain, clock: clock)
         guard restored.auditEntries == backup.auditEntries else {
             throw StoreError(.invalidBackup, "The restored audit log has \(restored.auditEntries) entries, the backup \(backup.auditEntries).")
         }
@@ -94,12 +100,14 @@ public enum SQLiteBackup {
         }
     }
 
-    /// Reads the file at `path` back from disk and checks it (``check(_:path:chain:)``); removes it if asked and it fails.
-    private static func verified(_ path: String, chain: AuditChain.Opener, removingOnFailure: Bool) async throws -> Report {
+    /// Reads the file at `path` back from disk and checks it (``check(_:path:chain:clock:)``); removes it if asked and it fails.
+    private static func verified(
+        _ path: String, chain: AuditChain.Opener, clock: WallClock, removingOnFailure: Bool
+    ) async throws -> Report {
         do {
             let queue = try openQueue(path)
             defer { try? queue.close() }
-            return try await check(queue, path: path, chain: chain)
+            return try await check(queue, path: path, chain: chain, clock: clock)
         } catch {
             if removingOnFailure { removeFiles(path) }
             throw error
@@ -107,7 +115,9 @@ public enum SQLiteBackup {
     }
 
     /// SQLite's integrity check, then the audit chain, verified by the code `tsunagud audit --verify` runs.
-    private static func check(_ reader: any DatabaseWriter, path: String, chain open: AuditChain.Opener) async throws -> Report {
+    private static func check(
+        _ reader: any DatabaseWriter, path: String, chain open: AuditChain.Opener, clock: WallClock
+    ) async throws -> Report {
         let problems: [String]
         do {
             problems = try await reader.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
@@ -117,7 +127,7 @@ public enum SQLiteBackup {
         guard problems == ["ok"] else {
             throw StoreError(.invalidBackup, "\(path) fails SQLite's integrity check; it is damaged and cannot be used.")
         }
-        let database = SQLiteDatabase(writer: reader, durability: .full, path: path)
+        let database = SQLiteDatabase(writer: reader, durability: .full, path: path, clock: clock)
         let entries: [AuditEntry]
         do {
             entries = try await SQLiteAuditLog(database: database).entries()

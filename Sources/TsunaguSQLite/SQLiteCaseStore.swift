@@ -18,17 +18,17 @@ public struct SQLiteCaseStore: CaseStore {
     /// Up to `limit` waiting cases in the order they should be taken: emergency first, then urgent, then the
     /// rest; within a priority the longest waiting first (so the out-of-hours backlog is served at shift
     /// start). A case whose claim has lapsed (`leaseUntil` before `now`) is waiting again.
-    public func waiting(now: Int64 = WallClock.milliseconds(), limit: Int = 100) async throws -> [QueueItem] {
+    public func waiting(now: Int64, limit: Int = 100) async throws -> [QueueItem] {
         try await queue(now: now, limit: limit).items
     }
 
     /// How many cases wait, by priority (lapsed claims included).
-    public func waitingCounts(now: Int64 = WallClock.milliseconds()) async throws -> [Priority: Int] {
+    public func waitingCounts(now: Int64) async throws -> [Priority: Int] {
         try await queue(now: now, limit: 0).counts
     }
 
     /// The first `limit` waiting cases and how many wait by priority, read at one moment.
-    public func queue(now: Int64 = WallClock.milliseconds(), limit: Int = 100) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
+    public func queue(now: Int64, limit: Int = 100) async throws -> (items: [QueueItem], counts: [Priority: Int]) {
         try await database.writer.read { db in
             let counts = try Self.waitingCounts(now: now, in: db)
             var items: [QueueItem] = []
@@ -215,7 +215,7 @@ public struct SQLiteCaseStore: CaseStore {
                 INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
                 SELECT ?, ?, handle, priority, counsellor, ? FROM triage_case WHERE id = ?
                 """ + (onlyIfHeld ? " AND counsellor IS NOT NULL" : ""),
-            arguments: [WallClock.milliseconds(), kind.rawValue, detail, caseID])
+            arguments: [try SQLiteDatabase.now(in: db), kind.rawValue, detail, caseID])
     }
 
     // MARK: Reading

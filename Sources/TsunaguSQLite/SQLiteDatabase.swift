@@ -13,6 +13,9 @@ public struct SQLiteDatabase: Sendable {
     /// The durability in force, as read back from SQLite.
     public let durability: Durability
     public let path: String
+    /// What the stores stamp rows with (processed, raised, revoked, audited): the clock of whoever opened the database.
+    /// Each transaction reads it once, as GRDB's `transactionClock`, and its rows share that moment (``now(in:)``).
+    public let clock: WallClock
     /// Checkpoints the log off the writer (writable files only).
     var checkpointer: WALCheckpointer? = nil
     /// What every store over this database chains audit entries with: one chain, one key, for all writers. Without
@@ -29,7 +32,8 @@ public struct SQLiteDatabase: Sendable {
     /// Opens (creating if needed) and migrates the database at `path`.
     ///
     /// - Throws: ``StoreError`` with code `notWritable` when the file or its folder cannot be written.
-    public static func open(path: String, durability: Durability = .full) throws -> SQLiteDatabase {
+    /// - Parameter clock: what the stores stamp rows with.
+    public static func open(path: String, durability: Durability = .full, clock: WallClock) throws -> SQLiteDatabase {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: folder) {
             // A folder it makes is its own (0700); one that exists is the operator's, and is left as it is.
@@ -52,7 +56,7 @@ public struct SQLiteDatabase: Sendable {
         try tightenModes(path: path)
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: makeConfiguration(readonly: false))
+            pool = try DatabasePool(path: path, configuration: makeConfiguration(readonly: false, clock: clock))
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragmaValue)")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")  // The WALCheckpointer does it, off the writer.
@@ -73,7 +77,7 @@ public struct SQLiteDatabase: Sendable {
         } catch {
             throw StoreError(.notWritable, "Cannot open the database at \(path) for checkpointing.", cause: error)
         }
-        return SQLiteDatabase(writer: pool, durability: durability, path: path, checkpointer: checkpointer)
+        return SQLiteDatabase(writer: pool, durability: durability, path: path, clock: clock, checkpointer: checkpointer)
     }
 
     /// Makes an existing database and its log files owner-only (0600): a file copied in, restored or made by an
@@ -94,13 +98,13 @@ public struct SQLiteDatabase: Sendable {
     }
 
     /// Opens an existing database for reading only, e.g. for `tsunagud inbox` while the server runs.
-    public static func openReadOnly(path: String) throws -> SQLiteDatabase {
+    public static func openReadOnly(path: String, clock: WallClock) throws -> SQLiteDatabase {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.notFound, "No database exists at \(path); start tsunagud once to create it.")
         }
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: makeConfiguration(readonly: true))
+            queue = try DatabaseQueue(path: path, configuration: makeConfiguration(readonly: true, clock: clock))
         } catch {
             throw StoreError(.notFound, "Cannot open the database at \(path) for reading.", cause: error)
         }
@@ -108,18 +112,20 @@ public struct SQLiteDatabase: Sendable {
         guard migrated else {
             throw StoreError(.notMigrated, "The database at \(path) is from another version; start tsunagud to migrate it.")
         }
-        return SQLiteDatabase(writer: queue, durability: .full, path: path)
+        return SQLiteDatabase(writer: queue, durability: .full, path: path, clock: clock)
     }
 
     /// An in-memory database for tests: same schema, no file.
-    public static func inMemory() throws -> SQLiteDatabase {
-        let queue = try DatabaseQueue(configuration: makeConfiguration(readonly: false))
+    public static func inMemory(clock: WallClock) throws -> SQLiteDatabase {
+        let queue = try DatabaseQueue(configuration: makeConfiguration(readonly: false, clock: clock))
         try Migrations.migrator.migrate(queue)
-        return SQLiteDatabase(writer: queue, durability: .full, path: ":memory:")
+        return SQLiteDatabase(writer: queue, durability: .full, path: ":memory:", clock: clock)
     }
 
-    static func makeConfiguration(readonly: Bool) -> Configuration {
+    /// - Parameter clock: the transactions' clock; `nil` for a connection that only copies or checkpoints.
+    static func makeConfiguration(readonly: Bool, clock: WallClock? = nil) -> Configuration {
         var configuration = Configuration()
+        if let clock { configuration.transactionClock = .custom { _ in clock.date() } }
         configuration.readonly = readonly
         configuration.busyMode = .timeout(10)
         configuration.label = "tsunagu"
@@ -128,6 +134,9 @@ public struct SQLiteDatabase: Sendable {
         }
         return configuration
     }
+
+    /// The moment of the transaction `db` is in, by ``clock``: what rows written in it are stamped with.
+    static func now(in db: Database) throws -> Int64 { WallClock.milliseconds(of: try db.transactionDate) }
 
     /// Whether the database answers a trivial query; the `/healthz` database status.
     public func isHealthy() async -> Bool {

@@ -14,7 +14,7 @@ public struct SQLiteStaffStore: StaffStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM staff WHERE name = ?", arguments: [name]) != true else {
                 throw StaffNameTaken(name: name)
             }
-            let member = StaffMember(name: name, role: role, createdAt: WallClock.milliseconds())
+            let member = StaffMember(name: name, role: role, createdAt: try SQLiteDatabase.now(in: db))
             try db.execute(
                 sql: "INSERT INTO staff (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, role.rawValue, Data(tokenHash), member.createdAt])
@@ -33,7 +33,7 @@ public struct SQLiteStaffStore: StaffStore {
         try await database.writer.write { db in
             try db.execute(
                 sql: "UPDATE staff SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
-                arguments: [WallClock.milliseconds(), name])
+                arguments: [try SQLiteDatabase.now(in: db), name])
             guard db.changesCount == 1 else { return false }
             try SQLiteAuditLog.append(actor: actor, action: "staff.revoke", detail: name, chain: database.auditChain, in: db)
             return true

@@ -94,7 +94,7 @@ public struct SQLiteTriageStore: TriageStore {
             // Processed: the sealed event (her words, her id) is no longer needed here.
             try db.execute(
                 cached: "UPDATE inbox_event SET processed_at = ?, sealed_event = NULL WHERE event_id = ?",
-                arguments: [WallClock.milliseconds(), event.eventID])
+                arguments: [try SQLiteDatabase.now(in: db), event.eventID])
             return .commit
         }
         return enqueued
@@ -203,7 +203,7 @@ public struct SQLiteTriageStore: TriageStore {
                         announcements = excluded.announcements
                     """,
                 arguments: [
-                    pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, WallClock.milliseconds(),
+                    pseudonym.rawValue, state, commit.sealedAddress.map { Data($0) }, try SQLiteDatabase.now(in: db),
                     conversation.receivesAnnouncements,
                 ])
             if let record = conversation.currentCase { try save(record, of: pseudonym, in: db) }
@@ -246,7 +246,7 @@ public struct SQLiteTriageStore: TriageStore {
         for alert in commit.alerts {
             try db.execute(
                 cached: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
-                arguments: [alert.caseID, alert.category, WallClock.milliseconds()])
+                arguments: [alert.caseID, alert.category, try SQLiteDatabase.now(in: db)])
             try SQLiteCaseStore.emit(.alert, caseID: alert.caseID, detail: alert.category, in: db)
         }
         return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
@@ -258,7 +258,7 @@ public struct SQLiteTriageStore: TriageStore {
         try db.execute(cached: "DELETE FROM case_message WHERE case_id = ?", arguments: [caseID])
         try db.execute(
             cached: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
-            arguments: [WallClock.milliseconds(), caseID])
+            arguments: [try SQLiteDatabase.now(in: db), caseID])
     }
 
     /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.

@@ -21,29 +21,33 @@ public func buildWebhookRouter(
 /// The staff listener's routes: `GET /healthz`, `GET /metrics` (as `metricsAccess` allows), the staff API under
 /// `/api/v1` and the web console under `/console/`, whose session cookie the API accepts in place of a bearer token.
 public func buildStaffRouter(
-    dependencies: ServerDependencies, metricsAccess: MetricsAccess, sessions: ConsoleSessions = ConsoleSessions()
+    dependencies: ServerDependencies, metricsAccess: MetricsAccess, sessions: ConsoleSessions? = nil
 ) -> Router<BasicRequestContext> {
+    let clock = dependencies.clock
+    let sessions = sessions ?? ConsoleSessions(clock: clock)
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: MethodNotAllowedMiddleware(allowed: ["/metrics": [.get], "/healthz": [.get]]))
     router.add(middleware: ConsoleSessionMiddleware(sessions: sessions))
     HealthController(isHealthy: dependencies.stores.isHealthy, showsVersion: true).addRoutes(to: router)
     MetricsController(metrics: dependencies.metrics, inbox: dependencies.inbox, outbox: dependencies.outbox, access: metricsAccess)
         .addRoutes(to: router)
-    StaffAPIController(stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: dependencies.desk, feed: dependencies.feedDoorbell).addRoutes(to: router)
+    StaffAPIController(
+        stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: dependencies.desk,
+        feed: dependencies.feedDoorbell, clock: clock
+    ).addRoutes(to: router)
     let desk = dependencies.desk
-    let clock: @Sendable () -> Int64 = { desk?.now() ?? WallClock.milliseconds() }
     StatisticsController(
         stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, settings: dependencies.statistics,
-        labels: desk?.statisticsLabels ?? [:], now: clock
+        labels: desk?.statisticsLabels ?? [:], clock: clock
     ).addRoutes(to: router)
     ProgrammeController(
         stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: desk, settings: dependencies.statistics,
-        now: clock
+        clock: clock
     ).addRoutes(to: router)
     AdminController(stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard).addRoutes(to: router)
     ConsoleController(
         stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, sessions: sessions,
-        labels: desk?.statisticsLabels ?? [:], now: clock
+        labels: desk?.statisticsLabels ?? [:], clock: clock
     ).addRoutes(to: router)
     return router
 }

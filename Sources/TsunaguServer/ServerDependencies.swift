@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import TsunaguCore
 public import TsunaguSQLite
 
@@ -22,6 +22,8 @@ public struct ServerDependencies: Sendable {
     public let statistics: StatisticsSettings
     /// Failed staff authentications: logged, and limited across the staff listener.
     public let authenticationGuard: AuthenticationGuard
+    /// The server's clock, for everything that reads "now" (with a decider, the decider's).
+    public let clock: WallClock
 
     /// The three doorbells; on a shared database each is relayed to the other instances.
     public struct Doorbells: Sendable {
@@ -40,28 +42,28 @@ public struct ServerDependencies: Sendable {
     /// - Parameters:
     ///   - decider: when given, the inbox answers the events it stores in the same transaction.
     ///   - desk: how long claims last and how many cases a counsellor may hold.
-    ///   - now: the ingress's clock (tests move it to a chosen hour).
+    ///   - authenticationGuard: `nil`: one that logs nowhere.
+    ///   - clock: the server's clock (tests move it to a chosen hour); a decider's must be the same.
     public init(
         database: SQLiteDatabase, channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
         desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
-        metrics: TsunaguMetrics = TsunaguMetrics(), authenticationGuard: AuthenticationGuard = .quiet(),
-        now: @escaping @Sendable () -> Date = Date.init
+        metrics: TsunaguMetrics = TsunaguMetrics(), authenticationGuard: AuthenticationGuard? = nil, clock: WallClock
     ) {
         self.init(
             stores: .sqlite(database.chained(with: dataKey.auditChain), decider: decider), channelSecret: channelSecret, dataKey: dataKey,
             decider: decider,
-            desk: desk, statistics: statistics, metrics: metrics, authenticationGuard: authenticationGuard, now: now)
+            desk: desk, statistics: statistics, metrics: metrics, authenticationGuard: authenticationGuard, clock: clock)
     }
 
     /// On any stores (PostgreSQL's, or tests' failing twins).
     public init(
         stores: StoreSet, doorbells: Doorbells = Doorbells(), channelSecret: String, dataKey: DataKey, decider: TriageDecider? = nil,
         desk: CaseDesk.Settings = CaseDesk.Settings(), statistics: StatisticsSettings = StatisticsSettings(),
-        metrics: TsunaguMetrics = TsunaguMetrics(), authenticationGuard: AuthenticationGuard = .quiet(),
-        now: @escaping @Sendable () -> Date = Date.init
+        metrics: TsunaguMetrics = TsunaguMetrics(), authenticationGuard: AuthenticationGuard? = nil, clock: WallClock
     ) {
         self.stores = stores
-        self.authenticationGuard = authenticationGuard
+        self.clock = clock
+        self.authenticationGuard = authenticationGuard ?? .quiet(clock: clock)
         self.statistics = statistics
         self.metrics = metrics
         self.inboxDoorbell = doorbells.inbox
@@ -71,6 +73,6 @@ public struct ServerDependencies: Sendable {
         self.desk = decider.map { CaseDesk(stores: stores, decider: $0, settings: desk, doorbells: deskBells) }
         self.ingestor = WebhookIngestor(
             channelSecret: channelSecret, dataKey: dataKey, inbox: stores.inbox, doorbells: [inboxDoorbell, outboxDoorbell, feedDoorbell],
-            now: now)
+            clock: clock)
     }
 }

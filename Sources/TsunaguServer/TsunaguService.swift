@@ -5,7 +5,7 @@ import LineMessaging
 import LineSandbox
 public import Logging
 import ServiceLifecycle
-import TsunaguCore
+public import TsunaguCore
 import TsunaguPostgres
 import UnixSignals
 import TsunaguSQLite
@@ -17,7 +17,10 @@ public enum TsunaguService {
     /// How long SIGTERM waits for in-flight requests and work before cancelling them.
     public static let shutdownGrace: Duration = .seconds(10)
 
-    public static func run(configuration: TsunaguConfiguration, logger: Logger) async throws {
+    /// - Parameters:
+    ///   - clock: the one clock every part of the server reads (from `tsunagud`'s entry, its composition root).
+    ///   - ids: where every new id comes from (the same).
+    public static func run(configuration: TsunaguConfiguration, clock: WallClock, ids: any IDSource, logger: Logger) async throws {
         try configuration.requireSandboxAlone()
         switch configuration.database {
         case .sqlite(let path):
@@ -26,21 +29,21 @@ public enum TsunaguService {
             let servingLock: ServingLock
             do {
                 servingLock = try ServingLock.serving(databasePath: path)
-                database = try SQLiteDatabase.open(path: path, durability: configuration.durability)
+                database = try SQLiteDatabase.open(path: path, durability: configuration.durability, clock: clock)
             } catch let error as StoreError {
                 throw StartupError("TSUNAGU_DATABASE (\(path)) cannot be used: \(error.message) Choose a writable path.", cause: error)
             }
             logger.info(
                 "Database ready",
                 metadata: ["durability": "\(database.durability.rawValue)", "journal": "wal", "secure_delete": "on"])
-            try await serve(configuration: configuration, backend: .sqlite(database), logger: logger)
+            try await serve(configuration: configuration, backend: .sqlite(database), clock: clock, ids: ids, logger: logger)
             try database.close()
             withExtendedLifetime(servingLock) {}
         case .postgres(let location):
             // postgres-nio's own lines at debug and trace name statements; they stay out of the log at any level.
             var poolLogger = logger
             poolLogger.logLevel = max(logger.logLevel, .notice)
-            let database = try SharedDatabase(location: location, poolSize: configuration.databasePoolSize, logger: poolLogger)
+            let database = try SharedDatabase(location: location, poolSize: configuration.databasePoolSize, clock: clock, logger: poolLogger)
             // Held while serving, by every instance: rotate-key --new-key-file refuses to run beside any of them.
             let servingLock: PostgresServingLock?
             do {
@@ -60,11 +63,12 @@ public enum TsunaguService {
                     throw StartupError(PostgresFailure.describe(error, location: location), cause: error)
                 }
                 // This process's name in outbox leases and job runs: unique, and no one's data.
-                let instance = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+                let instance = "\(ProcessInfo.processInfo.processIdentifier)-\(ids.nextString().prefix(8))"
                 logger.info(
                     "Database ready",
                     metadata: ["database": "postgresql", "pool": "\(configuration.databasePoolSize)", "instance": "\(instance)"])
-                try await serve(configuration: configuration, backend: .postgres(database, instance: instance), logger: logger)
+                try await serve(
+                    configuration: configuration, backend: .postgres(database, instance: instance), clock: clock, ids: ids, logger: logger)
             }
             await servingLock.release()
         }
@@ -92,7 +96,9 @@ public enum TsunaguService {
         }
     }
 
-    private static func serve(configuration: TsunaguConfiguration, backend: Backend, logger: Logger) async throws {
+    private static func serve(
+        configuration: TsunaguConfiguration, backend: Backend, clock: WallClock, ids: any IDSource, logger: Logger
+    ) async throws {
         var configuration = configuration
         configuration.dataKey = try await Keyring.open(backend.keys, current: configuration.dataKey, previous: configuration.previousDataKey)
 
@@ -109,7 +115,8 @@ public enum TsunaguService {
             let webhookURL = configuration.webhookPort == 0 ? nil : "http://127.0.0.1:\(configuration.webhookPort)/webhook"
             let adminToken = configuration.sandboxToken ?? LineSandbox.newAdminToken()
             let sandbox = LineSandbox(configuration: .init(
-                accessToken: configuration.channelAccessToken ?? "", channelSecret: configuration.channelSecret,
+                now: { clock.date() }, newID: { ids.next() }, accessToken: configuration.channelAccessToken ?? "",
+                channelSecret: configuration.channelSecret,
                 webhookURL: webhookURL, adminToken: adminToken))
             let router = Router()
             sandbox.addRoutes(to: router)
@@ -125,8 +132,8 @@ public enum TsunaguService {
         }
         let metrics = TsunaguMetrics()
         let decider = TriageDecider(
-            engine: configuration.engine, dataKey: configuration.dataKey, policy: configuration.deliveryPolicy, metrics: metrics,
-            logger: logger)
+            engine: configuration.engine, dataKey: configuration.dataKey, policy: configuration.deliveryPolicy, clock: clock, ids: ids,
+            metrics: metrics, logger: logger)
         let stores = backend.stores(chain: configuration.dataKey.auditChain, decider: decider, outboxLease: configuration.outboxLease)
         var doorbells = ServerDependencies.Doorbells()
         if case .postgres(let database, _) = backend {
@@ -137,7 +144,7 @@ public enum TsunaguService {
         let dependencies = ServerDependencies(
             stores: stores, doorbells: doorbells, channelSecret: configuration.channelSecret, dataKey: configuration.dataKey,
             decider: decider, desk: configuration.desk, statistics: configuration.statistics, metrics: metrics,
-            authenticationGuard: AuthenticationGuard(logger: logger))
+            authenticationGuard: AuthenticationGuard(logger: logger, clock: clock), clock: clock)
         if configuration.outboxPaused {
             logger.notice("Outbox paused: nothing is sent; replies wait in the outbox (TSUNAGU_OUTBOX_PAUSED)")
         } else if let token = configuration.channelAccessToken {
@@ -145,19 +152,21 @@ public enum TsunaguService {
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
             services.append(OutboxSender(
                 store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
-                policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell, sharedBudget: stores.rateBudget,
-                monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics, logger: logger))
+                policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell, clock: clock, ids: ids,
+                sharedBudget: stores.rateBudget, monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics,
+                logger: logger))
         }
         services.append(InboxProcessor(
             store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
             outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
         services.append(RetentionService(
             store: stores.triage, feed: stores.cases, desk: dependencies.desk, schedule: stores.jobs, periods: configuration.retention,
-            logger: logger))
-        services.append(HeldWordsService(store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, logger: logger))
+            clock: clock, logger: logger))
+        services.append(HeldWordsService(
+            store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, clock: clock, logger: logger))
         if let desk = dependencies.desk {
             services.append(OfficeClosingService(
-                desk: desk, hours: configuration.engine.hours, schedule: stores.jobs, now: { WallClock.milliseconds() }, logger: logger))
+                desk: desk, hours: configuration.engine.hours, schedule: stores.jobs, clock: clock, logger: logger))
         }
 
         let notifier = ServiceManagerNotifier(listeners: 2)

@@ -165,7 +165,7 @@ public enum ErasureContract {
         let stores = try await make()
         try await step(stores, "done", ["A"]) { _, _ in .nothing }
         _ = try await stores.inbox.append([InboxStoreContract.event("waiting", conversation: "B", at: 1)])
-        let forgotten = try await stores.triage.forgetProcessedEvents(before: WallClock.milliseconds() + 60_000)
+        let forgotten = try await stores.triage.forgetProcessedEvents(before: RealTime.clock.now() + 60_000)
         let counts = try await stores.inbox.counts()
         var broken: [String] = []
         if forgotten != 1 { broken.append("forgot \(forgotten) events, not 1") }
@@ -178,7 +178,7 @@ public enum ErasureContract {
     public static func redeliveryAfterForgetting(_ make: MakeStores) async throws -> [String] {
         let stores = try await make()
         try await step(stores, "once", ["A"]) { _, _ in .nothing }
-        _ = try await stores.triage.forgetProcessedEvents(before: WallClock.milliseconds() + 60_000)
+        _ = try await stores.triage.forgetProcessedEvents(before: RealTime.clock.now() + 60_000)
         var broken: [String] = []
         let left = try await stores.leftover([Array("once-A".utf8), Array("sealed-once-A".utf8)])
         if !left.isEmpty { broken.append("after forgetting, still at rest: \(left.map { String(decoding: $0, as: UTF8.self) })") }
@@ -213,7 +213,7 @@ public enum ErasureContract {
             }
             return commit
         }
-        let forgotten = try await stores.triage.forgetAddresses(unchangedSince: WallClock.milliseconds() + 60_000)
+        let forgotten = try await stores.triage.forgetAddresses(unchangedSince: RealTime.clock.now() + 60_000)
         let early = try await stores.triage.forgetAddresses(unchangedSince: 0)
         var broken: [String] = []
         if forgotten != 2 || early != 0 { broken.append("forgot \(forgotten) addresses, then \(early) with an early cutoff") }

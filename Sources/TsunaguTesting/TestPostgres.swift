@@ -2,6 +2,7 @@ import Foundation
 import Logging
 public import PostgresNIO
 public import TsunaguPostgres
+public import TsunaguCore
 
 /// The PostgreSQL server the tests use: the one `scripts/test` starts in a temporary cluster and names in
 /// `TSUNAGU_TEST_POSTGRES_URL`. Every test gets a database of its own, created empty and migrated, so tests run
@@ -27,16 +28,19 @@ public enum TestPostgres {
     }()
 
     /// A new, empty database on the test server, migrated, whose pool runs for the rest of the test process.
-    public static func makeDatabase(poolSize: Int = 8, migrated: Bool = true) async throws -> SharedDatabase {
-        try await makeDatabaseWithURL(poolSize: poolSize, migrated: migrated).database
+    /// - Parameter clock: what the stores stamp rows with (real time unless the test pins it).
+    public static func makeDatabase(poolSize: Int = 8, migrated: Bool = true, clock: WallClock = RealTime.clock) async throws -> SharedDatabase {
+        try await makeDatabaseWithURL(poolSize: poolSize, migrated: migrated, clock: clock).database
     }
 
-    /// ``makeDatabase(poolSize:migrated:)``, and the new database's URL (for ``dump(url:)``).
-    public static func makeDatabaseWithURL(poolSize: Int = 8, migrated: Bool = true) async throws -> (database: SharedDatabase, url: String) {
+    /// ``makeDatabase(poolSize:migrated:clock:)``, and the new database's URL (for ``dump(url:)``).
+    public static func makeDatabaseWithURL(
+        poolSize: Int = 8, migrated: Bool = true, clock: WallClock = RealTime.clock
+    ) async throws -> (database: SharedDatabase, url: String) {
         let url = try await makeDatabaseURL()
         // Chained as a daemon with the tests' data key chains it, so that the stores can write the audit log.
         let database = try SharedDatabase(
-            location: try PostgresLocation(url: url), poolSize: poolSize, logger: Logger(label: "tsunagu.test.postgres")
+            location: try PostgresLocation(url: url), poolSize: poolSize, clock: clock, logger: Logger(label: "tsunagu.test.postgres")
         ).chained(with: AuditForgery.testChain)
         Task.detached { try await database.run() }
         if migrated { try await database.migrate() }
@@ -67,7 +71,7 @@ public enum TestPostgres {
     /// The URL of a new, empty database, for a `tsunagud` process to use.
     public static func makeDatabaseURL() async throws -> String {
         guard let url, let admin else { throw TestPostgresUnavailable() }
-        let name = "tsunagu_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let name = "tsunagu_test_" + RealTime.ids.nextString().replacingOccurrences(of: "-", with: "")
         try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         guard var components = URLComponents(string: url) else { throw TestPostgresUnavailable() }
         components.path = "/" + name

@@ -1,5 +1,6 @@
 public import Foundation
 public import LineMessaging
+public import TsunaguCore
 
 /// Builds realistic LINE webhook bodies and signs them, as the LINE platform would.
 public struct WebhookFixtures: Sendable {
@@ -10,7 +11,7 @@ public struct WebhookFixtures: Sendable {
     /// A `message` event with a text message from a one-to-one chat.
     public static func textEvent(
         userID: String, text: String, eventID: String = ULIDLike.make(), timestamp: Int64 = 1_767_225_600_000,
-        replyToken: String = UUID().uuidString.lowercased(), isRedelivery: Bool = false
+        replyToken: String = RealTime.ids.nextString(), isRedelivery: Bool = false
     ) -> JSONValue {
         .object([
             "type": .string("message"), "mode": .string("active"), "timestamp": .integer(timestamp),

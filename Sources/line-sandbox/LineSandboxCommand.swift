@@ -55,7 +55,8 @@ struct LineSandboxCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("line-sandbox: the /sandbox/* endpoints require 'Authorization: Bearer \(token)'\n".utf8))
             }
             let sandbox = LineSandbox(configuration: .init(
-                accessToken: accessToken, channelSecret: channelSecret, webhookURL: webhookUrl, adminToken: token))
+                now: SystemTime.now, newID: SystemTime.newID, accessToken: accessToken, channelSecret: channelSecret,
+                webhookURL: webhookUrl, adminToken: token))
             sandbox.faults = SandboxFaults(
                 latencyMilliseconds: latencyMs, serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate,
                 lostAnswerRate: lostAnswerRate, droppedConnectionRate: droppedConnectionRate, slowBodyRate: slowBodyRate,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurlHTTP
 import Foundation
+import TsunaguCore
 
 /// `tsunagu-bench latency`: open-loop load through the sandbox's phone, then the time from each message to
 /// the bot's first answer reaching the sandbox.
@@ -40,12 +41,12 @@ struct Latency: AsyncParsableCommand {
         }
         let total = rate * duration
         let interval = 1.0 / Double(rate)
-        let start = Date().timeIntervalSince1970
-        let run = UUID().uuidString.prefix(8)
+        let start = SystemTime.seconds()
+        let run = SystemTime.ids.next().uuidString.prefix(8)
         let samples = await withTaskGroup(of: Sample?.self) { group in
             for index in 0..<total {
                 let due = start + Double(index) * interval
-                let wait = due - Date().timeIntervalSince1970
+                let wait = due - SystemTime.seconds()
                 if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
                 let emergency = emergencyEvery > 0 && index % emergencyEvery == 0
                 let user = "U\(run)\(String(format: "%023d", index))"
@@ -64,12 +65,12 @@ struct Latency: AsyncParsableCommand {
             }
             return await group.reduce(into: [Sample]()) { if let sample = $1 { $0.append(sample) } }
         }
-        let loadSeconds = Date().timeIntervalSince1970 - start
+        let loadSeconds = SystemTime.seconds() - start
 
         // Wait (at most 30 s) for every conversation's first answer.
         var first: [String: (Double, String)] = [:]
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        let deadline = SystemTime.seconds() + 30
+        while SystemTime.seconds() < deadline {
             let response = try await transport.send(HTTPClientRequest(method: "GET", url: sandbox + "/sandbox/deliveries", headers: [authorization]))
             let deliveries = try JSONDecoder().decode([Delivery].self, from: response.body)
             first = [:]

@@ -20,19 +20,19 @@ struct SeedCases: AsyncParsableCommand {
         guard let keyText = ProcessInfo.processInfo.environment["TSUNAGU_DATA_KEY"], let key = DataKey(base64: keyText) else {
             throw ValidationError("Set TSUNAGU_DATA_KEY to the server's data key.")
         }
-        let plain = try SQLiteDatabase.open(path: database)
+        let plain = try SQLiteDatabase.open(path: database, clock: SystemTime.clock)
         let dataKey = try await Keyring.open(SQLiteKeyStore(database: plain), current: key, previous: nil)
         let store = plain.chained(with: dataKey.auditChain)
         let sealer = EventSealer(dataKey: dataKey)
         let cipher = CaseCipher(dataKey: dataKey)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = SystemTime.clock.now()
         let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
         let topics = ["work", "family", "violence", "money", "health", "pregnancy", "school", "other"]
         let bulk = try DatabaseQueue(path: database)
         defer { try? bulk.close() }
         try await bulk.write { db in
             for index in 0..<cases {
-                let caseID = UUID().uuidString.lowercased()
+                let caseID = SystemTime.ids.nextString()
                 let pseudonym = String(format: "pbench%08d", index)
                 var digits = index
                 let handle = String((0..<4).map { _ in

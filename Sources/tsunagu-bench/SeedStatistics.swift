@@ -21,7 +21,7 @@ struct SeedStatistics: AsyncParsableCommand {
         guard let keyText = ProcessInfo.processInfo.environment["TSUNAGU_DATA_KEY"], let key = DataKey(base64: keyText) else {
             throw ValidationError("Set TSUNAGU_DATA_KEY to the server's data key (the supervisor's audit entry is chained with it).")
         }
-        let plain = try SQLiteDatabase.open(path: database)
+        let plain = try SQLiteDatabase.open(path: database, clock: SystemTime.clock)
         let store = plain.chained(with: try await Keyring.open(SQLiteKeyStore(database: plain), current: key).auditChain)
         let token = StaffToken.generate()
         _ = try await SQLiteStaffStore(database: store).add(name: "supervisor", role: .supervisor, tokenHash: StaffToken.hash(token), by: "bench")

@@ -26,14 +26,14 @@ struct TsunaguBench: AsyncParsableCommand {
                 throw ValidationError("Set TSUNAGU_DATA_KEY to the server's data key.")
             }
             let sealer = EventSealer(dataKey: key)
-            let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: database))
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: database, clock: SystemTime.clock))
+            let now = SystemTime.clock.now()
             let text = "ご連絡ありがとうございます。担当の相談員からお返事します。少しだけお待ちください。"
             let entries = try (0..<count).map { index in
-                let id = UUID().uuidString
+                let id = SystemTime.ids.nextString()
                 let user = String(format: "U%032x", index % users)
                 return NewOutboxEntry(
-                    id: id, conversation: Pseudonym(rawValue: "p" + user), retryKey: UUID().uuidString.lowercased(),
+                    id: id, conversation: Pseudonym(rawValue: "p" + user), retryKey: SystemTime.ids.nextString(),
                     createdAt: now, replyTokenUsableUntil: nil,
                     sealedPayload: try OutboxPayload(chatID: user, replyToken: nil, messages: [OutgoingMessage(text: text)])
                         .sealed(with: sealer, entryID: id))

@@ -33,11 +33,12 @@ extension Tsunagud {
                 let text = try readText()
                 let configuration = try TsunaguConfiguration(reader: options.reader())
                 let decider = TriageDecider(
-                    engine: configuration.engine, dataKey: configuration.dataKey, logger: Logger(label: "tsunagud.announce"))
+                    engine: configuration.engine, dataKey: configuration.dataKey, clock: SystemTime.clock, ids: SystemTime.ids,
+                    logger: Logger(label: "tsunagud.announce"))
                 let (dryRun, quota) = (dryRun, configuration.monthlyPushQuota)
-                let plan = try await configuration.database.withStores(readOnly: dryRun) { stores in
+                let plan = try await configuration.database.withStores(readOnly: dryRun, clock: SystemTime.clock) { stores in
                     let announcer = Announcer(stores: stores, decider: decider, monthlyQuota: quota)
-                    let now = WallClock.milliseconds()
+                    let now = SystemTime.clock.now()
                     return dryRun ? try await announcer.plan(now: now) : try await announcer.enqueue(text, now: now)
                 }
                 if json { return try JSONOutput.print(plan) }

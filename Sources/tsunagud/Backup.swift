@@ -24,7 +24,8 @@ extension Tsunagud {
             do {
                 let path = try options.sqlitePath(
                     orRefuse: "tsunagud backup copies a SQLite database; on PostgreSQL use pg_dump or base backups (docs/deployment.md).")
-                let report = try await SQLiteBackup.write(databaseAt: path, to: output, chain: try options.auditChainOpener())
+                let report = try await SQLiteBackup.write(
+                    databaseAt: path, to: output, chain: try options.auditChainOpener(), clock: SystemTime.clock)
                 if json {
                     try JSONOutput.print(report)
                 } else {

@@ -35,7 +35,7 @@ struct ConfigOptions: ParsableArguments {
     func withStores<Result: Sendable>(readOnly: Bool, _ body: @escaping @Sendable (StoreSet) async throws -> Result) async throws -> Result {
         let reader = try reader()
         return try await TsunaguConfiguration.database(reader: reader).withStores(
-            readOnly: readOnly, dataKey: try TsunaguConfiguration.dataKeyIfSet(reader: reader),
+            readOnly: readOnly, clock: SystemTime.clock, dataKey: try TsunaguConfiguration.dataKeyIfSet(reader: reader),
             previousDataKey: try TsunaguConfiguration.previousDataKey(reader: reader), body)
     }
 

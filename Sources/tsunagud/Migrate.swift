@@ -22,7 +22,7 @@ extension Tsunagud {
             do {
                 switch try TsunaguConfiguration.database(reader: try options.reader()) {
                 case .sqlite(let path):
-                    try SQLiteDatabase.open(path: path).close()
+                    try SQLiteDatabase.open(path: path, clock: SystemTime.clock).close()
                     print("The SQLite database at \(path) is up to date.")
                 case .postgres(let location):
                     try await migrate(location)
@@ -33,7 +33,9 @@ extension Tsunagud {
         }
 
         private func migrate(_ location: PostgresLocation) async throws {
-            let applied = try await DatabaseSetting.withCommandConnection(to: location) { database in try await database.migrate() }
+            let applied = try await DatabaseSetting.withCommandConnection(to: location, clock: SystemTime.clock) { database in
+                try await database.migrate()
+            }
             print(applied.isEmpty
                 ? "The PostgreSQL database is up to date."
                 : "Applied to the PostgreSQL database: \(applied.joined(separator: ", ")).")

@@ -23,8 +23,10 @@ extension Tsunagud {
             do {
                 let reader = try options.reader()
                 let days = try TsunaguConfiguration.retentionDays(reader: reader)
-                let count = try await TsunaguConfiguration.database(reader: reader).withStores(readOnly: false) { stores in
-                    try await stores.triage.destroyContent(ofCasesClosedBefore: RetentionService.cutoff(days: days))
+                let count = try await TsunaguConfiguration.database(reader: reader).withStores(
+                    readOnly: false, clock: SystemTime.clock
+                ) { stores in
+                    try await stores.triage.destroyContent(ofCasesClosedBefore: RetentionService.cutoff(days: days, now: SystemTime.clock.now()))
                 }
                 if json {
                     try JSONOutput.print(["casesPurged": count, "retentionDays": days])

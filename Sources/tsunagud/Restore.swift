@@ -24,7 +24,7 @@ extension Tsunagud {
             do {
                 let path = try options.sqlitePath(
                     orRefuse: "tsunagud restore writes a SQLite database; on PostgreSQL use pg_restore (docs/deployment.md).")
-                let report = try await SQLiteBackup.restore(from: file, to: path, chain: try options.auditChainOpener())
+                let report = try await SQLiteBackup.restore(from: file, to: path, chain: try options.auditChainOpener(), clock: SystemTime.clock)
                 if json {
                     try JSONOutput.print(report)
                 } else {

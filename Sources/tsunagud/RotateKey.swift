@@ -44,7 +44,7 @@ extension Tsunagud {
                 let newKey = target
                 let database = try TsunaguConfiguration.database(reader: reader)
                 let release = newKeyFile == nil ? nil : try await Self.alone(database)
-                let count = try await database.withStores(readOnly: false) { stores in
+                let count = try await database.withStores(readOnly: false, clock: SystemTime.clock) { stores in
                     let opened = try await Keyring.open(stores.keys, current: current, previous: previous)
                     return try await Keyring.rotate(stores.keys, opened: opened, to: newKey)
                 }

@@ -34,7 +34,7 @@ extension Tsunagud {
             // A setting under a name nobody reads would be silently ignored: say so, naming the closest one.
             for warning in sources.warnings { logger.warning("\(warning)") }
             do {
-                try await TsunaguService.run(configuration: configuration, logger: logger)
+                try await TsunaguService.run(configuration: configuration, clock: SystemTime.clock, ids: SystemTime.ids, logger: logger)
             } catch let error as StartupError {
                 throw Failure.exit(error)
             } catch where String(describing: error).contains("Address already in use") {

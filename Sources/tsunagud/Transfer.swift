@@ -27,7 +27,7 @@ extension Tsunagud {
             do {
                 let path = try options.sqlitePath(
                     orRefuse: "tsunagud export reads a SQLite database; TSUNAGU_DATABASE names PostgreSQL.")
-                let database = try SQLiteDatabase.openReadOnly(path: path)
+                let database = try SQLiteDatabase.openReadOnly(path: path, clock: SystemTime.clock)
                 let chain = try await options.auditChainOpener()(SQLiteKeyStore(database: database))
                 let header = try await SQLiteExport.write(database.chained(with: chain), to: output)
                 try database.close()
@@ -64,7 +64,7 @@ extension Tsunagud {
                     throw StartupError("tsunagud import loads into PostgreSQL; set TSUNAGU_DATABASE to a postgres:// URL.")
                 }
                 let input = input, chain = try options.auditChainOpener()
-                let report = try await DatabaseSetting.withCommandConnection(to: location) { database in
+                let report = try await DatabaseSetting.withCommandConnection(to: location, clock: SystemTime.clock) { database in
                     try await database.migrate()
                     return try await PostgresImport.load(from: input, into: database, chain: chain)
                 }

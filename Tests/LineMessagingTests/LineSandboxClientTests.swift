@@ -19,6 +19,7 @@ struct LineSandboxClientTests {
         _ body: @escaping @Sendable (LineSandbox, LineMessagingClient, _ baseURL: String) async throws -> Void
     ) async throws {
         let sandbox = LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID,
             accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
         try await sandbox.serve { baseURL in
             try await body(sandbox, LineMessagingClient(transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: baseURL), baseURL)

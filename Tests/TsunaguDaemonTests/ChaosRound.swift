@@ -63,7 +63,8 @@ struct ChaosRound {
         var random = SeededGenerator(seed: seed)
         let pauses = (0..<kills).map { _ in Duration.milliseconds(Int64.random(in: 300...1_500, using: &random)) }
         let victims = (0..<kills).map { _ in Int.random(in: 0..<instances, using: &random) }
-        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(
             latencyMilliseconds: 5, serverErrorRate: 0.15, rateLimitRate: 0.05, lostAnswerRate: 0.03, droppedConnectionRate: 0.03,
             retryAfterSeconds: 0, seed: seed)

@@ -14,7 +14,8 @@ struct LineChannelTests {
 
     /// Runs `body` while a LINE sandbox is served on a free port.
     func withSandbox(_ body: @escaping @Sendable (_ baseURL: String) async throws -> Void) async throws {
-        try await LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        try await LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
             .serve(body)
     }
 

@@ -16,7 +16,8 @@ struct OutboxChaosTests {
 
     @Test("2,000 sends to 200 users through 30 % 5xx, 10 % 429, 5 % lost answers, 5 % dropped connections and slow bodies, with two SIGKILLs: all arrive, none twice, in order")
     func chaos() async throws {
-        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(
                 serverErrorRate: 0.3, rateLimitRate: 0.1, lostAnswerRate: 0.05, droppedConnectionRate: 0.05, slowBodyRate: 0.02,
                 slowBodyMilliseconds: 200, retryAfterSeconds: 0, seed: 7)
@@ -28,7 +29,7 @@ struct OutboxChaosTests {
 
             // The sends, written before the daemon starts (as the triage will write them).
             let sealer = EventSealer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
-            let database = try SQLiteDatabase.open(path: databasePath)
+            let database = try SQLiteDatabase.open(path: databasePath, clock: RealTime.clock)
             let store = SQLiteOutboxStore(database: database)
             _ = try await store.enqueue(try (0..<total).map { index in
                 let id = UUID().uuidString
@@ -60,7 +61,7 @@ struct OutboxChaosTests {
             try await runDaemon(until: { sandbox.deliveries.count >= 1_200 }, then: SIGKILL)
             // The last run ends when the daemon itself knows every send was accepted: a send whose answer
             // was lost is shown in the sandbox but, rightly, still pending until a retry learns of it (409).
-            let reader = SQLiteOutboxStore(database: try SQLiteDatabase.openReadOnly(path: databasePath))
+            let reader = SQLiteOutboxStore(database: try SQLiteDatabase.openReadOnly(path: databasePath, clock: RealTime.clock))
             try await runDaemon(until: { try await reader.counts().byState["delivered"] == total }, then: SIGTERM)
 
             let deliveries = sandbox.deliveries

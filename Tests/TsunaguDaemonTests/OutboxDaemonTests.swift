@@ -20,7 +20,7 @@ struct OutboxDaemonTests {
 
         // Write the sends the way the inbox processor will: sealed with the daemon's data key.
         let sealer = EventSealer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
-        let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: databasePath))
+        let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: databasePath, clock: RealTime.clock))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let texts = ["一通目です", "二通目です", "三通目です"]
         _ = try await store.enqueue(try texts.map { text in

@@ -15,7 +15,8 @@ struct RedeliveryDaemonTests {
 
     @Test("killed while answers to redelivered events are in flight: after the restart each woman is shown her answer once, and no reply is tried with a dead token")
     func killedMidAnswer() async throws {
-        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(latencyMilliseconds: 2_000)
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
@@ -41,7 +42,7 @@ struct RedeliveryDaemonTests {
 
             let restarted = try DaemonProcess(environment: environment)
             _ = try await restarted.port(of: "webhook")
-            let reader = SQLiteOutboxStore(database: try SQLiteDatabase.openReadOnly(path: databasePath))
+            let reader = SQLiteOutboxStore(database: try SQLiteDatabase.openReadOnly(path: databasePath, clock: RealTime.clock))
             let settled = try await eventually(within: .seconds(30)) { try await reader.counts().byState["pending"] == 0 }
             restarted.kill(SIGTERM)
             _ = try await restarted.waitForExit()

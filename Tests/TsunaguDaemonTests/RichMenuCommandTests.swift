@@ -12,7 +12,8 @@ struct RichMenuCommandTests {
     static let accessToken = "rich-menu-access-token"
 
     @Test func theScriptsMenuBecomesEveryonesDefault() async throws {
-        let sandbox = LineSandbox(configuration: .init(accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let environment = DaemonProcess.environment(

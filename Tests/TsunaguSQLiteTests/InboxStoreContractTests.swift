@@ -17,8 +17,8 @@ struct InboxStoreContractTests {
             case .sqliteFile:
                 let path = FileManager.default.temporaryDirectory
                     .appendingPathComponent("tsunagu-contract-\(UUID().uuidString)/inbox.sqlite").path
-                return SQLiteInboxStore(database: try SQLiteDatabase.open(path: path))
-            case .sqliteMemory: return SQLiteInboxStore(database: try SQLiteDatabase.inMemory())
+                return SQLiteInboxStore(database: try SQLiteDatabase.open(path: path, clock: RealTime.clock))
+            case .sqliteMemory: return SQLiteInboxStore(database: try SQLiteDatabase.inMemory(clock: RealTime.clock))
             case .inMemoryTwin: return InMemoryInboxStore()
             }
         }

@@ -2,12 +2,13 @@ import Synchronization
 import Testing
 import TsunaguCore
 import TsunaguSQLite
+import TsunaguTesting
 
 /// Which commits the ingress answers in the transaction that stores them, and which it leaves to the processor.
 @Suite struct InlineAnsweringTests {
     /// `count` first messages from as many chats, in one append; returns the ids decided inline and those left pending.
     func append(_ count: Int) async throws -> (decided: Int, pending: Int) {
-        let database = try SQLiteDatabase.inMemory()
+        let database = try SQLiteDatabase.inMemory(clock: RealTime.clock)
         let decided = Mutex(0)
         let inbox = SQLiteInboxStore(database: database) { _, _ in
             decided.withLock { $0 += 1 }

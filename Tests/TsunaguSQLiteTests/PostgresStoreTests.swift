@@ -14,7 +14,7 @@ struct PostgresStoreTests {
     @Test("migrations run once, however many instances start together, and a second run applies nothing")
     func concurrentMigrations() async throws {
         let database = try await TestPostgres.makeDatabase(migrated: false)
-        let instances = try (0..<5).map { _ in try SharedDatabase(location: database.location, poolSize: 2) }
+        let instances = try (0..<5).map { _ in try SharedDatabase(location: database.location, poolSize: 2, clock: RealTime.clock) }
         for instance in instances { Task.detached { try await instance.run() } }
         let applied = try await withThrowingTaskGroup(of: [String].self) { group in
             for instance in instances { group.addTask { try await instance.migrate() } }
@@ -103,7 +103,7 @@ struct PostgresStoreTests {
     @Test("delivered, withheld and dead-lettered entries lose their sealed payload")
     func payloadLifetime() async throws {
         let database = try await TestPostgres.makeDatabase()
-        let store = PostgresOutboxStore(database: database)
+        let store = PostgresOutboxStore(database: database, instance: "only")
         _ = try await store.enqueue([Contract.new("a1", "A"), Contract.new("b1", "B"), Contract.new("c1", "C")])
         let due = try await store.dueEntries(now: 0, limit: 10)
         var delivered = try #require(due.first { $0.id == "a1" })
@@ -226,7 +226,7 @@ struct PostgresStoreTests {
     func auditChainAcrossInstances() async throws {
         let first = try await TestPostgres.makeDatabase()
         let instances = [first]
-            + (try (0..<2).map { _ in try SharedDatabase(location: first.location, poolSize: 4).chained(with: AuditForgery.testChain) })
+            + (try (0..<2).map { _ in try SharedDatabase(location: first.location, poolSize: 4, clock: RealTime.clock).chained(with: AuditForgery.testChain) })
         for instance in instances.dropFirst() { Task.detached { try await instance.run() } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (number, instance) in instances.enumerated() {
@@ -295,7 +295,7 @@ struct PostgresStoreTests {
     @Test("an announcement on one instance wakes a listener on another, carrying only its topic")
     func wakeupsCrossInstances() async throws {
         let first = try await TestPostgres.makeDatabase()
-        let second = try SharedDatabase(location: first.location, poolSize: 2)
+        let second = try SharedDatabase(location: first.location, poolSize: 2, clock: RealTime.clock)
         Task.detached { try await second.run() }
         let heard = Locked<[PostgresWakeups.Topic]>([])
         let listener = Task { try await PostgresWakeups(database: second).listen { topic in heard.withLock { $0.append(topic) } } }

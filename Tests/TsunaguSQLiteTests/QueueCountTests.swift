@@ -12,7 +12,7 @@ struct QueueCountTests {
     @Test("the trigger-kept counts equal a walk of the cases after hundreds of random changes")
     func countsStayExact() async throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite")).chained(with: AuditForgery.testChain)
+        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), clock: RealTime.clock).chained(with: AuditForgery.testChain)
         let store = SQLiteCaseStore(database: database)
         let queue = try DatabaseQueue(path: directory.path("db.sqlite"))
         defer { try? queue.close() }

@@ -10,7 +10,7 @@ struct SQLiteDatabaseTests {
     @Test("full durability is really in force: WAL, synchronous FULL, secure_delete on")
     func fullDurability() async throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .full)
+        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .full, clock: RealTime.clock)
         let pragmas = try await database.pragmas()
         #expect(pragmas == ["journal_mode": "wal", "synchronous": "2", "secure_delete": "1"])
     }
@@ -19,7 +19,7 @@ struct SQLiteDatabaseTests {
     func checkpointsOffTheWriter() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("db.sqlite")
-        let database = try SQLiteDatabase.open(path: path)
+        let database = try SQLiteDatabase.open(path: path, clock: RealTime.clock)
         #expect(try await database.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 0)
         let size = { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
         let before = size()
@@ -41,7 +41,7 @@ struct SQLiteDatabaseTests {
     func ownerOnlyFiles() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("db.sqlite")
-        let store = SQLiteInboxStore(database: try SQLiteDatabase.open(path: path))
+        let store = SQLiteInboxStore(database: try SQLiteDatabase.open(path: path, clock: RealTime.clock))
         _ = try await store.append([InboxStoreContract.event("a")])
         for file in [path, path + "-wal", path + "-shm"] {
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -53,7 +53,7 @@ struct SQLiteDatabaseTests {
     func tightensModes() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("made/db.sqlite")
-        let first = try SQLiteDatabase.open(path: path)
+        let first = try SQLiteDatabase.open(path: path, clock: RealTime.clock)
         _ = try await SQLiteInboxStore(database: first).append([InboxStoreContract.event("a")])
         #expect(try FileManager.default.attributesOfItem(atPath: directory.path("made"))[.posixPermissions] as? Int == 0o700)
         try first.close()
@@ -61,7 +61,7 @@ struct SQLiteDatabaseTests {
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
         }
-        let second = try SQLiteDatabase.open(path: path)
+        let second = try SQLiteDatabase.open(path: path, clock: RealTime.clock)
         defer { try? second.close() }
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
@@ -69,21 +69,21 @@ struct SQLiteDatabaseTests {
         }
         // A folder that already exists is the operator's: left as it is.
         try FileManager.default.createDirectory(atPath: directory.path("shared"), withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
-        try SQLiteDatabase.open(path: directory.path("shared/db.sqlite")).close()
+        try SQLiteDatabase.open(path: directory.path("shared/db.sqlite"), clock: RealTime.clock).close()
         #expect(try FileManager.default.attributesOfItem(atPath: directory.path("shared"))[.posixPermissions] as? Int == 0o755)
     }
 
     @Test("normal durability is applied when asked for")
     func normalDurability() async throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .normal)
+        let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .normal, clock: RealTime.clock)
         #expect(try await database.pragmas()["synchronous"] == "1")
     }
 
     @Test("a path that cannot be written is refused in one sentence")
     func notWritable() throws {
         let error = #expect(throws: StoreError.self) {
-            try SQLiteDatabase.open(path: "/proc/tsunagu-cannot-exist/db.sqlite")
+            try SQLiteDatabase.open(path: "/proc/tsunagu-cannot-exist/db.sqlite", clock: RealTime.clock)
         }
         #expect(error?.code == .notWritable)
         #expect(error?.message.hasSuffix(".") == true)
@@ -93,10 +93,10 @@ struct SQLiteDatabaseTests {
     func reopen() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("nested/folder/db.sqlite")
-        let first = try SQLiteDatabase.open(path: path)
+        let first = try SQLiteDatabase.open(path: path, clock: RealTime.clock)
         _ = try await SQLiteInboxStore(database: first).append([InboxStoreContract.event("kept")])
         try first.close()
-        let second = try SQLiteDatabase.open(path: path)
+        let second = try SQLiteDatabase.open(path: path, clock: RealTime.clock)
         #expect(try await SQLiteInboxStore(database: second).append([InboxStoreContract.event("kept")]) == [.duplicate])
     }
 
@@ -104,16 +104,16 @@ struct SQLiteDatabaseTests {
     func readOnlyWhileOpen() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("db.sqlite")
-        let writer = SQLiteInboxStore(database: try SQLiteDatabase.open(path: path))
+        let writer = SQLiteInboxStore(database: try SQLiteDatabase.open(path: path, clock: RealTime.clock))
         _ = try await writer.append([InboxStoreContract.event("a"), InboxStoreContract.event("b")])
         _ = try await writer.append([InboxStoreContract.event("a")])
-        let reader = SQLiteInboxStore(database: try SQLiteDatabase.openReadOnly(path: path))
+        let reader = SQLiteInboxStore(database: try SQLiteDatabase.openReadOnly(path: path, clock: RealTime.clock))
         #expect(try await reader.counts() == InboxCounts(stored: 2, duplicates: 1, pending: 2, processed: 0))
     }
 
     @Test("opening a missing database read-only says how to create it")
     func readOnlyMissing() {
-        let error = #expect(throws: StoreError.self) { try SQLiteDatabase.openReadOnly(path: "/nonexistent/db.sqlite") }
+        let error = #expect(throws: StoreError.self) { try SQLiteDatabase.openReadOnly(path: "/nonexistent/db.sqlite", clock: RealTime.clock) }
         #expect(error?.code == .notFound)
         #expect(error?.message.contains("start tsunagud") == true)
     }

@@ -15,7 +15,7 @@ struct SQLiteOutboxStoreTests {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase.open(path: directory.path("outbox.sqlite"))
+        database = try SQLiteDatabase.open(path: directory.path("outbox.sqlite"), clock: RealTime.clock)
         store = SQLiteOutboxStore(database: database)
     }
 

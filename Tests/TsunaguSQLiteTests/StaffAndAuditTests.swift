@@ -12,7 +12,7 @@ struct StaffAndAuditTests {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase.open(path: directory.path("db.sqlite")).chained(with: AuditForgery.testChain)
+        database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), clock: RealTime.clock).chained(with: AuditForgery.testChain)
     }
 
     @Test("a member is found by the hash of their token until revoked; names are unique")

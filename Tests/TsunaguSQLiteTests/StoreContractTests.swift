@@ -50,11 +50,12 @@ enum Backend: Sendable {
     /// What ``Stores/corruptConversation`` writes: a conversation cut off halfway.
     static let damagedState = #"{"state":{"queued""#
 
-    func makeStores() async throws -> Stores {
+    /// - Parameter clock: what the stores stamp rows with.
+    func makeStores(clock: WallClock = RealTime.clock) async throws -> Stores {
         switch self {
         case .sqlite(let folder):
             let path = folder.path("\(UUID().uuidString).sqlite")
-            let database = try SQLiteDatabase.open(path: path).chained(with: AuditForgery.testChain)
+            let database = try SQLiteDatabase.open(path: path, clock: clock).chained(with: AuditForgery.testChain)
             return Stores(
                 inbox: SQLiteInboxStore(database: database), outbox: SQLiteOutboxStore(database: database),
                 triage: SQLiteTriageStore(database: database), cases: SQLiteCaseStore(database: database),
@@ -70,9 +71,9 @@ enum Backend: Sendable {
                     }
                 })
         case .postgres:
-            let (database, url) = try await TestPostgres.makeDatabaseWithURL()
+            let (database, url) = try await TestPostgres.makeDatabaseWithURL(clock: clock)
             return Stores(
-                inbox: PostgresInboxStore(database: database), outbox: PostgresOutboxStore(database: database),
+                inbox: PostgresInboxStore(database: database), outbox: PostgresOutboxStore(database: database, instance: "test"),
                 triage: PostgresTriageStore(database: database), cases: PostgresCaseStore(database: database),
                 staff: PostgresStaffStore(database: database), audit: PostgresAuditLog(database: database),
                 keys: PostgresKeyStore(database: database), statistics: PostgresStatisticsStore(database: database),

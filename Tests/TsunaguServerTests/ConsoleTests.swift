@@ -129,19 +129,19 @@ struct ConsoleTests {
     }
 
     @Test func aSessionEndsAfterItsIdleTimeOrItsLifetimeOrWhenItsTokenIsRefused() async throws {
-        let clock = Locked<Int64>(0)
-        let sessions = ConsoleSessions(settings: .init(idle: .seconds(60), lifetime: .seconds(150)), now: { clock.value })
+        let clock = ManualClock(at: 0)
+        let sessions = ConsoleSessions(settings: .init(idle: .seconds(60), lifetime: .seconds(150)), clock: clock.clock)
         let (id, started) = await sessions.start(tokenHash: [1, 2, 3])
         #expect(id.count == 43 && started.csrfToken.count == 43 && id != started.csrfToken)
-        clock.withLock { $0 = 59_000 }
+        clock.set(59_000)
         #expect(await sessions.session(for: id)?.csrfToken == started.csrfToken, "a request within the idle time renews it")
-        clock.withLock { $0 = 118_000 }
+        clock.set(118_000)
         #expect(await sessions.session(for: id) != nil)
-        clock.withLock { $0 = 151_000 }
+        clock.set(151_000)
         #expect(await sessions.session(for: id) == nil, "past its lifetime, however busy")
 
         let (idle, _) = await sessions.start(tokenHash: [4])
-        clock.withLock { $0 = 212_000 }
+        clock.set(212_000)
         #expect(await sessions.session(for: idle) == nil, "past the idle time")
         let (revoked, _) = await sessions.start(tokenHash: [5])
         await sessions.end(tokenHash: [5])

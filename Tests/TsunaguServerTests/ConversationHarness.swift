@@ -19,10 +19,11 @@ import TsunaguTesting
 /// the outbox sender over libcurl, and the LINE sandbox as both her phone and the Messaging API.
 struct ConversationHarness {
     let base: TestHarness
-    let sandbox = LineSandbox(configuration: .init(accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
+    let sandbox = LineSandbox(configuration: .init(
+        now: RealTime.now, newID: RealTime.newID, accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
     /// Every component's clock (milliseconds since the epoch): real time, shifted so that the harness starts
     /// at the chosen moment (in or out of office hours) and then runs at the real pace.
-    let clock: @Sendable () -> Int64
+    let clock: WallClock
 
     let metrics = TsunaguMetrics()
     /// The engine every decision is made with: the shipped script with MeCab and the model, unless a test needs
@@ -36,11 +37,11 @@ struct ConversationHarness {
         engine: TriageEngine = ScriptFixture.engine
     ) throws {
         self.engine = engine
-        let clock = Self.clock(startingAt: now)
+        let clock = RealTime.shiftedClock(startingAt: now)
         self.clock = clock
         let metrics = self.metrics
         base = try TestHarness(
-            now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
+            clock: clock, metrics: metrics,
             decider: inline ? { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) } : nil, desk: desk)
     }
 
@@ -51,26 +52,21 @@ struct ConversationHarness {
         engine: TriageEngine = ScriptFixture.engine
     ) async throws {
         self.engine = engine
-        let clock = Self.clock(startingAt: now)
+        let clock = RealTime.shiftedClock(startingAt: now)
         self.clock = clock
         let metrics = self.metrics
         let decider: (Logger) -> TriageDecider = { logger in Self.decider(engine: engine, clock: clock, metrics: metrics, logger: logger) }
         base = try await TestHarness(
-            backend: backend, now: { Date(timeIntervalSince1970: Double(clock()) / 1000) }, metrics: metrics,
+            backend: backend, clock: clock, metrics: metrics,
             decider: inline || backend == .postgres ? decider : nil, desk: desk)
     }
 
-    /// Real time, shifted so that it reads `now` at the start.
-    private static func clock(startingAt now: Int64) -> @Sendable () -> Int64 {
-        let offset = now - Int64(Date().timeIntervalSince1970 * 1000)
-        return { Int64(Date().timeIntervalSince1970 * 1000) + offset }
-    }
-
     static func decider(
-        engine: TriageEngine = ScriptFixture.engine, clock: @escaping @Sendable () -> Int64, metrics: TsunaguMetrics, logger: Logger
+        engine: TriageEngine = ScriptFixture.engine, clock: WallClock, metrics: TsunaguMetrics, logger: Logger
     ) -> TriageDecider {
         TriageDecider(
-            engine: engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: clock, metrics: metrics, logger: logger)
+            engine: engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock, ids: RealTime.ids, metrics: metrics,
+            logger: logger)
     }
 
     /// Reads the harness's database through a read-only connection of its own.
@@ -134,7 +130,7 @@ struct ConversationHarness {
                 store: dependencies.outbox,
                 client: LineMessagingClient(transport: transport, accessToken: "sandbox-token", apiBaseURL: baseURL),
                 sealer: EventSealer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!), doorbell: dependencies.outboxDoorbell,
-                now: clock, logger: logger)
+                clock: clock, ids: RealTime.ids, logger: logger)
             try await app.test(.live) { client in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await processor.run() }

@@ -206,7 +206,7 @@ struct ConversationTests {
             let key = DataKey(base64: TestSecrets.dataKeyBase64)!
             let waiting = NewOutboxEntry(
                 id: "waiting", conversation: Pseudonym(rawValue: Pseudonymizer(dataKey: key).pseudonym(of: "Ufay").rawValue),
-                retryKey: UUID().uuidString.lowercased(), createdAt: harness.clock() + 3_600_000, replyTokenUsableUntil: nil,
+                retryKey: UUID().uuidString.lowercased(), createdAt: harness.clock.now() + 3_600_000, replyTokenUsableUntil: nil,
                 sealedPayload: try OutboxPayload(chatID: "Ufay", replyToken: nil, messages: [OutgoingMessage(text: "お返事です")])
                     .sealed(with: EventSealer(dataKey: key), entryID: "waiting"))
             _ = try await harness.base.dependencies.outbox.enqueue([waiting])

@@ -82,16 +82,17 @@ struct ErasureForensicsTests {
             try (Data.fetchAll(db, sql: "SELECT wrapped_key FROM case_key") + Data.fetchAll(db, sql: "SELECT sealed_text FROM case_message"))
                 .map { Array($0) }
         }
+        // Twenty days later her case has idled in the queue: it is closed, and its retention starts.
+        let later = ManualClock(at: max(harness.clock.now(), RealTime.clock.now()) + 20 * 86_400_000)
         let service = RetentionService(
             store: SQLiteTriageStore(database: harness.base.database), feed: SQLiteCaseStore(database: harness.base.database),
-            desk: harness.base.dependencies.desk, periods: RetentionService.Periods(messageDays: 90), logger: harness.base.logger)
-        // Twenty days later her case has idled in the queue: it is closed, and its retention starts.
-        let later = Date(timeIntervalSince1970: Double(max(harness.clock(), WallClock.milliseconds())) / 1000 + 20 * 86_400)
-        #expect(await service.purge(now: later) == 0, "the idle case is closed now; its retention starts")
+            desk: harness.base.dependencies.desk, periods: RetentionService.Periods(messageDays: 90), clock: later.clock,
+            logger: harness.base.logger)
+        #expect(await service.purge() == 0, "the idle case is closed now; its retention starts")
         let outcome = try harness.query { db in try String.fetchOne(db, sql: "SELECT outcome FROM triage_case") }
         #expect(outcome == TriageEngine.idleOutcome)
-        let afterRetention = later.addingTimeInterval(180 * 86_400)
-        #expect(await service.purge(now: afterRetention) == 1)
+        later.advance(by: 180 * 86_400_000)
+        #expect(await service.purge() == 1)
         #expect(content.count >= 2)
         #expect(try await AtRest.leftover(content, in: harness.base.database).isEmpty, "the case's key and lines are gone from every file")
         let (linked, state, events, address) = try harness.query { db in

@@ -45,7 +45,7 @@ struct IdleClosingTests {
 
     func stores(_ backend: Backend, in directory: TemporaryDirectory) async throws -> StoreSet {
         switch backend {
-        case .sqlite: .sqlite(try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite")).chained(with: AuditForgery.testChain))
+        case .sqlite: .sqlite(try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"), clock: RealTime.clock).chained(with: AuditForgery.testChain))
         case .postgres: .postgres(try await TestPostgres.makeDatabase(), instance: "test")
         }
     }
@@ -75,7 +75,7 @@ struct IdleClosingTests {
         let directory = try TemporaryDirectory()
         let stores = try await stores(backend, in: directory)
         let day: Int64 = 86_400_000
-        let now = WallClock.milliseconds()
+        let now = RealTime.clock.now()
         // Two women, each quiet in triage for two days.
         let quiet = now - 2 * day
         for chat in ["A", "B"] {
@@ -94,7 +94,8 @@ struct IdleClosingTests {
             }
         }
         let decider = TriageDecider(
-            engine: ScriptFixture.rulesOnlyEngine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, logger: Logger(label: "test"))
+            engine: ScriptFixture.rulesOnlyEngine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: RealTime.clock,
+            ids: RealTime.ids, logger: Logger(label: "test"))
         let desk = CaseDesk(stores: racing, decider: decider)
         #expect(try await desk.closeIdleCases(triage: now - day, queued: now - day, held: now - day) == 1, "only B closes")
 

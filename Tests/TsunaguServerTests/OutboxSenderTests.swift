@@ -57,11 +57,12 @@ struct OutboxSenderTests {
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
         let sandbox = LineSandbox(configuration: .init(
+            now: RealTime.now, newID: RealTime.newID,
             accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
         let sealer = self.sealer
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
-            let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: directory.path("outbox.sqlite")))
+            let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: directory.path("outbox.sqlite"), clock: RealTime.clock))
             var policy = DeliveryPolicy()
             policy.baseBackoffMs = 2
             policy.maxBackoffMs = 20
@@ -69,8 +70,8 @@ struct OutboxSenderTests {
                 transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: baseURL)
             let metrics = TsunaguMetrics()
             let sender = OutboxSender(
-                store: store, client: lineClient, sealer: sealer, policy: policy, monthlyPushQuota: monthlyPushQuota,
-                metrics: metrics, logger: Logger(label: "test") { _ in logs })
+                store: store, client: lineClient, sealer: sealer, policy: policy, clock: RealTime.clock, ids: RealTime.ids,
+                monthlyPushQuota: monthlyPushQuota, metrics: metrics, logger: Logger(label: "test") { _ in logs })
             try await body(Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory, metrics: metrics))
         }
     }

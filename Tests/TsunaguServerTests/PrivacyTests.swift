@@ -31,7 +31,7 @@ struct PrivacyTests {
     func sealedAtRest() async throws {
         let dataKey = DataKey(base64: TestSecrets.dataKeyBase64)!
         let inbox = InMemoryInboxStore()
-        let ingestor = WebhookIngestor(channelSecret: TestSecrets.channelSecret, dataKey: dataKey, inbox: inbox)
+        let ingestor = WebhookIngestor(channelSecret: TestSecrets.channelSecret, dataKey: dataKey, inbox: inbox, clock: RealTime.clock)
         let body = Self.body()
         #expect(try await ingestor.ingest(body: body, signatureHeader: WebhookFixtures().sign(body)) == .accepted(stored: 2, duplicates: 0))
 

@@ -37,22 +37,22 @@ struct ProgrammeAPITests {
 
     struct Office {
         let harness: TestHarness
-        let clock: Locked<Int64>
+        let clock: ManualClock
 
         init() throws {
-            let clock = Locked(Int64(0))
+            let clock = ManualClock(at: 0)
             self.clock = clock
-            harness = try TestHarness(decider: { logger in
+            harness = try TestHarness(clock: clock.clock, decider: { logger in
                 TriageDecider(
-                    engine: ProgrammeAPITests.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: { clock.value },
-                    logger: logger)
+                    engine: ProgrammeAPITests.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock.clock,
+                    ids: RealTime.ids, logger: logger)
             })
         }
 
         /// Moves the clock to a day of the fiscal year's month `index` (April is 0).
         func set(month index: Int, day: Int = 20) {
             let month = ProgrammeAPITests.months[index]
-            clock.withLock { $0 = JapanTime(date: CivilDate(year: month.from.year, month: month.from.month, day: day), minuteOfDay: 600).milliseconds }
+            clock.set(JapanTime(date: CivilDate(year: month.from.year, month: month.from.month, day: day), minuteOfDay: 600).milliseconds)
         }
     }
 

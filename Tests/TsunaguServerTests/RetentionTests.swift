@@ -3,6 +3,7 @@ import GRDB
 import LineSandbox
 import Logging
 import Testing
+import TsunaguCore
 import TsunaguServer
 import TsunaguSQLite
 import TsunaguTesting
@@ -23,8 +24,7 @@ struct RetentionTests {
             }
         }
         let day: Int64 = 86_400_000
-        let now = Date()
-        let nowMs = Int64(now.timeIntervalSince1970 * 1000)
+        let nowMs = RealTime.clock.now()
         let writer = try DatabaseQueue(path: harness.base.database.path)
         let ids = try await writer.write { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM triage_case ORDER BY opened_at")
@@ -40,9 +40,9 @@ struct RetentionTests {
 
         let service = RetentionService(
             store: SQLiteTriageStore(database: harness.base.database), feed: SQLiteCaseStore(database: harness.base.database),
-            periods: RetentionService.Periods(messageDays: 90), logger: harness.base.logger)
-        #expect(await service.purge(now: now) == 1)
-        #expect(await service.purge(now: now) == 0)  // Nothing left to purge.
+            periods: RetentionService.Periods(messageDays: 90), clock: ManualClock(at: nowMs).clock, logger: harness.base.logger)
+        #expect(await service.purge() == 1)
+        #expect(await service.purge() == 0)  // Nothing left to purge.
 
         let reader = try DatabaseQueue(path: harness.base.database.path)
         let (keys, messages, records, events) = try await reader.read { db in

@@ -13,8 +13,8 @@ import TsunaguTesting
 struct StaffAuthenticationTests {
     @Test("each wrong token is logged without the token; past the budget the listener answers 429, except to a token that just worked")
     func loggedAndLimited() async throws {
-        let clock = Locked<Int64>(1_000_000)
-        let harness = try TestHarness(authenticationGuard: { logger in AuthenticationGuard(budget: 3, logger: logger) { clock.value } })
+        let clock = ManualClock(at: 1_000_000)
+        let harness = try TestHarness(authenticationGuard: { logger in AuthenticationGuard(budget: 3, logger: logger, clock: clock.clock) })
         let sato = try await harness.addStaff("sato", .counsellor)
         let suzuki = try await harness.addStaff("suzuki", .counsellor)
         try await harness.staffApp().test(.router) { client in
@@ -34,7 +34,7 @@ struct StaffAuthenticationTests {
             // The counsellor whose token just worked is not locked out.
             expectStatus(.ok, try await me(sato))
             // A minute later the limit lifts.
-            clock.withLock { $0 += 60_000 }
+            clock.advance(by: 60_000)
             expectStatus(.ok, try await me(suzuki))
         }
         let failures = harness.logs.entries.filter { $0.message.description == "Staff authentication failed" }

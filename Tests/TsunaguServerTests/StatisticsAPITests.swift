@@ -99,8 +99,10 @@ struct StatisticsAPITests {
     @Test func counsellorsLogPhoneAndVisitConsultationsThatCount() async throws {
         // The 20th of November: the month still takes entries.
         let now = JapanTime(date: CivilDate(year: 2026, month: 11, day: 20), minuteOfDay: 600).milliseconds
-        let harness = try TestHarness(decider: { logger in
-            TriageDecider(engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, now: { now }, logger: logger)
+        let clock = ManualClock(at: now).clock
+        let harness = try TestHarness(clock: clock, decider: { logger in
+            TriageDecider(
+                engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock, ids: RealTime.ids, logger: logger)
         })
         try await insertCases(into: harness)
         let supervisor = try await harness.addStaff("tanaka", .supervisor)

@@ -24,34 +24,34 @@ struct TestHarness {
 
     /// - Parameter decider: made with the harness's logger; when given, the inbox answers what it stores.
     init(
-        maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = Date.init, metrics: TsunaguMetrics = TsunaguMetrics(),
+        maxBodyBytes: Int = 64 * 1024, clock: WallClock = RealTime.clock, metrics: TsunaguMetrics = TsunaguMetrics(),
         decider: ((Logger) -> TriageDecider)? = nil, desk: CaseDesk.Settings = CaseDesk.Settings(),
         authenticationGuard: ((Logger) -> AuthenticationGuard)? = nil
     ) throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite")).chained(with: AuditForgery.testChain)
+        let database = try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"), clock: clock).chained(with: AuditForgery.testChain)
         self.init(directory: directory, backing: .sqlite(database), maxBodyBytes: maxBodyBytes) { logger in
             ServerDependencies(
                 database: database, channelSecret: TestSecrets.channelSecret, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!,
-                decider: decider?(logger), desk: desk, metrics: metrics, authenticationGuard: authenticationGuard?(logger) ?? .quiet(), now: now)
+                decider: decider?(logger), desk: desk, metrics: metrics, authenticationGuard: authenticationGuard?(logger), clock: clock)
         }
     }
 
     /// On `backend`: SQLite as above, or a new PostgreSQL database with the stores `tsunagud` uses there (the inbox
     /// only stores; the processor answers).
     init(
-        backend: HarnessBackend, now: @escaping @Sendable () -> Date, metrics: TsunaguMetrics, decider: ((Logger) -> TriageDecider)?,
+        backend: HarnessBackend, clock: WallClock, metrics: TsunaguMetrics, decider: ((Logger) -> TriageDecider)?,
         desk: CaseDesk.Settings
     ) async throws {
         guard backend == .postgres else {
-            try self.init(now: now, metrics: metrics, decider: decider, desk: desk)
+            try self.init(clock: clock, metrics: metrics, decider: decider, desk: desk)
             return
         }
-        let (database, url) = try await TestPostgres.makeDatabaseWithURL()
+        let (database, url) = try await TestPostgres.makeDatabaseWithURL(clock: clock)
         self.init(directory: try TemporaryDirectory(), backing: .postgres(database, url: url), maxBodyBytes: 64 * 1024) { logger in
             ServerDependencies(
                 stores: .postgres(database, instance: "test"), channelSecret: TestSecrets.channelSecret,
-                dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, decider: decider?(logger), desk: desk, metrics: metrics, now: now)
+                dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, decider: decider?(logger), desk: desk, metrics: metrics, clock: clock)
         }
     }
 

@@ -9,8 +9,10 @@ import TsunaguTesting
 
 /// The decider answers from what the ingress decoded when it has it, and from the sealed event otherwise.
 @Suite struct TriageDeciderTests {
-    let sandbox = LineSandbox(configuration: .init(accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
-    let decider = ConversationHarness.decider(clock: { ScriptFixture.openTime }, metrics: TsunaguMetrics(), logger: Logger(label: "test"))
+    let sandbox = LineSandbox(configuration: .init(
+        now: RealTime.now, newID: RealTime.newID, accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
+    let decider = ConversationHarness.decider(
+        clock: ManualClock(at: ScriptFixture.openTime).clock, metrics: TsunaguMetrics(), logger: Logger(label: "test"))
     let empty = TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: [:])
 
     /// Her first message, signed and decoded as the ingress decodes it.
@@ -41,5 +43,27 @@ import TsunaguTesting
         let commit = try decider.decide(try event(sealed: sealed, received: nil), empty)
         #expect(!commit.outbox.isEmpty)
         #expect(throws: (any Error).self) { try decider.decide(try event(sealed: [1, 2, 3], received: nil), empty) }
+    }
+
+    /// Time and ids come only from what the decider is given, so a test names every moment and id of a decision
+    /// (before, each was read from the wall clock and `UUID()` inline).
+    @Test("a decision's outbox ids, retry keys and times are the injected clock's and id source's")
+    func timeAndIDsAreInjected() throws {
+        let clock = ManualClock(at: ScriptFixture.openTime + 5_000)
+        let decider = TriageDecider(
+            engine: ScriptFixture.rulesOnlyEngine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock.clock,
+            ids: SequentialIDs(prefix: 7), logger: Logger(label: "test"))
+        func id(_ number: Int) -> String { "00000007-0000-0000-0000-" + String(repeating: "0", count: 12 - String(number).count) + String(number) }
+
+        let first = try decider.decide(try event(sealed: [1, 2, 3], received: try received()), empty)
+        // Id 1 is the case id offered to the engine; then each entry takes its id and its retry key, in order.
+        #expect(!first.outbox.isEmpty)
+        #expect(first.outbox.flatMap { [$0.id, $0.retryKey] } == (0..<first.outbox.count * 2).map { id(2 + $0) })
+        #expect(first.outbox.allSatisfy { $0.createdAt == ScriptFixture.openTime + 5_000 })
+
+        clock.advance(by: 3_600_000)
+        let later = try decider.decide(try event(sealed: [1, 2, 3], received: try received()), empty)
+        #expect(later.outbox.allSatisfy { $0.createdAt == ScriptFixture.openTime + 3_605_000 }, "the clock moved, and only it")
+        #expect(later.outbox.first?.id == id(2 + first.outbox.count * 2 + 1))
     }
 }

@@ -147,7 +147,7 @@ struct WebhookRouteTests {
         stores.inbox = inbox
         let dependencies = ServerDependencies(
             stores: stores, channelSecret: TestSecrets.channelSecret,
-            dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
+            dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: RealTime.clock)
         let app = Application(router: buildWebhookRouter(dependencies: dependencies, maxBodyBytes: 65536), logger: harness.logger)
         let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(9), text: "秘密の相談")])
         try await app.test(.router) { client in

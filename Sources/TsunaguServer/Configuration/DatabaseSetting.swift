@@ -1,5 +1,5 @@
 import Logging
-import TsunaguCore
+public import TsunaguCore
 public import TsunaguPostgres
 import TsunaguSQLite
 
@@ -37,6 +37,7 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
     /// Opens the database for an operator command, runs `body` on its stores, and closes it.
     ///
     /// - Parameters:
+    ///   - clock: what the stores stamp rows with.
     ///   - readOnly: SQLite is opened read-only (safe beside a running server); PostgreSQL then only checks that the
     ///     schema is this version's, where a writing command migrates it first.
     ///   - dataKey: the master key, when set: the database's keyring is opened with it (and `previousDataKey`), and
@@ -45,7 +46,8 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
     /// - Throws: ``StartupError`` in one sentence when the database cannot be opened or reached, or the key does
     ///   not open its keyring.
     public func withStores<Result: Sendable>(
-        readOnly: Bool, dataKey: DataKey? = nil, previousDataKey: DataKey? = nil, _ body: @escaping @Sendable (StoreSet) async throws -> Result
+        readOnly: Bool, clock: WallClock, dataKey: DataKey? = nil, previousDataKey: DataKey? = nil,
+        _ body: @escaping @Sendable (StoreSet) async throws -> Result
     ) async throws -> Result {
         @Sendable func chain(_ keys: any KeyStore) async throws -> AuditChain {
             guard let dataKey else { return .withoutKey }
@@ -53,13 +55,14 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
         }
         switch self {
         case .sqlite(let path):
-            var database = try readOnly ? SQLiteDatabase.openReadOnly(path: path) : SQLiteDatabase.open(path: path)
+            var database =
+                try readOnly ? SQLiteDatabase.openReadOnly(path: path, clock: clock) : SQLiteDatabase.open(path: path, clock: clock)
             database = database.chained(with: try await chain(SQLiteKeyStore(database: database)))
             let result = try await body(.sqlite(database))
             try database.close()
             return result
         case .postgres(let location):
-            return try await Self.withCommandConnection(to: location) { database in
+            return try await Self.withCommandConnection(to: location, clock: clock) { database in
                 if readOnly {
                     guard try await database.isMigrated() else {
                         throw StartupError("The PostgreSQL database at \(location) is not at this version's schema; run tsunagud migrate.")
@@ -77,11 +80,11 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
     /// connection first, so that a refusal fails in seconds with its reason, and quiet, so that a failure is the
     /// one sentence of a ``StartupError`` (naming the server, never the password or a server message).
     public static func withCommandConnection<Result: Sendable>(
-        to location: PostgresLocation, _ body: @escaping @Sendable (SharedDatabase) async throws -> Result
+        to location: PostgresLocation, clock: WallClock, _ body: @escaping @Sendable (SharedDatabase) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "tsunagu.postgres")
         logger.logLevel = .critical
-        let database = try SharedDatabase(location: location, poolSize: 2, logger: logger)
+        let database = try SharedDatabase(location: location, poolSize: 2, clock: clock, logger: logger)
         do {
             try await database.probe()
             return try await database.whileRunning { try await body(database) }

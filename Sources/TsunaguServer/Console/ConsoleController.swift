@@ -2,7 +2,7 @@ import Foundation
 public import Hummingbird
 import HTTPTypes
 import NIOCore
-import TsunaguCore
+public import TsunaguCore
 
 /// The web console under `/console/` on the staff listener: sign-in and sign-out, the pages (server-rendered
 /// skeletons) and their scripts and style. Everything the pages show and do goes through the staff API with the
@@ -14,7 +14,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     let authenticator: StaffAuthenticator
     let staff: any StaffStore
     let sessions: ConsoleSessions
-    let now: @Sendable () -> Int64
+    let clock: WallClock
     /// The script's labels for the statistics' ids, as JSON for the pages.
     let labels: String
 
@@ -23,7 +23,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
     /// - Parameter labels: what the ids of topics, urgency, outcomes and the rest mean (``CaseDesk/statisticsLabels``).
     public init(
         stores: StoreSet, authenticationGuard: AuthenticationGuard, sessions: ConsoleSessions, labels: [String: [String: String]] = [:],
-        now: @escaping @Sendable () -> Int64
+        clock: WallClock
     ) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -31,7 +31,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
         self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.staff = stores.staff
         self.sessions = sessions
-        self.now = now
+        self.clock = clock
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -49,7 +49,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
             return try await page(request, for: [.counsellor], "相談員") { ConsolePage.chat($0, handle: handle.uppercased()) }
         }
         console.get("stats") { request, _ in
-            let today = JapanTime(milliseconds: now()).date
+            let today = JapanTime(milliseconds: clock.now()).date
             let fiscalYear = StatisticsPeriod.month(today.year, today.month).fiscalYear
             let month = String(format: "%04d-%02d", today.year, today.month)
             return try await page(request, for: [.supervisor], "スーパーバイザー") { ConsolePage.statistics($0, fiscalYear: fiscalYear, month: month) }

@@ -39,17 +39,17 @@ public actor ConsoleSessions {
     @TaskLocal public static var current: Session?
 
     private let settings: Settings
-    private let now: @Sendable () -> Int64
+    private let clock: WallClock
     private var sessions: [String: Session] = [:]
 
-    public init(settings: Settings = Settings(), now: @escaping @Sendable () -> Int64 = { WallClock.milliseconds() }) {
+    public init(settings: Settings = Settings(), clock: WallClock) {
         self.settings = settings
-        self.now = now
+        self.clock = clock
     }
 
     /// Starts a session for a token already checked against the staff store; returns its cookie value.
     public func start(tokenHash: [UInt8]) -> (id: String, session: Session) {
-        let now = now()
+        let now = clock.now()
         expire(now: now)
         if sessions.count >= settings.capacity, let oldest = sessions.min(by: { $0.value.seenAt < $1.value.seenAt })?.key {
             sessions[oldest] = nil
@@ -62,7 +62,7 @@ public actor ConsoleSessions {
 
     /// The live session behind a cookie value, renewed; `nil` when unknown or over.
     public func session(for id: String) -> Session? {
-        let now = now()
+        let now = clock.now()
         let key = Self.key(id)
         guard var session = sessions[key] else { return nil }
         guard isLive(session, now: now) else {

@@ -23,7 +23,9 @@ public struct OutboxSender: Service {
     private let batchSize: Int
     private let idleInterval: Duration
     private let doorbell: Doorbell?
-    private let now: @Sendable () -> Int64
+    private let clock: WallClock
+    /// A retry key for an entry whose stored one is not a UUID (LINE takes only UUIDs; every key written is one).
+    private let ids: any IDSource
     private let logger: Logger
     private let metrics: TsunaguMetrics?
     private let monthlyPushQuota: Int
@@ -33,7 +35,7 @@ public struct OutboxSender: Service {
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
         batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200), doorbell: Doorbell? = nil,
-        now: (@Sendable () -> Int64)? = nil, requestsPerSecond: Int = 1_800, sharedBudget: SharedRateBudget? = nil,
+        clock: WallClock, ids: any IDSource, requestsPerSecond: Int = 1_800, sharedBudget: SharedRateBudget? = nil,
         monthlyPushQuota: Int = 200, metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
         self.monthlyPushQuota = monthlyPushQuota
@@ -47,7 +49,8 @@ public struct OutboxSender: Service {
         self.batchSize = batchSize
         self.idleInterval = idleInterval
         self.doorbell = doorbell
-        self.now = now ?? { WallClock.milliseconds() }
+        self.clock = clock
+        self.ids = ids
         self.logger = logger
     }
 
@@ -103,7 +106,7 @@ public struct OutboxSender: Service {
 
     private func readDue(limit: Int, excluding busy: Set<Pseudonym> = []) async -> [OutboxEntry]? {
         do {
-            return try await store.dueEntries(now: now(), limit: limit, excluding: busy)
+            return try await store.dueEntries(now: clock.now(), limit: limit, excluding: busy)
         } catch {
             logger.error("Could not read the outbox", metadata: ["error.type": "\(type(of: error))"])
             return nil
@@ -116,7 +119,7 @@ public struct OutboxSender: Service {
         let results = attempts.map(\.entry)
         let pushes = attempts.count { $0.pushAccepted }
         do {
-            let used = try await store.update(results, countingPushes: pushes, in: QuotaMonth.of(milliseconds: now()))
+            let used = try await store.update(results, countingPushes: pushes, in: QuotaMonth.of(milliseconds: clock.now()))
             notePushUsage(used: used, added: pushes)
         } catch {
             logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
@@ -147,11 +150,11 @@ public struct OutboxSender: Service {
         var random = SystemRandomNumberGenerator()
         do {
             let payload = try OutboxPayload.open(entry.sealedPayload, with: sealer, entryID: entry.id)
-            let route = payload.replyToken == nil || payload.messages.isEmpty ? .push : policy.route(for: entry, now: now())
+            let route = payload.replyToken == nil || payload.messages.isEmpty ? .push : policy.route(for: entry, now: clock.now())
             let start = ContinuousClock.now
             let outcome = await send(payload, entry: entry, by: route)
             metrics?.recordOutboxSend(duration: .now - start)
-            let next = policy.next(after: outcome, of: entry, by: route, now: now(), using: &random)
+            let next = policy.next(after: outcome, of: entry, by: route, now: clock.now(), using: &random)
             return (next, route == .push && (outcome == .accepted || outcome == .alreadyAccepted))
         } catch {
             var dead = entry
@@ -192,7 +195,7 @@ public struct OutboxSender: Service {
                 return .accepted
             case .push:
                 await pushLimiter.acquire()
-                switch try await client.push(to: payload.chatID, messages: payload.messages, retryKey: UUID(uuidString: entry.retryKey) ?? UUID()) {
+                switch try await client.push(to: payload.chatID, messages: payload.messages, retryKey: UUID(uuidString: entry.retryKey) ?? ids.next()) {
                 case .accepted: return .accepted
                 case .alreadyAccepted: return .alreadyAccepted
                 }

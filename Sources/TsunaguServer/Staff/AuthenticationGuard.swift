@@ -15,7 +15,7 @@ public final class AuthenticationGuard: Sendable {
     public static let window: Int64 = 60_000
     public static let rememberedFor: Int64 = 12 * 3_600_000
     private let logger: Logger
-    private let now: @Sendable () -> Int64
+    private let clock: WallClock
 
     private struct State {
         var windowStart: Int64 = 0
@@ -28,21 +28,21 @@ public final class AuthenticationGuard: Sendable {
 
     /// - Parameters:
     ///   - logger: where failures are logged (at warning, with no token or part of one).
-    ///   - now: milliseconds since 1970 (tests move it).
-    public init(budget: Int = 10, logger: Logger, now: @escaping @Sendable () -> Int64 = { WallClock.milliseconds() }) {
+    ///   - clock: the server's clock (tests move it).
+    public init(budget: Int = 10, logger: Logger, clock: WallClock) {
         self.budget = budget
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     /// A guard that logs nowhere, for tests that do not look at it.
-    public static func quiet() -> AuthenticationGuard {
-        AuthenticationGuard(logger: Logger(label: "tsunagu.staff") { _ in SwiftLogNoOpLogHandler() })
+    public static func quiet(clock: WallClock) -> AuthenticationGuard {
+        AuthenticationGuard(logger: Logger(label: "tsunagu.staff") { _ in SwiftLogNoOpLogHandler() }, clock: clock)
     }
 
     /// Whether a token with this hash may be checked now; `false` while limited, unless it succeeded recently.
     func mayCheck(tokenHash: [UInt8]) -> Bool {
-        let time = now()
+        let time = clock.now()
         return state.withLock { state in
             roll(&state, at: time)
             guard state.failures >= budget else { return true }
@@ -52,7 +52,7 @@ public final class AuthenticationGuard: Sendable {
     }
 
     func succeeded(tokenHash: [UInt8]) {
-        let time = now()
+        let time = clock.now()
         state.withLock { state in
             state.good[tokenHash] = time
             if state.good.count > 10_000 { state.good = state.good.filter { time - $0.value < Self.rememberedFor } }
@@ -62,7 +62,7 @@ public final class AuthenticationGuard: Sendable {
     /// Logs a failed authentication: `reason` is `malformed`, `unknown` (both counted) or `limited` (refused
     /// unchecked).
     func failed(reason: String) {
-        let time = now()
+        let time = clock.now()
         let (failures, newlyLimited) = state.withLock { state in
             roll(&state, at: time)
             if reason != "limited" { state.failures += 1 }
@@ -80,7 +80,7 @@ public final class AuthenticationGuard: Sendable {
 
     /// Seconds until the limit lifts.
     func retryAfterSeconds() -> Int {
-        let time = now()
+        let time = clock.now()
         return state.withLock { state in max(1, Int((state.windowStart + Self.window - time + 999) / 1000)) }
     }
 

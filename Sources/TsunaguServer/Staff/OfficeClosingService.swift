@@ -11,26 +11,26 @@ public struct OfficeClosingService: Service {
     private let desk: CaseDesk
     private let hours: OfficeHours
     private let schedule: any JobSchedule
-    private let now: @Sendable () -> Int64
+    private let clock: WallClock
     private let logger: Logger
 
     public init(
-        desk: CaseDesk, hours: OfficeHours, schedule: any JobSchedule = SoleInstanceSchedule(), now: @escaping @Sendable () -> Int64,
+        desk: CaseDesk, hours: OfficeHours, schedule: any JobSchedule = SoleInstanceSchedule(), clock: WallClock,
         logger: Logger
     ) {
         self.desk = desk
         self.hours = hours
         self.schedule = schedule
-        self.now = now
+        self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // Never open again (every day a closed date): look again tomorrow; returning would stop the server.
-            let closing = hours.nextClosing(after: now())
+            let closing = hours.nextClosing(after: clock.now())
             do {
-                let wait = closing.map { max(0, $0 - now()) + 1_000 } ?? 86_400_000
+                let wait = closing.map { max(0, $0 - clock.now()) + 1_000 } ?? 86_400_000
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(wait)) }
             } catch {
                 return  // Shutting down.
@@ -49,7 +49,7 @@ public struct OfficeClosingService: Service {
     func announce() async {
         do {
             // Closings are hours apart; an instance that finds the job run within the hour leaves it.
-            guard try await schedule.claim(Self.job, every: .seconds(3_600), now: now()) else { return }
+            guard try await schedule.claim(Self.job, every: .seconds(3_600), now: clock.now()) else { return }
             let told = try await desk.tellWaitingTheOfficeClosed()
             if told > 0 { logger.notice("Told the women still waiting that the office has closed for the day", metadata: ["told": "\(told)"]) }
         } catch {

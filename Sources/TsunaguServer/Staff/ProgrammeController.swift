@@ -1,5 +1,5 @@
 public import Hummingbird
-import TsunaguCore
+public import TsunaguCore
 
 /// The programme's records and its annual report on the staff listener:
 ///
@@ -15,17 +15,17 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
     let store: any StatisticsStore
     let desk: CaseDesk?
     let settings: StatisticsSettings
-    let now: @Sendable () -> Int64
+    let clock: WallClock
 
     public init(
         stores: StoreSet, authenticationGuard: AuthenticationGuard, desk: CaseDesk?, settings: StatisticsSettings,
-        now: @escaping @Sendable () -> Int64
+        clock: WallClock
     ) {
         self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.store = stores.statistics
         self.desk = desk
         self.settings = settings
-        self.now = now
+        self.clock = clock
     }
 
     /// Who keeps the programme's records: those who run its services.
@@ -39,7 +39,7 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
                 throw APIError(.badRequest, code: "invalid_body", "Send {\"channel\", \"topic\", \"outcome\"} (and \"referral\", \"date\").")
             }
             let day = try date(body.date)
-            try refusing { try settings.recordingWindow.check(day, now: now()) }
+            try refusing { try settings.recordingWindow.check(day, now: clock.now()) }
             do {
                 guard let channel = CaseFacts.Channel(rawValue: body.channel) else { throw CaseRefusal.unknownChannel }
                 try await caseDesk().record(
@@ -75,7 +75,7 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
                     throw APIError(.badRequest, code: "invalid_body", "month must be written YYYY-MM.")
                 }
                 return month
-            } ?? CivilMonth(JapanTime(milliseconds: now()).date)
+            } ?? CivilMonth(JapanTime(milliseconds: clock.now()).date)
             return try await append(.products(ProductHandout(month: month, facility: body.facility, count: body.count)), by: member)
         }
         api.post("records/events") { request, _ in
@@ -140,7 +140,7 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
         let rules = ProgrammeRules(
             places: (script.programme?.places ?? []).map(\.id), facilities: (script.programme?.facilities ?? []).map(\.id),
             partners: script.partners.map(\.id), window: settings.recordingWindow)
-        let now = now()
+        let now = clock.now()
         try refusing { try rules.check(record, now: now) }
         let number = try await store.append(record, at: now, by: member.name)
         let status = record.withdrawnNumber == nil ? "recorded" : "withdrawn"
@@ -156,13 +156,13 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
 
     /// The day written YYYY-MM-DD, or today (Japan time) when left out.
     private func date(_ text: String?) throws -> CivilDate {
-        guard let text else { return JapanTime(milliseconds: now()).date }
+        guard let text else { return JapanTime(milliseconds: clock.now()).date }
         guard let date = CivilDate(text) else { throw APIError(.badRequest, code: "invalid_body", "date must be written YYYY-MM-DD.") }
         return date
     }
 
     private func fiscalYear(_ request: Request) throws -> Int {
-        let current = StatisticsPeriod.fiscalYear(of: JapanTime(milliseconds: now()).date)
+        let current = StatisticsPeriod.fiscalYear(of: JapanTime(milliseconds: clock.now()).date)
         return try integer(in: request, "fiscalYear", default: current, in: 2000...2100)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 public import Hummingbird
 import NIOCore
 import ServiceLifecycle
-import TsunaguCore
+public import TsunaguCore
 
 /// The staff API under `/api/v1` on the staff listener: bearer-token authentication, JSON both ways, errors
 /// as `{"error": {"code", "message"}}`. Nothing it answers carries an id of her; only the counsellor holding a
@@ -12,15 +12,20 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
     let cases: any CaseStore
     let desk: CaseDesk?
     let feed: Doorbell?
+    /// The server's clock: the queue's waiting times are reckoned by it.
+    let clock: WallClock
 
     /// The page size of the live feed.
     static var eventPage: Int { 200 }
 
-    public init(stores: StoreSet, authenticationGuard: AuthenticationGuard, desk: CaseDesk? = nil, feed: Doorbell? = nil) {
+    public init(
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, desk: CaseDesk? = nil, feed: Doorbell? = nil, clock: WallClock
+    ) {
         self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.cases = stores.cases
         self.desk = desk
         self.feed = feed
+        self.clock = clock
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -32,7 +37,7 @@ public struct StaffAPIController<Context: RequestContext>: Sendable {
         api.get("queue") { request, _ -> StaffAPI.Queue in
             _ = try await authenticator.member(for: request, allowing: [.counsellor, .supervisor])
             let limit = try integer(in: request, "limit", default: 50, in: 1...1000)
-            let now = desk?.now() ?? WallClock.milliseconds()
+            let now = clock.now()
             let (items, waiting) = try await cases.queue(now: now, limit: limit)
             return StaffAPI.Queue(
                 cases: items, waiting: Dictionary(uniqueKeysWithValues: Priority.queueOrder.map { ($0.rawValue, waiting[$0] ?? 0) }))

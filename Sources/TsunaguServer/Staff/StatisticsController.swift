@@ -1,6 +1,6 @@
 import Foundation
 public import Hummingbird
-import TsunaguCore
+public import TsunaguCore
 
 /// `GET /api/v1/stats[?from=YYYY-MM-DD&to=YYYY-MM-DD]`: a month's or a fiscal year's statistics for supervisors,
 /// computed from the anonymous case records and published only through ``StatisticsPublisher``. Without dates:
@@ -11,17 +11,17 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
     let store: any StatisticsStore
     let settings: StatisticsSettings
     let labels: [String: [String: String]]
-    let now: @Sendable () -> Int64
+    let clock: WallClock
 
     /// - Parameter labels: what the ids mean, by table (from the conversation script).
     public init(
-        stores: StoreSet, authenticationGuard: AuthenticationGuard, settings: StatisticsSettings, labels: [String: [String: String]] = [:], now: @escaping @Sendable () -> Int64
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, settings: StatisticsSettings, labels: [String: [String: String]] = [:], clock: WallClock
     ) {
         self.labels = labels
         self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.store = stores.statistics
         self.settings = settings
-        self.now = now
+        self.clock = clock
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -35,7 +35,7 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
     }
 
     private func period(of request: Request) throws -> StatisticsPeriod {
-        let today = JapanTime(milliseconds: now()).date
+        let today = JapanTime(milliseconds: clock.now()).date
         let month = StatisticsPeriod.month(today.year, today.month)
         let period = StatisticsPeriod(from: try date(request, "from") ?? month.from, to: try date(request, "to") ?? month.to)
         guard period.isPublishable else {

@@ -1,4 +1,3 @@
-public import Foundation
 public import Logging
 public import ServiceLifecycle
 public import TsunaguCore
@@ -10,12 +9,14 @@ public struct HeldWordsService: Service {
     private let store: any TriageStore
     private let holdMinutes: Int
     private let interval: Duration
+    private let clock: WallClock
     private let logger: Logger
 
-    public init(store: any TriageStore, holdMinutes: Int, interval: Duration = .seconds(60), logger: Logger) {
+    public init(store: any TriageStore, holdMinutes: Int, interval: Duration = .seconds(60), clock: WallClock, logger: Logger) {
         self.store = store
         self.holdMinutes = holdMinutes
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
@@ -30,10 +31,11 @@ public struct HeldWordsService: Service {
         }
     }
 
-    /// One pass; returns how many conversations' held words were destroyed (0 when the database could not be reached).
-    public func purge(now: Date = Date()) async -> Int {
+    /// One pass, as of the clock's now; returns how many conversations' held words were destroyed (0 when the database could not be
+    /// reached).
+    public func purge() async -> Int {
         do {
-            let count = try await store.destroyHeldWords(heldBefore: WallClock.milliseconds(at: now) - Int64(holdMinutes) * 60_000)
+            let count = try await store.destroyHeldWords(heldBefore: clock.now() - Int64(holdMinutes) * 60_000)
             if count > 0 { logger.info("Destroyed words held past the time to answer the privacy notice", metadata: ["conversations": "\(count)"]) }
             return count
         } catch {

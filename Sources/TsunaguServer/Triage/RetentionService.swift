@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 public import ServiceLifecycle
 public import TsunaguCore
@@ -45,6 +45,7 @@ public struct RetentionService: Service {
     private let schedule: any JobSchedule
     private let periods: Periods
     private let interval: Duration
+    private let clock: WallClock
     private let logger: Logger
 
     /// - Parameters:
@@ -53,7 +54,7 @@ public struct RetentionService: Service {
     ///   - schedule: which instance purges; one instance alone always does.
     public init(
         store: any TriageStore, feed: (any CaseStore)? = nil, desk: CaseDesk? = nil, schedule: any JobSchedule = SoleInstanceSchedule(),
-        periods: Periods, interval: Duration = .seconds(86_400), logger: Logger
+        periods: Periods, interval: Duration = .seconds(86_400), clock: WallClock, logger: Logger
     ) {
         self.store = store
         self.feed = feed
@@ -61,6 +62,7 @@ public struct RetentionService: Service {
         self.schedule = schedule
         self.periods = periods
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
@@ -77,23 +79,24 @@ public struct RetentionService: Service {
 
     /// Purges when no instance has in the last period. The period claimed is a tenth shorter than the interval,
     /// so that an instance waking a little early still finds its own last run due.
-    func purgeIfDue(now: Date = Date()) async {
+    func purgeIfDue() async {
         do {
-            guard try await schedule.claim(Self.job, every: interval * 0.9, now: WallClock.milliseconds(at: now)) else { return }
+            guard try await schedule.claim(Self.job, every: interval * 0.9, now: clock.now()) else { return }
         } catch {
             logger.error("Could not ask whether to purge; will ask again", metadata: ["error.type": "\(type(of: error))"])
             return
         }
-        _ = await purge(now: now)
+        _ = await purge()
     }
 
     /// The moment (milliseconds since the epoch) before which a closed case's content is past retention.
-    public static func cutoff(days: Int, now: Date = Date()) -> Int64 {
-        WallClock.milliseconds(at: now) - Int64(days) * 86_400_000
+    public static func cutoff(days: Int, now: Int64) -> Int64 {
+        now - Int64(days) * 86_400_000
     }
 
-    /// One purge; returns how many cases lost their content (0 when the database could not be reached).
-    public func purge(now: Date = Date()) async -> Int {
+    /// One purge, as of the clock's now; returns how many cases lost their content (0 when the database could not be reached).
+    public func purge() async -> Int {
+        let now = clock.now()
         do {
             if let desk {
                 let closed = try await desk.closeIdleCases(
@@ -102,7 +105,7 @@ public struct RetentionService: Service {
                 if closed > 0 { logger.notice("Closed the cases nobody wrote in for too long", metadata: ["cases": "\(closed)"]) }
             }
             let count = try await store.destroyContent(ofCasesClosedBefore: Self.cutoff(days: periods.messageDays, now: now))
-            _ = try await store.forgetProcessedEvents(before: WallClock.milliseconds(at: now) - Int64(periods.inboxHours) * 3_600_000)
+            _ = try await store.forgetProcessedEvents(before: now - Int64(periods.inboxHours) * 3_600_000)
             _ = try await store.forgetSeenEvents(before: Self.cutoff(days: InboxEvent.seenRetentionDays, now: now))
             _ = try await store.forgetAddresses(unchangedSince: Self.cutoff(days: periods.addressDays, now: now))
             _ = try await feed?.forgetEvents(before: Self.cutoff(days: 7, now: now))

@@ -18,12 +18,15 @@ public struct TriageDecider: Sendable {
     private let pseudonymizer: Pseudonymizer
     let cipher: CaseCipher
     private let policy: DeliveryPolicy
-    let now: @Sendable () -> Int64
+    /// The server's clock: every decision, lease and record reads "now" here (tests move it).
+    let clock: WallClock
+    /// Where case ids, outbox ids, retry keys and erasure tokens come from.
+    let ids: any IDSource
     private let metrics: TsunaguMetrics?
     private let logger: Logger
 
     public init(
-        engine: TriageEngine, dataKey: DataKey, policy: DeliveryPolicy = DeliveryPolicy(), now: (@Sendable () -> Int64)? = nil,
+        engine: TriageEngine, dataKey: DataKey, policy: DeliveryPolicy = DeliveryPolicy(), clock: WallClock, ids: any IDSource,
         metrics: TsunaguMetrics? = nil, logger: Logger
     ) {
         self.engine = engine
@@ -31,10 +34,14 @@ public struct TriageDecider: Sendable {
         self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
         self.cipher = CaseCipher(dataKey: dataKey)
         self.policy = policy
-        self.now = now ?? { WallClock.milliseconds() }
+        self.clock = clock
+        self.ids = ids
         self.metrics = metrics
         self.logger = logger
     }
+
+    /// Now, in milliseconds since the epoch, by the server's clock.
+    func now() -> Int64 { clock.now() }
 
     /// Runs inside the store's transaction: open the event, let the engine decide, seal what is kept.
     public func decide(_ event: InboxEvent, _ snapshot: TriageSnapshot) throws -> TriageCommit {
@@ -43,10 +50,10 @@ public struct TriageDecider: Sendable {
 
         var triageEvent = incoming.event
         if case .unsend(let messageID) = triageEvent { triageEvent = .unsend(messageID: messageRef(messageID)) }
-        let now = self.now()
+        let now = clock.now()
         let decision = engine.decide(
             triageEvent, for: snapshot.conversation ?? Conversation(),
-            context: TriageContext(now: now, waitingAhead: snapshot.waiting), newCaseID: UUID().uuidString.lowercased())
+            context: TriageContext(now: now, waitingAhead: snapshot.waiting), newCaseID: ids.nextString())
 
         var commit = TriageCommit(conversation: decision.conversation)
         // On every event, not only when none is stored: the retention purge may forget it at any moment (on
@@ -104,7 +111,7 @@ public struct TriageDecider: Sendable {
             case .stopPushes:
                 commit.withholdPending = true
             case .erase(let closing):
-                commit.erasure = Erasure(closing: closing, personToken: UUID().uuidString.lowercased())
+                commit.erasure = Erasure(closing: closing, personToken: ids.nextString())
             case .alert(let category):
                 if let record { commit.alerts.append((record.id, category)) }
                 // Raised at once: if the transaction then failed, the event is retried and alerts again,
@@ -150,11 +157,11 @@ public struct TriageDecider: Sendable {
         }
         let usableUntil = policy.replyTokenUsableUntil(receivedAt: receivedAt, occurredAt: occurredAt, now: now)
         return try calls.enumerated().map { index, call in
-            let id = UUID().uuidString.lowercased()
+            let id = ids.nextString()
             let token = index == 0 && usableUntil != nil ? replyToken : nil
             let payload = OutboxPayload(chatID: chatID, replyToken: token, messages: call, leave: index == calls.count - 1 ? leave : nil)
             return NewOutboxEntry(
-                id: id, conversation: conversation, retryKey: UUID().uuidString.lowercased(), createdAt: now,
+                id: id, conversation: conversation, retryKey: ids.nextString(), createdAt: now,
                 replyTokenUsableUntil: token == nil ? nil : usableUntil,
                 sealedPayload: try payload.sealed(with: sealer, entryID: id))
         }

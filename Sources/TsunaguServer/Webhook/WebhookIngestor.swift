@@ -23,21 +23,21 @@ public struct WebhookIngestor: Sendable {
     private let sealer: EventSealer
     private let pseudonymizer: Pseudonymizer
     private let inbox: any InboxStore
-    private let now: @Sendable () -> Date
+    /// When each request is received: reply tokens are fresh from then.
+    private let clock: WallClock
     private let doorbells: [Doorbell]
 
     /// - Parameter doorbells: rung once events are stored: the processor's, and the sender's (the inbox may
     ///   have answered them in the same transaction).
     public init(
-        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, doorbells: [Doorbell] = [],
-        now: @escaping @Sendable () -> Date = Date.init
+        channelSecret: String, dataKey: DataKey, inbox: any InboxStore, doorbells: [Doorbell] = [], clock: WallClock
     ) {
         self.doorbells = doorbells
         self.signature = WebhookSignature(channelSecret: channelSecret)
         self.sealer = EventSealer(dataKey: dataKey)
         self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
         self.inbox = inbox
-        self.now = now
+        self.clock = clock
     }
 
     /// - Throws: only when the inbox cannot store the events; then nothing was acknowledged.
@@ -51,7 +51,7 @@ public struct WebhookIngestor: Sendable {
         }
         guard !request.events.isEmpty else { return .accepted(stored: 0, duplicates: 0) }
 
-        let receivedAt = WallClock.milliseconds(at: now())
+        let receivedAt = clock.now()
         let events = try request.events.map { try inboxEvent(for: $0, receivedAt: receivedAt) }
         let outcomes = try await inbox.append(events)
         let stored = outcomes.count { $0 == .stored }
