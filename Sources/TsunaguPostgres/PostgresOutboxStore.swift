@@ -23,7 +23,7 @@ public struct PostgresOutboxStore: OutboxStore {
 
     /// The advisory-lock namespace for numbering a conversation's entries (its second key is the
     /// conversation's hash).
-    static let sequenceLockNamespace: Int32 = 0x7473_7531  // "tsu1"
+    public static let sequenceLockNamespace: Int32 = 0x7473_7531  // "tsu1"
 
     /// - Parameters:
     ///   - instance: this instance's name in claims, unique among the instances.

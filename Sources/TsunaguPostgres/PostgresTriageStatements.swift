@@ -9,18 +9,19 @@ import PostgresNIO
 /// statement is parsed once per pooled connection and planned from its cached form after that. Their parameters'
 /// types are given, so a `NULL` bound the first time cannot make PostgreSQL guess another type.
 enum PostgresTriageStatements {
-    /// Tries her conversation's lock and, once it holds it, takes her outbox numbering lock and locks the event's
-    /// row if it is still pending; lists her earlier pending events (see `PostgresTriageStore.take`).
+    /// Tries her conversation's lock and, once it holds it, tries her outbox numbering lock; with both, locks the
+    /// event's row if it is still pending; lists her earlier pending events (see `PostgresTriageStore.take`).
     struct Take: PostgresPreparedStatement {
-        static let name = "tsunagu_triage_take_1"
+        static let name = "tsunagu_triage_take_2"
         static let sql = """
-            SELECT taken.got, pending.arrival IS NOT NULL, ARRAY(
+            SELECT taken.got AND COALESCE(numbering.got, FALSE), pending.arrival IS NOT NULL, ARRAY(
                 SELECT earlier.event_id FROM inbox_event earlier
                 WHERE earlier.conversation = $2 AND earlier.processed_at IS NULL AND earlier.arrival < pending.arrival)
             FROM (SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS got) taken
-            LEFT JOIN LATERAL (SELECT pg_advisory_xact_lock($3, hashtext($2)) WHERE taken.got) numbering ON TRUE
+            LEFT JOIN LATERAL (SELECT pg_try_advisory_xact_lock($3, hashtext($2)) AS got WHERE taken.got) numbering ON TRUE
             LEFT JOIN LATERAL (
-                SELECT arrival FROM inbox_event WHERE event_id = $4 AND processed_at IS NULL AND taken.got FOR UPDATE
+                SELECT arrival FROM inbox_event
+                WHERE event_id = $4 AND processed_at IS NULL AND taken.got AND numbering.got FOR UPDATE
             ) pending ON TRUE
             """
         static let bindingDataTypes: [PostgresDataType] = [.int4, .text, .int4, .text]

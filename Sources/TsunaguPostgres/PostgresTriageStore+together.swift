@@ -28,7 +28,8 @@ extension PostgresTriageStore {
 
     /// Processes `conversations` (each one's events in order) in one transaction. If the database refuses one
     /// conversation's writes, that undoes the others' too: they are then tried again one transaction each, so one
-    /// that cannot be written holds back no other.
+    /// that cannot be written holds back no other. Throws only when cancelled: a conversation whose transaction
+    /// failed alone has her events reported failed (they stay pending and are tried again in a later batch).
     func processTogether(
         _ conversations: [[InboxEvent]], decide: @escaping @Sendable (InboxEvent, TriageSnapshot) throws -> TriageCommit
     ) async throws -> TriageBatchResult {
@@ -40,7 +41,11 @@ extension PostgresTriageStore {
                     conversations, decide: decide, at: database.clock.now(), on: connection, logger: logger)
             }
         } catch {
-            guard conversations.count > 1, !Task.isCancelled else { throw error }
+            if Task.isCancelled { throw error }
+            guard conversations.count > 1 else {
+                logger.error("A conversation's answer could not be written; it will be retried", metadata: ["error.type": "\(type(of: error))"])
+                return TriageBatchResult(processed: 0, failed: conversations.flatMap { $0.map(\.eventID) }, enqueued: 0)
+            }
             var result = TriageBatchResult(processed: 0, failed: [], enqueued: 0)
             for events in conversations {
                 let done = try await processTogether([events], decide: decide)
@@ -130,10 +135,12 @@ extension PostgresTriageStore {
         case taken(earlier: [String])
     }
 
-    /// Tries her conversation's lock and, once it holds it, takes her outbox numbering lock (for her answer's
+    /// Tries her conversation's lock and, once it holds it, tries her outbox numbering lock (for her answer's
     /// entries, ``PostgresOutboxStore/insert(_:on:logger:numberingLocked:)``) and locks the event's row if it is
-    /// still pending; and lists her earlier pending events: one statement. The later steps depend on the lock's
-    /// result through lateral joins, so a busy conversation never waits. The list is read in the statement's
+    /// still pending; and lists her earlier pending events: one statement. The later steps depend on the locks'
+    /// results through lateral joins, so a busy conversation never waits, and neither does a conversation whose
+    /// numbering another transaction holds (an announcement to every recipient may hold it for seconds): waiting
+    /// would hold up every other conversation of this transaction. Either is left for a later batch. The list is read in the statement's
     /// snapshot, taken just before the lock: a commit between the two can only make an earlier event look pending,
     /// and her event then waits.
     private static func take(_ event: InboxEvent, on connection: PostgresConnection, logger: Logger) async throws -> Taking {

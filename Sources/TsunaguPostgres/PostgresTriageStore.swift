@@ -66,8 +66,8 @@ public struct PostgresTriageStore: TriageStore {
         for event in events {
             byConversation[event.conversation?.rawValue ?? "event:" + event.eventID, default: []].append(event)
         }
-        // Conversations in one order for every transaction, so that the outbox's numbering locks, taken as each
-        // one's answer is written, are taken in the order `PostgresOutboxStore.insert` takes them (no deadlock).
+        // Conversations in one order for every transaction (their locks are only tried, so the order is not what
+        // prevents a deadlock; it keeps batches alike).
         let conversations = byConversation.keys.sorted().map { byConversation[$0]! }
         // Enough transactions to keep `parallelism` connections busy, each as large as that allows up to the cap.
         let size = min(conversationsPerTransaction, max(1, (conversations.count + parallelism - 1) / parallelism))
@@ -194,7 +194,7 @@ public struct PostgresTriageStore: TriageStore {
         }
         for entry in commit.transcript {
             // A case whose content was destroyed keeps nothing new either. Her line, once stored, goes to the feed
-            // if a counsellor holds her case (``emit(_:caseID:detail:onlyIfHeld:at:on:logger:)``), in the same statement.
+            // if a counsellor holds her case, in the same statement.
             let held = StaffEvent.Kind.message.rawValue
             try await connection.query(
                 """
@@ -329,14 +329,14 @@ public struct PostgresTriageStore: TriageStore {
     /// Adds an event to the counsellors' feed, in the transaction of what it reports. It has no feed id yet:
     /// ``PostgresCaseStore`` numbers events once they are committed.
     static func emit(
-        _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, at moment: Int64,
-        on connection: PostgresConnection, logger: Logger
+        _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, at moment: Int64, on connection: PostgresConnection,
+        logger: Logger
     ) async throws {
         try await connection.query(
             """
             INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
             SELECT \(moment), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
-            WHERE id = \(caseID) AND (counsellor IS NOT NULL OR NOT \(onlyIfHeld))
+            WHERE id = \(caseID)
             """, logger: logger)
     }
 

@@ -185,6 +185,53 @@ struct PostgresStoreTests {
         #expect(try await triage.pendingEvents(limit: 10).isEmpty)
     }
 
+    @Test("a conversation whose writes the database refuses holds back no other, and stays pending")
+    func refusedConversationHoldsBackNoOther() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let names = ["A", "B", "C", "REFUSED", "X", "Y"]
+        _ = try await PostgresInboxStore(database: database).append(
+            names.map { InboxStoreContract.event("\($0.lowercased())-0", conversation: $0, at: 0) })
+        // The database refuses any write of one conversation, as a full disk or a broken row might.
+        try await database.client.query(
+            """
+            CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.pseudonym = 'REFUSED' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$
+            """)
+        try await database.client.query(
+            "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON conversation FOR EACH ROW EXECUTE FUNCTION refuse()")
+        let triage = PostgresTriageStore(database: database)
+        let result = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
+        #expect(result.processed == names.count - 1 && result.failed == ["refused-0"], "\(result)")
+        #expect(try await triage.pendingEvents(limit: 10).map(\.eventID) == ["refused-0"])
+    }
+
+    @Test("an answer does not wait for her outbox numbering, which another transaction holds: the others are answered")
+    func heldNumberingIsLeftForLater() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        _ = try await PostgresInboxStore(database: database).append([
+            InboxStoreContract.event("held-0", conversation: "HELD", at: 0), InboxStoreContract.event("free-0", conversation: "FREE", at: 0),
+        ])
+        let triage = PostgresTriageStore(database: database)
+        // Another transaction (an announcement to every recipient, say) is numbering her outbox entries.
+        let other = try await PostgresConnection.connect(
+            configuration: try database.location.connectionConfiguration(), id: 9, logger: Logger(label: "test"))
+        try await other.query(
+            "SELECT pg_advisory_lock(\(PostgresOutboxStore.sequenceLockNamespace), hashtext('HELD'))", logger: Logger(label: "test"))
+        let whileHeld = Locked<TriageBatchResult?>(nil)
+        let processing = Task {
+            let result = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
+            whileHeld.withLock { $0 = result }
+        }
+        let finished = await eventually(within: .seconds(30)) { whileHeld.value != nil }
+        try await other.close()  // Releases the lock, so that a process that waited for it ends too.
+        try await processing.value
+        #expect(finished, "the batch waited for the numbering lock")
+        #expect(whileHeld.value?.processed == 1 && whileHeld.value?.failed.isEmpty == true, "\(String(describing: whileHeld.value))")
+        let afterwards = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
+        #expect(afterwards.processed == (finished ? 1 : 0))
+        #expect(try await triage.pendingEvents(limit: 10).isEmpty)
+    }
+
     @Test("a reader of the live feed misses no event, whatever order concurrent writers commit in")
     func feedMissesNothing() async throws {
         let database = try await TestPostgres.makeDatabase(poolSize: 12)
