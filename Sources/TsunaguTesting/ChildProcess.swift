@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// A child process for tests, started with `posix_spawn` and read by threads of its own.
@@ -38,7 +39,13 @@ public final class ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         var parentEnds: [Int32] = []
         var childEnds: [Int32] = []
-        defer { childEnds.forEach { close($0) } }
+        var readers: [(fd: Int32, buffer: Locked<Data>)] = []
+        var started = false
+        defer {
+            childEnds.forEach { close($0) }
+            if !started { (parentEnds + readers.map(\.fd)).forEach { close($0) } }
+        }
+        _ = Self.brokenPipesIgnored
 
         if standardInput {
             let (read, write) = try Self.pipe()
@@ -48,7 +55,6 @@ public final class ChildProcess: Sendable {
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        var readers: [(fd: Int32, buffer: Locked<Data>)] = []
         for (descriptor, output) in [(Int32(1), standardOutput), (Int32(2), standardError)] {
             switch output {
             case .discarded:
@@ -81,9 +87,9 @@ public final class ChildProcess: Sendable {
         var pid = pid_t()
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {
-            (parentEnds + readers.map(\.fd)).forEach { close($0) }
             throw ChildProcessError("could not start \(executable): \(String(cString: strerror(status)))")
         }
+        started = true
         processIdentifier = pid
         input = Mutex(parentEnds.first)
         collectedStreams = readers.count
@@ -94,8 +100,7 @@ public final class ChildProcess: Sendable {
         // A process a failed test left behind is killed with it, and reaped.
         if isRunning {
             kill(processIdentifier, SIGKILL)
-            var status: Int32 = 0
-            _ = waitpid(processIdentifier, &status, 0)
+            _ = waitUntilExit()
         }
         closeInput()
     }
@@ -128,12 +133,17 @@ public final class ChildProcess: Sendable {
     /// Writes `text` to its standard input.
     public func write(_ text: String) {
         input.withLock { descriptor in
-            guard let descriptor else { return }
+            guard let open = descriptor else { return }
             var bytes = Array(text.utf8)[...]
             while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+                let written = bytes.withUnsafeBytes { Foundation.write(open, $0.baseAddress, $0.count) }
                 if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
+                guard written > 0 else {
+                    // It stopped reading (it exited): nothing more can reach it.
+                    close(open)
+                    descriptor = nil
+                    return
+                }
                 bytes = bytes.dropFirst(written)
             }
         }
@@ -152,6 +162,7 @@ public final class ChildProcess: Sendable {
     public func waitForExit(within timeout: Duration) async throws -> Int32 {
         guard await eventually(within: timeout, every: .milliseconds(10), { !self.isRunning }), let status = terminationStatus else {
             kill(processIdentifier, SIGKILL)
+            _ = waitUntilExit()
             throw ChildProcessError("\(processIdentifier) did not exit within \(timeout)")
         }
         return status
@@ -160,13 +171,15 @@ public final class ChildProcess: Sendable {
     /// Blocks the calling thread until it exits and returns ``terminationStatus`` (for a short command run from
     /// synchronous set-up code; anything that may take long should use ``waitForExit(within:)``).
     public func waitUntilExit() -> Int32 {
-        exit.withLock { exit in
-            if let exit { return exit }
-            var status: Int32 = 0
-            while waitpid(processIdentifier, &status, 0) < 0 && errno == EINTR {}
-            let code = Self.terminationStatus(fromWait: status)
-            exit = code
-            return code
+        if let known = exit.withLock({ $0 }) { return known }
+        // Waited for outside the lock, so that `signal(_:)` and `isRunning` stay usable meanwhile; if `isRunning`
+        // reaps it first, this wait fails (no such child) and the status it stored is the answer.
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(processIdentifier, &status, 0) } while reaped < 0 && errno == EINTR
+        return exit.withLock { exit in
+            if exit == nil && reaped == processIdentifier { exit = Self.terminationStatus(fromWait: status) }
+            return exit ?? -1
         }
     }
 
@@ -174,6 +187,11 @@ public final class ChildProcess: Sendable {
     public func waitForOutputToEnd(within timeout: Duration = .seconds(5)) async {
         _ = await eventually(within: timeout, every: .milliseconds(5)) { self.endedStreams.value == self.collectedStreams }
     }
+
+    /// Writing to a child that has exited raises `SIGPIPE`, which would end the whole test run: the test process
+    /// ignores it (the write then fails with `EPIPE`). The children are unaffected: they start with every signal
+    /// at its default.
+    private static let brokenPipesIgnored: Void = { _ = Glibc.signal(SIGPIPE, SIG_IGN) }()
 
     /// As Foundation reports it: the exit code, or the number of the signal that ended it.
     private static func terminationStatus(fromWait status: Int32) -> Int32 {
