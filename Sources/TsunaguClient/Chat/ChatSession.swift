@@ -28,11 +28,13 @@ actor ChatSession {
     func catchUp(header: Bool = false) async throws {
         let detail: CaseDetail = try await commands.client.get(StaffPaths.caseDetail(handle, after: lastLine))
         if header { terminal.say(terminal.paint("Case \(handle)", .bold) + " — \(describe(detail.summary))") }
-        for line in detail.lines {
+        // The actor lets a typed line's catch-up and a feed event's run at once: both may fetch the same lines, so
+        // each is shown only if no other catch-up showed it meanwhile (she must not seem to have written twice).
+        for line in detail.lines where line.id > lastLine {
             terminal.say(terminal.line(line))
             if line.author == "her" && !header { terminal.bell() }
+            lastLine = line.id
         }
-        lastLine = detail.lines.last?.id ?? lastLine
     }
 
     func handleFeed(_ event: StaffEvent) async throws -> Next {
