@@ -3,7 +3,8 @@ import Foundation
 import TsunaguClient
 
 /// The composition root: the one place the CLI reads the process's variables and the wall clock, picks the
-/// standard streams and makes libcurl transports. Everything else gets them from here.
+/// standard streams and makes the staff API's libcurl transport (`tsunagu phone` makes the sandbox's own).
+/// Everything else gets them from here.
 enum Composition {
     static let environment = ProcessInfo.processInfo.environment
     static let terminal = Terminal(console: StandardConsole(environment: environment))
