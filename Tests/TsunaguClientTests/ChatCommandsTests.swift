@@ -86,6 +86,21 @@ struct ChatCommandsTests {
             """)
     }
 
+    @Test("a line another catch-up already showed is not shown again: her message appears once")
+    func eachLineOnce() async throws {
+        // The typed line's catch-up gets the transcript from line 7 on, as one that began before a feed event's
+        // catch-up showed line 7 would: line 7 again, and her new line 8.
+        let again = #"{"id":7,"at":\#(Desk.now),"author":"her","text":"聞いてほしい"}"#
+        let new = #"{"id":8,"at":\#(Desk.now),"author":"her","text":"ありがとう"}"#
+        let chat = Desk(Self.chatRoutes([
+            "POST /api/v1/cases/A7K2/reply": Answer.done("sent"), "GET /api/v1/cases/A7K2?after=7": Answer.detail(lines: again + "," + new),
+        ]))
+        try await chat.commands.chat("A7K2", typed: typed("ここにいますよ", "/quit"))
+
+        #expect(chat.console.stdout.components(separatedBy: "聞いてほしい").count == 2, "\(chat.console.stdout)")
+        #expect(chat.console.stdout.components(separatedBy: "ありがとう").count == 2, "\(chat.console.stdout)")
+    }
+
     @Test("a failing or unknown command is one sentence on standard error, and the chat goes on")
     func failures() async throws {
         let server = StaffServerTwin(Self.chatRoutes([:]).mapValues { (200, $0) }.merging([
