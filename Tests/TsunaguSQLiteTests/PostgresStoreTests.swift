@@ -166,16 +166,8 @@ struct PostgresStoreTests {
 
     @Test("triage does not queue behind a conversation another instance holds: it answers the other chats and comes back")
     func busyConversationIsLeftForLater() async throws {
-        let database = try await TestPostgres.makeDatabase()
-        _ = try await PostgresInboxStore(database: database).append([
-            InboxStoreContract.event("held-0", conversation: "HELD", at: 0), InboxStoreContract.event("free-0", conversation: "FREE", at: 0),
-        ])
-        let triage = PostgresTriageStore(database: database)
         // Another instance is at work on her conversation: it holds the conversation's lock.
-        let other = try await PostgresConnection.connect(
-            configuration: try database.location.connectionConfiguration(), id: 9, logger: Logger(label: "test"))
-        try await other.query(
-            "SELECT pg_advisory_lock(\(PostgresTriageStore.conversationLockNamespace), hashtext('HELD'))", logger: Logger(label: "test"))
+        let (triage, other) = try await Self.heldAndFree(holding: PostgresTriageStore.conversationLockNamespace)
         let whileHeld = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
         #expect(whileHeld.processed == 1 && whileHeld.failed.isEmpty, "the free chat is answered, the held one left pending")
         #expect(try await triage.pendingEvents(limit: 10).map(\.eventID) == ["held-0"])
@@ -207,16 +199,8 @@ struct PostgresStoreTests {
 
     @Test("an answer does not wait for her outbox numbering, which another transaction holds: the others are answered")
     func heldNumberingIsLeftForLater() async throws {
-        let database = try await TestPostgres.makeDatabase()
-        _ = try await PostgresInboxStore(database: database).append([
-            InboxStoreContract.event("held-0", conversation: "HELD", at: 0), InboxStoreContract.event("free-0", conversation: "FREE", at: 0),
-        ])
-        let triage = PostgresTriageStore(database: database)
         // Another transaction (an announcement to every recipient, say) is numbering her outbox entries.
-        let other = try await PostgresConnection.connect(
-            configuration: try database.location.connectionConfiguration(), id: 9, logger: Logger(label: "test"))
-        try await other.query(
-            "SELECT pg_advisory_lock(\(PostgresOutboxStore.sequenceLockNamespace), hashtext('HELD'))", logger: Logger(label: "test"))
+        let (triage, other) = try await Self.heldAndFree(holding: PostgresOutboxStore.sequenceLockNamespace)
         let whileHeld = Locked<TriageBatchResult?>(nil)
         let processing = Task {
             let result = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
@@ -230,6 +214,19 @@ struct PostgresStoreTests {
         let afterwards = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
         #expect(afterwards.processed == (finished ? 1 : 0))
         #expect(try await triage.pendingEvents(limit: 10).isEmpty)
+    }
+
+    /// A new database with one event from HELD and one from FREE, and another connection holding HELD's lock in
+    /// `namespace` (close it to release the lock).
+    static func heldAndFree(holding namespace: Int32) async throws -> (PostgresTriageStore, PostgresConnection) {
+        let database = try await TestPostgres.makeDatabase()
+        _ = try await PostgresInboxStore(database: database).append([
+            InboxStoreContract.event("held-0", conversation: "HELD", at: 0), InboxStoreContract.event("free-0", conversation: "FREE", at: 0),
+        ])
+        let other = try await PostgresConnection.connect(
+            configuration: try database.location.connectionConfiguration(), id: 9, logger: Logger(label: "test"))
+        try await other.query("SELECT pg_advisory_lock(\(namespace), hashtext('HELD'))", logger: Logger(label: "test"))
+        return (PostgresTriageStore(database: database), other)
     }
 
     @Test("a reader of the live feed misses no event, whatever order concurrent writers commit in")
