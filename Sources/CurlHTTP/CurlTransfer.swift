@@ -52,7 +52,9 @@ final class CurlTransfer {
             try check(tsunagu_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
             try body.withUnsafeBytes { bytes in
                 // COPYPOSTFIELDS copies the bytes, so nothing here has to outlive this call.
-                let base = bytes.count == 0 ? UnsafeMutableRawPointer(mutating: ("" as StaticString).utf8Start) : UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
+                let base =
+                    bytes.count == 0
+                    ? UnsafeMutableRawPointer(mutating: ("" as StaticString).utf8Start) : UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
                 try check(tsunagu_curl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, base))
             }
         }

@@ -59,7 +59,10 @@ struct WebhookBodyScanner {
                     try scanValue(depth: 1)
                 }
                 skipWhitespace()
-                if peek() == UInt8(ascii: ",") { index += 1; continue }
+                if peek() == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
                 try expect(UInt8(ascii: "}"))
                 break
             }
@@ -83,7 +86,10 @@ struct WebhookBodyScanner {
             try scanValue(depth: 2)
             events.append(start..<index)
             skipWhitespace()
-            if peek() == UInt8(ascii: ",") { index += 1; continue }
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(UInt8(ascii: "]"))
             return events
         }
@@ -119,7 +125,10 @@ struct WebhookBodyScanner {
             }
             try scanValue(depth: depth + 1)
             skipWhitespace()
-            if peek() == UInt8(ascii: ",") { index += 1; continue }
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(close)
             return
         }

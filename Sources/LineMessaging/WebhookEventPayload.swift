@@ -30,11 +30,24 @@ extension WebhookEventPayload {
     private struct MessageIDBody: Decodable { var messageId: String }
     private struct FollowBody: Decodable { var isUnblocked: Bool? }
     private struct MembersBody: Decodable { var members: [WebhookSource] }
-    private struct PostbackBody: Decodable { var data: String; var params: [String: String]? }
+    private struct PostbackBody: Decodable {
+        var data: String
+        var params: [String: String]?
+    }
     private struct TrackingBody: Decodable { var trackingId: String }
-    private struct BeaconBody: Decodable { var hwid: String; var type: String; var dm: String? }
-    private struct LinkBody: Decodable { var result: String; var nonce: String? }
-    private struct MembershipBody: Decodable { var type: String; var membershipId: Int64? }
+    private struct BeaconBody: Decodable {
+        var hwid: String
+        var type: String
+        var dm: String?
+    }
+    private struct LinkBody: Decodable {
+        var result: String
+        var nonce: String?
+    }
+    private struct MembershipBody: Decodable {
+        var type: String
+        var membershipId: Int64?
+    }
 
     /// Decodes the type-specific part of an event of `type`; throws when the documented fields are malformed.
     init(type: String, from decoder: any Decoder) throws {

@@ -1,8 +1,8 @@
-public import Foundation
-public import Hummingbird
-import HTTPTypes
-public import LineMessaging
 public import CurlHTTP
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+public import LineMessaging
 
 /// A local stand-in for the LINE platform, on loopback: the Messaging API endpoints Tsunagu calls, a record
 /// of every message it accepted, injectable faults, and the phone side, which signs webhook events for a
@@ -153,9 +153,10 @@ public final class LineSandbox: Sendable {
             throw HTTPTransportError(.invalidRequest, "The sandbox has no webhook URL to post to.")
         }
         let (body, signature) = textMessageWebhook(from: userID, text: text)
-        let response = try await transport.send(HTTPClientRequest(
-            method: "POST", url: url,
-            headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: body))
+        let response = try await transport.send(
+            HTTPClientRequest(
+                method: "POST", url: url,
+                headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: body))
         return response.status
     }
 
@@ -166,16 +167,18 @@ public final class LineSandbox: Sendable {
             throw HTTPTransportError(.invalidRequest, "The sandbox has no webhook URL to post to.")
         }
         let (body, signature) = signed([self.event(event, from: userID)])
-        let response = try await transport.send(HTTPClientRequest(
-            method: "POST", url: url,
-            headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: body))
+        let response = try await transport.send(
+            HTTPClientRequest(
+                method: "POST", url: url,
+                headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: body))
         return response.status
     }
 
     /// Signs a webhook body of `events` as LINE would.
     public func signed(_ events: [JSONValue]) -> (body: Data, signature: String) {
-        let body = (try? JSONEncoder().encode(
-            JSONValue.object(["destination": .string(configuration.botUserID), "events": .array(events)]))) ?? Data()
+        let body =
+            (try? JSONEncoder().encode(
+                JSONValue.object(["destination": .string(configuration.botUserID), "events": .array(events)]))) ?? Data()
         return (body, WebhookSignature(channelSecret: configuration.channelSecret).sign(body))
     }
 

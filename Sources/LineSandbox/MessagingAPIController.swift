@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import LineMessaging
 
 /// The Messaging API endpoints Tsunagu calls, answered as LINE answers them: bearer-token check, body
@@ -63,13 +63,17 @@ struct MessagingAPIController: Sendable {
             switch fault {
             case .serverError: throw Refusal(answer: Answer(status: .internalServerError, json: ["message": "Internal server error"]))
             case .rateLimited(let seconds):
-                throw Refusal(answer: Answer(status: .tooManyRequests, json: ["message": "Too Many Requests"], headers: [.retryAfter: String(seconds)]))
+                throw Refusal(
+                    answer: Answer(status: .tooManyRequests, json: ["message": "Too Many Requests"], headers: [.retryAfter: String(seconds)]))
             case .lostAnswer, .droppedConnection, .slowBody, nil: break
             }
             guard request.headers[.authorization] == "Bearer \(configuration.accessToken)" else {
-                throw Refusal(answer: Answer(status: .unauthorized, json: [
-                    "message": "Authentication failed. Confirm that the access token in the authorization header is valid.",
-                ]))
+                throw Refusal(
+                    answer: Answer(
+                        status: .unauthorized,
+                        json: [
+                            "message": "Authentication failed. Confirm that the access token in the authorization header is valid."
+                        ]))
             }
             let carriedOut = try await body(request, requestID)
             // A lost answer: the request was carried out, but the client hears only a failure.
@@ -86,20 +90,24 @@ struct MessagingAPIController: Sendable {
         switch injected {
         case .droppedConnection:
             // The status line and headers go out, then the connection is cut short of the promised body.
-            return Response(status: answer.status, headers: headers, body: ResponseBody(contentLength: bytes.count + 1) { writer in
-                try await writer.write(ByteBuffer(bytes: bytes.prefix(bytes.count / 2)))
-                throw DroppedConnection()
-            })
+            return Response(
+                status: answer.status, headers: headers,
+                body: ResponseBody(contentLength: bytes.count + 1) { writer in
+                    try await writer.write(ByteBuffer(bytes: bytes.prefix(bytes.count / 2)))
+                    throw DroppedConnection()
+                })
         case .slowBody(let milliseconds):
             let pieces = max(1, min(bytes.count, 8))
-            return Response(status: answer.status, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
-                let size = (bytes.count + pieces - 1) / pieces
-                for start in stride(from: 0, to: bytes.count, by: size) {
-                    try await Task.sleep(for: .milliseconds(milliseconds / pieces))
-                    try await writer.write(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
-                }
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: answer.status, headers: headers,
+                body: ResponseBody(contentLength: bytes.count) { writer in
+                    let size = (bytes.count + pieces - 1) / pieces
+                    for start in stride(from: 0, to: bytes.count, by: size) {
+                        try await Task.sleep(for: .milliseconds(milliseconds / pieces))
+                        try await writer.write(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
+                    }
+                    try await writer.finish(nil)
+                })
         default:
             return Response(status: answer.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
@@ -108,18 +116,27 @@ struct MessagingAPIController: Sendable {
     private func jsonBody(_ request: Request) async throws -> [String: Any] {
         let bytes = try await request.body.collect(upTo: 2 << 20)
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
-            throw Refusal(answer: Answer(status: .badRequest, json: ["message": "The request body has 1 error(s)", "details": [
-                ["message": "Request body could not be parsed as JSON", "property": ""],
-            ]]))
+            throw Refusal(
+                answer: Answer(
+                    status: .badRequest,
+                    json: [
+                        "message": "The request body has 1 error(s)",
+                        "details": [
+                            ["message": "Request body could not be parsed as JSON", "property": ""]
+                        ],
+                    ]))
         }
         return object
     }
 
     private func refuse(_ details: [MessageValidator.Detail]) -> Refusal {
-        Refusal(answer: Answer(status: .badRequest, json: [
-            "message": "The request body has \(details.count) error(s)",
-            "details": details.map { ["message": $0.message, "property": $0.property] },
-        ]))
+        Refusal(
+            answer: Answer(
+                status: .badRequest,
+                json: [
+                    "message": "The request body has \(details.count) error(s)",
+                    "details": details.map { ["message": $0.message, "property": $0.property] },
+                ]))
     }
 
     private func decodeMessages(_ body: [String: Any]) throws -> [OutgoingMessage] {
@@ -139,8 +156,10 @@ struct MessagingAPIController: Sendable {
         let token = body["replyToken"] as? String ?? ""
         if token.isEmpty { details.append(.init(message: "May not be empty", property: "replyToken")) }
         guard details.isEmpty else { throw refuse(details) }
-        guard case .valid(let chatID) = state.useReplyToken(
-            token, lifetime: configuration.replyTokenLifetime, redeliveryWindow: configuration.redeliveredTokenWindow) else {
+        guard
+            case .valid(let chatID) = state.useReplyToken(
+                token, lifetime: configuration.replyTokenLifetime, redeliveryWindow: configuration.redeliveredTokenWindow)
+        else {
             return Answer(status: .badRequest, json: ["message": "Invalid reply token"])
         }
         let ids = state.deliver(try decodeMessages(body), to: chatID, via: .reply, retryKey: nil, requestID: "")!
@@ -238,9 +257,11 @@ struct MessagingAPIController: Sendable {
     }
 
     private func botInfo() -> Answer {
-        Answer(status: .ok, json: [
-            "userId": configuration.botUserID, "basicId": "@tsunagu-sandbox", "displayName": "つなぐ (sandbox)",
-            "chatMode": "chat", "markAsReadMode": "manual",
-        ])
+        Answer(
+            status: .ok,
+            json: [
+                "userId": configuration.botUserID, "basicId": "@tsunagu-sandbox", "displayName": "つなぐ (sandbox)",
+                "chatMode": "chat", "markAsReadMode": "manual",
+            ])
     }
 }

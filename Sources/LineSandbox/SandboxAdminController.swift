@@ -1,7 +1,7 @@
-import Foundation
-import Hummingbird
-import HTTPTypes
 import CurlHTTP
+import Foundation
+import HTTPTypes
+import Hummingbird
 
 /// `/sandbox/...`: a small JSON admin surface to read what was delivered and to inject faults, for
 /// scripts, the chaos suite and the practice phone. Every endpoint requires `Authorization: Bearer <admin token>`

@@ -59,7 +59,10 @@ final class SandboxState: Sendable {
         storage.withLock { $0.replyTokens[token]?.deliveredAt = now }
     }
 
-    enum ReplyTokenCheck { case valid(chatID: String), invalid }
+    enum ReplyTokenCheck {
+        case valid(chatID: String)
+        case invalid
+    }
 
     /// Uses the token if it is known, unused, within `lifetime` of its latest delivery and, if redelivered,
     /// within `redeliveryWindow` of its event; a token is never valid twice. A known, unused token tried too late

@@ -313,10 +313,14 @@ public struct PostgresCaseStore: CaseStore {
     }
 
     private static func stored(from row: PostgresRow) throws -> StoredCase {
-        let (id, handle, pseudonym, priority, topic, urgency, emergency, outOfHours, queued, claimed, counsellor, leaseUntil, closed,
-            outcome, referral, state, address) = try row.decode(
-                (String, String, String, String?, String?, String?, String?, Bool?, Int64?, Int64?, String?, Int64?, Int64?, String?,
-                    String?, String?, Data?).self)
+        let (
+            id, handle, pseudonym, priority, topic, urgency, emergency, outOfHours, queued, claimed, counsellor, leaseUntil, closed,
+            outcome, referral, state, address
+        ) = try row.decode(
+            (
+                String, String, String, String?, String?, String?, String?, Bool?, Int64?, Int64?, String?, Int64?, Int64?, String?,
+                String?, String?, Data?
+            ).self)
         let summary = CaseSummary(
             handle: handle, priority: priority.flatMap(Priority.init(rawValue:)) ?? .normal, topic: topic, urgency: urgency,
             emergency: emergency, outOfHours: outOfHours ?? false, queuedAt: queued, claimedAt: claimed, counsellor: counsellor,

@@ -32,7 +32,8 @@ public enum PostgresImport {
         try await database.transaction { connection in
             try await refuseUnlessEmpty(connection, logger: logger)
             let columns = try await insertableColumns(header, connection, logger: logger)
-            var table = "", batch: [Substring] = []
+            var table = ""
+            var batch: [Substring] = []
             func flush() async throws {
                 guard !batch.isEmpty, let names = columns[table] else { return }
                 let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -58,9 +59,10 @@ public enum PostgresImport {
             try await flush()
             for numbered in TransferFile.numberedTables {
                 try await connection.query(
-                    PostgresQuery(unsafeSQL: """
-                        SELECT setval(pg_get_serial_sequence('\(numbered)', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \(numbered)
-                        """),
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT setval(pg_get_serial_sequence('\(numbered)', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \(numbered)
+                            """),
                     logger: logger)
             }
             // The feed's ids are SQLite's, so that a counsellor's client reading "after N" carries on.

@@ -1,6 +1,6 @@
 import Foundation
-public import PostgresNIO
 import NIOSSL
+public import PostgresNIO
 import TsunaguCore
 
 /// Where a PostgreSQL database is and how to reach it, read from a `postgres://` URL.
@@ -60,7 +60,8 @@ public struct PostgresLocation: Sendable {
         }
         if let socket {
             guard socket.hasPrefix("/") else { throw PostgresLocationError("has a host option that is not a socket folder") }
-            self.unixSocketPath = socket.hasSuffix(".s.PGSQL.\(components.port ?? 5432)")
+            self.unixSocketPath =
+                socket.hasSuffix(".s.PGSQL.\(components.port ?? 5432)")
                 ? socket : "\(socket)/.s.PGSQL.\(components.port ?? 5432)"
             self.host = nil
         } else {
@@ -90,7 +91,8 @@ public struct PostgresLocation: Sendable {
     public func requireVerifiedServer(allowingUnverified: Bool) throws {
         guard isRemote, tlsMode != .verifyFull, !allowingUnverified else { return }
         throw PostgresLocationError(
-            "has sslmode \(tlsMode.rawValue) to \(host ?? "a remote host"), which does not check the server; use sslmode=verify-full with sslrootcert, or set TSUNAGU_DATABASE_ALLOW_UNVERIFIED=true to accept it")
+            "has sslmode \(tlsMode.rawValue) to \(host ?? "a remote host"), which does not check the server; use sslmode=verify-full with sslrootcert, or set TSUNAGU_DATABASE_ALLOW_UNVERIFIED=true to accept it"
+        )
     }
 
     /// The same server, another database (the tests make one per test).
@@ -109,7 +111,7 @@ public struct PostgresLocation: Sendable {
             let tls: PostgresClient.Configuration.TLS =
                 switch try tlsSettings() {
                 case nil: .disable
-                case let (enforced, settings)?: enforced ? .require(settings) : .prefer(settings)
+                case (let enforced, let settings)?: enforced ? .require(settings) : .prefer(settings)
                 }
             configuration = .init(
                 host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
@@ -130,7 +132,7 @@ public struct PostgresLocation: Sendable {
             let tls: PostgresConnection.Configuration.TLS =
                 switch try tlsSettings() {
                 case nil: .disable
-                case let (enforced, settings)?:
+                case (let enforced, let settings)?:
                     enforced
                         ? .require(try NIOSSLContext(configuration: settings)) : .prefer(try NIOSSLContext(configuration: settings))
                 }

@@ -160,13 +160,13 @@ enum PostgresMigrations {
             name: "v4-scheduled-jobs",
             statements: [
                 // When each periodic job last ran, and on which instance: so it runs once per period in all.
-                "CREATE TABLE scheduled_job (name TEXT PRIMARY KEY, last_run_at BIGINT NOT NULL, run_by TEXT NOT NULL)",
+                "CREATE TABLE scheduled_job (name TEXT PRIMARY KEY, last_run_at BIGINT NOT NULL, run_by TEXT NOT NULL)"
             ]),
         Migration(
             name: "v5-keyring",
             statements: [
                 // The sealing and pseudonym keys, each wrapped by a master key (identified by its fingerprint).
-                "CREATE TABLE keyring (fingerprint TEXT NOT NULL, name TEXT NOT NULL, wrapped BYTEA NOT NULL, PRIMARY KEY (fingerprint, name))",
+                "CREATE TABLE keyring (fingerprint TEXT NOT NULL, name TEXT NOT NULL, wrapped BYTEA NOT NULL, PRIMARY KEY (fingerprint, name))"
             ]),
         Migration(
             name: "v6-statistics",
@@ -271,9 +271,10 @@ enum PostgresMigrations {
         for migration in all {
             let ran = try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-                let done = try await connection.query(
-                    "SELECT 1 FROM tsunagu_migration WHERE name = \(migration.name)", logger: logger
-                ).collect().isEmpty == false
+                let done =
+                    try await connection.query(
+                        "SELECT 1 FROM tsunagu_migration WHERE name = \(migration.name)", logger: logger
+                    ).collect().isEmpty == false
                 if done { return false }
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -214,7 +214,8 @@ public struct PostgresOutboxStore: OutboxStore {
     }
 
     public func counts() async throws -> OutboxCounts {
-        let client = database.client, logger = database.logger
+        let client = database.client
+        let logger = database.logger
         var byState = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0.rawValue, 0) })
         for try await (state, count) in try await client.query(
             "SELECT state, COUNT(*) FROM outbox_entry GROUP BY state", logger: logger

@@ -31,7 +31,8 @@ public struct PostgresRateBudget: Sendable {
             WHERE rate_window.used + EXCLUDED.used <= \(limit)
             RETURNING second, (SELECT now FROM clock), xmax = 0
             """, logger: database.logger)
-        var grant: Grant?, opensSecond = false
+        var grant: Grant?
+        var opensSecond = false
         for try await (second, now, inserted) in rows.decode((Int64, Double, Bool).self) {
             grant = Grant(second: second, remaining: .milliseconds(max(0, Int64((Double(second + 1) - now) * 1000))))
             opensSecond = inserted  // `xmax = 0`: this reservation made the second's row.

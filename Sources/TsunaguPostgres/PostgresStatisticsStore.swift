@@ -26,7 +26,8 @@ public struct PostgresStatisticsStore: StatisticsStore {
     }
 
     public func facts(openedIn range: Range<Int64>) async throws -> [CaseFacts] {
-        let client = database.client, logger = database.logger
+        let client = database.client
+        let logger = database.logger
         var facts: [CaseFacts] = []
         for try await (heldAt, channel, topic, outcome, referral) in try await client.query(
             """
@@ -48,10 +49,14 @@ public struct PostgresStatisticsStore: StatisticsStore {
             FROM triage_case c WHERE c.opened_at >= \(range.lowerBound) AND c.opened_at < \(range.upperBound)
             """, logger: logger)
         for try await row in rows {
-            let (person, opened, topic, urgency, priority, emergency, outOfHours, queued, claimed, closed, outcome, referral,
-                satisfaction, firstSeen, firstResponse) = try row.decode(
-                    (String, Int64, String?, String?, String?, String?, Bool?, Int64?, Int64?, Int64?, String?, String?, String?,
-                        Int64?, Int64?).self)
+            let (
+                person, opened, topic, urgency, priority, emergency, outOfHours, queued, claimed, closed, outcome, referral,
+                satisfaction, firstSeen, firstResponse
+            ) = try row.decode(
+                (
+                    String, Int64, String?, String?, String?, String?, Bool?, Int64?, Int64?, Int64?, String?, String?, String?,
+                    Int64?, Int64?
+                ).self)
             facts.append(
                 CaseFacts(
                     person: person, personFirstSeenAt: firstSeen, channel: .line, openedAt: opened, topic: topic, urgency: urgency,

@@ -1,6 +1,6 @@
 import Foundation
-import Glibc
 import GRDB
+import Glibc
 public import TsunaguCore
 
 /// `tsunagud backup` and `restore`: a consistent copy of the SQLite database, checked before it is trusted.

@@ -280,13 +280,15 @@ public struct SQLiteCaseStore: CaseStore {
 
     /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.
     private static func checkCanHold(_ counsellor: String, actor: String, cap: Int, except caseID: String, now: Int64, in db: Database) throws {
-        guard try String.fetchOne(db, sql: "SELECT role FROM staff WHERE name = ? AND revoked_at IS NULL", arguments: [counsellor])
-            == StaffRole.counsellor.rawValue
+        guard
+            try String.fetchOne(db, sql: "SELECT role FROM staff WHERE name = ? AND revoked_at IS NULL", arguments: [counsellor])
+                == StaffRole.counsellor.rawValue
         else { throw CaseRefusal.unknownColleague(name: counsellor) }
-        let holding = try Int.fetchOne(
-            db,
-            sql: "SELECT COUNT(*) FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until >= ? AND id != ?",
-            arguments: [counsellor, now, caseID]) ?? 0
+        let holding =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until >= ? AND id != ?",
+                arguments: [counsellor, now, caseID]) ?? 0
         guard holding < cap else {
             throw counsellor == actor ? CaseRefusal.atCapacity(limit: cap) : CaseRefusal.colleagueAtCapacity(name: counsellor, limit: cap)
         }

@@ -1,5 +1,5 @@
-import GRDB
 import Foundation
+import GRDB
 public import TsunaguCore
 
 /// The embedded SQLite database: one façade that opens it safely, migrates it, and hands out the stores.

@@ -1,6 +1,6 @@
 import Foundation
-import Glibc
 import GRDB
+import Glibc
 import TsunaguCore
 public import TsunaguPersistence
 
@@ -26,7 +26,8 @@ public enum SQLiteExport {
             guard verification.holds else {
                 throw TransferError("The audit log does not hold from entry \(verification.firstBroken ?? 0) on; it is not exported.")
             }
-            var counts: [String: Int] = [:], columns: [String: [String]] = [:]
+            var counts: [String: Int] = [:]
+            var columns: [String: [String]] = [:]
             for table in TransferFile.tables {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
                 columns[table] = try db.columns(in: table).map(\.name)

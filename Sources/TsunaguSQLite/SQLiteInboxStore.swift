@@ -1,6 +1,6 @@
-public import TsunaguCore
-import GRDB
 import Foundation
+import GRDB
+public import TsunaguCore
 
 /// The inbox on SQLite. Appends from concurrent requests share one transaction (group commit), so at the
 /// default `full` durability the cost of a sync is spread over every request waiting for it.

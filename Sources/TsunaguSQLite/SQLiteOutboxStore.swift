@@ -43,9 +43,10 @@ public struct SQLiteOutboxStore: OutboxStore {
             if let known = next[new.conversation] {
                 sequence = known
             } else {
-                sequence = try Int64.fetchOne(
-                    db, cached: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
-                    arguments: [new.conversation.rawValue]) ?? 1
+                sequence =
+                    try Int64.fetchOne(
+                        db, cached: "SELECT COALESCE(MAX(sequence), 0) + 1 FROM outbox_entry WHERE conversation = ?",
+                        arguments: [new.conversation.rawValue]) ?? 1
             }
             next[new.conversation] = sequence + 1
             let entry = OutboxEntry(
@@ -110,7 +111,8 @@ public struct SQLiteOutboxStore: OutboxStore {
             for entry in update.entries { try Self.update(entry, in: db) }
             if update.pushes > 0 {
                 try db.execute(
-                    cached: "INSERT INTO push_usage (month, pushes) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET pushes = pushes + excluded.pushes",
+                    cached:
+                        "INSERT INTO push_usage (month, pushes) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET pushes = pushes + excluded.pushes",
                     arguments: [update.month, update.pushes])
             }
             return try Int.fetchOne(db, cached: "SELECT pushes FROM push_usage WHERE month = ?", arguments: [update.month]) ?? 0
@@ -120,16 +122,16 @@ public struct SQLiteOutboxStore: OutboxStore {
     private static func update(_ entry: OutboxEntry, in db: Database) throws {
         let keepsPayload = entry.state.keepsPayload
         try db.execute(
-                cached: """
-                    UPDATE outbox_entry SET state = ?, reply_token_usable_until = ?, reply_outcome_unknown = ?,
-                        first_push_at = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
-                        sealed_payload = CASE WHEN ? THEN sealed_payload ELSE NULL END
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    entry.state.rawValue, entry.replyTokenUsableUntil, entry.replyOutcomeUnknown, entry.firstPushAt,
-                    entry.attempts, entry.nextAttemptAt, entry.lastError, keepsPayload, entry.id,
-                ])
+            cached: """
+                UPDATE outbox_entry SET state = ?, reply_token_usable_until = ?, reply_outcome_unknown = ?,
+                    first_push_at = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+                    sealed_payload = CASE WHEN ? THEN sealed_payload ELSE NULL END
+                WHERE id = ?
+                """,
+            arguments: [
+                entry.state.rawValue, entry.replyTokenUsableUntil, entry.replyOutcomeUnknown, entry.firstPushAt,
+                entry.attempts, entry.nextAttemptAt, entry.lastError, keepsPayload, entry.id,
+            ])
     }
 
     public func markRepliesPossiblyMade() async throws -> Int {

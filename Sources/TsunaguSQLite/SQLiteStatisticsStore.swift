@@ -43,11 +43,12 @@ public struct SQLiteStatisticsStore: StatisticsStore {
                     """,
                 arguments: [range.lowerBound, range.upperBound])
             while let row = try rows.next() {
-                facts.append(CaseFacts(
-                    person: row[0], personFirstSeenAt: row[13], channel: .line, openedAt: row[1], topic: row[2], urgency: row[3],
-                    priority: (row[4] as String?).flatMap(Priority.init(rawValue:)), emergency: row[5], outOfHours: row[6] ?? false,
-                    queuedAt: row[7], claimedAt: row[8], firstResponseAt: row[14], closedAt: row[9], outcome: row[10], referral: row[11],
-                    satisfaction: row[12]))
+                facts.append(
+                    CaseFacts(
+                        person: row[0], personFirstSeenAt: row[13], channel: .line, openedAt: row[1], topic: row[2], urgency: row[3],
+                        priority: (row[4] as String?).flatMap(Priority.init(rawValue:)), emergency: row[5], outOfHours: row[6] ?? false,
+                        queuedAt: row[7], claimedAt: row[8], firstResponseAt: row[14], closedAt: row[9], outcome: row[10], referral: row[11],
+                        satisfaction: row[12]))
             }
             return facts
         }

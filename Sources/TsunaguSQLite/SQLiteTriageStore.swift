@@ -84,8 +84,9 @@ public struct SQLiteTriageStore: TriageStore {
         _ event: InboxEvent, decide: (InboxEvent, TriageSnapshot) throws -> TriageCommit, scrub: @escaping @Sendable () -> Void,
         in db: Database
     ) throws -> Int? {
-        guard try Bool.fetchOne(
-            db, cached: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
+        guard
+            try Bool.fetchOne(
+                db, cached: "SELECT processed_at IS NULL FROM inbox_event WHERE event_id = ?", arguments: [event.eventID]) == true
         else { return nil }
         var enqueued = 0
         try db.inSavepoint {

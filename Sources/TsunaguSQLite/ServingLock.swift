@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,7 +25,8 @@ public final class ServingLock: Sendable {
     public static func serving(databasePath: String) throws -> ServingLock {
         let lock = try open(databasePath)
         guard flock(lock.descriptor, LOCK_SH | LOCK_NB) == 0 else {
-            throw StoreError(.notWritable, "A tsunagud command (a key rotation) is changing the database at \(databasePath); start again when it has finished.")
+            throw StoreError(
+                .notWritable, "A tsunagud command (a key rotation) is changing the database at \(databasePath); start again when it has finished.")
         }
         return lock
     }

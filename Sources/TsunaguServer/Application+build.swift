@@ -1,6 +1,6 @@
+import HTTPTypes
 public import Hummingbird
 import HummingbirdCore
-import HTTPTypes
 public import Logging
 import NIOCore
 import TsunaguCore

@@ -7,8 +7,8 @@ public import Logging
 import ServiceLifecycle
 public import TsunaguCore
 import TsunaguPostgres
-import UnixSignals
 import TsunaguSQLite
+import UnixSignals
 
 /// `tsunagud serve`: opens the database and runs both listeners in one `ServiceGroup` until SIGTERM or
 /// SIGINT, then stops accepting, lets in-flight requests finish (each one's events are committed before its
@@ -114,10 +114,11 @@ public enum TsunaguService {
             // The phone side posts to our own webhook listener (its configured port; with port 0 it has none).
             let webhookURL = configuration.webhookPort == 0 ? nil : "http://127.0.0.1:\(configuration.webhookPort)/webhook"
             let adminToken = configuration.sandboxToken ?? LineSandbox.newAdminToken()
-            let sandbox = LineSandbox(configuration: .init(
-                now: { clock.date() }, newID: { ids.next() }, accessToken: configuration.channelAccessToken ?? "",
-                channelSecret: configuration.channelSecret,
-                webhookURL: webhookURL, adminToken: adminToken))
+            let sandbox = LineSandbox(
+                configuration: .init(
+                    now: { clock.date() }, newID: { ids.next() }, accessToken: configuration.channelAccessToken ?? "",
+                    channelSecret: configuration.channelSecret,
+                    webhookURL: webhookURL, adminToken: adminToken))
             let router = Router()
             sandbox.addRoutes(to: router)
             services.append(buildApplication(.sandbox, router: router, host: "127.0.0.1", port: sandboxPort, logger: logger))
@@ -150,23 +151,28 @@ public enum TsunaguService {
         } else if let token = configuration.channelAccessToken {
             // Listed after the sandbox, so that in sandbox mode the sandbox outlives the sender on shutdown.
             let client = LineMessagingClient(transport: transport, accessToken: token, apiBaseURL: configuration.apiBaseURL)
-            services.append(OutboxSender(
-                store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
-                policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell, clock: clock, ids: ids,
-                sharedBudget: stores.rateBudget, monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics,
-                logger: logger))
+            services.append(
+                OutboxSender(
+                    store: dependencies.outbox, client: client, sealer: EventSealer(dataKey: configuration.dataKey),
+                    policy: configuration.deliveryPolicy, doorbell: dependencies.outboxDoorbell, clock: clock, ids: ids,
+                    sharedBudget: stores.rateBudget, monthlyPushQuota: configuration.monthlyPushQuota, metrics: dependencies.metrics,
+                    logger: logger))
         }
-        services.append(InboxProcessor(
-            store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
-            outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
-        services.append(RetentionService(
-            store: stores.triage, feed: stores.cases, desk: dependencies.desk, schedule: stores.jobs, periods: configuration.retention,
-            clock: clock, logger: logger))
-        services.append(HeldWordsService(
-            store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, clock: clock, logger: logger))
+        services.append(
+            InboxProcessor(
+                store: dependencies.triage, decider: decider, incoming: dependencies.inboxDoorbell,
+                outgoing: dependencies.outboxDoorbell, feed: dependencies.feedDoorbell, metrics: metrics, logger: logger))
+        services.append(
+            RetentionService(
+                store: stores.triage, feed: stores.cases, desk: dependencies.desk, schedule: stores.jobs, periods: configuration.retention,
+                clock: clock, logger: logger))
+        services.append(
+            HeldWordsService(
+                store: stores.triage, holdMinutes: configuration.engine.script.firstWords.holdMinutes, clock: clock, logger: logger))
         if let desk = dependencies.desk {
-            services.append(OfficeClosingService(
-                desk: desk, hours: configuration.engine.hours, schedule: stores.jobs, clock: clock, logger: logger))
+            services.append(
+                OfficeClosingService(
+                    desk: desk, hours: configuration.engine.hours, schedule: stores.jobs, clock: clock, logger: logger))
         }
 
         let notifier = ServiceManagerNotifier(listeners: 2)

@@ -42,8 +42,8 @@ public final class ChildProcess: Sendable {
         var readers: [(fd: Int32, buffer: Locked<Data>)] = []
         var started = false
         defer {
-            childEnds.forEach { close($0) }
-            if !started { (parentEnds + readers.map(\.fd)).forEach { close($0) } }
+            for end in childEnds { close(end) }
+            if !started { for end in parentEnds + readers.map(\.fd) { close(end) } }
         }
         _ = Self.brokenPipesIgnored
 
@@ -83,7 +83,7 @@ public final class ChildProcess: Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for string in argv + envp { free(string) } }
         var pid = pid_t()
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard status == 0 else {

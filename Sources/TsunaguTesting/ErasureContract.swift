@@ -217,7 +217,8 @@ public enum ErasureContract {
         let early = try await stores.triage.forgetAddresses(unchangedSince: 0)
         var broken: [String] = []
         if forgotten != 2 || early != 0 { broken.append("forgot \(forgotten) addresses, then \(early) with an early cutoff") }
-        let left = Set(try await stores.leftover(["A", "B", "C", "D", "E"].map { marked("address-\($0)") }).map { String(decoding: $0, as: UTF8.self) })
+        let left = Set(
+            try await stores.leftover(["A", "B", "C", "D", "E"].map { marked("address-\($0)") }).map { String(decoding: $0, as: UTF8.self) })
         let expected = Set(["B", "C", "D"].map { String(decoding: marked("address-\($0)"), as: UTF8.self) })
         if left != expected { broken.append("addresses left at rest: \(left.sorted())") }
         return broken

@@ -28,7 +28,8 @@ public enum KeyStoreContract {
         var broken: [String] = []
         try await keys.add([entry("f1", "sealing", 1), entry("f1", "pseudonym", 2)])
         // Two cases, their keys written by triage as a decision would.
-        _ = try await inbox.append(TriageStoreContract.events("a", conversation: "A", count: 1) + TriageStoreContract.events("b", conversation: "B", count: 1))
+        _ = try await inbox.append(
+            TriageStoreContract.events("a", conversation: "A", count: 1) + TriageStoreContract.events("b", conversation: "B", count: 1))
         _ = try await triage.process(try await triage.pendingEvents(limit: 10)) { event, _ in
             let caseID = "case-\(event.eventID)"
             return TriageCommit(newCaseKey: (caseID: caseID, wrappedKey: [4, 4], fingerprint: "f1"))

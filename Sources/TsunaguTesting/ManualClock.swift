@@ -1,5 +1,5 @@
-public import TsunaguCore
 import Synchronization
+public import TsunaguCore
 
 /// A clock that stands still until the test moves it: hand ``clock`` to what is tested, then ``advance(by:)`` or
 /// ``set(_:)`` to reach the moment a rule turns on (a lease lapsing, a cutoff passing, the office closing).

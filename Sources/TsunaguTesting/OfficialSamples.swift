@@ -16,8 +16,9 @@ public enum OfficialSamples {
         let top = try manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" && $0.lastPathComponent != "signature-vectors.json" }
         let java = try manager.contentsOfDirectory(
-            at: directory.appendingPathComponent("java-callback"), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
+            at: directory.appendingPathComponent("java-callback"), includingPropertiesForKeys: nil
+        )
+        .filter { $0.pathExtension == "json" }
         return (top + java).sorted { $0.path < $1.path }
     }
 

@@ -1,6 +1,6 @@
 public import Foundation
-public import TsunaguCore
 import Synchronization
+public import TsunaguCore
 
 /// Ids a test can predict: `00000000-0000-0000-0000-000000000001`, then `…0002`, and so on (distinct ``prefix``es keep
 /// two sources apart).

@@ -67,7 +67,8 @@ public enum StatisticsStoreContract {
     public static func programmeRecords(_ make: MakeStores) async throws -> [String] {
         let stores = try await make()
         var broken: [String] = []
-        let april = CivilDate(year: 2026, month: 4, day: 30), may = CivilDate(year: 2026, month: 5, day: 1)
+        let april = CivilDate(year: 2026, month: 4, day: 30)
+        let may = CivilDate(year: 2026, month: 5, day: 1)
         let suit = ProgrammeRecord.suitRental(SuitRental(date: april, purpose: .interview, listened: true, referral: "hellowork"))
         let dropIn = ProgrammeRecord.dropIn(DropInSession(date: may, place: "centre", participants: 14, consulted: 2))
         let products = ProgrammeRecord.products(ProductHandout(month: CivilMonth(year: 2026, month: 5), facility: "library", count: 120))

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 public import PostgresNIO
-public import TsunaguPostgres
 public import TsunaguCore
+public import TsunaguPostgres
 
 /// The PostgreSQL server the tests use: the one `scripts/test` starts in a temporary cluster and names in
 /// `TSUNAGU_TEST_POSTGRES_URL`. Every test gets a database of its own, created empty and migrated, so tests run

@@ -41,8 +41,10 @@ struct LineSandboxCommand: AsyncParsableCommand {
         @Option(help: "How long a slow body takes, in milliseconds.") var slowBodyMs = 2_000
 
         func validate() throws {
-            for (name, rate) in [("server-error-rate", serverErrorRate), ("rate-limit-rate", rateLimitRate), ("lost-answer-rate", lostAnswerRate),
-                ("dropped-connection-rate", droppedConnectionRate), ("slow-body-rate", slowBodyRate)] {
+            for (name, rate) in [
+                ("server-error-rate", serverErrorRate), ("rate-limit-rate", rateLimitRate), ("lost-answer-rate", lostAnswerRate),
+                ("dropped-connection-rate", droppedConnectionRate), ("slow-body-rate", slowBodyRate),
+            ] {
                 guard (0...1).contains(rate) else { throw ValidationError("--\(name) must be between 0 and 1.") }
             }
             guard latencyMs >= 0 else { throw ValidationError("--latency-ms cannot be negative.") }
@@ -54,9 +56,10 @@ struct LineSandboxCommand: AsyncParsableCommand {
             if adminToken.isEmpty {
                 FileHandle.standardError.write(Data("line-sandbox: the /sandbox/* endpoints require 'Authorization: Bearer \(token)'\n".utf8))
             }
-            let sandbox = LineSandbox(configuration: .init(
-                now: SystemTime.now, newID: SystemTime.newID, accessToken: accessToken, channelSecret: channelSecret,
-                webhookURL: webhookUrl, adminToken: token))
+            let sandbox = LineSandbox(
+                configuration: .init(
+                    now: SystemTime.now, newID: SystemTime.newID, accessToken: accessToken, channelSecret: channelSecret,
+                    webhookURL: webhookUrl, adminToken: token))
             sandbox.faults = SandboxFaults(
                 latencyMilliseconds: latencyMs, serverErrorRate: serverErrorRate, rateLimitRate: rateLimitRate,
                 lostAnswerRate: lostAnswerRate, droppedConnectionRate: droppedConnectionRate, slowBodyRate: slowBodyRate,
@@ -83,20 +86,23 @@ struct LineSandboxCommand: AsyncParsableCommand {
             let body = try JSONEncoder().encode(["userId": user, "text": text])
             let response: HTTPClientResponse
             do {
-                response = try await CurlTransport().send(HTTPClientRequest(
-                    method: "POST", url: sandbox + "/sandbox/phone/text",
-                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(adminToken)")], body: body))
+                response = try await CurlTransport().send(
+                    HTTPClientRequest(
+                        method: "POST", url: sandbox + "/sandbox/phone/text",
+                        headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(adminToken)")], body: body))
             } catch {
                 FileHandle.standardError.write(Data("line-sandbox: no sandbox answered at \(sandbox); start one with `line-sandbox serve`.\n".utf8))
                 throw ExitCode.failure
             }
             struct Answer: Decodable { var status: Int }
             if response.status == 401 {
-                FileHandle.standardError.write(Data("line-sandbox: the sandbox refused the admin token; pass the one it printed with --admin-token.\n".utf8))
+                FileHandle.standardError.write(
+                    Data("line-sandbox: the sandbox refused the admin token; pass the one it printed with --admin-token.\n".utf8))
                 throw ExitCode.failure
             }
             guard response.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: response.body) else {
-                FileHandle.standardError.write(Data("line-sandbox: the sandbox could not deliver it (HTTP \(response.status)); is --webhook-url set?\n".utf8))
+                FileHandle.standardError.write(
+                    Data("line-sandbox: the sandbox could not deliver it (HTTP \(response.status)); is --webhook-url set?\n".utf8))
                 throw ExitCode.failure
             }
             print("Tsunagu answered \(answer.status)")

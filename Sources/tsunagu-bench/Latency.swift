@@ -52,10 +52,15 @@ struct Latency: AsyncParsableCommand {
                 let user = "U\(run)\(String(format: "%023d", index))"
                 let text = emergency ? "今から死にます、もう無理" : "こんにちは、相談したいことがあります"
                 group.addTask {
-                    struct Answer: Decodable { var status: Int; var postedAt: Double }
+                    struct Answer: Decodable {
+                        var status: Int
+                        var postedAt: Double
+                    }
                     let body = try? JSONSerialization.data(withJSONObject: ["userId": user, "text": text])
-                    let response = try? await transport.send(HTTPClientRequest(
-                        method: "POST", url: sandbox + "/sandbox/phone/text", headers: [("Content-Type", "application/json"), authorization], body: body))
+                    let response = try? await transport.send(
+                        HTTPClientRequest(
+                            method: "POST", url: sandbox + "/sandbox/phone/text", headers: [("Content-Type", "application/json"), authorization],
+                            body: body))
                     // The phone's own timestamp: the moment it posted the signed message to /webhook.
                     guard response?.status == 200, let answer = try? JSONDecoder().decode(Answer.self, from: response!.body),
                         answer.status == 200
@@ -86,9 +91,10 @@ struct Latency: AsyncParsableCommand {
             guard !latencies.isEmpty else { return }
             func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)] }
             let missing = group.count - latencies.count
-            print(String(
-                format: "%@ %@ rate=%d n=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f unanswered=%d load_s=%.1f", label, name, rate,
-                latencies.count, percentile(0.5), percentile(0.99), latencies.last!, missing, loadSeconds))
+            print(
+                String(
+                    format: "%@ %@ rate=%d n=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f unanswered=%d load_s=%.1f", label, name, rate,
+                    latencies.count, percentile(0.5), percentile(0.99), latencies.last!, missing, loadSeconds))
         }
         report("ordinary", samples.filter { !$0.emergency })
         let emergencies = samples.filter(\.emergency)

@@ -3,8 +3,8 @@ import CurlHTTP
 import Foundation
 import GRDB
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 /// `tsunagu-bench seed-cases`: a database with many open cases and counsellors, as a busy office has.
 struct SeedCases: AsyncParsableCommand {
@@ -35,10 +35,11 @@ struct SeedCases: AsyncParsableCommand {
                 let caseID = SystemTime.ids.nextString()
                 let pseudonym = String(format: "pbench%08d", index)
                 var digits = index
-                let handle = String((0..<4).map { _ in
-                    defer { digits /= alphabet.count }
-                    return alphabet[digits % alphabet.count]
-                })
+                let handle = String(
+                    (0..<4).map { _ in
+                        defer { digits /= alphabet.count }
+                        return alphabet[digits % alphabet.count]
+                    })
                 let priority: Priority = index % 100 == 0 ? .emergency : (index % 10 == 0 ? .urgent : .normal)
                 let queuedAt = now - Int64(cases - index) * 15_000
                 var record = CaseRecord(id: caseID, openedAt: queuedAt - 60_000)
@@ -87,12 +88,16 @@ struct QueueLoad: AsyncParsableCommand {
         let tokens = try String(contentsOfFile: tokens, encoding: .utf8).split(separator: "\n").map(String.init)
         let transport = CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(30), maxConnectionsPerHost: 128))
         defer { transport.shutdown() }
-        let server = self.server, interval = self.interval, claimEvery = self.claimEvery
+        let server = self.server
+        let interval = self.interval
+        let claimEvery = self.claimEvery
         let end = ContinuousClock.now + .seconds(duration)
         let results = await withTaskGroup(of: (list: [Double], claim: [Double], errors: Int).self) { group in
             for token in tokens {
                 group.addTask {
-                    var list: [Double] = [], claim: [Double] = [], errors = 0
+                    var list: [Double] = []
+                    var claim: [Double] = []
+                    var errors = 0
                     let headers = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
                     func timed(_ method: String, _ path: String, _ body: Data? = nil) async -> (Double, Data?) {
                         let start = ContinuousClock.now
@@ -133,9 +138,10 @@ struct QueueLoad: AsyncParsableCommand {
             return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
         }
         for (name, values) in [("listing", results.list), ("claim", results.claim)] {
-            print(String(
-                format: "queue %@ counsellors=%d requests=%d p50_ms=%.2f p99_ms=%.2f errors=%d", name, tokens.count, values.count,
-                percentile(values, 0.5), percentile(values, 0.99), results.errors))
+            print(
+                String(
+                    format: "queue %@ counsellors=%d requests=%d p50_ms=%.2f p99_ms=%.2f errors=%d", name, tokens.count, values.count,
+                    percentile(values, 0.5), percentile(values, 0.99), results.errors))
         }
     }
 }

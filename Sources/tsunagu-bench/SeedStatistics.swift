@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import GRDB
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 /// `tsunagu-bench seed-statistics`: a year of cases and their transcripts, for timing statistics.
 struct SeedStatistics: AsyncParsableCommand {
@@ -37,11 +37,12 @@ struct SeedStatistics: AsyncParsableCommand {
         var generator = SystemRandomNumberGenerator()
         let sealed = Data((0..<96).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try await bulk.write { db in
-            let insertCase = try db.makeStatement(sql: """
-                INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, out_of_hours,
-                    queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
-                VALUES (?, ?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insertCase = try db.makeStatement(
+                sql: """
+                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, out_of_hours,
+                        queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
+                    VALUES (?, ?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             let insertLine = try db.makeStatement(sql: "INSERT INTO case_message (case_id, at, author, sealed_text) VALUES (?, ?, ?, ?)")
             for index in 0..<cases {
                 let opened = start + Int64(index) * span / Int64(cases)

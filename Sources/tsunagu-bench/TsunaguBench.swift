@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import LineMessaging
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 /// `tsunagu-bench`: helpers for the benchmark scripts (not installed, not for operators).
 @main

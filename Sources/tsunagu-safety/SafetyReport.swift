@@ -15,7 +15,9 @@ struct SafetyReport {
         let raised = results.filter { $0.found.tier != .none }
         let caught = risky.filter { $0.found.tier != .none }
         lines.append("messages \(results.count): \(risky.count) with danger, \(results.count - risky.count) without")
-        lines.append("danger (emergency or concern): recall \(ratio(caught.count, risky.count)) precision \(ratio(raised.count - raised.filter { $0.tier == "none" }.count, raised.count))")
+        lines.append(
+            "danger (emergency or concern): recall \(ratio(caught.count, risky.count)) precision \(ratio(raised.count - raised.filter { $0.tier == "none" }.count, raised.count))"
+        )
         let emergencies = results.filter { $0.tier == "emergency" }
         let calledEmergency = results.filter { $0.found.tier == .emergency }
         lines.append(
@@ -38,8 +40,9 @@ struct SafetyReport {
         lines.append("without danger, by kind: n, raised")
         for kind in Set(results.filter { $0.tier == "none" }.map(\.kind)).sorted() {
             let these = results.filter { $0.tier == "none" && $0.kind == kind }
-            lines.append("  " + kind.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%4d", these.count) + "   "
-                + "\(these.filter { $0.found.tier != .none }.count)")
+            lines.append(
+                "  " + kind.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%4d", these.count) + "   "
+                    + "\(these.filter { $0.found.tier != .none }.count)")
         }
         return lines.joined(separator: "\n")
     }

@@ -122,7 +122,9 @@ struct SafetyTool: AsyncParsableCommand {
             }
             times.sort()
             func micro(_ duration: Duration) -> Double { Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6 }
-            print("messages \(texts.count) × \(rounds): median \(String(format: "%.1f", micro(times[times.count / 2]))) µs, p99 \(String(format: "%.1f", micro(times[times.count * 99 / 100]))) µs")
+            print(
+                "messages \(texts.count) × \(rounds): median \(String(format: "%.1f", micro(times[times.count / 2]))) µs, p99 \(String(format: "%.1f", micro(times[times.count * 99 / 100]))) µs"
+            )
         }
     }
 

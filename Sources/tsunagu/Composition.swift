@@ -40,7 +40,7 @@ enum Composition {
     }
 }
 
-extension Optional<String> {
+extension String? {
     /// The text given, or standard input when it is left out or `-`.
     var orStandardInput: String {
         switch self {

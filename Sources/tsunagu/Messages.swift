@@ -6,7 +6,8 @@ extension Tsunagu {
     struct Reply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send her a message in a case you hold.",
-            discussion: "The text comes from the argument, or from standard input when it is - or left out. --canned sends a template (see tsunagu canned).")
+            discussion:
+                "The text comes from the argument, or from standard input when it is - or left out. --canned sends a template (see tsunagu canned).")
 
         @Argument(help: "The case's handle.") var handle: String
         @Argument(help: "What to send; - (or nothing) reads standard input.") var text: String?

@@ -23,7 +23,9 @@ extension Tsunagu {
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Watch the queue live; the terminal bell rings when an urgent case or an emergency arrives.",
-            discussion: "The queue is redrawn whenever something changes (and at least every 25 seconds). Running it keeps your claims alive. Stop it with Ctrl-C.")
+            discussion:
+                "The queue is redrawn whenever something changes (and at least every 25 seconds). Running it keeps your claims alive. Stop it with Ctrl-C."
+        )
 
         @Option(help: "Stop after this many redraws (for scripts).") var updates: Int?
 

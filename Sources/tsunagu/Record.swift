@@ -51,7 +51,8 @@ extension Tsunagu.Record {
 
     /// `tsunagu record suit`: a suit lent.
     struct Suit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a suit lent: its purpose, and whether a counsellor listened or referred her on.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record a suit lent: its purpose, and whether a counsellor listened or referred her on.")
 
         @Option(help: ArgumentHelp("What it was for: \(ArgumentChecks.suitPurposes.joined(separator: ", ")).", valueName: "id"))
         var purpose: String

@@ -58,14 +58,18 @@ extension Tsunagud {
 
         static func describe(_ plan: Announcer.Plan, sent: Bool) -> String {
             let people = "\(plan.recipients) \(plan.recipients == 1 ? "person" : "people")"
-            var lines = [sent ? "Queued the announcement for \(people); the server sends it." : "It would reach \(people) who asked for announcements."]
+            var lines = [
+                sent ? "Queued the announcement for \(people); the server sends it." : "It would reach \(people) who asked for announcements."
+            ]
             if plan.monthlyQuota > 0 {
                 lines.append(
                     "It costs \(plan.messages) of the \(plan.monthlyQuota) pushes of \(plan.month); \(plan.pushesThisMonth) were used before it, "
                         + "\(plan.remainingAfter ?? 0) would be left.")
                 if !plan.fits { lines.append("That is more than is left: it would be refused.") }
             } else {
-                lines.append("It costs \(plan.messages) pushes; \(plan.pushesThisMonth) were sent in \(plan.month) (the quota is not tracked: set TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA).")
+                lines.append(
+                    "It costs \(plan.messages) pushes; \(plan.pushesThisMonth) were sent in \(plan.month) (the quota is not tracked: set TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA)."
+                )
             }
             return lines.joined(separator: "\n")
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 extension Tsunagud {
     /// `tsunagud backup`: an online, verified copy of the SQLite database.

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import TsunaguServer
 import TsunaguCore
 import TsunaguPersistence
 import TsunaguSQLite
+import TsunaguServer
 
 /// Prints a failure as the one sentence the operator needs, on stderr, and exits 1.
 ///

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TsunaguServer
 import TsunaguCore
+import TsunaguServer
 
 extension Tsunagud {
     /// `tsunagud inbox`: the inbox's counts, read from the database (works while the server runs).

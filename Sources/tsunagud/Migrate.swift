@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import TsunaguPostgres
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 extension Tsunagud {
     /// `tsunagud migrate`: brings the configured database's schema up to this version, on SQLite or PostgreSQL.
@@ -36,9 +36,10 @@ extension Tsunagud {
             let applied = try await DatabaseSetting.withCommandConnection(to: location, clock: SystemTime.clock) { database in
                 try await database.migrate()
             }
-            print(applied.isEmpty
-                ? "The PostgreSQL database is up to date."
-                : "Applied to the PostgreSQL database: \(applied.joined(separator: ", ")).")
+            print(
+                applied.isEmpty
+                    ? "The PostgreSQL database is up to date."
+                    : "Applied to the PostgreSQL database: \(applied.joined(separator: ", ")).")
         }
     }
 }

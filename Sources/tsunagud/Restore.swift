@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 extension Tsunagud {
     /// `tsunagud restore`: a file from `tsunagud backup`, checked, as the SQLite database where there is none.

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import TsunaguPostgres
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 extension Tsunagud {
     /// `tsunagud rotate-key`: rewraps every case key and the keyring under a new master key.
@@ -37,7 +37,9 @@ extension Tsunagud {
                 if let newKeyFile {
                     try TsunaguConfiguration.requireOwnerOnly(newKeyFile, named: "--new-key-file")
                     guard let text = try? String(contentsOfFile: newKeyFile, encoding: .utf8), let key = DataKey(base64: text) else {
-                        throw StartupError("--new-key-file \(newKeyFile) does not hold a Base64-encoded 32-byte key; generate one with: head -c 32 /dev/urandom | base64")
+                        throw StartupError(
+                            "--new-key-file \(newKeyFile) does not hold a Base64-encoded 32-byte key; generate one with: head -c 32 /dev/urandom | base64"
+                        )
                     }
                     target = key
                 }
@@ -52,7 +54,8 @@ extension Tsunagud {
                 if json {
                     try JSONOutput.print(["caseKeysRewrapped": count])
                 } else {
-                    print("Rewrapped \(count) case key\(count == 1 ? "" : "s") and the keyring under the \(newKeyFile == nil ? "current" : "new") key.")
+                    print(
+                        "Rewrapped \(count) case key\(count == 1 ? "" : "s") and the keyring under the \(newKeyFile == nil ? "current" : "new") key.")
                 }
             } catch {
                 throw Failure.exit(error)
@@ -72,7 +75,7 @@ extension Tsunagud {
                 let lock: PostgresServingLock?
                 do {
                     lock = try await PostgresServingLock.alone(location, logger: quiet)
-                } catch where PostgresFailure.isDatabaseError(error) {
+                } catch  where PostgresFailure.isDatabaseError(error) {
                     throw StartupError(PostgresFailure.describe(error, location: location))
                 }
                 if let lock { return { await lock.release() } }

@@ -37,7 +37,7 @@ extension Tsunagud {
                 try await TsunaguService.run(configuration: configuration, clock: SystemTime.clock, ids: SystemTime.ids, logger: logger)
             } catch let error as StartupError {
                 throw Failure.exit(error)
-            } catch where String(describing: error).contains("Address already in use") {
+            } catch  where String(describing: error).contains("Address already in use") {
                 throw Failure.exit(
                     StartupError(
                         "A listening address is already in use; stop the other process or change TSUNAGU_WEBHOOK_PORT or TSUNAGU_STAFF_PORT."

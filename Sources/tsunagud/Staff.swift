@@ -17,7 +17,9 @@ extension Tsunagud {
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Add a member of staff and print their token, once.",
-                discussion: "The token is shown only now and stored only as a hash; give it to them in person. A lost token is revoked and a new account added.")
+                discussion:
+                    "The token is shown only now and stored only as a hash; give it to them in person. A lost token is revoked and a new account added."
+            )
 
             @OptionGroup var options: ConfigOptions
             @Argument(help: "Their name as colleagues know it (letters, digits, '-', '_', '.'; at most 32).") var name: String
@@ -33,7 +35,8 @@ extension Tsunagud {
             func run() async throws {
                 do {
                     let token = StaffToken.generate()
-                    let name = name, role = role
+                    let name = name
+                    let role = role
                     _ = try await options.withStores(readOnly: false) { stores in
                         try await stores.staff.add(name: name, role: role, tokenHash: StaffToken.hash(token), by: "operator")
                     }
@@ -63,9 +66,10 @@ extension Tsunagud {
                         func day(_ ms: Int64?) -> String {
                             ms.map { String(Date(timeIntervalSince1970: Double($0) / 1000).formatted(.iso8601).prefix(10)) } ?? "-"
                         }
-                        print(member.name.padding(toLength: 34, withPad: " ", startingAt: 0)
-                            + member.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                            + day(member.createdAt) + "  " + day(member.revokedAt))
+                        print(
+                            member.name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                                + member.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                                + day(member.createdAt) + "  " + day(member.revokedAt))
                     }
                 } catch {
                     throw Failure.exit(error)

@@ -3,8 +3,8 @@ import Foundation
 import TsunaguCore
 import TsunaguPersistence
 import TsunaguPostgres
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 
 extension Tsunagud {
     /// `tsunagud export`: the SQLite database, row for row, in a file for `tsunagud import`.
@@ -35,7 +35,9 @@ extension Tsunagud {
                 if json {
                     try JSONOutput.print(header.counts)
                 } else {
-                    print("Exported \(rows) rows of \(header.counts.count) tables to \(output); the audit chain holds (\(header.auditEntries) entries).")
+                    print(
+                        "Exported \(rows) rows of \(header.counts.count) tables to \(output); the audit chain holds (\(header.auditEntries) entries)."
+                    )
                 }
             } catch {
                 throw Failure.exit(error)
@@ -63,7 +65,8 @@ extension Tsunagud {
                 guard case .postgres(let location) = try TsunaguConfiguration.database(reader: try options.reader()) else {
                     throw StartupError("tsunagud import loads into PostgreSQL; set TSUNAGU_DATABASE to a postgres:// URL.")
                 }
-                let input = input, chain = try options.auditChainOpener()
+                let input = input
+                let chain = try options.auditChainOpener()
                 let report = try await DatabaseSetting.withCommandConnection(to: location, clock: SystemTime.clock) { database in
                     try await database.migrate()
                     return try await PostgresImport.load(from: input, into: database, chain: chain)
@@ -72,7 +75,9 @@ extension Tsunagud {
                     try JSONOutput.print(report)
                 } else {
                     let rows = report.counts.values.reduce(0, +)
-                    print("Imported \(rows) rows of \(report.counts.count) tables; every count matches and the audit chain holds (\(report.audit.entries) entries).")
+                    print(
+                        "Imported \(rows) rows of \(report.counts.count) tables; every count matches and the audit chain holds (\(report.audit.entries) entries)."
+                    )
                 }
             } catch {
                 throw Failure.exit(error)

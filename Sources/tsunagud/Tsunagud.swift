@@ -15,7 +15,8 @@ struct Tsunagud: AsyncParsableCommand {
             """,
         version: TsunaguVersion.current,
         subcommands: [
-            Serve.self, Config.self, CheckScript.self, RichMenuCommand.self, Announce.self, Migrate.self, Inbox.self, Outbox.self, Purge.self, RotateKey.self, Staff.self, Audit.self, Export.self,
+            Serve.self, Config.self, CheckScript.self, RichMenuCommand.self, Announce.self, Migrate.self, Inbox.self, Outbox.self, Purge.self,
+            RotateKey.self, Staff.self, Audit.self, Export.self,
             Import.self, Backup.self, Restore.self,
         ],
         defaultSubcommand: Serve.self)

@@ -3,6 +3,7 @@ import Foundation
 import LineSandbox
 import Testing
 import TsunaguTesting
+
 #if canImport(Glibc)
 import Glibc
 #endif

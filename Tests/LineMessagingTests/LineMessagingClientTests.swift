@@ -18,10 +18,14 @@ struct LineMessagingClientTests {
         let transport = RecordingTransport(json: #"{"sentMessages":[{"id":"461230966842064897","quoteToken":"q"}]}"#)
         let sent = try await client(transport).reply(
             token: "reply-token-1",
-            messages: [OutgoingMessage(text: "ご相談ありがとうございます。", quickReply: [
-                QuickReplyButton(label: "はい", action: .postback(data: "consent=yes", displayText: "はい")),
-                QuickReplyButton(label: "やめる", action: .message(text: "やめる")),
-            ])])
+            messages: [
+                OutgoingMessage(
+                    text: "ご相談ありがとうございます。",
+                    quickReply: [
+                        QuickReplyButton(label: "はい", action: .postback(data: "consent=yes", displayText: "はい")),
+                        QuickReplyButton(label: "やめる", action: .message(text: "やめる")),
+                    ])
+            ])
         #expect(sent == .init(messageIDs: ["461230966842064897"], requestID: "req-1"))
         let request = try #require(transport.requests.last)
         #expect(request.method == "POST" && request.url == "http://127.0.0.1:9/v2/bot/message/reply")
@@ -45,7 +49,8 @@ struct LineMessagingClientTests {
         let key = UUID()
         let transport = RecordingTransport { request in
             request.header("x-line-retry-key") == key.uuidString.lowercased() && request.body != nil
-                ? HTTPClientResponse(status: 409, headers: [("x-line-accepted-request-id", "first-req")],
+                ? HTTPClientResponse(
+                    status: 409, headers: [("x-line-accepted-request-id", "first-req")],
                     body: Data(#"{"message":"The retry key is already accepted","sentMessages":[{"id":"1"}]}"#.utf8))
                 : HTTPClientResponse(status: 500)
         }
@@ -89,12 +94,16 @@ struct LineMessagingClientTests {
     @Test("LINE's error body and request id become a typed error that names no token or id")
     func errorMapping() async throws {
         let transport = RecordingTransport(
-            status: 400, json: #"{"message":"The request body has 1 error(s)","details":[{"message":"May not be empty","property":"messages[0].text"}]}"#)
+            status: 400,
+            json: #"{"message":"The request body has 1 error(s)","details":[{"message":"May not be empty","property":"messages[0].text"}]}"#)
         do {
             _ = try await client(transport).push(to: Self.userID, messages: [OutgoingMessage(text: "x")], retryKey: UUID())
             Issue.record("a 400 did not throw")
         } catch {
-            guard case .api(let apiError) = error else { Issue.record("not an API error: \(error)"); return }
+            guard case .api(let apiError) = error else {
+                Issue.record("not an API error: \(error)")
+                return
+            }
             #expect(apiError.status == 400 && apiError.requestID == "req-1")
             #expect(apiError.details == [.init(message: "May not be empty", property: "messages[0].text")])
             #expect(!error.isRetryable)
@@ -120,7 +129,10 @@ struct LineMessagingClientTests {
             Issue.record("status \(status) did not throw")
         } catch {
             #expect(error.isRetryable == retryable)
-            guard case .api(let apiError) = error else { Issue.record("not an API error: \(error)"); return }
+            guard case .api(let apiError) = error else {
+                Issue.record("not an API error: \(error)")
+                return
+            }
             #expect(apiError.status == status && apiError.retryAfterSeconds == 7)
             #expect(apiError.isInvalidReplyToken == json.contains("Invalid reply token"))
             #expect(apiError.isMonthlyQuotaExhausted == json.contains("monthly limit"))
@@ -200,10 +212,12 @@ struct MessageLimitsTests {
 
     @Test("an outgoing message survives its own JSON (the outbox stores that form)")
     func codableRoundTrip() throws {
-        let message = OutgoingMessage(text: "こんにちは", quickReply: [
-            QuickReplyButton(label: "はい", action: .postback(data: "a=1", displayText: nil)),
-            QuickReplyButton(label: "いいえ", action: .message(text: "いいえ")),
-        ])
+        let message = OutgoingMessage(
+            text: "こんにちは",
+            quickReply: [
+                QuickReplyButton(label: "はい", action: .postback(data: "a=1", displayText: nil)),
+                QuickReplyButton(label: "いいえ", action: .message(text: "いいえ")),
+            ])
         #expect(try JSONDecoder().decode(OutgoingMessage.self, from: JSONEncoder().encode(message)) == message)
     }
 }

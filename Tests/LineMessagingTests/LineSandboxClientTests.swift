@@ -18,9 +18,10 @@ struct LineSandboxClientTests {
         replyTokenLifetime: Duration = .seconds(60),
         _ body: @escaping @Sendable (LineSandbox, LineMessagingClient, _ baseURL: String) async throws -> Void
     ) async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID,
-            accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID,
+                accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
         try await sandbox.serve { baseURL in
             try await body(sandbox, LineMessagingClient(transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: baseURL), baseURL)
         }
@@ -37,7 +38,10 @@ struct LineSandboxClientTests {
                 _ = try await client.reply(token: token, messages: [OutgoingMessage(text: "二回目")])
                 Issue.record("a used reply token worked twice")
             } catch let error as LineClientError {
-                guard case .api(let apiError) = error else { Issue.record("\(error)"); return }
+                guard case .api(let apiError) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(apiError.isInvalidReplyToken && !error.isRetryable)
             }
             #expect(sandbox.deliveries.count == 1)
@@ -57,7 +61,10 @@ struct LineSandboxClientTests {
                 _ = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "届いた？")], retryKey: UUID())
                 Issue.record("a cut connection read as a success")
             } catch let error as LineClientError {
-                guard case .transport = error else { Issue.record("\(error)"); return }
+                guard case .transport = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(error.isRetryable)
             }
             #expect(sandbox.deliveries(to: Self.user).map(\.message.text) == ["届いた？"])
@@ -69,7 +76,10 @@ struct LineSandboxClientTests {
         try await withSandbox { sandbox, client, baseURL in
             sandbox.faults = SandboxFaults(slowBodyRate: 1, slowBodyMilliseconds: 400)
             let outcome = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "ゆっくり")], retryKey: UUID())
-            guard case .accepted = outcome else { Issue.record("\(outcome)"); return }
+            guard case .accepted = outcome else {
+                Issue.record("\(outcome)")
+                return
+            }
             let impatient = LineMessagingClient(
                 transport: CurlTransport(configuration: .init(totalTimeout: .milliseconds(100))), accessToken: Self.accessToken,
                 apiBaseURL: baseURL)
@@ -77,7 +87,10 @@ struct LineSandboxClientTests {
                 _ = try await impatient.push(to: Self.user, messages: [OutgoingMessage(text: "待てない")], retryKey: UUID())
                 Issue.record("a body slower than the total timeout was waited for")
             } catch let error as LineClientError {
-                guard case .transport(let transportError) = error else { Issue.record("\(error)"); return }
+                guard case .transport(let transportError) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(transportError.code == .timeout)
             }
         }
@@ -88,7 +101,10 @@ struct LineSandboxClientTests {
         try await withSandbox { sandbox, client, _ in
             let key = UUID()
             let first = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "お待たせしました")], retryKey: key)
-            guard case .accepted(let sent) = first else { Issue.record("first push not accepted: \(first)"); return }
+            guard case .accepted(let sent) = first else {
+                Issue.record("first push not accepted: \(first)")
+                return
+            }
             let again = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "お待たせしました")], retryKey: key)
             #expect(again == .alreadyAccepted(acceptedRequestID: sent.requestID))
             _ = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "別のメッセージ")], retryKey: UUID())
@@ -116,7 +132,10 @@ struct LineSandboxClientTests {
                 _ = try await client.botInfo()
                 Issue.record("a wrong token was accepted")
             } catch let error as LineClientError {
-                guard case .api(let apiError) = error else { Issue.record("\(error)"); return }
+                guard case .api(let apiError) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(apiError.status == 401 && !error.isRetryable && apiError.requestID != nil)
             }
         }
@@ -137,19 +156,29 @@ struct LineSandboxClientTests {
         "the sandbox refuses what LINE refuses, with LINE's error shape",
         arguments: [
             (#"{"to":"U1","messages":[]}"#, "messages"),
-            (#"{"to":"U1","messages":[{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"}]}"#, "messages"),
+            (
+                #"{"to":"U1","messages":[{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"},{"type":"text","text":"a"}]}"#,
+                "messages"
+            ),
             (#"{"to":"U1","messages":[{"type":"text","text":""}]}"#, "messages[0].text"),
             (#"{"to":"U1","messages":[{"type":"bogus"}]}"#, "messages[0].type"),
             (#"{"messages":[{"type":"text","text":"a"}]}"#, "to"),
-            (#"{"to":"U1","messages":[{"type":"text","text":"a","quickReply":{"items":[{"type":"action","action":{"type":"message","label":"123456789012345678901","text":"a"}}]}}]}"#, "messages[0].quickReply.items[0].action.label"),
-            (#"{"to":"U1","messages":[{"type":"text","text":"a","quickReply":{"items":[{"type":"action","action":{"type":"postback","label":"a"}}]}}]}"#, "messages[0].quickReply.items[0].action.data"),
+            (
+                #"{"to":"U1","messages":[{"type":"text","text":"a","quickReply":{"items":[{"type":"action","action":{"type":"message","label":"123456789012345678901","text":"a"}}]}}]}"#,
+                "messages[0].quickReply.items[0].action.label"
+            ),
+            (
+                #"{"to":"U1","messages":[{"type":"text","text":"a","quickReply":{"items":[{"type":"action","action":{"type":"postback","label":"a"}}]}}]}"#,
+                "messages[0].quickReply.items[0].action.data"
+            ),
         ])
     func sandboxValidation(body: String, property: String) async throws {
         try await withSandbox { sandbox, _, baseURL in
-            let response = try await CurlTransport().send(HTTPClientRequest(
-                method: "POST", url: baseURL + "/v2/bot/message/push",
-                headers: [("Authorization", "Bearer \(Self.accessToken)"), ("Content-Type", "application/json")],
-                body: Data(body.utf8)))
+            let response = try await CurlTransport().send(
+                HTTPClientRequest(
+                    method: "POST", url: baseURL + "/v2/bot/message/push",
+                    headers: [("Authorization", "Bearer \(Self.accessToken)"), ("Content-Type", "application/json")],
+                    body: Data(body.utf8)))
             #expect(response.status == 400)
             let json = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
             #expect((json["message"] as? String)?.hasPrefix("The request body has") == true)
@@ -168,7 +197,10 @@ struct LineSandboxClientTests {
                 _ = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "a")], retryKey: UUID())
                 Issue.record("no fault")
             } catch let error as LineClientError {
-                guard case .api(let apiError) = error else { Issue.record("\(error)"); return }
+                guard case .api(let apiError) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(apiError.status == 500 && error.isRetryable)
             }
             sandbox.faults = SandboxFaults(rateLimitRate: 1, retryAfterSeconds: 4)
@@ -176,7 +208,10 @@ struct LineSandboxClientTests {
                 _ = try await client.push(to: Self.user, messages: [OutgoingMessage(text: "a")], retryKey: UUID())
                 Issue.record("no fault")
             } catch let error as LineClientError {
-                guard case .api(let apiError) = error else { Issue.record("\(error)"); return }
+                guard case .api(let apiError) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(apiError.status == 429 && apiError.retryAfterSeconds == 4 && error.isRetryable)
             }
             #expect(sandbox.deliveries.isEmpty)
@@ -193,7 +228,10 @@ struct LineSandboxClientTests {
             let verified = try #require(WebhookSignature(channelSecret: TestSecrets.channelSecret).verify(body, signature: signature))
             let event = try #require(try WebhookRequestBody.decode(verified).events.first)
             #expect(event.webhookEventID?.count == 26)
-            guard case .message(.text(_, let text, _, _)) = event.payload else { Issue.record("\(event.payload)"); return }
+            guard case .message(.text(_, let text, _, _)) = event.payload else {
+                Issue.record("\(event.payload)")
+                return
+            }
             #expect(text == "相談したいです")
             let token = try #require(event.replyToken)
             _ = try await client.reply(token: token, messages: [OutgoingMessage(text: "受け取りました")])

@@ -24,10 +24,11 @@ struct SandboxAdminTokenTests {
         }
         let webhook = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await webhook.test(.live) { client in
-            let sandbox = LineSandbox(configuration: .init(
-                now: RealTime.now, newID: RealTime.newID,
-                accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret,
-                webhookURL: "http://127.0.0.1:\(client.port!)/webhook", adminToken: Self.adminToken))
+            let sandbox = LineSandbox(
+                configuration: .init(
+                    now: RealTime.now, newID: RealTime.newID,
+                    accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret,
+                    webhookURL: "http://127.0.0.1:\(client.port!)/webhook", adminToken: Self.adminToken))
             try await sandbox.serve { baseURL in try await body(sandbox, baseURL, posts) }
         }
     }
@@ -99,10 +100,14 @@ struct SandboxAdminTokenTests {
 
     @Test("a sandbox given no admin token makes its own: 32 random bytes, base64url")
     func generatedToken() {
-        let first = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: "a", channelSecret: "s")).configuration.adminToken
-        let second = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: "a", channelSecret: "s")).configuration.adminToken
+        let first = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: "a", channelSecret: "s")
+        ).configuration.adminToken
+        let second = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: "a", channelSecret: "s")
+        ).configuration.adminToken
         #expect(first != second)
         #expect(first.count == 43 && first.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
     }

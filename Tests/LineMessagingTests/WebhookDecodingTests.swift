@@ -16,7 +16,9 @@ struct WebhookDecodingTests {
     func numbersMustBeFiniteDoubles() {
         // The number sits in a key no model reads, so only the body scanner can refuse it.
         func body(_ number: String) -> Data {
-            Data(#"{"destination":"U0","events":[{"type":"unfollow","mode":"active","timestamp":1462629479859,"extra":\#(number),"source":{"type":"user","userId":"U1"},"webhookEventId":"E","deliveryContext":{"isRedelivery":false}}]}"#.utf8)
+            Data(
+                #"{"destination":"U0","events":[{"type":"unfollow","mode":"active","timestamp":1462629479859,"extra":\#(number),"source":{"type":"user","userId":"U1"},"webhookEventId":"E","deliveryContext":{"isRedelivery":false}}]}"#
+                    .utf8)
         }
         for number in ["1E400", "-2e309", "35.6591080E7942215", String(repeating: "9", count: 310)] {
             #expect((try? WebhookRequestBody.decode(verified(body(number)))) == nil, "\(number.prefix(12))")
@@ -91,7 +93,9 @@ struct WebhookDecodingTests {
         let body = #"{"events":[{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":42}}]}"#
         let events = try WebhookRequestBody.decode(verified(Data(body.utf8))).events
         #expect(events.first?.payload == .unknown(type: "message"))
-        #expect(events.first.map { String(decoding: $0.rawJSON, as: UTF8.self) } == #"{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":42}}"#)
+        #expect(
+            events.first.map { String(decoding: $0.rawJSON, as: UTF8.self) }
+                == #"{"type":"message","timestamp":1,"message":{"type":"text","id":"1","text":42}}"#)
     }
 
     @Test("unknown keys are ignored")

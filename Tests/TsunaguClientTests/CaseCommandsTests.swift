@@ -42,7 +42,8 @@ struct CaseCommandsTests {
         ) { try await $0.mine(json: false) },
         CommandCase(
             testDescription: "show", route: "GET /api/v1/cases/A7K2",
-            answer: Answer.detail(lines: #"{"id":1,"at":\#(Desk.now),"author":"her","text":"一行目\n二行目"},{"id":2,"at":\#(Desk.now),"author":"note","text":"メモ"}"#),
+            answer: Answer.detail(
+                lines: #"{"id":1,"at":\#(Desk.now),"author":"her","text":"一行目\n二行目"},{"id":2,"at":\#(Desk.now),"author":"note","text":"メモ"}"#),
             output: "Case A7K2 — urgent, family, today\n10:00  her    一行目\n              二行目\n10:00  note   メモ\n"
         ) { try await $0.show("A7K2", json: false) },
         CommandCase(
@@ -52,7 +53,12 @@ struct CaseCommandsTests {
         CommandCase(
             testDescription: "reply with a template", route: "POST /api/v1/cases/A7K2/reply", answer: Answer.done("sent"),
             body: #"{"canned":"take-time"}"#, output: "Sent to A7K2.\n"
-        ) { try await $0.reply("A7K2", canned: "take-time") { Issue.record("read a text beside a template"); return "" } },
+        ) {
+            try await $0.reply("A7K2", canned: "take-time") {
+                Issue.record("read a text beside a template")
+                return ""
+            }
+        },
         CommandCase(
             testDescription: "note", route: "POST /api/v1/cases/A7K2/notes", answer: Answer.done("noted"), body: #"{"text":"急ぎではない"}"#,
             output: "Noted in A7K2.\n"
@@ -83,7 +89,8 @@ struct CaseCommandsTests {
                 """
         ) { try await $0.handover(json: false) },
         CommandCase(
-            testDescription: "close as JSON", route: "POST /api/v1/cases/A7K2/close", answer: Answer.closed(), body: #"{"outcome":"referred","referral":"hellowork"}"#,
+            testDescription: "close as JSON", route: "POST /api/v1/cases/A7K2/close", answer: Answer.closed(),
+            body: #"{"outcome":"referred","referral":"hellowork"}"#,
             output: #"{"handle":"A7K2","outcome":"referred","priority":"urgent","referral":"hellowork","status":"closed"}"# + "\n"
         ) { try await $0.close("A7K2", outcome: "referred", referral: "hellowork", json: true) },
     ]

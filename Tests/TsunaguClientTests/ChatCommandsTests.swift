@@ -16,9 +16,11 @@ struct ChatCommandsTests {
         ].merging(more) { $1 }
     }
 
-    @Test("/close in chat and tsunagu close send the same request and print the same text", arguments: [
-        ("urgent", "hellowork", "/close referred hellowork"), ("normal", nil, "/close referred"),
-    ] as [(String, String?, String)])
+    @Test(
+        "/close in chat and tsunagu close send the same request and print the same text",
+        arguments: [
+            ("urgent", "hellowork", "/close referred hellowork"), ("normal", nil, "/close referred"),
+        ] as [(String, String?, String)])
     func close(priority: String, referral: String?, line: String) async throws {
         let routes = ["POST /api/v1/cases/A7K2/close": Answer.closed(priority: priority, referral: referral)]
         let subcommand = Desk(routes)
@@ -35,22 +37,25 @@ struct ChatCommandsTests {
         let closeText = subcommand.console.stdout
         #expect(chat.console.stdout.hasSuffix(closeText))
         if priority == "urgent" {
-            #expect(closeText == """
-                Case A7K2 is closed (referred, referred to hellowork).
+            #expect(
+                closeText == """
+                    Case A7K2 is closed (referred, referred to hellowork).
 
-                That was an urgent case. Take a short break before the next one: stand up,
-                drink some water, talk with a colleague. tsunagu handover summarises your open cases.
+                    That was an urgent case. Take a short break before the next one: stand up,
+                    drink some water, talk with a colleague. tsunagu handover summarises your open cases.
 
-                """)
+                    """)
         } else {
             #expect(closeText == "Case A7K2 is closed (referred).\n")
         }
         #expect(subcommand.console.stderr.isEmpty && chat.console.stderr.isEmpty)
     }
 
-    @Test("/transfer in chat and tsunagu transfer send the same request and print the same text", arguments: [
-        ("/transfer suzuki", "suzuki"), ("/transfer queue", nil),
-    ] as [(String, String?)])
+    @Test(
+        "/transfer in chat and tsunagu transfer send the same request and print the same text",
+        arguments: [
+            ("/transfer suzuki", "suzuki"), ("/transfer queue", nil),
+        ] as [(String, String?)])
     func transfer(line: String, colleague: String?) async throws {
         let routes = ["POST /api/v1/cases/A7K2/transfer": Answer.done(colleague == nil ? "queued" : "transferred")]
         let subcommand = Desk(routes)
@@ -67,23 +72,26 @@ struct ChatCommandsTests {
 
     @Test("a typed line is sent to her and shown from the transcript; // sends one that begins with /")
     func typedLines() async throws {
-        let chat = Desk(Self.chatRoutes(["POST /api/v1/cases/A7K2/reply": Answer.done("sent"), "POST /api/v1/cases/A7K2/notes": Answer.done("noted")]))
+        let chat = Desk(
+            Self.chatRoutes(["POST /api/v1/cases/A7K2/reply": Answer.done("sent"), "POST /api/v1/cases/A7K2/notes": Answer.done("noted")]))
         try await chat.commands.chat("A7K2", typed: typed("ここにいますよ", "  //3 つ目", "/note 急ぎではない", "", "/quit", "not sent"))
 
-        #expect(chat.server.routes == Self.opening + [
-            "POST /api/v1/cases/A7K2/reply", "GET /api/v1/cases/A7K2?after=7",
-            "POST /api/v1/cases/A7K2/reply", "GET /api/v1/cases/A7K2?after=7",
-            "POST /api/v1/cases/A7K2/notes", "GET /api/v1/cases/A7K2?after=7",
-        ])
+        #expect(
+            chat.server.routes == Self.opening + [
+                "POST /api/v1/cases/A7K2/reply", "GET /api/v1/cases/A7K2?after=7",
+                "POST /api/v1/cases/A7K2/reply", "GET /api/v1/cases/A7K2?after=7",
+                "POST /api/v1/cases/A7K2/notes", "GET /api/v1/cases/A7K2?after=7",
+            ])
         #expect(try chat.body(3) == object(#"{"text":"ここにいますよ"}"#))
         #expect(try chat.body(5) == object(#"{"text":"/3 つ目"}"#))
         #expect(try chat.body(7) == object(#"{"text":"急ぎではない"}"#))
-        #expect(chat.console.stdout == """
-            Case A7K2 — urgent, family, today
-            10:00  her    聞いてほしい
-            Type to send; /note, /canned, /close, /transfer, /quit (/help explains).
+        #expect(
+            chat.console.stdout == """
+                Case A7K2 — urgent, family, today
+                10:00  her    聞いてほしい
+                Type to send; /note, /canned, /close, /transfer, /quit (/help explains).
 
-            """)
+                """)
     }
 
     @Test("a line another catch-up already showed is not shown again: her message appears once")
@@ -92,9 +100,10 @@ struct ChatCommandsTests {
         // catch-up showed line 7 would: line 7 again, and her new line 8.
         let again = #"{"id":7,"at":\#(Desk.now),"author":"her","text":"聞いてほしい"}"#
         let new = #"{"id":8,"at":\#(Desk.now),"author":"her","text":"ありがとう"}"#
-        let chat = Desk(Self.chatRoutes([
-            "POST /api/v1/cases/A7K2/reply": Answer.done("sent"), "GET /api/v1/cases/A7K2?after=7": Answer.detail(lines: again + "," + new),
-        ]))
+        let chat = Desk(
+            Self.chatRoutes([
+                "POST /api/v1/cases/A7K2/reply": Answer.done("sent"), "GET /api/v1/cases/A7K2?after=7": Answer.detail(lines: again + "," + new),
+            ]))
         try await chat.commands.chat("A7K2", typed: typed("ここにいますよ", "/quit"))
 
         #expect(chat.console.stdout.components(separatedBy: "聞いてほしい").count == 2, "\(chat.console.stdout)")
@@ -103,19 +112,23 @@ struct ChatCommandsTests {
 
     @Test("a failing or unknown command is one sentence on standard error, and the chat goes on")
     func failures() async throws {
-        let server = StaffServerTwin(Self.chatRoutes([:]).mapValues { (200, $0) }.merging([
-            "POST /api/v1/cases/A7K2/close": (422, #"{"error":{"code":"unknownOutcome","message":"fixed is not an outcome; tsunagu outcomes lists them."}}"#),
-            "GET /api/v1/canned": (200, #"{"templates":[{"id":"greeting","text":"こんにちは。\n相談員です。"}]}"#),
-        ]) { $1 })
+        let server = StaffServerTwin(
+            Self.chatRoutes([:]).mapValues { (200, $0) }.merging([
+                "POST /api/v1/cases/A7K2/close": (
+                    422, #"{"error":{"code":"unknownOutcome","message":"fixed is not an outcome; tsunagu outcomes lists them."}}"#
+                ),
+                "GET /api/v1/canned": (200, #"{"templates":[{"id":"greeting","text":"こんにちは。\n相談員です。"}]}"#),
+            ]) { $1 })
         let failing = Desk(server)
         try await failing.commands.chat("A7K2", typed: typed("/bogus", "/close", "/note", "/close fixed", "/canned"))
-        #expect(failing.console.stderr == """
-            tsunagu: Unknown command /bogus; /help lists them.
-            tsunagu: Say how it ended: /close OUTCOME [REFERRAL] (tsunagu outcomes lists them).
-            tsunagu: Write the note after /note.
-            tsunagu: fixed is not an outcome; tsunagu outcomes lists them.
+        #expect(
+            failing.console.stderr == """
+                tsunagu: Unknown command /bogus; /help lists them.
+                tsunagu: Say how it ended: /close OUTCOME [REFERRAL] (tsunagu outcomes lists them).
+                tsunagu: Write the note after /note.
+                tsunagu: fixed is not an outcome; tsunagu outcomes lists them.
 
-            """)
+                """)
         // The chat went on to the last line: the templates, each on one line.
         #expect(failing.console.stdout.hasSuffix("  greeting      こんにちは。\n"))
         #expect(failing.server.routes == Self.opening + ["POST /api/v1/cases/A7K2/close", "GET /api/v1/canned"])

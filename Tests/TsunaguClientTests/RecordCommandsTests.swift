@@ -51,14 +51,16 @@ struct RecordCommandsTests {
         try await command.check()
     }
 
-    @Test("stats asks for the month's, the fiscal year's or this fiscal year's figures", arguments: [
-        (StatisticsRequest(month: "2026-11"), "GET /api/v1/stats?from=2026-11-01&to=2026-11-30"),
-        (StatisticsRequest(fiscalYear: 2025), "GET /api/v1/stats?from=2025-04-01&to=2026-03-31"),
-        (StatisticsRequest(from: "2026-11-01", to: "2026-11-30"), "GET /api/v1/stats?from=2026-11-01&to=2026-11-30"),
-        (StatisticsRequest(), "GET /api/v1/stats"),
-        (StatisticsRequest(report: .kpi), "GET /api/v1/stats/programme?fiscalYear=2026"),
-        (StatisticsRequest(fiscalYear: 2024, report: .programme), "GET /api/v1/stats/programme?fiscalYear=2024"),
-    ])
+    @Test(
+        "stats asks for the month's, the fiscal year's or this fiscal year's figures",
+        arguments: [
+            (StatisticsRequest(month: "2026-11"), "GET /api/v1/stats?from=2026-11-01&to=2026-11-30"),
+            (StatisticsRequest(fiscalYear: 2025), "GET /api/v1/stats?from=2025-04-01&to=2026-03-31"),
+            (StatisticsRequest(from: "2026-11-01", to: "2026-11-30"), "GET /api/v1/stats?from=2026-11-01&to=2026-11-30"),
+            (StatisticsRequest(), "GET /api/v1/stats"),
+            (StatisticsRequest(report: .kpi), "GET /api/v1/stats/programme?fiscalYear=2026"),
+            (StatisticsRequest(fiscalYear: 2024, report: .programme), "GET /api/v1/stats/programme?fiscalYear=2024"),
+        ])
     func statistics(_ request: StatisticsRequest, route: String) async throws {
         let desk = Desk([route: "{}"])
         // `{}` is no report: the answer is refused in one sentence, after the request the test reads.
@@ -68,13 +70,18 @@ struct RecordCommandsTests {
         #expect(desk.server.routes == [route])
     }
 
-    @Test("stats refuses a period that is not a calendar month or a fiscal year, before asking", arguments: [
-        (StatisticsRequest(month: "2026-13"), "--month must be a month written YYYY-MM."),
-        (StatisticsRequest(from: "2026-11-31"), "--from must be a date written YYYY-MM-DD."),
-        (StatisticsRequest(json: true, csv: true), "Give --json or --csv, not both."),
-        (StatisticsRequest(month: "2026-11", fiscalYear: 2026), "Give one of --month, --fiscal-year or --from/--to."),
-        (StatisticsRequest(month: "2026-11", report: .programme), "--report programme is for a fiscal year: give --fiscal-year, or nothing for this one."),
-    ])
+    @Test(
+        "stats refuses a period that is not a calendar month or a fiscal year, before asking",
+        arguments: [
+            (StatisticsRequest(month: "2026-13"), "--month must be a month written YYYY-MM."),
+            (StatisticsRequest(from: "2026-11-31"), "--from must be a date written YYYY-MM-DD."),
+            (StatisticsRequest(json: true, csv: true), "Give --json or --csv, not both."),
+            (StatisticsRequest(month: "2026-11", fiscalYear: 2026), "Give one of --month, --fiscal-year or --from/--to."),
+            (
+                StatisticsRequest(month: "2026-11", report: .programme),
+                "--report programme is for a fiscal year: give --fiscal-year, or nothing for this one."
+            ),
+        ])
     func badPeriod(_ request: StatisticsRequest, sentence: String) {
         #expect(throws: UsageError(sentence)) { try request.check() }
     }

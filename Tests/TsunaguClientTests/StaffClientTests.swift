@@ -7,11 +7,13 @@ import TsunaguTesting
 /// The staff API client's edges: errors as one sentence, the plain-http warning, her words neutralised, login.
 @Suite("the staff API client")
 struct StaffClientTests {
-    @Test("an API error is its message; any other failure says what to do", arguments: [
-        (404, #"{"error":{"code":"notFound","message":"No case A7K2; tsunagu mine lists yours."}}"#, "No case A7K2; tsunagu mine lists yours."),
-        (502, "<html>Bad gateway</html>", "The server answered 502; try again, or ask the operator to check its log."),
-        (200, "not json", "The server's answer was not understood; is http://127.0.0.1:8081 a Tsunagu staff listener?"),
-    ])
+    @Test(
+        "an API error is its message; any other failure says what to do",
+        arguments: [
+            (404, #"{"error":{"code":"notFound","message":"No case A7K2; tsunagu mine lists yours."}}"#, "No case A7K2; tsunagu mine lists yours."),
+            (502, "<html>Bad gateway</html>", "The server answered 502; try again, or ask the operator to check its log."),
+            (200, "not json", "The server's answer was not understood; is http://127.0.0.1:8081 a Tsunagu staff listener?"),
+        ])
     func failures(status: Int, body: String, sentence: String) async throws {
         let desk = Desk(StaffServerTwin(["GET /api/v1/mine": (status, body)]))
         await #expect(throws: CLIFailure(sentence)) { try await desk.commands.mine(json: false) }
@@ -25,19 +27,23 @@ struct StaffClientTests {
         let commands = StaffCommands(
             credentials: Credentials(server: "https://staff.example.city/", token: "tsu_secret"), transport: transport,
             terminal: Terminal(console: console), now: { Desk.now })
-        await #expect(throws: CLIFailure("Cannot reach the Tsunagu server at https://staff.example.city; check the address and that it is running.")) {
+        await #expect(throws: CLIFailure("Cannot reach the Tsunagu server at https://staff.example.city; check the address and that it is running."))
+        {
             try await commands.queue(limit: 1, json: false)
         }
         #expect(transport.requests.map(\.url) == ["https://staff.example.city/api/v1/queue?limit=1"])
         #expect(console.stderr.isEmpty, "https:// needs no warning")
     }
 
-    @Test("plain http:// to another machine is warned about once; to this machine it is not", arguments: [
-        ("http://10.0.0.5:8081", true), ("http://127.0.0.1:8081", false), ("http://localhost:8081", false), ("http://[::1]:8081", false),
-    ])
+    @Test(
+        "plain http:// to another machine is warned about once; to this machine it is not",
+        arguments: [
+            ("http://10.0.0.5:8081", true), ("http://127.0.0.1:8081", false), ("http://localhost:8081", false), ("http://[::1]:8081", false),
+        ])
     func plainHTTP(server: String, warned: Bool) {
         let desk = Desk([:], server: server)
-        let warning = "tsunagu: warning: 10.0.0.5 is reached over plain http://, so your token and her words cross the network unencrypted; use its https:// address.\n"
+        let warning =
+            "tsunagu: warning: 10.0.0.5 is reached over plain http://, so your token and her words cross the network unencrypted; use its https:// address.\n"
         #expect(desk.console.stderr == (warned ? warning : ""))
     }
 
@@ -70,7 +76,8 @@ struct StaffClientTests {
         #expect(try FileManager.default.attributesOfItem(atPath: saved)[.posixPermissions] as? Int == 0o600)
         // The variables win over the saved login.
         let given = Credentials(server: "https://staff.example.city", token: "tsu_other")
-        #expect(try Credentials.load(environment: environment.merging(["TSUNAGU_SERVER": given.server, "TSUNAGU_TOKEN": given.token]) { $1 }) == given)
+        #expect(
+            try Credentials.load(environment: environment.merging(["TSUNAGU_SERVER": given.server, "TSUNAGU_TOKEN": given.token]) { $1 }) == given)
 
         let refused = Desk(StaffServerTwin(["GET /api/v1/me": (401, #"{"error":{"code":"unauthorized","message":"That token is not valid."}}"#)]))
         let elsewhere = ["XDG_CONFIG_HOME": directory.path("other")]
@@ -83,7 +90,11 @@ struct StaffClientTests {
         let directory = try TemporaryDirectory()
         let file = directory.path("token")
         try "tsu_file\n".write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(try StaffCommands.loginToken(file: file) { Issue.record("read standard input"); return nil } == "tsu_file")
+        #expect(
+            try StaffCommands.loginToken(file: file) {
+                Issue.record("read standard input")
+                return nil
+            } == "tsu_file")
         #expect(try StaffCommands.loginToken(file: nil) { "  tsu_typed " } == "tsu_typed")
         #expect(throws: CLIFailure("No token given; type it on standard input, or pass --token-file FILE.")) {
             try StaffCommands.loginToken(file: nil) { nil }

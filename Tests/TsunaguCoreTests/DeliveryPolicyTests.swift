@@ -69,7 +69,9 @@ struct DeliveryPolicyTests {
         arguments: [
             OutcomeCase(name: "a reply accepted", route: .reply, outcome: .accepted, answeredAt: 1_000, then: .delivered),
             OutcomeCase(name: "a push accepted", hasToken: false, route: .push, outcome: .accepted, answeredAt: 1_000, then: .delivered),
-            OutcomeCase(name: "a push's retry key already accepted (409)", hasToken: false, route: .push, outcome: .alreadyAccepted, answeredAt: 1_000, then: .delivered),
+            OutcomeCase(
+                name: "a push's retry key already accepted (409)", hasToken: false, route: .push, outcome: .alreadyAccepted, answeredAt: 1_000,
+                then: .delivered),
             OutcomeCase(name: "a first reply told 'invalid token'", route: .reply, outcome: .replyTokenInvalid, answeredAt: 1_000, then: .push),
             OutcomeCase(
                 name: "'invalid token' after a lost answer, while the token is certainly fresh: our reply used it", earlierReplyUnknown: true,
@@ -80,15 +82,20 @@ struct DeliveryPolicyTests {
             OutcomeCase(
                 name: "'invalid token' after a lost answer on an entry with no usable time: push", earlierReplyUnknown: true, hasToken: false,
                 route: .reply, outcome: .replyTokenInvalid, answeredAt: 1_000, then: .push),
-            OutcomeCase(name: "a reply's answer lost while the token lasts: retried as a reply", route: .reply, outcome: .unknown, answeredAt: 1_000, then: .reply),
-            OutcomeCase(name: "a reply's answer lost after the token's time: pushed", route: .reply, outcome: .unknown, answeredAt: 46_000, then: .push),
+            OutcomeCase(
+                name: "a reply's answer lost while the token lasts: retried as a reply", route: .reply, outcome: .unknown, answeredAt: 1_000,
+                then: .reply),
+            OutcomeCase(
+                name: "a reply's answer lost after the token's time: pushed", route: .reply, outcome: .unknown, answeredAt: 46_000, then: .push),
             OutcomeCase(
                 name: "a reply's 5xx while the token lasts: retried as a reply", route: .reply,
                 outcome: .retryable(retryAfterMs: nil, reason: "500"), answeredAt: 1_000, then: .reply),
             OutcomeCase(
                 name: "a push's 5xx: pushed again", hasToken: false, route: .push, outcome: .retryable(retryAfterMs: nil, reason: "500"),
                 answeredAt: 1_000, then: .push),
-            OutcomeCase(name: "a reply's monthly quota 429: pushed later", route: .reply, outcome: .quotaExhausted(reason: "limit"), answeredAt: 1_000, then: .push),
+            OutcomeCase(
+                name: "a reply's monthly quota 429: pushed later", route: .reply, outcome: .quotaExhausted(reason: "limit"), answeredAt: 1_000,
+                then: .push),
             OutcomeCase(name: "another 4xx", route: .reply, outcome: .rejected(reason: "bad"), answeredAt: 1_000, then: .deadLetter),
         ])
     mutating func outcomes(_ row: OutcomeCase) {

@@ -105,7 +105,8 @@ struct DifferencingAttacker {
             for (terms, rest) in equations {
                 for (unknown, coefficient) in terms {
                     // coefficient · x = rest − Σ others
-                    var othersLow = 0, othersHigh = 0
+                    var othersLow = 0
+                    var othersHigh = 0
                     for (other, c) in terms where other != unknown {
                         let (a, b) = c > 0 ? (low[other], high[other]) : (-high[other], -low[other])
                         othersLow = max(-infinity, othersLow + a)
@@ -118,8 +119,14 @@ struct DifferencingAttacker {
                         if min(newHigh, high[unknown]) < k { newHigh = 0 }
                         if max(newLow, low[unknown]) >= 1 { newLow = max(newLow, k) }
                     }
-                    if newLow > low[unknown] { low[unknown] = newLow; changed = true }
-                    if newHigh < high[unknown] { high[unknown] = newHigh; changed = true }
+                    if newLow > low[unknown] {
+                        low[unknown] = newLow
+                        changed = true
+                    }
+                    if newHigh < high[unknown] {
+                        high[unknown] = newHigh
+                        changed = true
+                    }
                 }
             }
         }

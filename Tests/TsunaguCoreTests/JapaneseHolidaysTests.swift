@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TsunaguCore
 
 @Suite("Japanese holidays")
@@ -8,20 +9,24 @@ struct JapaneseHolidaysTests {
     /// The Cabinet Office's published list for 2026, including the substitute holiday for Constitution Day
     /// (5/6) and the citizens' holiday between Respect for the Aged Day and the autumnal equinox (9/22).
     @Test func year2026MatchesTheCabinetOfficeList() {
-        #expect(JapaneseHolidays.holidays(in: 2026) == dates([
-            "2026-01-01", "2026-01-12", "2026-02-11", "2026-02-23", "2026-03-20", "2026-04-29", "2026-05-03",
-            "2026-05-04", "2026-05-05", "2026-05-06", "2026-07-20", "2026-08-11", "2026-09-21", "2026-09-22",
-            "2026-09-23", "2026-10-12", "2026-11-03", "2026-11-23",
-        ]))
+        #expect(
+            JapaneseHolidays.holidays(in: 2026)
+                == dates([
+                    "2026-01-01", "2026-01-12", "2026-02-11", "2026-02-23", "2026-03-20", "2026-04-29", "2026-05-03",
+                    "2026-05-04", "2026-05-05", "2026-05-06", "2026-07-20", "2026-08-11", "2026-09-21", "2026-09-22",
+                    "2026-09-23", "2026-10-12", "2026-11-03", "2026-11-23",
+                ]))
     }
 
     /// 2027: the vernal equinox falls on a Sunday, so Monday 3/22 is a substitute holiday.
     @Test func year2027MatchesTheCabinetOfficeList() {
-        #expect(JapaneseHolidays.holidays(in: 2027) == dates([
-            "2027-01-01", "2027-01-11", "2027-02-11", "2027-02-23", "2027-03-21", "2027-03-22", "2027-04-29",
-            "2027-05-03", "2027-05-04", "2027-05-05", "2027-07-19", "2027-08-11", "2027-09-20", "2027-09-23",
-            "2027-10-11", "2027-11-03", "2027-11-23",
-        ]))
+        #expect(
+            JapaneseHolidays.holidays(in: 2027)
+                == dates([
+                    "2027-01-01", "2027-01-11", "2027-02-11", "2027-02-23", "2027-03-21", "2027-03-22", "2027-04-29",
+                    "2027-05-03", "2027-05-04", "2027-05-05", "2027-07-19", "2027-08-11", "2027-09-20", "2027-09-23",
+                    "2027-10-11", "2027-11-03", "2027-11-23",
+                ]))
     }
 
     /// The Olympic year moved Marine Day, Sports Day and Mountain Day; 8/10 was itself a Monday.

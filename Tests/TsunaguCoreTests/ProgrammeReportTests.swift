@@ -12,7 +12,9 @@ struct ProgrammeReportTests {
     /// 48 drop-in sessions with 617 participants, 9,191 products from 81 facilities, one event of 68 already
     /// counted in the drop-ins, the survey figure; plus a mistaken suit that was withdrawn.
     static func seed() -> (facts: [CaseFacts], records: [NumberedProgrammeRecord]) {
-        func day(_ index: Int, _ dayOfMonth: Int = 10) -> CivilDate { CivilDate(year: months[index % 12].from.year, month: months[index % 12].from.month, day: dayOfMonth) }
+        func day(_ index: Int, _ dayOfMonth: Int = 10) -> CivilDate {
+            CivilDate(year: months[index % 12].from.year, month: months[index % 12].from.month, day: dayOfMonth)
+        }
         func noon(_ date: CivilDate) -> Int64 { JapanTime(date: date, minuteOfDay: 12 * 60).milliseconds }
         var facts: [CaseFacts] = []
         for index in 0..<300 {
@@ -21,23 +23,33 @@ struct ProgrammeReportTests {
         }
         // Greetings that never reached a counsellor are not consultations.
         for index in 0..<40 { facts.append(CaseFacts(person: "g\(index)", openedAt: noon(day(index)))) }
-        for index in 0..<80 { facts.append(CaseFacts(person: nil, channel: .phone, openedAt: noon(day(index)), topic: "family", outcome: "listened")) }
+        for index in 0..<80 {
+            facts.append(CaseFacts(person: nil, channel: .phone, openedAt: noon(day(index)), topic: "family", outcome: "listened"))
+        }
         for index in 0..<43 { facts.append(CaseFacts(person: nil, channel: .visit, openedAt: noon(day(index)), topic: "money", outcome: "referred")) }
 
         var records: [ProgrammeRecord] = []
         let purposes = SuitRental.Purpose.allCases
         for index in 0..<23 {
-            records.append(.suitRental(SuitRental(date: day(index), purpose: purposes[index % 4], listened: index % 3 == 0, referral: index == 0 ? "hellowork" : nil)))
+            records.append(
+                .suitRental(
+                    SuitRental(date: day(index), purpose: purposes[index % 4], listened: index % 3 == 0, referral: index == 0 ? "hellowork" : nil)))
         }
         // 48 sessions: four a month; 617 = 47 × 13 + 6.
         for index in 0..<48 {
-            records.append(.dropIn(DropInSession(date: day(index / 4, 1 + index % 4 * 7), place: index % 2 == 0 ? "centre" : "library", participants: index == 47 ? 6 : 13, consulted: index % 4 == 0 ? 2 : nil)))
+            records.append(
+                .dropIn(
+                    DropInSession(
+                        date: day(index / 4, 1 + index % 4 * 7), place: index % 2 == 0 ? "centre" : "library", participants: index == 47 ? 6 : 13,
+                        consulted: index % 4 == 0 ? 2 : nil)))
         }
         // 81 facilities; 9,191 = 80 × 113 + 151.
         for facility in 0..<81 {
-            records.append(.products(ProductHandout(month: CivilMonth(months[facility % 12].from), facility: "f\(facility)", count: facility == 80 ? 151 : 113)))
+            records.append(
+                .products(ProductHandout(month: CivilMonth(months[facility % 12].from), facility: "f\(facility)", count: facility == 80 ? 151 : 113)))
         }
-        records.append(.event(ProgrammeEvent(date: CivilDate(year: year + 1, month: 3, day: 8), name: "国際女性デー", participants: 68, countedIn: .dropIn)))
+        records.append(
+            .event(ProgrammeEvent(date: CivilDate(year: year + 1, month: 3, day: 8), name: "国際女性デー", participants: 68, countedIn: .dropIn)))
         records.append(.indicator(OutcomeIndicator(name: "社会全体で男女の地位などに差はないと感じている市民の割合", fiscalYear: year, percent: 12.4, targetPercent: 25)))
         records.append(.suitRental(SuitRental(date: day(5), purpose: .work)))
         let mistaken = Int64(records.count)
@@ -111,7 +123,10 @@ struct ProgrammeReportTests {
         let june = CivilDate(year: 2026, month: 6, day: 4)
         #expect(throws: Never.self) { try rules.check(.dropIn(DropInSession(date: june, place: "centre", participants: 9, consulted: 2)), now: now) }
         func refusal(_ record: ProgrammeRecord) -> String? {
-            do { try rules.check(record, now: now); return nil } catch { return error.code }
+            do {
+                try rules.check(record, now: now)
+                return nil
+            } catch { return error.code }
         }
         #expect(refusal(.dropIn(DropInSession(date: june, place: "park", participants: 9))) == "invalid_body")
         #expect(refusal(.dropIn(DropInSession(date: june, place: "centre", participants: 3, consulted: 4))) == "invalid_body")

@@ -117,10 +117,13 @@ struct SafetyDetectorTests {
 
     @Test("the model file: thresholds, intercepts and weights are read; a malformed line is named")
     func modelFile() throws {
-        let model = try SafetyModel(text: "# comment\n@thresholds\t0.3\t0.9\t0.6\n@intercept\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nl:死ぬ\t2\t1\t3\t0\t0\t0\t0\t0\t0\t0\n")
+        let model = try SafetyModel(
+            text: "# comment\n@thresholds\t0.3\t0.9\t0.6\n@intercept\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nl:死ぬ\t2\t1\t3\t0\t0\t0\t0\t0\t0\t0\n")
         #expect(model.featureCount == 1 && model.riskThreshold == 0.3 && model.confirmThreshold == 0.6)
         let scores = model.scores(["l:死ぬ", "unknown"].map(SafetyFeature.init))
         #expect(abs(scores.risk - 0.880_797) < 1e-5 && abs(scores.emergency - 0.731_058) < 1e-5 && scores.category == "suicide")
-        #expect(throws: ModelFileError(line: 3)) { try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.6\n@intercept\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nl:x\t1\t2\n") }
+        #expect(throws: ModelFileError(line: 3)) {
+            try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.6\n@intercept\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nl:x\t1\t2\n")
+        }
     }
 }

@@ -14,7 +14,8 @@ struct StatisticsTests {
     /// 100 consultations by 80 people (consultation j is person j % 80's), 10 greetings that never reached the
     /// queue by 10 more people, 15 people seen before November, and cases outside the month that must not count.
     static let dataset: [CaseFacts] = {
-        let topics = Array(repeating: "work", count: 50) + Array(repeating: "family", count: 40) + Array(repeating: "violence", count: 3)
+        let topics =
+            Array(repeating: "work", count: 50) + Array(repeating: "family", count: 40) + Array(repeating: "violence", count: 3)
             + Array(repeating: "health", count: 7)
         var facts: [CaseFacts] = []
         for j in 0..<100 {
@@ -22,15 +23,16 @@ struct StatisticsTests {
             // Tuesday 3rd to Saturday 7th, 9:00 to 16:xx.
             let opened = at(day: 3 + j % 5, hour: 9 + j % 8, minute: j % 60)
             let queued = opened + 60_000
-            facts.append(CaseFacts(
-                person: "p\(person)", personFirstSeenAt: person < 15 ? at(day: 1, hour: 0) - 86_400_000 : at(day: 3, hour: 0),
-                openedAt: opened, topic: topics[j], urgency: j % 4 == 0 ? "now" : "today", priority: .normal,
-                emergency: j % 50 == 0 ? "violence" : nil, outOfHours: j % 10 == 1, queuedAt: queued,
-                claimedAt: queued + Int64(j % 10 + 1) * 60_000, firstResponseAt: queued + Int64(j % 10 + 2) * 60_000,
-                closedAt: queued + 3_600_000,
-                outcome: j < 60 ? "listened" : (j < 97 ? "referred" : "other"),
-                referral: (60..<90).contains(j) ? "hellowork" : ((90..<97).contains(j) ? "dv-support" : nil),
-                satisfaction: j < 30 ? "good" : (j < 34 ? "notgood" : nil)))
+            facts.append(
+                CaseFacts(
+                    person: "p\(person)", personFirstSeenAt: person < 15 ? at(day: 1, hour: 0) - 86_400_000 : at(day: 3, hour: 0),
+                    openedAt: opened, topic: topics[j], urgency: j % 4 == 0 ? "now" : "today", priority: .normal,
+                    emergency: j % 50 == 0 ? "violence" : nil, outOfHours: j % 10 == 1, queuedAt: queued,
+                    claimedAt: queued + Int64(j % 10 + 1) * 60_000, firstResponseAt: queued + Int64(j % 10 + 2) * 60_000,
+                    closedAt: queued + 3_600_000,
+                    outcome: j < 60 ? "listened" : (j < 97 ? "referred" : "other"),
+                    referral: (60..<90).contains(j) ? "hellowork" : ((90..<97).contains(j) ? "dv-support" : nil),
+                    satisfaction: j < 30 ? "good" : (j < 34 ? "notgood" : nil)))
         }
         for g in 0..<10 {  // Monday 2nd, 10:xx: greetings only.
             facts.append(CaseFacts(person: "g\(g)", personFirstSeenAt: at(day: 2, hour: 10), openedAt: at(day: 2, hour: 10, minute: g)))
@@ -75,7 +77,9 @@ struct StatisticsTests {
 
     @Test func wholeMonthsAndFiscalYearsArePublishedAndNothingElse() {
         #expect(Self.november.isPublishable && Self.november.isMonth)
-        #expect(StatisticsPeriod.month(2027, 2) == StatisticsPeriod(from: CivilDate(year: 2027, month: 2, day: 1), to: CivilDate(year: 2027, month: 2, day: 28)))
+        #expect(
+            StatisticsPeriod.month(2027, 2)
+                == StatisticsPeriod(from: CivilDate(year: 2027, month: 2, day: 1), to: CivilDate(year: 2027, month: 2, day: 28)))
         #expect(StatisticsPeriod.month(2026, 12).to == CivilDate(year: 2026, month: 12, day: 31))
         #expect(StatisticsPeriod.fiscalYear(2026).isPublishable && StatisticsPeriod.fiscalYear(2026).isFiscalYear)
         #expect(StatisticsPeriod.fiscalYear(of: CivilDate(year: 2027, month: 3, day: 31)) == 2026)
@@ -139,7 +143,8 @@ struct StatisticsTests {
         return (0..<260).map { index in
             let month = [4, 5, 6, 7, 8, 9, 10, 11][Int(random.next() % 8)]
             let opened = JapanTime(
-                date: CivilDate(year: 2026, month: month, day: 1 + Int(random.next() % 28)), minuteOfDay: Int(random.next() % 1440)).milliseconds
+                date: CivilDate(year: 2026, month: month, day: 1 + Int(random.next() % 28)), minuteOfDay: Int(random.next() % 1440)
+            ).milliseconds
             return CaseFacts(
                 person: "p\(index)", openedAt: opened, topic: draw(topics), urgency: "today", emergency: random.next() % 30 == 0 ? "violence" : nil,
                 outOfHours: random.next() % 5 == 0, queuedAt: opened + 60_000, outcome: draw(outcomes))
@@ -176,7 +181,9 @@ struct StatisticsTests {
         // A single count: emergencies, with the consultations that were not one as a column never published.
         let year = StatisticsPeriod.fiscalYear(2026)
         let publisher = StatisticsPublisher(k: 5, peopleTarget: 1000)
-        let emergencyRows: [[PublishedCount?]] = (year.monthsOfFiscalYear + [year]).map { [publisher.publish(Self.sparseYear, period: $0).emergencies, nil] }
+        let emergencyRows: [[PublishedCount?]] = (year.monthsOfFiscalYear + [year]).map {
+            [publisher.publish(Self.sparseYear, period: $0).emergencies, nil]
+        }
         #expect(emergencyRows.joined().contains { $0 == .suppressed(below: 5) })
         #expect(attacker.recover(rows: emergencyRows, totals: Self.reports.map(\.consultations)).isEmpty)
     }
@@ -192,7 +199,8 @@ struct StatisticsTests {
             }
             let hidden = cells.indices.filter { cells[$0].isHidden }
             if hidden.count == 1,
-                let partner = cells.indices.filter({ $0 != hidden[0] && (cells[$0].value ?? 0) > 0 }).min(by: { cells[$0].value! < cells[$1].value! }) {
+                let partner = cells.indices.filter({ $0 != hidden[0] && (cells[$0].value ?? 0) > 0 }).min(by: { cells[$0].value! < cells[$1].value! })
+            {
                 cells[partner] = .withheld
             }
             return cells

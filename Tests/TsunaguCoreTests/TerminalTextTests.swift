@@ -29,7 +29,8 @@ struct TerminalTextTests {
         }
         let sent = Answer(text: "a\u{1B}[31mb", lines: ["c\rd", "e"], at: 1_765_000_000_123, open: true)
         let cleaned = TerminalText.neutraliseJSON(try JSONEncoder().encode(sent))
-        #expect(try JSONDecoder().decode(Answer.self, from: cleaned) == Answer(text: "a␛[31mb", lines: ["c␍d", "e"], at: 1_765_000_000_123, open: true))
+        #expect(
+            try JSONDecoder().decode(Answer.self, from: cleaned) == Answer(text: "a␛[31mb", lines: ["c␍d", "e"], at: 1_765_000_000_123, open: true))
         let plain = Data(#"{"text":"ok"}"#.utf8)
         #expect(TerminalText.neutraliseJSON(plain) == plain)
     }

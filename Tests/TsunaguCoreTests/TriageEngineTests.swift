@@ -48,14 +48,30 @@ struct TriageEngineTests {
     /// Next state for each event kind (columns in the order of `events`), per state (rows).
     static let table: [String: [String]] = [
         //          follow     unblock    unfollow  text       choice     sticker    image      media      location   unsend     group      claimed    released   closed
-        "new":     ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "consent", "new",     "closed",  "new",     "new",     "new"],
-        "consent": ["consent", "consent", "new",     "consent", "consent", "consent", "consent", "consent", "consent", "consent", "closed",  "consent", "consent", "consent"],
-        "topic":   ["topic",   "topic",   "closed",  "topic",   "urgency", "topic",   "topic",   "topic",   "topic",   "topic",   "closed",  "topic",   "topic",   "topic"],
-        "urgency": ["urgency", "urgency", "closed",  "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "closed",  "urgency", "urgency", "urgency"],
-        "queued":  ["queued",  "queued",  "closed",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "queued",  "closed",  "active",  "queued",  "survey"],
-        "active":  ["active",  "active",  "closed",  "active",  "active",  "active",  "active",  "active",  "active",  "active",  "closed",  "active",  "queued",  "survey"],
-        "survey":  ["survey",  "survey",  "closed",  "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "survey",  "closed",  "survey",  "survey",  "survey"],
-        "closed":  ["consent", "consent", "new",     "topic",   "topic",   "closed",  "closed",  "closed",  "closed",  "closed",  "closed",  "closed",  "closed",  "closed"],
+        "new": ["consent", "consent", "new", "consent", "consent", "consent", "consent", "consent", "consent", "new", "closed", "new", "new", "new"],
+        "consent": [
+            "consent", "consent", "new", "consent", "consent", "consent", "consent", "consent", "consent", "consent", "closed", "consent", "consent",
+            "consent",
+        ],
+        "topic": ["topic", "topic", "closed", "topic", "urgency", "topic", "topic", "topic", "topic", "topic", "closed", "topic", "topic", "topic"],
+        "urgency": [
+            "urgency", "urgency", "closed", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "urgency", "closed", "urgency",
+            "urgency", "urgency",
+        ],
+        "queued": [
+            "queued", "queued", "closed", "queued", "queued", "queued", "queued", "queued", "queued", "queued", "closed", "active", "queued",
+            "survey",
+        ],
+        "active": [
+            "active", "active", "closed", "active", "active", "active", "active", "active", "active", "active", "closed", "active", "queued",
+            "survey",
+        ],
+        "survey": [
+            "survey", "survey", "closed", "topic", "topic", "closed", "closed", "closed", "closed", "survey", "closed", "survey", "survey", "survey",
+        ],
+        "closed": [
+            "consent", "consent", "new", "topic", "topic", "closed", "closed", "closed", "closed", "closed", "closed", "closed", "closed", "closed",
+        ],
     ]
 
     @Test(arguments: states)
@@ -91,13 +107,16 @@ struct TriageEngineTests {
             #expect(first.contains("0120-783-556") == (now == Self.closedTime), "\(state) at \(now): \(first)")
             if now == Self.closedTime {
                 #expect(decision.messages.count == 2 && decision.messages[1].text.contains("11月30日(月) 10:00"), "\(state)")
-                #expect(decision.messages.map(\.text).joined().split(separator: "0120-783-556", omittingEmptySubsequences: false).count == 2, "the list twice")
+                #expect(
+                    decision.messages.map(\.text).joined().split(separator: "0120-783-556", omittingEmptySubsequences: false).count == 2,
+                    "the list twice")
             }
         }
     }
 
     @Test func dangerAgainInTheSameCaseGetsOneShortLineAndAnotherAlert() {
-        let first = engine.decide(.text("今から死にます"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        let first = engine.decide(
+            .text("今から死にます"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.closedTime), newCaseID: "x")
         let again = engine.decide(.text("もう無理、今から死ぬ"), for: first.conversation, context: TriageContext(now: Self.closedTime + 60_000), newCaseID: "x")
         #expect(again.messages.map(\.text) == [engine.script.emergency.again])
         #expect(again.actions.contains(.alert(category: "suicide")))
@@ -105,7 +124,8 @@ struct TriageEngineTests {
 
     @Test func aContactIsOfferedOnlyWhileItAnswers() {
         let consult = engine.script.emergency.contacts.first { $0.id == "police-consult" }!
-        let monday = CivilDate(year: 2026, month: 11, day: 30), sunday = CivilDate(year: 2026, month: 11, day: 29)
+        let monday = CivilDate(year: 2026, month: 11, day: 30)
+        let sunday = CivilDate(year: 2026, month: 11, day: 29)
         #expect(consult.isOpen(at: JapanTime(date: monday, minuteOfDay: 9 * 60)))
         #expect(!consult.isOpen(at: JapanTime(date: monday, minuteOfDay: 18 * 60)))
         #expect(!consult.isOpen(at: JapanTime(date: sunday, minuteOfDay: 11 * 60)))
@@ -123,7 +143,8 @@ struct TriageEngineTests {
         script = engine.script
         script.emergency.byCategory["violence"]?.append("kodomo-sos")
         #expect(script.validate().contains { $0.path == ["emergency", "byCategory", "violence"] && $0.message.contains("under-18") })
-        #expect(engine.script.emergency.contacts.contains { $0.channel == "chat" } && engine.script.emergency.contacts.contains { $0.channel == "text" })
+        #expect(
+            engine.script.emergency.contacts.contains { $0.channel == "chat" } && engine.script.emergency.contacts.contains { $0.channel == "text" })
     }
 
     @Test(arguments: [("うーん", nil), ("ううん", false), ("うん", true), ("はーい", true), ("ＯＫ！", true), ("うん、お願いします", true)] as [(String, Bool?)])
@@ -233,7 +254,8 @@ struct TriageEngineTests {
     }
 
     /// やめる, and a confirmation: what erasing does.
-    func confirmErasure(from state: String, asking request: String = "やめる", answer: TriageEvent) -> (asked: TriageDecision, answered: TriageDecision) {
+    func confirmErasure(from state: String, asking request: String = "やめる", answer: TriageEvent) -> (asked: TriageDecision, answered: TriageDecision)
+    {
         let asked = engine.decide(.text(request), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "x")
         let answered = engine.decide(answer, for: asked.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
         return (asked, answered)
@@ -250,7 +272,8 @@ struct TriageEngineTests {
         #expect(erased.conversation.state == .new)
         #expect(!erased.conversation.hasConsented)
         #expect(erased.conversation.currentCase == nil, "her state keeps nothing of the case")
-        #expect(erased.actions.contains { if case .erase(let closing) = $0 { closing?.id == "case-1" && closing?.outcome == "stopped" } else { false } })
+        #expect(
+            erased.actions.contains { if case .erase(let closing) = $0 { closing?.id == "case-1" && closing?.outcome == "stopped" } else { false } })
         #expect(erased.messages.map(\.text) == [engine.script.stop.reply])
         #expect(engine.script.stop.reply.contains("トーク履歴"), "she is told how to delete the talk on her phone too")
     }
@@ -298,7 +321,8 @@ struct TriageEngineTests {
     }
 
     @Test func dangerAndARequestToEraseGetTheSafetyReplyFirstThenTheQuestion() {
-        let decision = engine.decide(.text("今から死にます。内容を消して"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let decision = engine.decide(
+            .text("今から死にます。内容を消して"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(decision.actions.contains(.alert(category: "suicide")))
         #expect(decision.messages.first?.text.contains("あなたのいばしょ") == true)
         #expect(decision.messages.last?.text == engine.script.stop.confirm.text && decision.conversation.erasureAsked)
@@ -312,7 +336,8 @@ struct TriageEngineTests {
     }
 
     @Test func aStaleEraseButtonAsksAgain() {
-        let decision = engine.decide(.choice(data: "erase:yes"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let decision = engine.decide(
+            .choice(data: "erase:yes"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(!decision.actions.contains(.stopPushes) && decision.conversation.erasureAsked)
     }
 
@@ -367,27 +392,33 @@ struct TriageEngineTests {
     @Test(arguments: ["ありがとうございました！", "おやすみ〜", "はーい、ありがと"])
     func thanksAfterTheTalkEndPolitelyWithoutANewCase(_ text: String) {
         for state in ["closed", "survey"] {
-            let decision = engine.decide(.text(text), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            let decision = engine.decide(
+                .text(text), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
             #expect(decision.conversation.state.name == "closed" && !decision.openedCase, "\(state): \(text)")
             #expect(decision.messages.map(\.text) == [engine.script.goodbye.reply])
             #expect(decision.messages.first?.choices.map(\.data) == ["start:again"])
-            let again = engine.decide(.choice(data: "start:again"), for: decision.conversation, context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            let again = engine.decide(
+                .choice(data: "start:again"), for: decision.conversation, context: TriageContext(now: Self.openTime), newCaseID: "case-2")
             #expect(again.openedCase && again.conversation.state == .topic, "a tap starts again")
         }
         let sticker = engine.decide(.sticker, for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
         #expect(sticker.actions.isEmpty && sticker.conversation.state.name == "closed")
-        let substantive = engine.decide(.text("ありがとう、あと実はもう一つ相談があって"), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+        let substantive = engine.decide(
+            .text("ありがとう、あと実はもう一つ相談があって"), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
         #expect(substantive.openedCase && substantive.conversation.state == .topic)
     }
 
     @Test func noSatisfactionQuestionAfterAnEmergencyCase() {
         var conversation = Self.conversation(in: "active")
         conversation.currentCase?.emergency = "suicide"
-        let closed = engine.decide(.closed(outcome: "resolved", referral: nil), for: conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let closed = engine.decide(
+            .closed(outcome: "resolved", referral: nil), for: conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(closed.messages.map(\.text) == [engine.script.closing])
         #expect(closed.conversation.state == .closed(outcome: "resolved", referral: nil))
         #expect(closed.conversation.currentCase?.closedAt == Self.openTime)
-        let ordinary = engine.decide(.closed(outcome: "resolved", referral: nil), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let ordinary = engine.decide(
+            .closed(outcome: "resolved", referral: nil), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime),
+            newCaseID: "x")
         #expect(ordinary.conversation.state == .survey)
     }
 
@@ -396,7 +427,8 @@ struct TriageEngineTests {
             let menu = engine.decide(.text("メニュー"), for: Self.conversation(in: state), context: TriageContext(now: Self.closedTime), newCaseID: "x")
             #expect(menu.conversation.state.name == state)
             #expect(menu.messages.first?.choices.map(\.data).contains("info:sanitary") == true)
-            let hours = engine.decide(.choice(data: "info:hours"), for: Self.conversation(in: state), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+            let hours = engine.decide(
+                .choice(data: "info:hours"), for: Self.conversation(in: state), context: TriageContext(now: Self.closedTime), newCaseID: "x")
             #expect(hours.conversation.state.name == state)
             #expect(hours.messages.first?.text.contains("次の受付：11月30日(月) 10:00") == true)
         }
@@ -434,7 +466,8 @@ struct TriageEngineTests {
 
     @Test func theSurveyIsAskedAtCloseAndRecorded() {
         let context = TriageContext(now: Self.openTime)
-        let closed = engine.decide(.closed(outcome: "resolved", referral: "hellowork"), for: Self.conversation(in: "active"), context: context, newCaseID: "x")
+        let closed = engine.decide(
+            .closed(outcome: "resolved", referral: "hellowork"), for: Self.conversation(in: "active"), context: context, newCaseID: "x")
         #expect(closed.conversation.state == .survey)
         #expect(closed.conversation.currentCase?.referral == "hellowork")
         #expect(closed.messages.last?.choices.first?.data == "survey:good")
@@ -468,7 +501,8 @@ struct TriageEngineTests {
         let suits = engine.script.info.items.first { $0.id == "suits" }!
         let request = try #require(suits.request)
         // Asked for the first time: the privacy notice first, and the request waits for her answer.
-        let first = engine.decide(.choice(data: "request:suits"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
+        let first = engine.decide(
+            .choice(data: "request:suits"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
         #expect(first.conversation.state == .consent && first.conversation.pendingRequest == "suits" && !first.openedCase)
         let agreed = engine.decide(.text("はい"), for: first.conversation, context: TriageContext(now: Self.openTime), newCaseID: "case-9")
         #expect(agreed.openedCase && agreed.conversation.state == .queued(priority: .normal))
@@ -476,10 +510,12 @@ struct TriageEngineTests {
         #expect(agreed.actions.contains(.record(request.record)))
         #expect(agreed.messages.first?.text == request.reply)
         // Typed, by someone who consulted before: straight to the queue.
-        let typed = engine.decide(.text("スーツ借りたいです"), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
+        let typed = engine.decide(
+            .text("スーツ借りたいです"), for: Self.conversation(in: "closed"), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
         #expect(typed.openedCase && typed.conversation.currentCase?.topic == "suits" && typed.conversation.state == .queued(priority: .normal))
         // With a counsellor already: it joins her case.
-        let live = engine.decide(.choice(data: "request:suits"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let live = engine.decide(
+            .choice(data: "request:suits"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(live.actions.contains(.record(request.record)) && live.conversation.state == .active(counsellor: "c1"))
         // The button is under the item's text.
         let shown = engine.decide(.choice(data: "info:suits"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
@@ -493,7 +529,8 @@ struct TriageEngineTests {
         #expect(engine.script.office.unsetKeys == ["counter", "dropins", "events", "localCentre", "phone", "sanitary"])
         var script = engine.script
         script.office.values["phone"] = "000-1111-2222（平日9時〜17時）"
-        let filled = try TriageEngine(script: script).decide(.choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let filled = try TriageEngine(script: script).decide(
+            .choice(data: "info:ways"), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(filled.messages.first?.text.contains("000-1111-2222（平日9時〜17時）") == true)
         script.info.items[0].text = "{office.fax}"
         #expect(script.validate().contains { $0.path == ["info", "items", "0", "text"] && $0.message.contains("office.fax") })
@@ -501,16 +538,19 @@ struct TriageEngineTests {
 
     @Test func aLocalContactIsOfferedOnlyOnceTheOfficeHasSetIt() throws {
         let text = "彼氏に今殴られてる、トイレに隠れてる"
-        let unset = engine.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
+        let unset =
+            engine.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
         #expect(unset.contains("・警察 110") && !unset.contains("配偶者暴力相談支援センター") && !unset.contains("{office."), "\(unset)")
         let yaml = ScriptFixture.yaml.replacingOccurrences(of: "    localCentre: \"\"", with: "    localCentre: \"000-1111-2222（平日9時〜17時）\"")
         let filled = try ScriptFixture.engine(yaml: yaml)
-        let set = filled.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
+        let set =
+            filled.decide(.text(text), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "x").messages.first?.text ?? ""
         #expect(set.contains("・市の配偶者暴力相談支援センター 000-1111-2222（平日9時〜17時）"), "\(set)")
     }
 
     @Test func theContactsItemIsTheScriptsOneList() {
-        let decision = engine.decide(.choice(data: "info:contacts"), for: Conversation(), context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        let decision = engine.decide(
+            .choice(data: "info:contacts"), for: Conversation(), context: TriageContext(now: Self.closedTime), newCaseID: "x")
         let text = decision.messages.first?.text ?? ""
         for contact in engine.script.emergency.contacts(for: nil) { #expect(text.contains(contact.number), "\(contact.name)") }
         #expect(!text.contains("0120-279-338"), "よりそいホットライン is unconfirmed and not in the script's list")
@@ -522,14 +562,17 @@ struct TriageEngineTests {
         let first = engine.decide(.text(story), for: Conversation(), context: TriageContext(now: Self.openTime), newCaseID: "case-9")
         #expect(first.actions.contains(.holdWords(story)) && !first.actions.contains(.record(story)))
         #expect(first.conversation.heldSince == Self.openTime && first.conversation.state == .consent)
-        let more = engine.decide(.text("どうしたらいいかわからない"), for: first.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "case-9")
+        let more = engine.decide(
+            .text("どうしたらいいかわからない"), for: first.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "case-9")
         #expect(more.actions.contains(.holdWords("どうしたらいいかわからない")) && more.conversation.heldSince == Self.openTime)
 
-        let agreed = engine.decide(.choice(data: "consent:yes"), for: more.conversation, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "case-9")
+        let agreed = engine.decide(
+            .choice(data: "consent:yes"), for: more.conversation, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "case-9")
         #expect(agreed.openedCase && agreed.actions.first == .releaseHeldWords && agreed.conversation.heldSince == nil)
 
         let hold = Int64(engine.script.firstWords.holdMinutes) * 60_000
-        let late = engine.decide(.choice(data: "consent:yes"), for: more.conversation, context: TriageContext(now: Self.openTime + hold + 1), newCaseID: "case-9")
+        let late = engine.decide(
+            .choice(data: "consent:yes"), for: more.conversation, context: TriageContext(now: Self.openTime + hold + 1), newCaseID: "case-9")
         #expect(late.actions.contains(.dropHeldWords) && !late.actions.contains(.releaseHeldWords), "too late: destroyed, not shown")
 
         let declined = engine.decide(.text("いいえ"), for: more.conversation, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "case-9")
@@ -546,7 +589,8 @@ struct TriageEngineTests {
     @Test(arguments: states)
     func everyRichMenuAreaAnswersInEveryState(state: String) {
         for area in engine.script.richMenu.areas {
-            let decision = engine.decide(.choice(data: area.data), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
+            let decision = engine.decide(
+                .choice(data: area.data), for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "case-2")
             if area.data.hasPrefix("start:") {
                 switch state {
                 case "new": #expect(decision.conversation.state == .consent)
@@ -570,10 +614,12 @@ struct TriageEngineTests {
             #expect(decision.actions.isEmpty && decision.conversation == Self.conversation(in: state), "\(state)")
         }
         // The service wakes at each closing: the end of the slot open now, or of the next one to open.
-        #expect(engine.hours.nextClosing(after: Self.openTime)
-            == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
-        #expect(engine.hours.nextClosing(after: Self.closedTime)
-            == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
+        #expect(
+            engine.hours.nextClosing(after: Self.openTime)
+                == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
+        #expect(
+            engine.hours.nextClosing(after: Self.closedTime)
+                == JapanTime(date: CivilDate(year: 2026, month: 11, day: 30), minuteOfDay: 17 * 60).milliseconds)
     }
 
     /// The privacy notice says who reads, the limits of confidentiality, the history on her phone, what stays, and
@@ -592,8 +638,11 @@ struct TriageEngineTests {
     /// Nothing she reads asks for her name, address or phone number.
     @Test func theScriptNeverAsksForIdentifyingDetails() {
         let script = engine.script
-        let texts = [engine.welcomeText, script.consent.text, script.topic.text, script.urgency.text, script.queued, script.outOfHours,
-                     script.stillWaiting, script.handoff, script.closing, script.survey.text, script.choosePrompt]
+        let texts =
+            [
+                engine.welcomeText, script.consent.text, script.topic.text, script.urgency.text, script.queued, script.outOfHours,
+                script.stillWaiting, script.handoff, script.closing, script.survey.text, script.choosePrompt,
+            ]
             + script.canned.map(\.text)  // The counsellors' templates reach her too.
         #expect(!script.canned.isEmpty)
         for text in texts {

@@ -9,8 +9,9 @@ import TsunaguTesting
 struct BackupCommandsTests {
     @Test("a backup taken while serving restores into an empty folder: inbox, outbox and staff match, and a counsellor reads her words")
     func restoreDrill() async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: "backup-token", channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: "backup-token", channelSecret: TestSecrets.channelSecret))
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let (webhookPort, staffPort) = (try FreeLoopbackPort.find(), try FreeLoopbackPort.find())

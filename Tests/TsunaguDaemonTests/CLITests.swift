@@ -48,10 +48,11 @@ struct CLITests {
         // A waiting case: the table shows its handle and triage record, never her chat's pseudonym.
         let database = try DatabaseQueue(path: directory.path("tsunagu.sqlite"))
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, out_of_hours, queued_at)
-                VALUES ('case-1', 'K7QX', 'pseudonym-of-her-chat', 0, 'violence', 'now', 'emergency', 'violence', 1, 0)
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, out_of_hours, queued_at)
+                    VALUES ('case-1', 'K7QX', 'pseudonym-of-her-chat', 0, 'violence', 'now', 'emergency', 'violence', 1, 0)
+                    """)
         }
         try database.close()
         let table = try await runCLI(["queue"], environment: home)

@@ -63,8 +63,9 @@ struct ChaosRound {
         var random = SeededGenerator(seed: seed)
         let pauses = (0..<kills).map { _ in Duration.milliseconds(Int64.random(in: 300...1_500, using: &random)) }
         let victims = (0..<kills).map { _ in Int.random(in: 0..<instances, using: &random) }
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(
             latencyMilliseconds: 5, serverErrorRate: 0.15, rateLimitRate: 0.05, lostAnswerRate: 0.03, droppedConnectionRate: 0.03,
             retryAfterSeconds: 0, seed: seed)
@@ -75,19 +76,22 @@ struct ChaosRound {
             let database: ChaosFacts.Database = postgresURL.map { .postgres(url: $0) } ?? .sqlite(path: directory.path("chaos.sqlite"))
             let ports = try (0..<instances).map { _ in (webhook: try FreeLoopbackPort.find(), staff: try FreeLoopbackPort.find()) }
             let environments = ports.map { ports in
-                DaemonProcess.environment(database: postgresURL ?? directory.path("chaos.sqlite"), extra: [
-                    "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken, "TSUNAGU_WEBHOOK_PORT": "\(ports.webhook)",
-                    "TSUNAGU_STAFF_PORT": "\(ports.staff)", "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "200",
-                    // A killed instance's sends are taken over after this long.
-                    "TSUNAGU_OUTBOX_LEASE_SECONDS": "5",
-                ])
+                DaemonProcess.environment(
+                    database: postgresURL ?? directory.path("chaos.sqlite"),
+                    extra: [
+                        "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken, "TSUNAGU_WEBHOOK_PORT": "\(ports.webhook)",
+                        "TSUNAGU_STAFF_PORT": "\(ports.staff)", "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "200",
+                        // A killed instance's sends are taken over after this long.
+                        "TSUNAGU_OUTBOX_LEASE_SECONDS": "5",
+                    ])
             }
             let environment = environments[0]
             let added = try await runDaemonCommand(["staff", "add", "sato", "--role", "counsellor"], environment: environment)
             let token = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let daemons = try Daemons(environments: environments)
             for daemon in daemons.all { _ = try await daemon.port(of: "webhook") }
-            let webhookPorts = ports.map(\.webhook), staffPorts = ports.map(\.staff)
+            let webhookPorts = ports.map(\.webhook)
+            let staffPorts = ports.map(\.staff)
 
             let users = (0..<self.users).map { String(format: "Uc%031x", Int(seed) * 1000 + $0) }
             let acknowledged = Locked(Set<String>())
@@ -162,7 +166,8 @@ struct ChaosRound {
             }
             let shown = sandbox.deliveries
             summary.withLock {
-                $0 = "\(acknowledged.value.count) events, \(replies.value.acknowledged.count) replies (\(replies.value.uncertain.count) uncertain), "
+                $0 =
+                    "\(acknowledged.value.count) events, \(replies.value.acknowledged.count) replies (\(replies.value.uncertain.count) uncertain), "
                     + "\(Set(shown.map(\.request)).count) sends shown, \(sandbox.injectedFaults) faults, \(kills) kills of \(instances) instance(s)"
             }
             // Her id, her words and the counsellor's never reach a log, whatever happened to the daemons.
@@ -197,14 +202,16 @@ struct ChaosRound {
         try? await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             try await client.post(
                 "/webhook", headers: [.contentType: "application/json", HTTPField.Name("x-line-signature")!: signed.signature],
-                body: ByteBuffer(bytes: signed.body)).status
+                body: ByteBuffer(bytes: signed.body)
+            ).status
         }
     }
 
     /// Claims, replies twice and closes until `cases` are closed. A call whose answer is lost is not repeated as
     /// such: its reply is marked uncertain and the next one gets new words, so every text is unique.
     /// With several instances, each call goes to the next one in turn, as through a load balancer.
-    static func counsel(cases: Int, token: String, ports: [Int], replies: Locked<ChaosReplies>, until deadline: ContinuousClock.Instant) async throws {
+    static func counsel(cases: Int, token: String, ports: [Int], replies: Locked<ChaosReplies>, until deadline: ContinuousClock.Instant) async throws
+    {
         var calls = 0
         func call(_ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil) async -> (HTTPResponse.Status, Data)? {
             calls += 1
@@ -251,7 +258,8 @@ struct ChaosRound {
     static func handle(of text: String) -> Substring { text.split(separator: "-").dropFirst().first ?? "" }
 
     /// The promises, from the sandbox's records and the database.
-    static func check(facts: ChaosFacts, acknowledged: Set<String>, deliveries: [SandboxDelivery], replies: ChaosReplies, users: [String]) -> [String] {
+    static func check(facts: ChaosFacts, acknowledged: Set<String>, deliveries: [SandboxDelivery], replies: ChaosReplies, users: [String]) -> [String]
+    {
         var problems: [String] = []
         // Every acknowledged event stored once and processed.
         let missing = acknowledged.subtracting(facts.processedEvents)
@@ -293,7 +301,9 @@ struct ChaosRound {
         for text in replies.acknowledged where counted[text] != 1 { problems.append("reply \(text) shown \(counted[text] ?? 0) times") }
         for text in replies.uncertain where (counted[text] ?? 0) > 1 { problems.append("uncertain reply \(text) shown twice") }
         for (handle, written) in Dictionary(grouping: replies.acknowledged, by: Self.handle(of:)) {
-            if shown.filter({ Self.handle(of: $0) == handle && written.contains($0) }) != written { problems.append("replies out of order in a case") }
+            if shown.filter({ Self.handle(of: $0) == handle && written.contains($0) }) != written {
+                problems.append("replies out of order in a case")
+            }
         }
         return problems
     }

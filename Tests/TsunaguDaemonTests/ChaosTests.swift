@@ -7,7 +7,9 @@ import TsunaguTesting
 /// round's seed from `TSUNAGU_CHAOS_SEED`, so a failed round can be replayed.
 @Suite("chaos", .serialized)
 struct ChaosTests {
-    @Test("every acknowledged event processed once, every send shown once and in order, no case stuck, the audit chain whole, no id or words of hers in a log")
+    @Test(
+        "every acknowledged event processed once, every send shown once and in order, no case stuck, the audit chain whole, no id or words of hers in a log"
+    )
     func rounds() async throws {
         let environment = ProcessInfo.processInfo.environment
         let rounds = environment["TSUNAGU_CHAOS_ROUNDS"].flatMap(Int.init) ?? 2

@@ -22,7 +22,8 @@ struct ConfigCommandTests {
     /// `set`). Two groups, since a key in a file is in force only when no key is given inline.
     static func values(in directory: TemporaryDirectory) throws -> (inline: [String: (String, String)], files: [String: (String, String)]) {
         let previousKey = DataKey.generateBase64()
-        let keyFile = directory.path("data.key"), previousKeyFile = directory.path("previous.key")
+        let keyFile = directory.path("data.key")
+        let previousKeyFile = directory.path("previous.key")
         try TestSecrets.dataKeyBase64.write(toFile: keyFile, atomically: true, encoding: .utf8)
         try previousKey.write(toFile: previousKeyFile, atomically: true, encoding: .utf8)
         for file in [keyFile, previousKeyFile] { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
@@ -47,7 +48,8 @@ struct ConfigCommandTests {
             "TSUNAGU_LOG_LEVEL": ("debug", "debug"), "TSUNAGU_OUTBOX_RETRY_BASE_MS": ("7", "7"),
             "TSUNAGU_OUTBOX_RETRY_MAX_MS": ("700", "700"), "TSUNAGU_OUTBOX_LEASE_SECONDS": ("45", "45"),
             "TSUNAGU_OUTBOX_MONTHLY_PUSH_QUOTA": ("5000", "5000"), "TSUNAGU_SANDBOX_ENABLED": ("true", "true"),
-            "TSUNAGU_SANDBOX_PORT": ("9003", "9003"), "TSUNAGU_SANDBOX_TOKEN": ("a-sandbox-token", "set"), "TSUNAGU_RETENTION_MESSAGE_DAYS": ("30", "30"),
+            "TSUNAGU_SANDBOX_PORT": ("9003", "9003"), "TSUNAGU_SANDBOX_TOKEN": ("a-sandbox-token", "set"),
+            "TSUNAGU_RETENTION_MESSAGE_DAYS": ("30", "30"),
             "TSUNAGU_RETENTION_INBOX_HOURS": ("48", "48"), "TSUNAGU_RETENTION_ADDRESS_DAYS": ("60", "60"),
             "TSUNAGU_RETENTION_IDLE_TRIAGE_DAYS": ("2", "2"), "TSUNAGU_RETENTION_IDLE_QUEUED_DAYS": ("7", "7"),
             "TSUNAGU_RETENTION_IDLE_HELD_DAYS": ("21", "21"),
@@ -56,7 +58,8 @@ struct ConfigCommandTests {
             "TSUNAGU_KPI_NAME": ("利用者数", "利用者数"), "TSUNAGU_KPI_FORMULA": ("consultations+products", "consultations + products"),
             "TSUNAGU_RECORDS_OPEN_DAYS": ("31", "31"),
         ]
-        let secretFile = directory.path("channel-secret"), tokenFile = directory.path("access-token")
+        let secretFile = directory.path("channel-secret")
+        let tokenFile = directory.path("access-token")
         try TestSecrets.channelSecret.write(toFile: secretFile, atomically: true, encoding: .utf8)
         let metricsTokenFile = directory.path("metrics-token")
         try "a-metrics-token".write(toFile: metricsTokenFile, atomically: true, encoding: .utf8)
@@ -136,8 +139,9 @@ struct ConfigCommandTests {
     @Test("a misspelt variable is warned about at start-up, naming the setting meant, without its value")
     func startupWarning() async throws {
         let directory = try TemporaryDirectory()
-        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
-            database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_CLAIM_LEASE": "98765", "TSUNAGU_STATISTICS_MINIMUM_CELL": "3"]))
+        let daemon = try DaemonProcess(
+            environment: DaemonProcess.environment(
+                database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_CLAIM_LEASE": "98765", "TSUNAGU_STATISTICS_MINIMUM_CELL": "3"]))
         _ = try await daemon.port(of: "webhook")
         daemon.kill(SIGTERM)
         _ = try await daemon.waitForExit()

@@ -40,7 +40,7 @@ struct CounsellorCLITests {
                     (self.environment, self.daemon) = (environment, daemon)
                     (sandbox, server) = ("http://127.0.0.1:\(sandboxPort)", "http://127.0.0.1:\(staffPort)")
                     return
-                } catch where attempt < 3 {
+                } catch  where attempt < 3 {
                     daemon.kill(SIGKILL)
                 }
             }
@@ -76,8 +76,9 @@ struct CounsellorCLITests {
         func deliveries(to user: String) async throws -> String {
             let transport = CurlTransport()
             defer { transport.shutdown() }
-            let response = try await transport.send(HTTPClientRequest(
-                method: "GET", url: "\(sandbox)/sandbox/deliveries?chat=\(user)", headers: [DaemonProcess.sandboxAuthorization]))
+            let response = try await transport.send(
+                HTTPClientRequest(
+                    method: "GET", url: "\(sandbox)/sandbox/deliveries?chat=\(user)", headers: [DaemonProcess.sandboxAuthorization]))
             return String(decoding: response.body, as: UTF8.self)
         }
 
@@ -153,7 +154,8 @@ struct CounsellorCLITests {
         let usage = try await loop.cli("sato", ["transfer", handle])
         #expect(usage.status == 2)
 
-        let closed = try loop.json(Closed.self, try await loop.cli("sato", ["close", handle, "--outcome", "referred", "--referral", "hellowork", "--json"]))
+        let closed = try loop.json(
+            Closed.self, try await loop.cli("sato", ["close", handle, "--outcome", "referred", "--referral", "hellowork", "--json"]))
         #expect(closed.status == "closed" && closed.referral == "hellowork")
         let badOutcome = try await loop.cli("sato", ["close", handle, "--outcome", "fixed"])
         #expect(badOutcome.status == 1)

@@ -80,7 +80,9 @@ func runDaemonCommand(
 }
 
 /// Runs the `tsunagu` CLI (built beside `tsunagud`) to completion, with `input` on its standard input.
-func runCLI(_ arguments: [String], environment: [String: String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+func runCLI(_ arguments: [String], environment: [String: String], input: String? = nil) async throws -> (
+    status: Int32, stdout: String, stderr: String
+) {
     let cli = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("tsunagu")
     return try await runProcess(cli, arguments, environment: environment, input: input)
 }

@@ -29,7 +29,9 @@ struct DurabilityTests {
 
     /// Sends `requests` over `connections` keep-alive connections; returns the event ids of every 200.
     /// Stops early (without failing) once the server is gone.
-    static func send(_ requests: [SignedRequest], port: Int, connections: Int, onAcknowledged: @escaping @Sendable (Int) -> Void = { _ in }) async -> Set<String> {
+    static func send(_ requests: [SignedRequest], port: Int, connections: Int, onAcknowledged: @escaping @Sendable (Int) -> Void = { _ in }) async
+        -> Set<String>
+    {
         let acknowledged = Locked(Set<String>())
         let next = Locked(0)
         await withTaskGroup(of: Void.self) { group in
@@ -77,7 +79,13 @@ struct DurabilityTests {
         let killed = Locked(false)
         let acknowledged = await Self.send(requests, port: port, connections: 16) { count in
             // Kill mid-stream: requests are in flight on every connection at this point.
-            if count >= allIDs.count / 3 && !killed.withLock({ let was = $0; $0 = true; return was }) {
+            if count >= allIDs.count / 3
+                && !killed.withLock({
+                    let was = $0
+                    $0 = true
+                    return was
+                })
+            {
                 daemon.kill(SIGKILL)
             }
         }

@@ -21,8 +21,9 @@ struct EdgeDaemonTests {
     @Test("a body that keeps trickling is cut off at the time limit with 408, and connections past the cap wait for one to close")
     func bodyTimeLimitAndConnectionCap() async throws {
         let directory = try TemporaryDirectory()
-        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
-            database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_WEBHOOK_BODY_SECONDS": "1", "TSUNAGU_WEBHOOK_MAX_CONNECTIONS": "3"]))
+        let daemon = try DaemonProcess(
+            environment: DaemonProcess.environment(
+                database: directory.path("tsunagu.sqlite"), extra: ["TSUNAGU_WEBHOOK_BODY_SECONDS": "1", "TSUNAGU_WEBHOOK_MAX_CONNECTIONS": "3"]))
         let webhook = try await daemon.port(of: "webhook")
 
         // A byte of body every 100 ms would reset an idle timer forever; the total limit ends it.
@@ -74,16 +75,18 @@ struct EdgeDaemonTests {
         let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(5), text: "こんにちは")])
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let response = try await transport.send(HTTPClientRequest(
-            method: "POST", url: "http://127.0.0.1:\(webhook)/webhook",
-            headers: [("Content-Type", "application/json"), ("x-line-signature", WebhookFixtures().sign(body))], body: body))
+        let response = try await transport.send(
+            HTTPClientRequest(
+                method: "POST", url: "http://127.0.0.1:\(webhook)/webhook",
+                headers: [("Content-Type", "application/json"), ("x-line-signature", WebhookFixtures().sign(body))], body: body))
         #expect(response.status == 200)
         // The answer is decided in the same transaction as the event is stored: it waits in the outbox.
         let counts = { try await Self.outboxCounts(paused) }
         #expect(await eventually { ((try? await counts())?["pending"] ?? 0) >= 1 })
         #expect(try await counts()["delivered"] ?? 0 == 0)
-        let deliveries = try await transport.send(HTTPClientRequest(
-            method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries", headers: [DaemonProcess.sandboxAuthorization]))
+        let deliveries = try await transport.send(
+            HTTPClientRequest(
+                method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries", headers: [DaemonProcess.sandboxAuthorization]))
         #expect(String(decoding: deliveries.body, as: UTF8.self) == "[]")
         daemon.kill(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)

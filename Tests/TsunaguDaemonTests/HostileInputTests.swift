@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import LineMessaging
+import Testing
 import TsunaguCore
 import TsunaguTesting
 
@@ -47,15 +47,19 @@ struct HostileInputTests {
     static func signedBody(_ text: String) -> Data { signed(Data(text.utf8)) }
 
     /// A genuine body: one text event. Every forgery below carries it, so that anything stored is a failure.
-    static let genuine = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(1), text: "こんにちは", eventID: "01HOSTILE0000000000000001")])
+    static let genuine = WebhookFixtures.body(events: [
+        WebhookFixtures.textEvent(userID: TestSecrets.userID(1), text: "こんにちは", eventID: "01HOSTILE0000000000000001")
+    ])
 
     static func webhookAttempts() -> [Attempt] {
         var attempts: [Attempt] = []
         let signature = WebhookFixtures().sign(genuine)
         func forged(_ name: String, _ value: String) {
-            attempts.append(Attempt(
-                name: "signature: \(name)", bytes: request(headers: [("Content-Type", "application/json"), ("x-line-signature", value)], body: genuine),
-                expected: [401]))
+            attempts.append(
+                Attempt(
+                    name: "signature: \(name)",
+                    bytes: request(headers: [("Content-Type", "application/json"), ("x-line-signature", value)], body: genuine),
+                    expected: [401]))
         }
         var random = SystemRandomNumberGenerator()
         for index in 0..<60 { forged("random \(index)", Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }).base64EncodedString()) }
@@ -83,68 +87,111 @@ struct HostileInputTests {
         for position in stride(from: 0, to: genuine.count, by: max(1, genuine.count / 20)) {
             var changed = genuine
             changed[position] = changed[position] == UInt8(ascii: " ") ? UInt8(ascii: "\t") : changed[position] ^ 0x20
-            attempts.append(Attempt(
-                name: "body changed at \(position)", bytes: request(headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: changed),
-                expected: [401]))
+            attempts.append(
+                Attempt(
+                    name: "body changed at \(position)",
+                    bytes: request(headers: [("Content-Type", "application/json"), ("x-line-signature", signature)], body: changed),
+                    expected: [401]))
         }
-        attempts.append(Attempt(name: "body truncated", bytes: request(headers: [("x-line-signature", signature)], body: genuine.dropLast(5)), expected: [401]))
-        attempts.append(Attempt(name: "no signature", bytes: request(headers: [("Content-Type", "application/json")], body: genuine), expected: [401]))
+        attempts.append(
+            Attempt(name: "body truncated", bytes: request(headers: [("x-line-signature", signature)], body: genuine.dropLast(5)), expected: [401]))
+        attempts.append(
+            Attempt(name: "no signature", bytes: request(headers: [("Content-Type", "application/json")], body: genuine), expected: [401]))
         for casing in ["X-LINE-SIGNATURE", "x-Line-Signature", "X-Line-Signature "] {
-            attempts.append(Attempt(name: "\(casing) with a wrong value", bytes: request(headers: [(casing, "AAAA")], body: genuine), expected: [400, 401]))
+            attempts.append(
+                Attempt(name: "\(casing) with a wrong value", bytes: request(headers: [(casing, "AAAA")], body: genuine), expected: [400, 401]))
         }
 
         // Header tricks.
-        attempts.append(Attempt(
-            name: "two signature headers, the good one second",
-            bytes: request(headers: [("x-line-signature", "AAAA"), ("x-line-signature", signature)], body: genuine), expected: [400, 401]))
-        attempts.append(Attempt(
-            name: "two signature headers, the good one first",
-            bytes: request(headers: [("x-line-signature", signature), ("x-line-signature", "AAAA")], body: genuine), expected: [400, 401]))
-        attempts.append(Attempt(
-            name: "a 100 KB header", bytes: request(headers: [("x-line-signature", "AAAA"), ("X-Padding", String(repeating: "a", count: 100_000))], body: genuine),
-            expected: [400, 401, 431]))
-        attempts.append(Attempt(
-            name: "3,000 headers", bytes: request(headers: [("x-line-signature", "AAAA")] + (0..<3000).map { ("X-H\($0)", "v") }, body: genuine),
-            expected: [400, 401, 431]))
+        attempts.append(
+            Attempt(
+                name: "two signature headers, the good one second",
+                bytes: request(headers: [("x-line-signature", "AAAA"), ("x-line-signature", signature)], body: genuine), expected: [400, 401]))
+        attempts.append(
+            Attempt(
+                name: "two signature headers, the good one first",
+                bytes: request(headers: [("x-line-signature", signature), ("x-line-signature", "AAAA")], body: genuine), expected: [400, 401]))
+        attempts.append(
+            Attempt(
+                name: "a 100 KB header",
+                bytes: request(headers: [("x-line-signature", "AAAA"), ("X-Padding", String(repeating: "a", count: 100_000))], body: genuine),
+                expected: [400, 401, 431]))
+        attempts.append(
+            Attempt(
+                name: "3,000 headers", bytes: request(headers: [("x-line-signature", "AAAA")] + (0..<3000).map { ("X-H\($0)", "v") }, body: genuine),
+                expected: [400, 401, 431]))
         for (name, value) in [("negative", "-1"), ("not a number", "abc"), ("huge", "99999999999999999999999"), ("with a sign", "+10")] {
-            attempts.append(Attempt(
-                name: "Content-Length \(name)",
-                bytes: request(headers: [("x-line-signature", signature), ("Content-Length", value)], body: genuine, contentLength: false), expected: [400, 413]))
+            attempts.append(
+                Attempt(
+                    name: "Content-Length \(name)",
+                    bytes: request(headers: [("x-line-signature", signature), ("Content-Length", value)], body: genuine, contentLength: false),
+                    expected: [400, 413]))
         }
-        attempts.append(Attempt(
-            name: "two different Content-Lengths",
-            bytes: request(headers: [("x-line-signature", signature), ("Content-Length", "\(genuine.count)"), ("Content-Length", "5")], body: genuine, contentLength: false),
-            expected: [400]))
-        attempts.append(Attempt(
-            name: "Content-Length and chunked together",
-            bytes: request(headers: [("x-line-signature", signature), ("Transfer-Encoding", "chunked"), ("Content-Length", "\(genuine.count)")], body: genuine, contentLength: false),
-            expected: [400]))
-        attempts.append(Attempt(
-            name: "an unknown transfer coding", bytes: request(headers: [("x-line-signature", signature), ("Transfer-Encoding", "gzip")], body: genuine, contentLength: false),
-            expected: [400, 501]))
-        attempts.append(Attempt(name: "a NUL in a header", bytes: request(headers: [("x-line-signature", "AA\u{0}AA")], body: genuine), expected: [400, 401]))
-        attempts.append(Attempt(name: "bare LF line ends", bytes: Data("POST /webhook HTTP/1.1\nHost: x\nContent-Length: 2\n\n{}".utf8), expected: [400, 401]))
-        for line in ["GARBAGE", "POST /webhook HTTP/9.9", "POST  /webhook HTTP/1.1 x", "PRI * HTTP/2.0", "POST /webhook", "\u{16}\u{03}\u{01}\u{02}\u{00}"] {
-            attempts.append(Attempt(name: "request line \(line.debugDescription)", bytes: Data((line + "\r\nHost: x\r\n\r\n").utf8), expected: [400, 404, 405, 505]))
+        attempts.append(
+            Attempt(
+                name: "two different Content-Lengths",
+                bytes: request(
+                    headers: [("x-line-signature", signature), ("Content-Length", "\(genuine.count)"), ("Content-Length", "5")], body: genuine,
+                    contentLength: false),
+                expected: [400]))
+        attempts.append(
+            Attempt(
+                name: "Content-Length and chunked together",
+                bytes: request(
+                    headers: [("x-line-signature", signature), ("Transfer-Encoding", "chunked"), ("Content-Length", "\(genuine.count)")],
+                    body: genuine, contentLength: false),
+                expected: [400]))
+        attempts.append(
+            Attempt(
+                name: "an unknown transfer coding",
+                bytes: request(headers: [("x-line-signature", signature), ("Transfer-Encoding", "gzip")], body: genuine, contentLength: false),
+                expected: [400, 501]))
+        attempts.append(
+            Attempt(name: "a NUL in a header", bytes: request(headers: [("x-line-signature", "AA\u{0}AA")], body: genuine), expected: [400, 401]))
+        attempts.append(
+            Attempt(name: "bare LF line ends", bytes: Data("POST /webhook HTTP/1.1\nHost: x\nContent-Length: 2\n\n{}".utf8), expected: [400, 401]))
+        for line in [
+            "GARBAGE", "POST /webhook HTTP/9.9", "POST  /webhook HTTP/1.1 x", "PRI * HTTP/2.0", "POST /webhook", "\u{16}\u{03}\u{01}\u{02}\u{00}",
+        ] {
+            attempts.append(
+                Attempt(
+                    name: "request line \(line.debugDescription)", bytes: Data((line + "\r\nHost: x\r\n\r\n").utf8), expected: [400, 404, 405, 505]))
         }
 
         // Methods and paths.
         for method in ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"] {
-            attempts.append(Attempt(name: "\(method) /webhook", bytes: request(method, headers: [("x-line-signature", signature)], body: genuine), expected: [404, 405]))
+            attempts.append(
+                Attempt(
+                    name: "\(method) /webhook", bytes: request(method, headers: [("x-line-signature", signature)], body: genuine),
+                    expected: [404, 405]))
         }
-        for path in ["/webhook/", "//webhook", "/WEBHOOK", "/%77ebhook", "/./webhook", "/api/../webhook", "/webhook%00", "/webhook;x=1", "http://evil/webhook", "*"] {
-            attempts.append(Attempt(name: "path \(path)", bytes: request("POST", path, headers: [("x-line-signature", "AAAA")], body: genuine), expected: [400, 401, 404, 405]))
+        for path in [
+            "/webhook/", "//webhook", "/WEBHOOK", "/%77ebhook", "/./webhook", "/api/../webhook", "/webhook%00", "/webhook;x=1", "http://evil/webhook",
+            "*",
+        ] {
+            attempts.append(
+                Attempt(
+                    name: "path \(path)", bytes: request("POST", path, headers: [("x-line-signature", "AAAA")], body: genuine),
+                    expected: [400, 401, 404, 405]))
         }
-        attempts.append(Attempt(
-            name: "a 100 KB path", bytes: request("POST", "/" + String(repeating: "a", count: 100_000), headers: [], body: genuine), expected: [400, 404, 414, 431]))
+        attempts.append(
+            Attempt(
+                name: "a 100 KB path", bytes: request("POST", "/" + String(repeating: "a", count: 100_000), headers: [], body: genuine),
+                expected: [400, 404, 414, 431]))
 
         // Signed, but not a webhook request: 400, or a 200 that stores nothing.
-        let event = #"{"type":"message","mode":"active","timestamp":1700000000000,"source":{"type":"user","userId":"U00000000000000000000000000000001"},"webhookEventId":"01HOSTILE0000000000000002","deliveryContext":{"isRedelivery":false},"replyToken":"r","message":{"id":"1","type":"text","quoteToken":"q","text":"%@"}}"#
+        let event =
+            #"{"type":"message","mode":"active","timestamp":1700000000000,"source":{"type":"user","userId":"U00000000000000000000000000000001"},"webhookEventId":"01HOSTILE0000000000000002","deliveryContext":{"isRedelivery":false},"replyToken":"r","message":{"id":"1","type":"text","quoteToken":"q","text":"%@"}}"#
         func signedEvents(_ name: String, _ events: String, expected: Set<Int> = [400]) {
-            attempts.append(Attempt(name: name, bytes: signedBody(#"{"destination":"U0123456789abcdef0123456789abcdef","events":"# + events + "}"), expected: expected))
+            attempts.append(
+                Attempt(
+                    name: name, bytes: signedBody(#"{"destination":"U0123456789abcdef0123456789abcdef","events":"# + events + "}"), expected: expected
+                ))
         }
         for depth in [10, 100, 1_000, 10_000, 100_000, 400_000] {
-            signedEvents("nested \(depth) deep", String(repeating: "[", count: depth) + String(repeating: "]", count: depth), expected: depth > 500_000 ? [413] : [400])
+            signedEvents(
+                "nested \(depth) deep", String(repeating: "[", count: depth) + String(repeating: "]", count: depth),
+                expected: depth > 500_000 ? [413] : [400])
             signedEvents(
                 "nested \(depth) objects", "[" + String(repeating: #"{"a":"#, count: depth) + "1" + String(repeating: "}", count: depth) + "]",
                 expected: depth > 100_000 ? [413] : [400])
@@ -159,8 +206,10 @@ struct HostileInputTests {
         }
         for body in [
             "", " ", "null", "[]", "\"\"", "123", "{}", #"{"events":null}"#, #"{"events":{}}"#, #"{"destination":1,"events":[]}"#,
-            #"{"destination":"U0","events":[]} trailing"#, "\u{FEFF}{}", #"{"destination":"U0","events":[1,2,3]}"#, #"{"destination":"U0","events":["x"]}"#,
-            #"{"destination":"U0","events":[null]}"#, #"{"destination":"U0","events":[{}]}"#, "{\"destination\":\"U0\",\"events\":[", #"{"a":"\ud800"}"#,
+            #"{"destination":"U0","events":[]} trailing"#, "\u{FEFF}{}", #"{"destination":"U0","events":[1,2,3]}"#,
+            #"{"destination":"U0","events":["x"]}"#,
+            #"{"destination":"U0","events":[null]}"#, #"{"destination":"U0","events":[{}]}"#, "{\"destination\":\"U0\",\"events\":[",
+            #"{"a":"\ud800"}"#,
             "{\"a\":\"\u{7F}\"", "\"\\", "{\"destination\":\"U0\",\"events\":[],}", "{'destination':'U0','events':[]}",
         ] {
             attempts.append(Attempt(name: "signed body \(body.prefix(30).debugDescription)", bytes: signedBody(body), expected: [400]))
@@ -177,13 +226,18 @@ struct HostileInputTests {
             body.replaceSubrange(marker, with: Data(bytes))
             attempts.append(Attempt(name: "invalid UTF-8 \(index)", bytes: signed(body), expected: [400]))
         }
-        attempts.append(Attempt(
-            name: "a 10 MB body, signed", bytes: signed(Data(repeating: UInt8(ascii: " "), count: 10 * 1024 * 1024)), expected: [413]))
-        attempts.append(Attempt(
-            name: "a 10 MB body, chunked", bytes: request(headers: [("x-line-signature", "AAAA"), ("Transfer-Encoding", "chunked")],
-                body: Data(String(repeating: "100000\r\n" + String(repeating: "a", count: 0x100000) + "\r\n", count: 10).utf8) + Data("0\r\n\r\n".utf8),
-                contentLength: false),
-            expected: [413]))
+        attempts.append(
+            Attempt(
+                name: "a 10 MB body, signed", bytes: signed(Data(repeating: UInt8(ascii: " "), count: 10 * 1024 * 1024)), expected: [413]))
+        attempts.append(
+            Attempt(
+                name: "a 10 MB body, chunked",
+                bytes: request(
+                    headers: [("x-line-signature", "AAAA"), ("Transfer-Encoding", "chunked")],
+                    body: Data(String(repeating: "100000\r\n" + String(repeating: "a", count: 0x100000) + "\r\n", count: 10).utf8)
+                        + Data("0\r\n\r\n".utf8),
+                    contentLength: false),
+                expected: [413]))
         return attempts
     }
 
@@ -197,44 +251,71 @@ struct HostileInputTests {
         attempts.append(Attempt(name: "the counsellor's token", bytes: get("/api/v1/me", authorization: ["Bearer " + counsellor]), expected: [200]))
         var tokens = [
             "", "Bearer", "Bearer ", "Bearer x", "Basic dXNlcjpwYXNz", "bearer " + counsellor.dropLast() + "A", "Bearer " + counsellor + "A",
-            "Bearer " + String(counsellor.dropLast()), "Bearer " + String(repeating: "t", count: 10_000), "Bearer tsu_" + String(repeating: "é", count: 43),
+            "Bearer " + String(counsellor.dropLast()), "Bearer " + String(repeating: "t", count: 10_000),
+            "Bearer tsu_" + String(repeating: "é", count: 43),
             "Bearer  " + counsellor.uppercased(), "Token " + counsellor, "Bearer " + counsellor.replacingOccurrences(of: "tsu_", with: "TSU_"),
         ]
         for index in 0..<40 { tokens.append("Bearer tsu_" + ULIDLike.make() + ULIDLike.make().prefix(17) + "\(index)") }
         for path in ["/api/v1/me", "/api/v1/queue", "/api/v1/mine", "/api/v1/stats", "/api/v1/events", "/api/v1/cases/H100"] {
             for token in tokens {
-                attempts.append(Attempt(name: "GET \(path) with \(token.prefix(20).debugDescription)", bytes: get(path, authorization: token.isEmpty ? [] : [token]), expected: [401, 429]))
+                attempts.append(
+                    Attempt(
+                        name: "GET \(path) with \(token.prefix(20).debugDescription)", bytes: get(path, authorization: token.isEmpty ? [] : [token]),
+                        expected: [401, 429]))
             }
         }
-        attempts.append(Attempt(
-            name: "two Authorization headers", bytes: get("/api/v1/me", authorization: ["Bearer x", "Bearer " + counsellor]), expected: [400, 401, 429]))
+        attempts.append(
+            Attempt(
+                name: "two Authorization headers", bytes: get("/api/v1/me", authorization: ["Bearer x", "Bearer " + counsellor]),
+                expected: [400, 401, 429]))
         // Path tricks on handles, with a good token: never found, never a server error.
         for handle in [
-            "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00", "H1%27%20OR%201%3D1%20--", String(repeating: "H", count: 5_000), "%EF%BC%A8100", "H1%20", "%C0%AE",
+            "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00", "H1%27%20OR%201%3D1%20--", String(repeating: "H", count: 5_000), "%EF%BC%A8100", "H1%20",
+            "%C0%AE",
             "H100%2Freply", "H100?x=1", "%25", "H100%0D%0ASet-Cookie:%20a=b", "null", "-1", "0x10",
         ] {
-            attempts.append(Attempt(name: "GET /cases/\(handle.prefix(30))", bytes: get("/api/v1/cases/\(handle)", authorization: ["Bearer " + counsellor]), expected: [400, 404]))
-            attempts.append(Attempt(
-                name: "POST /cases/\(handle.prefix(30))/reply",
-                bytes: request("POST", "/api/v1/cases/\(handle)/reply", headers: [("Authorization", "Bearer " + counsellor), ("Content-Type", "application/json")], body: Data(#"{"text":"はい"}"#.utf8)),
-                expected: [400, 404]))
+            attempts.append(
+                Attempt(
+                    name: "GET /cases/\(handle.prefix(30))", bytes: get("/api/v1/cases/\(handle)", authorization: ["Bearer " + counsellor]),
+                    expected: [400, 404]))
+            attempts.append(
+                Attempt(
+                    name: "POST /cases/\(handle.prefix(30))/reply",
+                    bytes: request(
+                        "POST", "/api/v1/cases/\(handle)/reply",
+                        headers: [("Authorization", "Bearer " + counsellor), ("Content-Type", "application/json")], body: Data(#"{"text":"はい"}"#.utf8)
+                    ),
+                    expected: [400, 404]))
         }
         for (name, body) in [
-            ("a 70 KB reply", #"{"text":""# + String(repeating: "あ", count: 24_000) + #""}"#), ("not JSON", "text=hi"), ("deep JSON", String(repeating: "[", count: 50_000)),
-            ("invalid UTF-8", "{\"text\":\"\u{FFFD}\"}"), ("no text", "{}"), ("text a number", #"{"text":5}"#), ("duplicate text", #"{"text":"a","text":"b"}"#),
+            ("a 70 KB reply", #"{"text":""# + String(repeating: "あ", count: 24_000) + #""}"#), ("not JSON", "text=hi"),
+            ("deep JSON", String(repeating: "[", count: 50_000)),
+            ("invalid UTF-8", "{\"text\":\"\u{FFFD}\"}"), ("no text", "{}"), ("text a number", #"{"text":5}"#),
+            ("duplicate text", #"{"text":"a","text":"b"}"#),
         ] {
-            attempts.append(Attempt(
-                name: "reply: \(name)",
-                bytes: request("POST", "/api/v1/cases/H999/reply", headers: [("Authorization", "Bearer " + counsellor), ("Content-Type", "application/json")], body: Data(body.utf8)),
-                expected: [400, 404, 413, 422]))
+            attempts.append(
+                Attempt(
+                    name: "reply: \(name)",
+                    bytes: request(
+                        "POST", "/api/v1/cases/H999/reply",
+                        headers: [("Authorization", "Bearer " + counsellor), ("Content-Type", "application/json")], body: Data(body.utf8)),
+                    expected: [400, 404, 413, 422]))
         }
         for query in ["limit=-1", "limit=0", "limit=99999999999999999999", "limit=abc", "limit=", "limit=1&limit=2", "limit=%00"] {
-            attempts.append(Attempt(name: "queue?\(query)", bytes: get("/api/v1/queue?\(query)", authorization: ["Bearer " + counsellor]), expected: [200, 400]))
+            attempts.append(
+                Attempt(name: "queue?\(query)", bytes: get("/api/v1/queue?\(query)", authorization: ["Bearer " + counsellor]), expected: [200, 400]))
         }
-        for (name, body) in [("a 1 MB claim", String(repeating: " ", count: 1_000_000) + "{}"), ("a claim that is a list", "[]"), ("a claim of a number handle", #"{"handle":1}"#)] {
-            attempts.append(Attempt(
-                name: name, bytes: request("POST", "/api/v1/queue/claim", headers: [("Authorization", "Bearer " + counsellor), ("Content-Type", "application/json")], body: Data(body.utf8)),
-                expected: [400, 404, 413, 422]))
+        for (name, body) in [
+            ("a 1 MB claim", String(repeating: " ", count: 1_000_000) + "{}"), ("a claim that is a list", "[]"),
+            ("a claim of a number handle", #"{"handle":1}"#),
+        ] {
+            attempts.append(
+                Attempt(
+                    name: name,
+                    bytes: request(
+                        "POST", "/api/v1/queue/claim", headers: [("Authorization", "Bearer " + counsellor), ("Content-Type", "application/json")],
+                        body: Data(body.utf8)),
+                    expected: [400, 404, 413, 422]))
         }
         return attempts
     }
@@ -249,7 +330,8 @@ struct HostileInputTests {
 
     static func rowCounts(_ path: String) throws -> [String: Int] {
         try DatabaseQueue(path: path).read { db in
-            try ["inbox_event", "triage_case", "outbox_entry", "case_message", "audit_log", "staff", "staff_event"].reduce(into: [:]) { counts, table in
+            try ["inbox_event", "triage_case", "outbox_entry", "case_message", "audit_log", "staff", "staff_event"].reduce(into: [:]) {
+                counts, table in
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? -1
             }
         }
@@ -300,7 +382,9 @@ struct HostileInputTests {
         let head = Data("POST /webhook HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{".utf8)
         for byte in head { for dribbler in dribblers { dribbler.send(Data([byte])) } }
 
-        let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(2), text: "もう一度", eventID: "01FLOOD00000000000000000001")])
+        let body = WebhookFixtures.body(events: [
+            WebhookFixtures.textEvent(userID: TestSecrets.userID(2), text: "もう一度", eventID: "01FLOOD00000000000000000001")
+        ])
         let codes = Locked([Int]())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<10 {
@@ -328,9 +412,10 @@ struct HostileInputTests {
 
         // Ten genuine requests, each sent one byte every 3 ms (about 2.5 s a request), all interleaved.
         let requests = (0..<10).map { index in
-            Self.signed(WebhookFixtures.body(events: [
-                WebhookFixtures.textEvent(userID: TestSecrets.userID(3), text: "ゆっくり", eventID: "01DRIBBLE000000000000000\(index)")
-            ]))
+            Self.signed(
+                WebhookFixtures.body(events: [
+                    WebhookFixtures.textEvent(userID: TestSecrets.userID(3), text: "ゆっくり", eventID: "01DRIBBLE000000000000000\(index)")
+                ]))
         }
         let dribblers = try requests.map { _ in try RawHTTPConnection(port: webhook, timeout: 30) }
         let sender = Thread {
@@ -344,7 +429,9 @@ struct HostileInputTests {
         sender.start()
 
         // While they dribble, an ordinary request is answered at once, over and over.
-        let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(4), text: "ふつう", eventID: "01DRIBBLEORDINARY00000001")])
+        let body = WebhookFixtures.body(events: [
+            WebhookFixtures.textEvent(userID: TestSecrets.userID(4), text: "ふつう", eventID: "01DRIBBLEORDINARY00000001")
+        ])
         var ordinary: [Int] = []
         for _ in 0..<20 { ordinary.append(try Self.status(of: Self.signed(body), port: webhook)) }
         #expect(ordinary.allSatisfy { $0 == 200 }, "\(ordinary)")
@@ -352,7 +439,10 @@ struct HostileInputTests {
         // Each answer is read on a thread of its own: a blocking read must not hold the cooperative pool.
         let answers = Locked([String]())
         for dribbler in dribblers {
-            Thread { let head = dribbler.readResponseHead(); answers.withLock { $0.append(head) } }.start()
+            Thread {
+                let head = dribbler.readResponseHead()
+                answers.withLock { $0.append(head) }
+            }.start()
         }
         #expect(await eventually(within: .seconds(30)) { answers.value.count == dribblers.count })
         #expect(answers.value.allSatisfy { $0.hasPrefix("HTTP/1.1 200") }, "\(answers.value.map { $0.prefix(20) })")

@@ -17,13 +17,15 @@ struct KeyCommandsTests {
         let daemon = try DaemonProcess(environment: oldEnvironment)
         let port = try await daemon.port(of: "webhook")
         let body = WebhookFixtures.body(events: [WebhookFixtures.textEvent(userID: TestSecrets.userID(1), text: "こんにちは")])
-        let response = try await CurlTransport().send(HTTPClientRequest(
-            method: "POST", url: "http://127.0.0.1:\(port)/webhook",
-            headers: [("Content-Type", "application/json"), ("x-line-signature", WebhookFixtures().sign(body))], body: body))
+        let response = try await CurlTransport().send(
+            HTTPClientRequest(
+                method: "POST", url: "http://127.0.0.1:\(port)/webhook",
+                headers: [("Content-Type", "application/json"), ("x-line-signature", WebhookFixtures().sign(body))], body: body))
         #expect(response.status == 200)
-        #expect(await eventually {
-            (try? await runDaemonCommand(["inbox", "--json"], environment: oldEnvironment).stdout.contains(#""processed":1"#)) == true
-        })
+        #expect(
+            await eventually {
+                (try? await runDaemonCommand(["inbox", "--json"], environment: oldEnvironment).stdout.contains(#""processed":1"#)) == true
+            })
         let newKey = DataKey.generateBase64()
         let keyFile = directory.path("new.key")
         try newKey.write(toFile: keyFile, atomically: true, encoding: .utf8)
@@ -62,7 +64,9 @@ struct KeyCommandsTests {
         #expect(purge.stdout.contains(#""casesPurged":0"#) && purge.stdout.contains(#""retentionDays":90"#))
     }
 
-    @Test("rotation without downtime through the documented variables: serve with the new key and TSUNAGU_DATA_KEY_PREVIOUS (then _FILE), rotate while serving, then serve with the new key alone")
+    @Test(
+        "rotation without downtime through the documented variables: serve with the new key and TSUNAGU_DATA_KEY_PREVIOUS (then _FILE), rotate while serving, then serve with the new key alone"
+    )
     func rotateWithoutDowntime() async throws {
         let directory = try TemporaryDirectory()
         let first = DaemonProcess.environment(database: directory.path("tsunagu.sqlite"))
@@ -89,7 +93,8 @@ struct KeyCommandsTests {
         try await serve(settled)
 
         // The same with the old key in a file, through TSUNAGU_DATA_KEY_PREVIOUS_FILE.
-        let third = DataKey.generateBase64(), previousFile = directory.path("previous.key")
+        let third = DataKey.generateBase64()
+        let previousFile = directory.path("previous.key")
         try second.write(toFile: previousFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: previousFile)
         var fromFile = first

@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import LineSandbox
 import Testing
-import TsunaguTesting
 import TsunaguServer
+import TsunaguTesting
 
 /// Start-up's check of the LINE channel, and sandbox mode, with the real daemon and the real libcurl client.
 @Suite("tsunagud and the LINE channel", .serialized)
@@ -14,9 +14,11 @@ struct LineChannelTests {
 
     /// Runs `body` while a LINE sandbox is served on a free port.
     func withSandbox(_ body: @escaping @Sendable (_ baseURL: String) async throws -> Void) async throws {
-        try await LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
-            .serve(body)
+        try await LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret)
+        )
+        .serve(body)
     }
 
     @Test("an access token LINE rejects stops start-up with one sentence naming it")
@@ -38,9 +40,10 @@ struct LineChannelTests {
     func acceptedToken() async throws {
         try await withSandbox { baseURL in
             let directory = try TemporaryDirectory()
-            let daemon = try DaemonProcess(environment: DaemonProcess.environment(
-                database: directory.path("t.sqlite"),
-                extra: ["LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
+            let daemon = try DaemonProcess(
+                environment: DaemonProcess.environment(
+                    database: directory.path("t.sqlite"),
+                    extra: ["LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
             _ = try await daemon.port(of: "webhook")
             #expect(daemon.stderr.contains("LINE channel ready"))
             #expect(!daemon.stderr.contains(Self.accessToken))
@@ -56,12 +59,13 @@ struct LineChannelTests {
         try await withSandbox { baseURL in
             let directory = try TemporaryDirectory()
             // LINE's host does not resolve here: only the proxy (the sandbox, standing in for one) can answer.
-            let daemon = try DaemonProcess(environment: DaemonProcess.environment(
-                database: directory.path("t.sqlite"),
-                extra: [
-                    "LINE_API_BASE_URL": "http://api.line.invalid", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
-                    "http_proxy": baseURL,
-                ]))
+            let daemon = try DaemonProcess(
+                environment: DaemonProcess.environment(
+                    database: directory.path("t.sqlite"),
+                    extra: [
+                        "LINE_API_BASE_URL": "http://api.line.invalid", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
+                        "http_proxy": baseURL,
+                    ]))
             _ = try await daemon.port(of: "webhook")
             #expect(daemon.stderr.contains("LINE channel ready"), "\(daemon.stderr)")
             daemon.kill(SIGTERM)
@@ -72,9 +76,10 @@ struct LineChannelTests {
     @Test("LINE being unreachable does not stop start-up: webhooks are still received")
     func unreachableLine() async throws {
         let directory = try TemporaryDirectory()
-        let daemon = try DaemonProcess(environment: DaemonProcess.environment(
-            database: directory.path("t.sqlite"),
-            extra: ["LINE_API_BASE_URL": "http://127.0.0.1:\(try FreeLoopbackPort.find())", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
+        let daemon = try DaemonProcess(
+            environment: DaemonProcess.environment(
+                database: directory.path("t.sqlite"),
+                extra: ["LINE_API_BASE_URL": "http://127.0.0.1:\(try FreeLoopbackPort.find())", "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken]))
         _ = try await daemon.port(of: "webhook")
         #expect(daemon.stderr.contains("LINE could not be checked"))
         daemon.kill(SIGTERM)
@@ -91,10 +96,11 @@ struct LineChannelTests {
         let daemon = try DaemonProcess(environment: environment)
         let sandboxPort = try await daemon.port(of: "sandbox")
         _ = try await daemon.port(of: "webhook")
-        let response = try await CurlTransport().send(HTTPClientRequest(
-            method: "POST", url: "http://127.0.0.1:\(sandboxPort)/sandbox/phone/text",
-            headers: [("Content-Type", "application/json"), DaemonProcess.sandboxAuthorization],
-            body: Data(#"{"userId":"U0123","text":"こんばんは"}"#.utf8)))
+        let response = try await CurlTransport().send(
+            HTTPClientRequest(
+                method: "POST", url: "http://127.0.0.1:\(sandboxPort)/sandbox/phone/text",
+                headers: [("Content-Type", "application/json"), DaemonProcess.sandboxAuthorization],
+                body: Data(#"{"userId":"U0123","text":"こんばんは"}"#.utf8)))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self).contains(#""status":200"#))
         let inbox = try await runDaemonCommand(["inbox", "--json"], environment: environment)
@@ -113,8 +119,9 @@ struct LineChannelTests {
         let port = try await daemon.port(of: "sandbox")
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let info = try await transport.send(HTTPClientRequest(
-            method: "GET", url: "http://127.0.0.1:\(port)/v2/bot/info", headers: [("Authorization", "Bearer sandbox-access-token")]))
+        let info = try await transport.send(
+            HTTPClientRequest(
+                method: "GET", url: "http://127.0.0.1:\(port)/v2/bot/info", headers: [("Authorization", "Bearer sandbox-access-token")]))
         #expect(info.status == 200)
         let notice = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("Sandbox mode") }, "\(daemon.stderr)")
         let token = try #require(notice.firstMatch(of: /token=([A-Za-z0-9_-]{43})/)?.1, "\(notice)")

@@ -5,8 +5,8 @@ import LineMessaging
 import LineSandbox
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// The outbox's promise under failure: LINE failing and rate-limiting, tsunagud killed mid-delivery.
@@ -14,13 +14,16 @@ import TsunaguTesting
 struct OutboxChaosTests {
     static let accessToken = "chaos-token"
 
-    @Test("2,000 sends to 200 users through 30 % 5xx, 10 % 429, 5 % lost answers, 5 % dropped connections and slow bodies, with two SIGKILLs: all arrive, none twice, in order")
+    @Test(
+        "2,000 sends to 200 users through 30 % 5xx, 10 % 429, 5 % lost answers, 5 % dropped connections and slow bodies, with two SIGKILLs: all arrive, none twice, in order"
+    )
     func chaos() async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(
-                serverErrorRate: 0.3, rateLimitRate: 0.1, lostAnswerRate: 0.05, droppedConnectionRate: 0.05, slowBodyRate: 0.02,
-                slowBodyMilliseconds: 200, retryAfterSeconds: 0, seed: 7)
+            serverErrorRate: 0.3, rateLimitRate: 0.1, lostAnswerRate: 0.05, droppedConnectionRate: 0.05, slowBodyRate: 0.02,
+            slowBodyMilliseconds: 200, retryAfterSeconds: 0, seed: 7)
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let databasePath = directory.path("chaos.sqlite")
@@ -31,21 +34,24 @@ struct OutboxChaosTests {
             let sealer = EventSealer(dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!)
             let database = try SQLiteDatabase.open(path: databasePath, clock: RealTime.clock)
             let store = SQLiteOutboxStore(database: database)
-            _ = try await store.enqueue(try (0..<total).map { index in
-                let id = UUID().uuidString
-                let user = users[index % users.count]
-                return NewOutboxEntry(
-                    id: id, conversation: Pseudonym(rawValue: "p" + user), retryKey: UUID().uuidString.lowercased(),
-                    createdAt: 0, replyTokenUsableUntil: nil,
-                    sealedPayload: try OutboxPayload(chatID: user, replyToken: nil, messages: [OutgoingMessage(text: "m\(index)")])
-                        .sealed(with: sealer, entryID: id))
-            })
+            _ = try await store.enqueue(
+                try (0..<total).map { index in
+                    let id = UUID().uuidString
+                    let user = users[index % users.count]
+                    return NewOutboxEntry(
+                        id: id, conversation: Pseudonym(rawValue: "p" + user), retryKey: UUID().uuidString.lowercased(),
+                        createdAt: 0, replyTokenUsableUntil: nil,
+                        sealedPayload: try OutboxPayload(chatID: user, replyToken: nil, messages: [OutgoingMessage(text: "m\(index)")])
+                            .sealed(with: sealer, entryID: id))
+                })
             try database.close()
 
-            let environment = DaemonProcess.environment(database: databasePath, extra: [
-                "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
-                "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "100",
-            ])
+            let environment = DaemonProcess.environment(
+                database: databasePath,
+                extra: [
+                    "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
+                    "TSUNAGU_OUTBOX_RETRY_BASE_MS": "5", "TSUNAGU_OUTBOX_RETRY_MAX_MS": "100",
+                ])
             /// Runs a daemon until `done` (or the deadline), then ends it with `signal`.
             func runDaemon(until done: @escaping () async throws -> Bool, then signal: Int32) async throws {
                 let daemon = try DaemonProcess(environment: environment)

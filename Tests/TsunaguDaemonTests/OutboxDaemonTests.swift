@@ -3,8 +3,8 @@ import Foundation
 import LineMessaging
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 @Suite("tsunagud delivers its outbox", .serialized)
@@ -23,22 +23,24 @@ struct OutboxDaemonTests {
         let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: databasePath, clock: RealTime.clock))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let texts = ["一通目です", "二通目です", "三通目です"]
-        _ = try await store.enqueue(try texts.map { text in
-            let id = UUID().uuidString
-            return NewOutboxEntry(
-                id: id, conversation: Pseudonym(rawValue: "p1"), retryKey: UUID().uuidString.lowercased(), createdAt: now,
-                replyTokenUsableUntil: nil,
-                sealedPayload: try OutboxPayload(chatID: "Ufeed", replyToken: nil, messages: [OutgoingMessage(text: text)])
-                    .sealed(with: sealer, entryID: id))
-        })
+        _ = try await store.enqueue(
+            try texts.map { text in
+                let id = UUID().uuidString
+                return NewOutboxEntry(
+                    id: id, conversation: Pseudonym(rawValue: "p1"), retryKey: UUID().uuidString.lowercased(), createdAt: now,
+                    replyTokenUsableUntil: nil,
+                    sealedPayload: try OutboxPayload(chatID: "Ufeed", replyToken: nil, messages: [OutgoingMessage(text: text)])
+                        .sealed(with: sealer, entryID: id))
+            })
 
         let transport = CurlTransport()
         let deadline = ContinuousClock.now + .seconds(60)
         var delivered: [String] = []
         while ContinuousClock.now < deadline {
-            let response = try await transport.send(HTTPClientRequest(
-                method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries?chat=Ufeed",
-                headers: [DaemonProcess.sandboxAuthorization]))
+            let response = try await transport.send(
+                HTTPClientRequest(
+                    method: "GET", url: "http://127.0.0.1:\(sandboxPort)/sandbox/deliveries?chat=Ufeed",
+                    headers: [DaemonProcess.sandboxAuthorization]))
             let list = try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]] ?? []
             delivered = list.compactMap { ($0["message"] as? [String: Any])?["text"] as? String }
             if delivered.count >= texts.count { break }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// A plain TCP connection for requests no well-behaved client would send (a body shorter than its
 /// `Content-Length`, bytes dribbled slowly). Reads time out after `timeout` instead of hanging the test. Only

@@ -13,17 +13,22 @@ import TsunaguTesting
 struct RedeliveryDaemonTests {
     static let accessToken = "redelivery-token"
 
-    @Test("killed while answers to redelivered events are in flight: after the restart each woman is shown her answer once, and no reply is tried with a dead token")
+    @Test(
+        "killed while answers to redelivered events are in flight: after the restart each woman is shown her answer once, and no reply is tried with a dead token"
+    )
     func killedMidAnswer() async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         sandbox.faults = SandboxFaults(latencyMilliseconds: 2_000)
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let databasePath = directory.path("redelivery.sqlite")
-            let environment = DaemonProcess.environment(database: databasePath, extra: [
-                "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
-            ])
+            let environment = DaemonProcess.environment(
+                database: databasePath,
+                extra: [
+                    "LINE_API_BASE_URL": baseURL, "LINE_CHANNEL_ACCESS_TOKEN": Self.accessToken,
+                ])
             let daemon = try DaemonProcess(environment: environment)
             let port = try await daemon.port(of: "webhook")
             // Half of them redelivered 30 minutes after the event (the token is dead), half 10 minutes after (it

@@ -12,8 +12,9 @@ struct RichMenuCommandTests {
     static let accessToken = "rich-menu-access-token"
 
     @Test func theScriptsMenuBecomesEveryonesDefault() async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret))
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let environment = DaemonProcess.environment(
@@ -49,9 +50,11 @@ struct RichMenuCommandTests {
     }
 
     @Test func lineRulesAreKeptBeforeAnythingIsSent() {
-        var menu = RichMenu(width: 2500, height: 843, name: "t", chatBarText: "メニュー", areas: [
-            RichMenu.Area(x: 0, y: 0, width: 2500, height: 843, label: "相談する", data: "start:menu", displayText: "相談したい"),
-        ])
+        var menu = RichMenu(
+            width: 2500, height: 843, name: "t", chatBarText: "メニュー",
+            areas: [
+                RichMenu.Area(x: 0, y: 0, width: 2500, height: 843, label: "相談する", data: "start:menu", displayText: "相談したい")
+            ])
         #expect(menu.validate() == nil)
         menu.chatBarText = "とても長いチャットバーのテキストです"
         #expect(menu.validate() != nil)

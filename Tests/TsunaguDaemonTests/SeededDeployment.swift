@@ -57,7 +57,8 @@ struct SeededDeployment {
         return read.status == .ok && String(decoding: read.body, as: UTF8.self).contains(words)
     }
 
-    static func call(_ method: HTTPRequest.Method, _ uri: String, token: String, port: Int) async throws -> (status: HTTPResponse.Status, body: Data) {
+    static func call(_ method: HTTPRequest.Method, _ uri: String, token: String, port: Int) async throws -> (status: HTTPResponse.Status, body: Data)
+    {
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             let response = try await client.execute(.init(uri, method: method, headers: [.authorization: "Bearer \(token)"], body: nil))
             return (response.status, Data(response.body.map { String(buffer: $0) }.map { Data($0.utf8) } ?? Data()))

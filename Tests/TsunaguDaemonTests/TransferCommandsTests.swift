@@ -11,8 +11,9 @@ struct TransferCommandsTests {
         "a SQLite deployment moves to PostgreSQL: counts match, the audit chain holds, and a counsellor reads her words there",
         .enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.unavailableReason)))
     func movesToPostgres() async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID, accessToken: "transfer-token", channelSecret: TestSecrets.channelSecret))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID, accessToken: "transfer-token", channelSecret: TestSecrets.channelSecret))
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
             let (webhookPort, staffPort) = (try FreeLoopbackPort.find(), try FreeLoopbackPort.find())

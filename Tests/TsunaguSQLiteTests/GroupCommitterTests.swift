@@ -2,6 +2,7 @@ import Dispatch
 import Synchronization
 import Testing
 import TsunaguTesting
+
 @testable import TsunaguSQLite
 
 @Suite("Group commit")

@@ -66,7 +66,8 @@ struct PostgresStoreTests {
     func sharedDraining() async throws {
         let database = try await TestPostgres.makeDatabase()
         let stores = ["first", "second", "third"].map { PostgresOutboxStore(database: database, instance: $0) }
-        let chats = 12, perChat = 6
+        let chats = 12
+        let perChat = 6
         var entries: [NewOutboxEntry] = []
         for index in 0..<perChat { for chat in 0..<chats { entries.append(Contract.new("c\(chat)-\(index)", "C\(chat)")) } }
         _ = try await stores[0].enqueue(entries)
@@ -78,7 +79,11 @@ struct PostgresStoreTests {
                     var idle = 0
                     while idle < 3 {
                         let due = try await store.dueEntries(now: 0, limit: 4)
-                        if due.isEmpty { idle += 1; await Task.yield(); continue }
+                        if due.isEmpty {
+                            idle += 1
+                            await Task.yield()
+                            continue
+                        }
                         idle = 0
                         for var entry in due {
                             log.withLock { $0.append((store.instance, entry.id)) }
@@ -125,7 +130,8 @@ struct PostgresStoreTests {
     func sharedProcessing() async throws {
         let database = try await TestPostgres.makeDatabase()
         let inbox = PostgresInboxStore(database: database)
-        let chats = 8, perChat = 6
+        let chats = 8
+        let perChat = 6
         var events: [InboxEvent] = []
         for index in 0..<perChat {
             for chat in 0..<chats { events += [InboxStoreContract.event("c\(chat)-\(index)", conversation: "C\(chat)", at: Int64(index))] }
@@ -233,9 +239,11 @@ struct PostgresStoreTests {
     func feedMissesNothing() async throws {
         let database = try await TestPostgres.makeDatabase(poolSize: 12)
         let feed = PostgresCaseStore(database: database)
-        let writers = 4, perWriter = 25
+        let writers = 4
+        let perWriter = 25
         let reader = Task {
-            var cursor: Int64 = 0, seen: [String] = []
+            var cursor: Int64 = 0
+            var seen: [String] = []
             let deadline = ContinuousClock.now + .seconds(60)
             while seen.count < writers * perWriter, ContinuousClock.now < deadline {
                 let events = try await feed.events(after: cursor, limit: 7)
@@ -269,8 +277,11 @@ struct PostgresStoreTests {
     @Test("three instances changing staff at once write one unbroken audit chain; rewriting an entry is detected")
     func auditChainAcrossInstances() async throws {
         let first = try await TestPostgres.makeDatabase()
-        let instances = [first]
-            + (try (0..<2).map { _ in try SharedDatabase(location: first.location, poolSize: 4, clock: RealTime.clock).chained(with: AuditForgery.testChain) })
+        let instances =
+            [first]
+            + (try (0..<2).map { _ in
+                try SharedDatabase(location: first.location, poolSize: 4, clock: RealTime.clock).chained(with: AuditForgery.testChain)
+            })
         for instance in instances.dropFirst() { Task.detached { try await instance.run() } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (number, instance) in instances.enumerated() {
@@ -346,10 +357,11 @@ struct PostgresStoreTests {
         defer { listener.cancel() }
         // The listener starts listening at some moment: announce until it is heard.
         let announcer = PostgresWakeups(database: first)
-        #expect(await eventually(within: .seconds(10), every: .milliseconds(50)) {
-            try? await announcer.announce(.outbox)
-            return heard.value.contains(.outbox)
-        })
+        #expect(
+            await eventually(within: .seconds(10), every: .milliseconds(50)) {
+                try? await announcer.announce(.outbox)
+                return heard.value.contains(.outbox)
+            })
         try await announcer.announce(.feed)
         #expect(await eventually { heard.value.contains(.feed) })
         #expect(!heard.value.contains(.inbox))

@@ -32,7 +32,13 @@ struct SQLiteBackupTests {
         #expect(written.auditEntries == 2 && written.bytes > 0)
         #expect(try mode(backup) == 0o600)
         #expect(!FileManager.default.fileExists(atPath: backup + "-wal"), "a backup is one self-contained file")
-        let journal = try DatabaseQueue(path: backup, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        let journal = try DatabaseQueue(
+            path: backup,
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }())
         #expect(try await journal.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "delete")
         try journal.close()
         await #expect(throws: StoreError.self, "an existing file is not replaced") {
@@ -49,7 +55,9 @@ struct SQLiteBackupTests {
         #expect(try await SQLiteAuditLog(database: database).verify() == .init(entries: 2, firstBroken: nil))
         try database.close()
 
-        let again = await #expect(throws: StoreError.self) { try await SQLiteBackup.restore(from: backup, to: target, chain: Self.chain, clock: RealTime.clock) }
+        let again = await #expect(throws: StoreError.self) {
+            try await SQLiteBackup.restore(from: backup, to: target, chain: Self.chain, clock: RealTime.clock)
+        }
         #expect(again?.code == .exists, "a restore never replaces a database")
     }
 
@@ -61,12 +69,16 @@ struct SQLiteBackupTests {
         try await intruder.write { db in try db.execute(sql: "UPDATE audit_log SET detail = 'sato as admin' WHERE sequence = 1") }
         try intruder.close()
         let target = directory.path("restored/tsunagu.sqlite")
-        let tampered = await #expect(throws: StoreError.self) { try await SQLiteBackup.restore(from: backup, to: target, chain: Self.chain, clock: RealTime.clock) }
+        let tampered = await #expect(throws: StoreError.self) {
+            try await SQLiteBackup.restore(from: backup, to: target, chain: Self.chain, clock: RealTime.clock)
+        }
         #expect(tampered?.code == .invalidBackup && tampered?.message.contains("from entry 1") == true, "\(String(describing: tampered))")
 
         let junk = directory.path("junk")
         try Data("not a database, only some text".utf8).write(to: URL(fileURLWithPath: junk))
-        let notDatabase = await #expect(throws: StoreError.self) { try await SQLiteBackup.restore(from: junk, to: target, chain: Self.chain, clock: RealTime.clock) }
+        let notDatabase = await #expect(throws: StoreError.self) {
+            try await SQLiteBackup.restore(from: junk, to: target, chain: Self.chain, clock: RealTime.clock)
+        }
         #expect(notDatabase?.code == .invalidBackup)
         let missing = await #expect(throws: StoreError.self) {
             try await SQLiteBackup.restore(from: directory.path("nothing"), to: target, chain: Self.chain, clock: RealTime.clock)

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
-@testable import TsunaguSQLite
 import TsunaguTesting
+
+@testable import TsunaguSQLite
 
 @Suite("SQLite database")
 struct SQLiteDatabaseTests {
@@ -26,11 +27,12 @@ struct SQLiteDatabaseTests {
         // About 4 MB through the log, far more than the thousand pages at which the writer used to checkpoint.
         let store = SQLiteInboxStore(database: database)
         for batch in 0..<40 {
-            _ = try await store.append((0..<10).map { index in
-                var event = InboxStoreContract.event("e\(batch)-\(index)")
-                event.sealedEvent = Array(repeating: UInt8(index), count: 10_000)
-                return event
-            })
+            _ = try await store.append(
+                (0..<10).map { index in
+                    var event = InboxStoreContract.event("e\(batch)-\(index)")
+                    event.sealedEvent = Array(repeating: UInt8(index), count: 10_000)
+                    return event
+                })
         }
         // The database file receives the pages only from the checkpointer, which runs every half second.
         #expect(await eventually(within: .seconds(10)) { size() > before + 3_000_000 })
@@ -68,7 +70,8 @@ struct SQLiteDatabaseTests {
             #expect(mode == 0o600, "\(file) has mode \(String(mode ?? 0, radix: 8))")
         }
         // A folder that already exists is the operator's: left as it is.
-        try FileManager.default.createDirectory(atPath: directory.path("shared"), withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: directory.path("shared"), withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
         try SQLiteDatabase.open(path: directory.path("shared/db.sqlite"), clock: RealTime.clock).close()
         #expect(try FileManager.default.attributesOfItem(atPath: directory.path("shared"))[.posixPermissions] as? Int == 0o755)
     }

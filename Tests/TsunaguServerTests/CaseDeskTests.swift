@@ -228,7 +228,9 @@ struct CaseDeskTests {
                 #expect(colleague.status == .forbidden)
                 #expect(colleague.code == "not_your_case")
                 #expect(colleague.message?.contains("sato") == true)
-                #expect(try await Staff(client: client, token: suzuki).call(.post, "/api/v1/cases/\(handle)/reply", #"{"text":"x"}"#).status == .forbidden)
+                #expect(
+                    try await Staff(client: client, token: suzuki).call(.post, "/api/v1/cases/\(handle)/reply", #"{"text":"x"}"#).status == .forbidden
+                )
                 #expect(try await Staff(client: client, token: boss).call(.get, "/api/v1/cases/\(handle)").status == .forbidden)
                 #expect(try await Staff(client: client, token: boss).call(.get, "/api/v1/queue").status == .ok)
                 #expect(try await Staff(client: client, token: admin).call(.get, "/api/v1/cases/\(handle)").status == .forbidden)
@@ -320,10 +322,11 @@ struct CaseDeskTests {
         }
         let details = try await harness.base.dependencies.stores.audit.entries().filter { $0.action.hasPrefix("case.") }
             .map { "\($0.action) \($0.detail ?? "")" }
-        #expect(details == [
-            "case.claim claimed", "case.transfer to suzuki", "case.read whole transcript", "case.transfer to the queue",
-            "case.claim claimed", "case.release ",
-        ])
+        #expect(
+            details == [
+                "case.claim claimed", "case.transfer to suzuki", "case.read whole transcript", "case.transfer to the queue",
+                "case.claim claimed", "case.release ",
+            ])
     }
 
     @Test(arguments: HarnessBackend.available)

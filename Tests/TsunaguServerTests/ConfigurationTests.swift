@@ -1,8 +1,8 @@
 import Configuration
 import Foundation
 import Testing
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 @Suite("Configuration")
@@ -92,10 +92,13 @@ struct ConfigurationTests {
     @Test("the channel secret and access token can come from files, as systemd hands credentials over; a value set inline wins")
     func channelSecretsFromFiles() async throws {
         let directory = try TemporaryDirectory()
-        let secretFile = directory.path("line-channel-secret"), tokenFile = directory.path("line-channel-access-token")
+        let secretFile = directory.path("line-channel-secret")
+        let tokenFile = directory.path("line-channel-access-token")
         try "secret-from-a-file\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
         try "token-from-a-file".write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        let files = ["TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64, "LINE_CHANNEL_SECRET_FILE": secretFile, "LINE_CHANNEL_ACCESS_TOKEN_FILE": tokenFile]
+        let files = [
+            "TSUNAGU_DATA_KEY": TestSecrets.dataKeyBase64, "LINE_CHANNEL_SECRET_FILE": secretFile, "LINE_CHANNEL_ACCESS_TOKEN_FILE": tokenFile,
+        ]
         let fromFiles = try await configuration(files)
         #expect(fromFiles.channelSecret == "secret-from-a-file" && fromFiles.channelAccessToken == "token-from-a-file")
         let inline = try await configuration(files.merging(["LINE_CHANNEL_SECRET": "inline-secret"]) { $1 })

@@ -4,8 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// The web console's session on the staff listener: the cookie it sets, the API accepting it, CSRF, revocation,

@@ -1,9 +1,9 @@
 import CurlHTTP
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import LineMessaging
 import LineSandbox
 import Logging
@@ -11,16 +11,17 @@ import NIOCore
 import Synchronization
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// The whole loop over loopback: the real webhook listener, the inbox processor with the shipped script,
 /// the outbox sender over libcurl, and the LINE sandbox as both her phone and the Messaging API.
 struct ConversationHarness {
     let base: TestHarness
-    let sandbox = LineSandbox(configuration: .init(
-        now: RealTime.now, newID: RealTime.newID, accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
+    let sandbox = LineSandbox(
+        configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
     /// Every component's clock (milliseconds since the epoch): real time, shifted so that the harness starts
     /// at the chosen moment (in or out of office hours) and then runs at the real pace.
     let clock: WallClock
@@ -71,7 +72,14 @@ struct ConversationHarness {
 
     /// Reads the harness's database through a read-only connection of its own.
     func query<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
-        try DatabaseQueue(path: base.database.path, configuration: { var c = Configuration(); c.readonly = true; return c }()).read(body)
+        try DatabaseQueue(
+            path: base.database.path,
+            configuration: {
+                var c = Configuration()
+                c.readonly = true
+                return c
+            }()
+        ).read(body)
     }
 
     /// What `body` drives: her phone, and what has reached it.

@@ -1,13 +1,13 @@
 import Foundation
-import Prometheus
 import HTTPTypes
 import HummingbirdTesting
 import LineMessaging
 import LineSandbox
+import Prometheus
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// Scripted conversations end to end: signed webhooks from the sandbox's phone, the real listener, the
@@ -144,7 +144,9 @@ struct ConversationTests {
     func outOfHoursGivesTheNextOpening(backend: HarnessBackend) async throws {
         let harness = try await ConversationHarness(backend: backend, now: ScriptFixture.closedTime)
         try await harness.run { phone in
-            for (event, total) in [(PhoneEvent.text("こんにちは"), 2), (.postback("consent:yes"), 3), (.postback("topic:money"), 4), (.postback("urgency:now"), 5)] {
+            for (event, total) in [
+                (PhoneEvent.text("こんにちは"), 2), (.postback("consent:yes"), 3), (.postback("topic:money"), 4), (.postback("urgency:now"), 5),
+            ] {
                 try await phone.send(event, from: "Ucara")
                 await phone.waitForMessages(total, to: "Ucara")
             }
@@ -178,7 +180,10 @@ struct ConversationTests {
     func unsendRemovesHerMessageFromTheTranscript(backend: HarnessBackend) async throws {
         let harness = try await ConversationHarness(backend: backend)
         try await harness.run { phone in
-            for (event, total) in [(PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.postback("topic:work"), 4), (.postback("urgency:today"), 5)] {
+            for (event, total) in [
+                (PhoneEvent.follow(unblocked: false), 2), (.postback("consent:yes"), 3), (.postback("topic:work"), 4),
+                (.postback("urgency:today"), 5),
+            ] {
                 try await phone.send(event, from: "Uemi")
                 await phone.waitForMessages(total, to: "Uemi")
             }

@@ -3,8 +3,8 @@ import GRDB
 import LineSandbox
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// What the bot tells her about her data is true of every byte on disk: after a confirmed erasure and after the
@@ -60,9 +60,11 @@ struct ErasureForensicsTests {
         #expect(before.count >= 5)
         #expect(try await AtRest.leftover(before, in: harness.base.database).isEmpty, "her keys, lines, address and sends are gone from every file")
         let (linked, outcomes, address) = try harness.query { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE conversation IN (SELECT pseudonym FROM conversation)")!,
-             try String.fetchAll(db, sql: "SELECT outcome FROM triage_case ORDER BY opened_at"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conversation WHERE sealed_address IS NOT NULL")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE conversation IN (SELECT pseudonym FROM conversation)")!,
+                try String.fetchAll(db, sql: "SELECT outcome FROM triage_case ORDER BY opened_at"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conversation WHERE sealed_address IS NOT NULL")!
+            )
         }
         #expect(linked == 0, "no case is linked to her any more")
         #expect(outcomes == [TriageEngine.idleOutcome, "stopped"], "the anonymous records stay")
@@ -96,10 +98,12 @@ struct ErasureForensicsTests {
         #expect(content.count >= 2)
         #expect(try await AtRest.leftover(content, in: harness.base.database).isEmpty, "the case's key and lines are gone from every file")
         let (linked, state, events, address) = try harness.query { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE conversation IN (SELECT pseudonym FROM conversation)")!,
-             try String.fetchOne(db, sql: "SELECT state FROM conversation")!,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_event")!,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conversation WHERE sealed_address IS NOT NULL")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE conversation IN (SELECT pseudonym FROM conversation)")!,
+                try String.fetchOne(db, sql: "SELECT state FROM conversation")!,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_event")!,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conversation WHERE sealed_address IS NOT NULL")!
+            )
         }
         #expect(linked == 0, "the case is no longer linked to her pseudonym")
         #expect(!state.contains("currentCase"), "her state forgot the case")

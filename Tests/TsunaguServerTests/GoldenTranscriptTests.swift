@@ -131,7 +131,8 @@ struct GoldenTranscriptTests {
             return
         }
         if committed != written {
-            let old = committed.components(separatedBy: "\n"), new = written.components(separatedBy: "\n")
+            let old = committed.components(separatedBy: "\n")
+            let new = written.components(separatedBy: "\n")
             let line = zip(old, new).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(old.count, new.count)
             Issue.record(
                 """

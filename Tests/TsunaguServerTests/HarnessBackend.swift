@@ -88,19 +88,26 @@ extension TestHarness {
     func rows(_ sql: String) async throws -> [[String: StoredValue]] {
         switch backing {
         case .sqlite(let database):
-            let queue = try DatabaseQueue(path: database.path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+            let queue = try DatabaseQueue(
+                path: database.path,
+                configuration: {
+                    var c = Configuration()
+                    c.readonly = true
+                    return c
+                }())
             defer { try? queue.close() }
             return try await queue.read { db in
                 try Row.fetchAll(db, sql: sql).map { row in
-                    Dictionary(uniqueKeysWithValues: zip(row.columnNames, row.databaseValues).map { name, value in
-                        switch value.storage {
-                        case .null: (name, StoredValue.null)
-                        case .int64(let number): (name, .integer(number))
-                        case .double(let number): (name, .integer(Int64(number)))
-                        case .string(let text): (name, .text(text))
-                        case .blob(let data): (name, .bytes(Array(data)))
-                        }
-                    })
+                    Dictionary(
+                        uniqueKeysWithValues: zip(row.columnNames, row.databaseValues).map { name, value in
+                            switch value.storage {
+                            case .null: (name, StoredValue.null)
+                            case .int64(let number): (name, .integer(number))
+                            case .double(let number): (name, .integer(Int64(number)))
+                            case .string(let text): (name, .text(text))
+                            case .blob(let data): (name, .bytes(Array(data)))
+                            }
+                        })
                 }
             }
         case .postgres(_, let url):

@@ -3,8 +3,8 @@ import Logging
 import Testing
 import TsunaguCore
 import TsunaguPostgres
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// A case is closed as idle only if it is still idle in the transaction that closes it: her message written after
@@ -45,7 +45,8 @@ struct IdleClosingTests {
 
     func stores(_ backend: Backend, in directory: TemporaryDirectory) async throws -> StoreSet {
         switch backend {
-        case .sqlite: .sqlite(try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"), clock: RealTime.clock).chained(with: AuditForgery.testChain))
+        case .sqlite:
+            .sqlite(try SQLiteDatabase.open(path: directory.path("tsunagu.sqlite"), clock: RealTime.clock).chained(with: AuditForgery.testChain))
         case .postgres: .postgres(try await TestPostgres.makeDatabase(), instance: "test")
         }
     }

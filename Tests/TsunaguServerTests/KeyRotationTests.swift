@@ -3,8 +3,8 @@ import GRDB
 import LineSandbox
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// The master key can be replaced: the keyring and every case key are rewrapped; pseudonyms, sealed data and
@@ -19,8 +19,9 @@ struct KeyRotationTests {
     @Test func theTestsAuditChainIsTheOneTheirDataKeyGives() throws {
         let entry = try old.auditChain.entry(after: nil, at: 1_765_000_000_000, actor: "operator", action: "staff.add", caseID: nil, detail: nil)
         #expect(AuditForgery.testChain.verify([entry]).holds)
-        #expect(try AuditForgery.testChain.entry(after: nil, at: 1_765_000_000_000, actor: "operator", action: "staff.add", caseID: nil, detail: nil)
-            == entry)
+        #expect(
+            try AuditForgery.testChain.entry(after: nil, at: 1_765_000_000_000, actor: "operator", action: "staff.add", caseID: nil, detail: nil)
+                == entry)
         #expect(new.auditChain.verify([entry]).firstBroken == 1, "another key's chain does not verify it")
     }
 
@@ -48,7 +49,12 @@ struct KeyRotationTests {
                     SELECT k.case_id, k.fingerprint, k.wrapped_key, m.sealed_text FROM case_message m
                     JOIN case_key k ON k.case_id = m.case_id WHERE m.author = 'her'
                     """
-            ).map { (caseID: $0["case_id"] as String, fingerprint: $0["fingerprint"] as String?, key: Array($0["wrapped_key"] as Data), text: Array($0["sealed_text"] as Data)) }
+            ).map {
+                (
+                    caseID: $0["case_id"] as String, fingerprint: $0["fingerprint"] as String?, key: Array($0["wrapped_key"] as Data),
+                    text: Array($0["sealed_text"] as Data)
+                )
+            }
         }
         return try rows.map { row in
             let caseKey = try CaseCipher(dataKey: key).unwrap(row.key, for: row.caseID, fingerprint: row.fingerprint)
@@ -58,8 +64,10 @@ struct KeyRotationTests {
 
     private func fingerprints(_ harness: ConversationHarness) throws -> (keyring: Set<String>, caseKeys: Set<String>) {
         try DatabaseQueue(path: harness.base.database.path).read { db in
-            (Set(try String.fetchAll(db, sql: "SELECT fingerprint FROM keyring")),
-             Set(try String.fetchAll(db, sql: "SELECT fingerprint FROM case_key")))
+            (
+                Set(try String.fetchAll(db, sql: "SELECT fingerprint FROM keyring")),
+                Set(try String.fetchAll(db, sql: "SELECT fingerprint FROM case_key"))
+            )
         }
     }
 

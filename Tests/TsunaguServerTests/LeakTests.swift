@@ -5,8 +5,8 @@ import LineSandbox
 import Prometheus
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// After scripted conversations, the raw bytes of the database, its WAL and shared-memory files, and every log

@@ -2,16 +2,16 @@ import CurlHTTP
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import LineMessaging
 import LineSandbox
 import Logging
-import InMemoryLogging
+import Prometheus
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
-import Prometheus
 
 /// The outbox sender with a real SQLite outbox, the real libcurl client and the LINE sandbox on loopback.
 @Suite("Outbox sender against the sandbox")
@@ -56,9 +56,10 @@ struct OutboxSenderTests {
         replyTokenLifetime: Duration = .seconds(60), monthlyPushQuota: Int = 200, logs: InMemoryLogHandler = InMemoryLogHandler(),
         _ body: @escaping @Sendable (Harness) async throws -> Void
     ) async throws {
-        let sandbox = LineSandbox(configuration: .init(
-            now: RealTime.now, newID: RealTime.newID,
-            accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
+        let sandbox = LineSandbox(
+            configuration: .init(
+                now: RealTime.now, newID: RealTime.newID,
+                accessToken: Self.accessToken, channelSecret: TestSecrets.channelSecret, replyTokenLifetime: replyTokenLifetime))
         let sealer = self.sealer
         try await sandbox.serve { baseURL in
             let directory = try TemporaryDirectory()
@@ -188,17 +189,28 @@ struct OutboxSenderTests {
             .api(LineAPIError(status: status, message: message, retryAfterSeconds: retryAfter))
         }
         #expect(OutboxSenderMapping.outcome(api(400, "Invalid reply token"), .reply) == .replyTokenInvalid)
-        #expect(OutboxSenderMapping.outcome(api(429, "You have reached your monthly limit."), .push) == .quotaExhausted(reason: "You have reached your monthly limit."))
+        #expect(
+            OutboxSenderMapping.outcome(api(429, "You have reached your monthly limit."), .push)
+                == .quotaExhausted(reason: "You have reached your monthly limit."))
         guard case .retryable(let after, _) = OutboxSenderMapping.outcome(api(429, "Too many", retryAfter: 3), .push) else {
             Issue.record("429 not retryable")
             return
         }
         #expect(after == 3_000)
-        guard case .rejected = OutboxSenderMapping.outcome(api(400, "bad"), .push) else { Issue.record("400 not rejected"); return }
+        guard case .rejected = OutboxSenderMapping.outcome(api(400, "bad"), .push) else {
+            Issue.record("400 not rejected")
+            return
+        }
         // A 5xx on a reply may hide an answer lost on the way: unknown, so a used token on retry means delivered.
         #expect(OutboxSenderMapping.outcome(api(502, "Bad gateway"), .reply) == .unknown)
-        guard case .retryable = OutboxSenderMapping.outcome(api(500, "Internal"), .push) else { Issue.record("a push 500 not retryable"); return }
-        guard case .retryable = OutboxSenderMapping.outcome(api(429, "Too many"), .reply) else { Issue.record("a reply 429 not retryable"); return }
+        guard case .retryable = OutboxSenderMapping.outcome(api(500, "Internal"), .push) else {
+            Issue.record("a push 500 not retryable")
+            return
+        }
+        guard case .retryable = OutboxSenderMapping.outcome(api(429, "Too many"), .reply) else {
+            Issue.record("a reply 429 not retryable")
+            return
+        }
         #expect(OutboxSenderMapping.outcome(.transport(HTTPTransportError(.timeout, "t")), .push) == .unknown)
         guard case .retryable = OutboxSenderMapping.outcome(.transport(HTTPTransportError(.connectionFailed, "c")), .push) else {
             Issue.record("a refused connection is not retryable")

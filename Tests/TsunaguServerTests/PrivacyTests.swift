@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import LineMessaging
 import Logging
-import InMemoryLogging
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// Nothing identifying leaves the process or rests in clear: checked on the real request path.

@@ -6,8 +6,8 @@ import HummingbirdTesting
 import Testing
 import TsunaguCore
 import TsunaguMeCab
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// The programme's records and report through the staff API, as a supervisor's year would be entered: each
@@ -42,11 +42,13 @@ struct ProgrammeAPITests {
         init() throws {
             let clock = ManualClock(at: 0)
             self.clock = clock
-            harness = try TestHarness(clock: clock.clock, decider: { logger in
-                TriageDecider(
-                    engine: ProgrammeAPITests.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock.clock,
-                    ids: RealTime.ids, logger: logger)
-            })
+            harness = try TestHarness(
+                clock: clock.clock,
+                decider: { logger in
+                    TriageDecider(
+                        engine: ProgrammeAPITests.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock.clock,
+                        ids: RealTime.ids, logger: logger)
+                })
         }
 
         /// Moves the clock to a day of the fiscal year's month `index` (April is 0).
@@ -95,7 +97,8 @@ struct ProgrammeAPITests {
                 office.set(month: index)
                 let date = "\(ProgrammeAPITests.months[index].from.adding(days: 9))"
                 // 123 logged consultations: 80 by phone (6 or 7 a month), 43 in person (3 or 4 a month).
-                let calls = 6 + (index < 8 ? 1 : 0), visits = 3 + (index < 7 ? 1 : 0)
+                let calls = 6 + (index < 8 ? 1 : 0)
+                let visits = 3 + (index < 7 ? 1 : 0)
                 for call in 0..<(calls + visits) {
                     let channel = call < calls ? "phone" : "visit"
                     _ = try await post(
@@ -105,14 +108,16 @@ struct ProgrammeAPITests {
                 // 23 suits: two a month, one in March.
                 for suit in 0..<(index == 11 ? 1 : 2) {
                     _ = try await created(
-                        "/api/v1/records/suits", #"{"purpose":"\#(suit == 0 ? "interview" : "child-ceremony")","listened":\#(suit == 0),"date":"\#(date)"}"#,
+                        "/api/v1/records/suits",
+                        #"{"purpose":"\#(suit == 0 ? "interview" : "child-ceremony")","listened":\#(suit == 0),"date":"\#(date)"}"#,
                         as: counsellor, on: client)
                 }
                 // 48 sessions with 617 participants: four a month, 13 each but the last with 6.
                 for session in 0..<4 {
                     let participants = index == 11 && session == 3 ? 6 : 13
                     _ = try await created(
-                        "/api/v1/records/dropins", #"{"place":"\#(session % 2 == 0 ? "centre" : "library")","participants":\#(participants),"date":"\#(date)"}"#,
+                        "/api/v1/records/dropins",
+                        #"{"place":"\#(session % 2 == 0 ? "centre" : "library")","participants":\#(participants),"date":"\#(date)"}"#,
                         as: supervisor, on: client)
                 }
                 // 9,191 products from 81 facilities, each facility's handout in one month.
@@ -197,7 +202,8 @@ struct ProgrammeAPITests {
                 let answer = try await status(path, json, as: token)
                 #expect(answer == expected, "\(path) \(json)")
             }
-            let list = try await client.execute(uri: "/api/v1/records?fiscalYear=2025", method: .get, headers: [.authorization: "Bearer \(counsellor)"])
+            let list = try await client.execute(
+                uri: "/api/v1/records?fiscalYear=2025", method: .get, headers: [.authorization: "Bearer \(counsellor)"])
             #expect(String(buffer: list.body) == #"{"entries":[]}"#)
         }
         let entries = try await SQLiteAuditLog(database: office.harness.database).entries()

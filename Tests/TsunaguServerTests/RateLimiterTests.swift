@@ -1,6 +1,7 @@
 import Logging
 import Testing
 import TsunaguTesting
+
 @testable import TsunaguServer
 
 @Suite("Rate limiter")

@@ -4,8 +4,8 @@ import LineSandbox
 import Logging
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// Messages of cases closed longer ago than the retention period are destroyed; the anonymous record stays.
@@ -46,10 +46,12 @@ struct RetentionTests {
 
         let reader = try DatabaseQueue(path: harness.base.database.path)
         let (keys, messages, records, events) = try await reader.read { db in
-            (try String.fetchAll(db, sql: "SELECT case_id FROM case_key"),
-             try String.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_message"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE outcome = 'resolved'")!,
-             try String.fetchAll(db, sql: "SELECT handle FROM staff_event"))
+            (
+                try String.fetchAll(db, sql: "SELECT case_id FROM case_key"),
+                try String.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_message"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM triage_case WHERE outcome = 'resolved'")!,
+                try String.fetchAll(db, sql: "SELECT handle FROM staff_event")
+            )
         }
         #expect(keys == [ids[1]] && messages == [ids[1]])
         #expect(records == 2)

@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 @Suite("Staff API")

@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import Prometheus
 import Testing
 import TsunaguServer
@@ -47,9 +47,11 @@ struct StaffRouteTests {
         }
     }
 
-    @Test("GET /metrics without a token is served on a loopback staff listener only", arguments: [
-        ("127.0.0.1", true), ("localhost", true), ("::1", true), ("0.0.0.0", false), ("10.0.1.5", false), ("staff.example.city", false),
-    ])
+    @Test(
+        "GET /metrics without a token is served on a loopback staff listener only",
+        arguments: [
+            ("127.0.0.1", true), ("localhost", true), ("::1", true), ("0.0.0.0", false), ("10.0.1.5", false), ("staff.example.city", false),
+        ])
     func metricsWithoutToken(host: String, served: Bool) async throws {
         let harness = try TestHarness()
         try await harness.staffApp(metricsAccess: MetricsAccess(token: nil, staffHost: host)).test(.router) { client in

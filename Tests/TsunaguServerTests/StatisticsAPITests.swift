@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 /// `GET /api/v1/stats`: supervisors only, protected counts, nothing that names anyone.
@@ -92,7 +92,9 @@ struct StatisticsAPITests {
             // A supervisor reads statistics and the queue, never a case.
             #expect(try await get("/api/v1/cases/H100", token: supervisor, on: client).status == .forbidden)
             #expect(try await get("/api/v1/mine", token: supervisor, on: client).status == .forbidden)
-            #expect(try await client.execute(uri: "/api/v1/queue/claim", method: .post, headers: [.authorization: "Bearer \(supervisor)"]).status == .forbidden)
+            #expect(
+                try await client.execute(uri: "/api/v1/queue/claim", method: .post, headers: [.authorization: "Bearer \(supervisor)"]).status
+                    == .forbidden)
         }
     }
 
@@ -100,10 +102,13 @@ struct StatisticsAPITests {
         // The 20th of November: the month still takes entries.
         let now = JapanTime(date: CivilDate(year: 2026, month: 11, day: 20), minuteOfDay: 600).milliseconds
         let clock = ManualClock(at: now).clock
-        let harness = try TestHarness(clock: clock, decider: { logger in
-            TriageDecider(
-                engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock, ids: RealTime.ids, logger: logger)
-        })
+        let harness = try TestHarness(
+            clock: clock,
+            decider: { logger in
+                TriageDecider(
+                    engine: ScriptFixture.engine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: clock, ids: RealTime.ids,
+                    logger: logger)
+            })
         try await insertCases(into: harness)
         let supervisor = try await harness.addStaff("tanaka", .supervisor)
         let counsellor = try await harness.addStaff("sato", .counsellor)
@@ -115,11 +120,15 @@ struct StatisticsAPITests {
                     as: counsellor, on: client)
                 #expect(answer.status == .created, "\(String(buffer: answer.body))")
             }
-            #expect(String(buffer: try await post(#"{"channel":"phone","topic":"gossip","outcome":"listened"}"#, as: counsellor, on: client).body)
-                .contains("unknown_topic"))
-            #expect(String(buffer: try await post(#"{"channel":"line","topic":"work","outcome":"listened"}"#, as: counsellor, on: client).body)
-                .contains("unknown_channel"))
-            #expect(try await post(#"{"channel":"phone","topic":"work","outcome":"listened","date":"11/10"}"#, as: counsellor, on: client).status == .badRequest)
+            #expect(
+                String(buffer: try await post(#"{"channel":"phone","topic":"gossip","outcome":"listened"}"#, as: counsellor, on: client).body)
+                    .contains("unknown_topic"))
+            #expect(
+                String(buffer: try await post(#"{"channel":"line","topic":"work","outcome":"listened"}"#, as: counsellor, on: client).body)
+                    .contains("unknown_channel"))
+            #expect(
+                try await post(#"{"channel":"phone","topic":"work","outcome":"listened","date":"11/10"}"#, as: counsellor, on: client).status
+                    == .badRequest)
             #expect(try await post(#"{"channel":"phone","topic":"work","outcome":"listened"}"#, as: supervisor, on: client).status == .forbidden)
 
             let stats = try JSONDecoder().decode(

@@ -1,15 +1,15 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import InMemoryLogging
 import LineMessaging
 import Logging
-import TsunaguServer
-import TsunaguSQLite
-import TsunaguTesting
-import TsunaguCore
 import Testing
+import TsunaguCore
+import TsunaguSQLite
+import TsunaguServer
+import TsunaguTesting
 
 /// The real webhook and staff routers over a real SQLite file (or, for the suites that run on both backends, a
 /// PostgreSQL database of their own), with logs captured at trace level.
@@ -96,7 +96,6 @@ struct TestHarness {
         return token
     }
 }
-
 
 extension TestClientProtocol {
     /// Posts `body` to `/webhook`, signed unless a signature header is given explicitly.

@@ -9,8 +9,9 @@ import TsunaguTesting
 
 /// The decider answers from what the ingress decoded when it has it, and from the sealed event otherwise.
 @Suite struct TriageDeciderTests {
-    let sandbox = LineSandbox(configuration: .init(
-        now: RealTime.now, newID: RealTime.newID, accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
+    let sandbox = LineSandbox(
+        configuration: .init(
+            now: RealTime.now, newID: RealTime.newID, accessToken: "sandbox-token", channelSecret: TestSecrets.channelSecret))
     let decider = ConversationHarness.decider(
         clock: ManualClock(at: ScriptFixture.openTime).clock, metrics: TsunaguMetrics(), logger: Logger(label: "test"))
     let empty = TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: [:])

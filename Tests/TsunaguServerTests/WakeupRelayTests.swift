@@ -17,7 +17,8 @@ struct WakeupRelayTests {
         let second = WakeupRelay(wakeups: PostgresWakeups(database: database), logger: Logger(label: "second"))
         let running = [Task { try await first.run() }, Task { try await second.run() }]
         defer { for task in running { task.cancel() } }
-        let feedThere = second.doorbell(for: .feed), outboxThere = second.doorbell(for: .outbox)
+        let feedThere = second.doorbell(for: .feed)
+        let outboxThere = second.doorbell(for: .outbox)
 
         // A ring before the second instance listens is lost (as during a reconnect, when polling covers it): ring
         // until it is heard.

@@ -4,8 +4,8 @@ import HummingbirdTesting
 import LineMessaging
 import Testing
 import TsunaguCore
-import TsunaguServer
 import TsunaguSQLite
+import TsunaguServer
 import TsunaguTesting
 
 @Suite("POST /webhook")

@@ -203,12 +203,17 @@ public struct LineMessagingClient: Sendable {
             var message: String?
             var details: [LineAPIError.Detail]?
             var error: String?  // OAuth-style endpoints
-            var error_description: String?
+            var errorDescription: String?
+
+            enum CodingKeys: String, CodingKey {
+                case message, details, error
+                case errorDescription = "error_description"
+            }
         }
         let body = try? JSONDecoder().decode(Body.self, from: response.body)
         return LineAPIError(
             status: response.status,
-            message: body?.message ?? body?.error_description ?? body?.error ?? "no error message",
+            message: body?.message ?? body?.errorDescription ?? body?.error ?? "no error message",
             details: body?.details ?? [],
             requestID: response.header("x-line-request-id"),
             retryAfterSeconds: response.header("retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })

@@ -48,7 +48,9 @@ public struct RichMenu: Sendable, Hashable, Codable {
     /// bar text of 1-14, 1-20 areas inside the image, postback data and display text of at most 300 characters,
     /// labels of at most 20.
     public func validate() -> String? {
-        guard (800...2500).contains(size.width), size.height >= 250 else { return "A rich menu image is 800 to 2500 pixels wide and at least 250 high." }
+        guard (800...2500).contains(size.width), size.height >= 250 else {
+            return "A rich menu image is 800 to 2500 pixels wide and at least 250 high."
+        }
         guard Double(size.width) / Double(size.height) >= 1.45 else { return "A rich menu image is at least 1.45 times as wide as it is high." }
         guard !name.isEmpty, name.count <= 300 else { return "A rich menu's name is 1 to 300 characters." }
         guard (1...14).contains(chatBarText.count) else { return "A rich menu's chat bar text is 1 to 14 characters." }
@@ -71,7 +73,8 @@ public struct RichMenu: Sendable, Hashable, Codable {
     /// The width and height of a PNG (from its header), or `nil` if `data` is not a PNG.
     public static func pngSize(_ data: Data) -> (width: Int, height: Int)? {
         let bytes = [UInt8](data.prefix(24))
-        guard bytes.count == 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), bytes[12...15] == [0x49, 0x48, 0x44, 0x52] else {
+        guard bytes.count == 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), bytes[12...15] == [0x49, 0x48, 0x44, 0x52]
+        else {
             return nil
         }
         func int(_ at: Int) -> Int { bytes[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }

@@ -67,7 +67,8 @@ public struct StaffClient: Sendable {
         guard let url = URLComponents(string: credentials.server), url.scheme?.lowercased() == "http", let host = url.host,
             !LoopbackHost.contains(host)
         else { return nil }
-        return "tsunagu: warning: \(TerminalText.neutralise(host)) is reached over plain http://, so your token and her words cross the network unencrypted; use its https:// address."
+        return
+            "tsunagu: warning: \(TerminalText.neutralise(host)) is reached over plain http://, so your token and her words cross the network unencrypted; use its https:// address."
     }
 
     /// The staff API's error body: `{"error": {"code": …, "message": …}}`.

@@ -44,7 +44,9 @@ extension StaffCommands {
         terminal.say(terminal.paint("Waiting", .bold) + ": \(waiting)")
         let now = self.now()
         for item in answer.urgent {
-            terminal.say("  \(item.handle)  \(item.emergency.map { "EMERGENCY: \($0)" } ?? item.priority.rawValue), waiting \(Terminal.age(since: item.queuedAt, now: now))")
+            terminal.say(
+                "  \(item.handle)  \(item.emergency.map { "EMERGENCY: \($0)" } ?? item.priority.rawValue), waiting \(Terminal.age(since: item.queuedAt, now: now))"
+            )
         }
     }
 }

@@ -10,7 +10,8 @@ extension StaffCommands {
 
     /// `tsunagu record suit`.
     public func recordSuit(purpose: String, listened: Bool, referral: String?, date: String?) async throws {
-        try await record(StaffPaths.suits, StaffAPI.SuitRequest(date: date, purpose: purpose, listened: listened, referral: referral), "a suit rental")
+        try await record(
+            StaffPaths.suits, StaffAPI.SuitRequest(date: date, purpose: purpose, listened: listened, referral: referral), "a suit rental")
     }
 
     /// `tsunagu record dropin`.
@@ -32,7 +33,8 @@ extension StaffCommands {
 
     /// `tsunagu record indicator` (supervisors).
     public func recordIndicator(name: String, fiscalYear: Int, percent: Double, target: Double) async throws {
-        try await record(StaffPaths.indicator, OutcomeIndicator(name: name, fiscalYear: fiscalYear, percent: percent, targetPercent: target), "the indicator")
+        try await record(
+            StaffPaths.indicator, OutcomeIndicator(name: name, fiscalYear: fiscalYear, percent: percent, targetPercent: target), "the indicator")
     }
 
     /// `tsunagu record withdraw`.

@@ -89,9 +89,10 @@ public actor PracticePhone {
     private func post(_ path: String, _ body: [String: String]) async throws {
         let response: HTTPClientResponse
         do {
-            response = try await transport.send(HTTPClientRequest(
-                method: "POST", url: sandbox + path, headers: [("Content-Type", "application/json"), authorization],
-                body: try JSONEncoder().encode(body)))
+            response = try await transport.send(
+                HTTPClientRequest(
+                    method: "POST", url: sandbox + path, headers: [("Content-Type", "application/json"), authorization],
+                    body: try JSONEncoder().encode(body)))
         } catch {
             throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
         }
@@ -109,8 +110,9 @@ public actor PracticePhone {
     private func showNewMessages() async throws {
         let response: HTTPClientResponse
         do {
-            response = try await transport.send(HTTPClientRequest(
-                method: "GET", url: sandbox + "/sandbox/deliveries?chat=\(user)", headers: [authorization]))
+            response = try await transport.send(
+                HTTPClientRequest(
+                    method: "GET", url: sandbox + "/sandbox/deliveries?chat=\(user)", headers: [authorization]))
         } catch {
             throw CLIFailure("Cannot reach the LINE sandbox at \(sandbox); start Tsunagu with scripts/run (sandbox mode) or pass --sandbox.")
         }
@@ -134,7 +136,8 @@ public actor PracticePhone {
     private var authorization: (name: String, value: String) { ("Authorization", "Bearer \(token)") }
 
     private static let refusedToken = CLIFailure(
-        "The LINE sandbox refused its token; set TSUNAGU_SANDBOX_TOKEN to the one tsunagud logged at start (scripts/run keeps it in data/local-sandbox-token).")
+        "The LINE sandbox refused its token; set TSUNAGU_SANDBOX_TOKEN to the one tsunagud logged at start (scripts/run keeps it in data/local-sandbox-token)."
+    )
 
     /// What the sandbox says it delivered, as far as the phone needs it.
     private struct Delivery: Decodable {

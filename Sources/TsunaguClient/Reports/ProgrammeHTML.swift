@@ -12,31 +12,43 @@ enum ProgrammeHTML {
             "<h1>\(StatisticsHTML.escape(title))</h1>",
             "<p class=\"note\">匿名の記録だけから集計しています。人数の内訳のうち\(report.k)未満は「&lt;\(report.k)」、逆算されないよう伏せた数は「x」と表示します。</p>",
             StatisticsHTML.section("目標・KPI", kpi(report)),
-            StatisticsHTML.section("事業の概要", table([
-                ["相談件数（件）", ProgrammeText.number(year.consultations)],
-                ["スーツレンタル利用件数（件）", ProgrammeText.number(year.suitRentals)],
-                ["生理用品提供件数（件）", "\(ProgrammeText.number(year.products))（\(year.productFacilities)施設）"],
-                ["居場所参加者数（人）", "\(ProgrammeText.number(year.dropInParticipants))（\(year.dropInSessions)回）"],
-                ["イベント参加者数（人）", ProgrammeText.number(year.eventParticipants + year.eventParticipantsRepeated)
-                    + (year.eventParticipantsRepeated > 0 ? "（うち再掲 \(ProgrammeText.number(year.eventParticipantsRepeated))）" : "")],
-            ])),
+            StatisticsHTML.section(
+                "事業の概要",
+                table([
+                    ["相談件数（件）", ProgrammeText.number(year.consultations)],
+                    ["スーツレンタル利用件数（件）", ProgrammeText.number(year.suitRentals)],
+                    ["生理用品提供件数（件）", "\(ProgrammeText.number(year.products))（\(year.productFacilities)施設）"],
+                    ["居場所参加者数（人）", "\(ProgrammeText.number(year.dropInParticipants))（\(year.dropInSessions)回）"],
+                    [
+                        "イベント参加者数（人）",
+                        ProgrammeText.number(year.eventParticipants + year.eventParticipantsRepeated)
+                            + (year.eventParticipantsRepeated > 0 ? "（うち再掲 \(ProgrammeText.number(year.eventParticipantsRepeated))）" : ""),
+                    ],
+                ])),
             StatisticsHTML.section("月別の利用者数", monthlyChart(report)),
             StatisticsHTML.section("月別の実績", months(report)),
             StatisticsHTML.section(
-                "相談の経路", StatisticsHTML.bars(
+                "相談の経路",
+                StatisticsHTML.bars(
                     ["line", "phone", "visit", "onsite"].map { ($0, year.consultationsByChannel[$0] ?? .count(0)) }, labels: channelLabels)),
         ]
         if !report.events.isEmpty {
-            body.append(StatisticsHTML.section("イベント", table(report.events.map { event in
-                ["\(event.date) \(event.name)", "\(event.participants)人" + (event.countedIn == nil ? "" : "（再掲）")]
-            })))
+            body.append(
+                StatisticsHTML.section(
+                    "イベント",
+                    table(
+                        report.events.map { event in
+                            ["\(event.date) \(event.name)", "\(event.participants)人" + (event.countedIn == nil ? "" : "（再掲）")]
+                        })))
         }
         return StatisticsHTML.document(title: title, body: body)
     }
 
     private static func kpi(_ report: ProgrammeReport) -> String {
         let percent = report.kpi.achievementPercent
-        var rows = [[report.kpi.name, ProgrammeText.number(report.kpi.target), ProgrammeText.number(report.kpi.actual), percent.map { "\($0)%" } ?? "－"]]
+        var rows = [
+            [report.kpi.name, ProgrammeText.number(report.kpi.target), ProgrammeText.number(report.kpi.actual), percent.map { "\($0)%" } ?? "－"]
+        ]
         if let indicator = report.indicator {
             rows.append([
                 "「\(indicator.name)」（\(indicator.fiscalYear)年度）", String(format: "%.1f%%", indicator.targetPercent),
@@ -69,7 +81,8 @@ enum ProgrammeHTML {
         for (index, row) in report.months.enumerated() {
             let height = Double(row.users) / Double(largest) * 120
             let x = 8 + index * 32
-            svg += "<rect x=\"\(x)\" y=\"\(130 - height)\" width=\"24\" height=\"\(height)\" fill=\"#48a\"><title>\(row.period.from.month)月: \(row.users)</title></rect>"
+            svg +=
+                "<rect x=\"\(x)\" y=\"\(130 - height)\" width=\"24\" height=\"\(height)\" fill=\"#48a\"><title>\(row.period.from.month)月: \(row.users)</title></rect>"
             svg += "<text x=\"\(x + 2)\" y=\"146\" font-size=\"10\">\(row.period.from.month)月</text>"
             svg += "<text x=\"\(x)\" y=\"\(max(10, 126 - height))\" font-size=\"9\">\(row.users)</text>"
         }

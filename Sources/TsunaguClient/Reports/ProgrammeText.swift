@@ -12,8 +12,10 @@ enum ProgrammeText {
             [report.kpi.name, number(report.kpi.target), number(report.kpi.actual), report.kpi.achievementPercent.map { "\($0)%" } ?? "－"],
         ]
         if let indicator = report.indicator {
-            rows.append(["「\(indicator.name)」（％）", percent(indicator.targetPercent), percent(indicator.percent),
-                indicator.targetPercent > 0 ? "\(Int(indicator.percent * 100 / indicator.targetPercent))%" : "－"])
+            rows.append([
+                "「\(indicator.name)」（％）", percent(indicator.targetPercent), percent(indicator.percent),
+                indicator.targetPercent > 0 ? "\(Int(indicator.percent * 100 / indicator.targetPercent))%" : "－",
+            ])
         }
         return columns(rows, leftAligned: 1) + "\n" + "  \(report.kpi.name) = \(report.kpi.formula)"
     }
@@ -30,8 +32,10 @@ enum ProgrammeText {
             ["スーツレンタル利用件数（件）", number(year.suitRentals), ""],
             ["生理用品提供件数（件）", number(year.products), "\(year.productFacilities)施設"],
             ["居場所参加者数（人）", number(year.dropInParticipants), "\(year.dropInSessions)回"],
-            ["イベント参加者数（人）", number(year.eventParticipants + year.eventParticipantsRepeated),
-                year.eventParticipantsRepeated > 0 ? "うち再掲 \(number(year.eventParticipantsRepeated))" : ""],
+            [
+                "イベント参加者数（人）", number(year.eventParticipants + year.eventParticipantsRepeated),
+                year.eventParticipantsRepeated > 0 ? "うち再掲 \(number(year.eventParticipantsRepeated))" : "",
+            ],
         ]
         if year.onSiteSessions > 0 { overview.append(["  居場所での出張相談（人）", year.onSiteConsulted.description, "\(year.onSiteSessions)回"]) }
         var monthly = [["月", "相談", "スーツ", "居場所", "生理用品", "イベント", "利用者数"]]
@@ -43,13 +47,16 @@ enum ProgrammeText {
             ])
         }
         var lines = [
-            "\(yearName(report.fiscalYear)) 事業報告（<\(report.k): \(report.k)未満、x: 秘匿）", "", kpi(report), "", columns(overview, leftAligned: 1, notes: true),
+            "\(yearName(report.fiscalYear)) 事業報告（<\(report.k): \(report.k)未満、x: 秘匿）", "", kpi(report), "",
+            columns(overview, leftAligned: 1, notes: true),
             "", columns(monthly, leftAligned: 1),
         ]
         if !report.events.isEmpty {
-            lines += ["", "イベント"] + report.events.map { event in
-                "  \(event.date)  \(event.name)  \(event.participants)人" + (event.countedIn == nil ? "" : "（再掲）")
-            }
+            lines +=
+                ["", "イベント"]
+                + report.events.map { event in
+                    "  \(event.date)  \(event.name)  \(event.participants)人" + (event.countedIn == nil ? "" : "（再掲）")
+                }
         }
         return lines.joined(separator: "\n")
     }
@@ -87,7 +94,9 @@ enum ProgrammeText {
             add("events", period, "", row.eventParticipants)
             add("events", period, "repeated", row.eventParticipantsRepeated)
         }
-        for (facility, count) in report.productsByFacility.sorted(by: { $0.key < $1.key }) { add("products", "\(report.fiscalYear)", facility, count) }
+        for (facility, count) in report.productsByFacility.sorted(by: { $0.key < $1.key }) {
+            add("products", "\(report.fiscalYear)", facility, count)
+        }
         for event in report.events {
             add("event", "\(event.date)", event.name, "\(event.participants)" + (event.countedIn == nil ? "" : " (\(event.countedIn!.rawValue))"))
         }

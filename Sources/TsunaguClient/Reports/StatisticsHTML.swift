@@ -28,21 +28,21 @@ enum StatisticsHTML {
     /// A whole XHTML page around `body`, with the shared style.
     static func document(title: String, body: [String]) -> String {
         """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <!DOCTYPE html>
-            <html xmlns="http://www.w3.org/1999/xhtml" lang="ja">
-            <head>
-            <meta charset="UTF-8" />
-            <meta name="viewport" content="width=device-width, initial-scale=1" />
-            <title>\(escape(title))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            \(body.joined(separator: "\n"))
-            </body>
-            </html>
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!DOCTYPE html>
+        <html xmlns="http://www.w3.org/1999/xhtml" lang="ja">
+        <head>
+        <meta charset="UTF-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>\(escape(title))</title>
+        <style>\(style)</style>
+        </head>
+        <body>
+        \(body.joined(separator: "\n"))
+        </body>
+        </html>
 
-            """
+        """
     }
 
     private static let style = """
@@ -134,7 +134,8 @@ enum StatisticsHTML {
                 } else {
                     fill = "fill=\"#bbb\""
                 }
-                svg += "<rect x=\"\(24 + hour * 15)\" y=\"\(y)\" width=\"14\" height=\"22\" \(fill)><title>\(weekdays[weekday]) \(hour)時: \(escape(cell.description))</title></rect>"
+                svg +=
+                    "<rect x=\"\(24 + hour * 15)\" y=\"\(y)\" width=\"14\" height=\"22\" \(fill)><title>\(weekdays[weekday]) \(hour)時: \(escape(cell.description))</title></rect>"
             }
         }
         return svg + "</svg>"

@@ -8,8 +8,10 @@ enum StatisticsText {
     static func table(_ stats: PublishedStatistics) -> String {
         var lines = [
             "Statistics \(stats.period.from) to \(stats.period.to) (<\(stats.k): fewer than \(stats.k); x: withheld)", "",
-            row("People reached", "\(stats.people) of a target of \(stats.peopleTarget)"
-                + (stats.achievementPercent.map { " (\($0) %)" } ?? "")),
+            row(
+                "People reached",
+                "\(stats.people) of a target of \(stats.peopleTarget)"
+                    + (stats.achievementPercent.map { " (\($0) %)" } ?? "")),
             row("Returning people", "\(stats.returningPeople)"),
             row("Consultations", "\(stats.consultations)"),
             row("Emergencies", "\(stats.emergencies)"),
@@ -26,12 +28,16 @@ enum StatisticsText {
         ] where !cells.isEmpty {
             lines += ["", title] + pairs(cells)
         }
-        lines += ["", "Arrivals by weekday and hour (Japan time; ++: a hundred or more)", "     " + (0..<24).map { String(format: "%3d", $0) }.joined()]
+        lines += [
+            "", "Arrivals by weekday and hour (Japan time; ++: a hundred or more)", "     " + (0..<24).map { String(format: "%3d", $0) }.joined(),
+        ]
         for (weekday, row) in stats.heatmap.enumerated() {
-            lines.append(weekdays[weekday] + "  " + row.map { cell in
-                let text = (cell.value ?? 0) > 99 ? "++" : cell.description
-                return String(repeating: " ", count: max(0, 3 - text.count)) + text
-            }.joined())
+            lines.append(
+                weekdays[weekday] + "  "
+                    + row.map { cell in
+                        let text = (cell.value ?? 0) > 99 ? "++" : cell.description
+                        return String(repeating: " ", count: max(0, 3 - text.count)) + text
+                    }.joined())
         }
         return lines.joined(separator: "\n")
     }
@@ -73,7 +79,9 @@ enum StatisticsText {
     /// Two `key value` pairs a line, the largest first, hidden cells last.
     private static func pairs(_ cells: [String: PublishedCount]) -> [String] {
         let sorted = cells.sorted { ($0.value.value ?? -1, $1.key) > ($1.value.value ?? -1, $0.key) }
-        let items = sorted.map { Terminal.pad("  " + $0.key, 26) + String(repeating: " ", count: max(0, 6 - $0.value.description.count)) + $0.value.description }
+        let items = sorted.map {
+            Terminal.pad("  " + $0.key, 26) + String(repeating: " ", count: max(0, 6 - $0.value.description.count)) + $0.value.description
+        }
         return stride(from: 0, to: items.count, by: 2).map { index in
             items[index] + (index + 1 < items.count ? "    " + items[index + 1] : "")
         }
@@ -83,7 +91,8 @@ enum StatisticsText {
     static func displayWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { width, scalar in
             let value = scalar.value
-            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+            let wide =
+                (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
                 || (0xF900...0xFAFF).contains(value) || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
                 || (0xFFE0...0xFFE6).contains(value)
             return width + (wide ? 2 : 1)

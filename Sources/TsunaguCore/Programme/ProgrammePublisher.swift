@@ -44,9 +44,10 @@ public struct ProgrammePublisher: Sendable {
             let table = LinkedTable(rows: rows.map(counts))
             let marks = suppression.protect(table)
             return marks.indices.map { row in
-                Dictionary(uniqueKeysWithValues: table.columns.indices.map { column in
-                    (table.columns[column], published(table.cells[row][column], marks[row][column]))
-                })
+                Dictionary(
+                    uniqueKeysWithValues: table.columns.indices.map { column in
+                        (table.columns[column], published(table.cells[row][column], marks[row][column]))
+                    })
             }
         }
         func share(_ part: (Figures) -> Int, of whole: (Figures) -> Int) -> [PublishedCount] {

@@ -56,7 +56,8 @@ public struct ProgrammeRules: Sendable {
     }
 
     private func name(_ text: String) throws(ProgrammeRefusal) {
-        guard !text.allSatisfy(\.isWhitespace), text.count <= Self.longestName, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        guard !text.allSatisfy(\.isWhitespace), text.count <= Self.longestName,
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw ProgrammeRefusal(code: "invalid_body", "A name is one line of 1 to \(Self.longestName) characters.") }
     }
 }
@@ -100,7 +101,8 @@ public struct ProgrammeRefusal: Error, Sendable, Hashable {
         guard !allowed.isEmpty else {
             return ProgrammeRefusal(
                 code: "not_configured", status: 409,
-                "No \(field == "place" ? "places" : field == "facility" ? "facilities" : "partners") are configured yet; add them to the script's programme section.")
+                "No \(field == "place" ? "places" : field == "facility" ? "facilities" : "partners") are configured yet; add them to the script's programme section."
+            )
         }
         return ProgrammeRefusal(code: "invalid_body", "That \(field) is not on the office's list; it is one of: \(allowed.joined(separator: ", ")).")
     }

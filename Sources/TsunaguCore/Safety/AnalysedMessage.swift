@@ -50,7 +50,8 @@ struct AnalysedMessage {
             return Word(lemma: lemma.isEmpty ? surface : lemma, surface: surface, partOfSpeech: morpheme.partOfSpeech)
         }
         self.words = words
-        var bytes: [UInt8] = [], ends: [Int] = []
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
         for word in words {
             bytes += word.surface.utf8
             ends.append(bytes.count)
@@ -63,7 +64,8 @@ struct AnalysedMessage {
     private static func laughs(_ scalars: [Unicode.Scalar]) -> Bool {
         for (index, scalar) in scalars.enumerated() {
             if scalar == "笑" || scalar == "草" { return true }
-            guard ["w", "W", "ｗ", "Ｗ"].contains(scalar), index > 0, scalars[index - 1].value > 0x2E80 || ["w", "W", "ｗ", "Ｗ"].contains(scalars[index - 1])
+            guard ["w", "W", "ｗ", "Ｗ"].contains(scalar), index > 0,
+                scalars[index - 1].value > 0x2E80 || ["w", "W", "ｗ", "Ｗ"].contains(scalars[index - 1])
             else { continue }
             let next = index + 1 < scalars.count ? scalars[index + 1] : " "
             if !(next.properties.isAlphabetic && next.isASCII) || ["w", "W"].contains(next) { return true }

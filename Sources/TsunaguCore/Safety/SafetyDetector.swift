@@ -84,8 +84,9 @@ public struct SafetyDetector: Sendable {
             let negated = match.end.map { negatedAfter($0, in: message) } ?? false
             // An act wished for or weighed (ODしたい, 死のうかな) is a concern, not an emergency.
             let tentative = match.end.map { Self.tentativeAfter($0, in: message) } ?? false
-            findings.hits.append(RuleFindings.Hit(
-                category: category, tier: tentative ? .concern : tier, negated: negated, inIdiom: !idiomEnds.isEmpty))
+            findings.hits.append(
+                RuleFindings.Hit(
+                    category: category, tier: tentative ? .concern : tier, negated: negated, inIdiom: !idiomEnds.isEmpty))
         }
         for (category, pattern) in threats {
             guard let match = pattern.match(in: message) else { continue }

@@ -89,7 +89,8 @@ extension Float {
         let whole = y.rounded(.down)
         let fraction = y - whole
         // 2^f on [0, 1): a 5th-order polynomial, relative error below 2e-6.
-        let polynomial = 1 + fraction * (0.693_147_2 + fraction * (0.240_226_5 + fraction * (0.055_504_1 + fraction * (0.009_618_1 + fraction * 0.001_333_6))))
+        let polynomial =
+            1 + fraction * (0.693_147_2 + fraction * (0.240_226_5 + fraction * (0.055_504_1 + fraction * (0.009_618_1 + fraction * 0.001_333_6))))
         return Float(sign: .plus, exponent: Int(whole), significand: polynomial)
     }
 }

@@ -63,10 +63,11 @@ public struct AuditChain: Sendable {
                 holds = !keyedSeen && entry.hash == Self.hex(SHA256.hash(data: Array(previous.utf8) + entry.chainedFields))
             case .keyed:
                 keyedSeen = true
-                holds = key.map { key in
-                    guard let mac = Self.bytes(ofHex: entry.hash) else { return false }
-                    return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.macInput(entry, after: previous), using: key)
-                } ?? false
+                holds =
+                    key.map { key in
+                        guard let mac = Self.bytes(ofHex: entry.hash) else { return false }
+                        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.macInput(entry, after: previous), using: key)
+                    } ?? false
             case nil:
                 holds = false
             }

@@ -59,7 +59,8 @@ public enum CaseRefusal: Error, Sendable, Hashable {
         case .notWaiting(let handle): "Case \(handle) is not waiting in the queue; pick one that tsunagu queue lists."
         case .queueEmpty: "No one is waiting; tsunagu watch tells you when someone is."
         case .atCapacity(let limit): "You already hold \(limit) cases, the most allowed; close, transfer or release one first."
-        case .colleagueAtCapacity(let name, let limit): "\(name) already holds \(limit) cases, the most allowed; choose another colleague or the queue."
+        case .colleagueAtCapacity(let name, let limit):
+            "\(name) already holds \(limit) cases, the most allowed; choose another colleague or the queue."
         case .unknownColleague: "No active counsellor has that name; check the name with your supervisor."
         case .unreachable(let handle): "She has blocked the account, so nothing can reach her in case \(handle); close the case."
         case .contentDestroyed(let handle): "The content of case \(handle) has been destroyed; only its anonymous record remains."

@@ -41,7 +41,8 @@ public enum TerminalText {
     /// A JSON document with every string in it (keys too) neutralised; the document as it was when it is not JSON
     /// or holds nothing to neutralise.
     public static func neutraliseJSON(_ data: Data) -> Data {
-        guard let text = String(data: data, encoding: .utf8), text.contains("\\u") || text.unicodeScalars.contains(where: isControl)
+        guard let text = String(data: data, encoding: .utf8),
+            text.contains("\\u") || text.unicodeScalars.contains(where: isControl)
                 || text.contains("\\r") || text.contains("\\b") || text.contains("\\f"),
             let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
             let cleaned = try? JSONSerialization.data(withJSONObject: neutralise(object: object), options: [.fragmentsAllowed])

@@ -34,7 +34,8 @@ public struct CaseFacts: Sendable, Hashable, Codable {
     public init(
         person: String?, personFirstSeenAt: Int64? = nil, channel: Channel = .line, openedAt: Int64, topic: String? = nil,
         urgency: String? = nil, priority: Priority? = nil, emergency: String? = nil, outOfHours: Bool = false,
-        queuedAt: Int64? = nil, claimedAt: Int64? = nil, firstResponseAt: Int64? = nil, closedAt: Int64? = nil, outcome: String? = nil, referral: String? = nil,
+        queuedAt: Int64? = nil, claimedAt: Int64? = nil, firstResponseAt: Int64? = nil, closedAt: Int64? = nil, outcome: String? = nil,
+        referral: String? = nil,
         satisfaction: String? = nil
     ) {
         self.person = person

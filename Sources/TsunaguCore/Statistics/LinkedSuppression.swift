@@ -61,7 +61,9 @@ public struct LinkedSuppression: Sendable {
             guard search.hideCheapestRectangle(around: cell) else {
                 // Nothing would hide it: withhold the whole table rather than publish a cell that can be known.
                 return table.cells.indices.map { row in
-                    table.columns.indices.map { table.unpublished.contains($0) ? .unpublished : (search.smallRows.contains(row) ? .small : .withheld) }
+                    table.columns.indices.map {
+                        table.unpublished.contains($0) ? .unpublished : (search.smallRows.contains(row) ? .small : .withheld)
+                    }
                 }
             }
         }

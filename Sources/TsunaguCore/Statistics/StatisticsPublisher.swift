@@ -57,8 +57,9 @@ public struct StatisticsPublisher: Sendable {
         func time(_ value: Percentiles?) -> Percentiles? { value.flatMap { $0.count >= k ? $0 : nil } }
 
         let hours = (0..<7).flatMap { weekday in (0..<24).map { (weekday, $0) } }
-        let heatmap = publish(LinkedTable(
-            columns: hours.map { "\($0.0)-\($0.1)" }, cells: reports.map { report in hours.map { report.heatmap[$0.0][$0.1] } }))
+        let heatmap = publish(
+            LinkedTable(
+                columns: hours.map { "\($0.0)-\($0.1)" }, cells: reports.map { report in hours.map { report.heatmap[$0.0][$0.1] } }))
 
         return PublishedStatistics(
             period: period, k: k, people: .count(report.people), peopleTarget: peopleTarget,

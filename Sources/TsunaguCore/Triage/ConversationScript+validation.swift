@@ -33,7 +33,9 @@ extension ConversationScript {
             require(!text.isBlank, [key], "must not be empty")
             require(text.utf16.count <= 5_000, [key], "is longer than LINE's 5,000 characters")
         }
-        let questions = [(["consent"], consent), (["topic"], topic), (["urgency"], urgency), (["survey"], survey), (["stop", "confirm"], stop.confirm)]
+        let questions = [
+            (["consent"], consent), (["topic"], topic), (["urgency"], urgency), (["survey"], survey), (["stop", "confirm"], stop.confirm),
+        ]
         for (key, question) in questions {
             require(!question.text.isBlank, key + ["text"], "must not be empty")
             require(!question.choices.isEmpty, key + ["choices"], "needs at least one choice")
@@ -58,7 +60,9 @@ extension ConversationScript {
         require(!stop.continued.isBlank, ["stop", "continued"], "must not be empty")
         require(!goodbye.words.isEmpty, ["goodbye", "words"], "needs at least one word, e.g. ありがとう")
         require(!goodbye.reply.isBlank, ["goodbye", "reply"], "must not be empty")
-        require(!goodbye.startAgain.isBlank && goodbye.startAgain.count <= Self.maxLabelLength, ["goodbye", "startAgain"], "must be a label of 1 to 20 characters")
+        require(
+            !goodbye.startAgain.isBlank && goodbye.startAgain.count <= Self.maxLabelLength, ["goodbye", "startAgain"],
+            "must be a label of 1 to 20 characters")
         for id in ["yes", "no"] {
             require(stop.confirm.choices.contains { $0.id == id }, ["stop", "confirm", "choices"], "needs a choice with id '\(id)'")
         }
@@ -66,19 +70,25 @@ extension ConversationScript {
         require(!emergency.contacts.isEmpty, ["emergency", "contacts"], "needs at least one contact")
         require(!emergency.again.isBlank, ["emergency", "again"], "must not be empty")
         for (index, contact) in emergency.contacts.enumerated() {
-            require(["phone", "chat", "text"].contains(contact.channel), ["emergency", "contacts", "\(index)", "channel"], "must be phone, chat or text")
+            require(
+                ["phone", "chat", "text"].contains(contact.channel), ["emergency", "contacts", "\(index)", "channel"], "must be phone, chat or text")
             require(["all", "under18"].contains(contact.audience), ["emergency", "contacts", "\(index)", "audience"], "must be all or under18")
             if contact.audience == "under18" {
                 for (category, ids) in emergency.byCategory where ids.contains(contact.id) && category != "minor_unsafe" {
-                    problems.append(ScriptProblem(path: ["emergency", "byCategory", category], message: "names \(contact.id), which is for under-18s only"))
+                    problems.append(
+                        ScriptProblem(path: ["emergency", "byCategory", category], message: "names \(contact.id), which is for under-18s only"))
                 }
             }
             if let open = contact.open {
                 let parts = open.split(separator: "-").map(String.init)
-                require(parts.count == 2 && parts.allSatisfy { Self.minutes($0) != nil }, ["emergency", "contacts", "\(index)", "open"], "must be two times such as 16:00-21:00")
+                require(
+                    parts.count == 2 && parts.allSatisfy { Self.minutes($0) != nil }, ["emergency", "contacts", "\(index)", "open"],
+                    "must be two times such as 16:00-21:00")
             }
             for day in contact.days ?? [] {
-                require(Self.weekdays[day] != nil, ["emergency", "contacts", "\(index)", "days"], "'\(day)' is not one of mon, tue, wed, thu, fri, sat, sun")
+                require(
+                    Self.weekdays[day] != nil, ["emergency", "contacts", "\(index)", "days"],
+                    "'\(day)' is not one of mon, tue, wed, thu, fri, sat, sun")
             }
         }
         let contactIDs = Set(emergency.contacts.map(\.id))
@@ -89,7 +99,8 @@ extension ConversationScript {
         }
         require(concern.reply.contains("{contacts}"), ["concern", "reply"], "must contain {contacts}")
         for key in consentWords.keys { require(key == "accept" || key == "decline", ["consentWords", key], "must be accept or decline") }
-        require(!(consentWords["accept"] ?? []).isEmpty && !(consentWords["decline"] ?? []).isEmpty, ["consentWords"], "needs accept and decline words")
+        require(
+            !(consentWords["accept"] ?? []).isEmpty && !(consentWords["decline"] ?? []).isEmpty, ["consentWords"], "needs accept and decline words")
         require((1...5).contains(concern.contactCount), ["concern", "contactCount"], "must be from 1 to 5")
         for (category, tiers) in safety.risk {
             require(SafetyLexicon.categories.contains(category), ["safety", "risk", category], "is not a category")
@@ -117,7 +128,8 @@ extension ConversationScript {
         // RichMenu.validate(), which the script loader applies; the engine's rule is that every tap is one it answers.
         for (index, area) in richMenu.areas.enumerated() {
             let path = ["richMenu", "areas", "\(index)"]
-            let known = area.data.hasPrefix("start:") || area.data == "info:menu"
+            let known =
+                area.data.hasPrefix("start:") || area.data == "info:menu"
                 || info.items.contains { "info:\($0.id)" == area.data }
             require(known, path + ["data"], "must be start:…, info:menu or info: and an item's id")
         }
@@ -130,7 +142,9 @@ extension ConversationScript {
         }
         for (index, item) in info.items.enumerated() {
             if let request = item.request {
-                require(!request.label.isBlank && request.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "request", "label"], "must be a label of 1 to 20 characters")
+                require(
+                    !request.label.isBlank && request.label.count <= Self.maxLabelLength, ["info", "items", "\(index)", "request", "label"],
+                    "must be a label of 1 to 20 characters")
                 require(!request.reply.isBlank, ["info", "items", "\(index)", "request", "reply"], "must not be empty")
             }
         }

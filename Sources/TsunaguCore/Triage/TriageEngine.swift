@@ -43,7 +43,8 @@ public struct TriageEngine: Sendable {
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
         self.itemTriggers = script.info.items.flatMap { item in (item.triggers ?? []).map { (TextNormalizer.normalize($0), item.id) } }
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
-        self.consentWords = ((script.consentWords["accept"] ?? []).map { (Self.answerFold($0), true) }
+        self.consentWords =
+            ((script.consentWords["accept"] ?? []).map { (Self.answerFold($0), true) }
             + (script.consentWords["decline"] ?? []).map { (Self.answerFold($0), false) })
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
         self.requestWords = script.info.items.compactMap { item in
@@ -343,7 +344,8 @@ public struct TriageEngine: Sendable {
 
     /// Thanks or a goodbye after the talk: a polite answer and a way to start again, no new case.
     private func sayGoodbye(_ turn: inout Turn) {
-        turn.actions.append(.send([BotMessage(text: script.goodbye.reply, choices: [BotChoice(label: script.goodbye.startAgain, data: "start:again")])]))
+        turn.actions.append(
+            .send([BotMessage(text: script.goodbye.reply, choices: [BotChoice(label: script.goodbye.startAgain, data: "start:again")])]))
     }
 
     /// Her whole message is thanks or goodbye (「ありがとうございました！」「おやすみ〜」), up to two characters more.
@@ -550,7 +552,8 @@ public struct TriageEngine: Sendable {
         if let request = item.request {
             turn.actions.append(.send([BotMessage(text: text, choices: [BotChoice(label: request.label, data: "request:\(item.id)")])]))
         } else if item.announce == true, let wording = script.announcements {
-            let button = turn.conversation.announcements
+            let button =
+                turn.conversation.announcements
                 ? BotChoice(label: wording.unsubscribe, data: "announce:off") : BotChoice(label: wording.subscribe, data: "announce:on")
             turn.actions.append(.send([BotMessage(text: text, choices: [button])]))
         } else {

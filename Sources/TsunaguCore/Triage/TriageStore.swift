@@ -116,7 +116,8 @@ public struct TriageCommit: Sendable {
     public var outbox: [NewOutboxEntry]
 
     public init(
-        conversation: Conversation? = nil, sealedAddress: [UInt8]? = nil, newCaseKey: (caseID: String, wrappedKey: [UInt8], fingerprint: String)? = nil,
+        conversation: Conversation? = nil, sealedAddress: [UInt8]? = nil,
+        newCaseKey: (caseID: String, wrappedKey: [UInt8], fingerprint: String)? = nil,
         transcript: [TranscriptEntry] = [], deletedMessageRefs: [String] = [], shreddedCases: [String] = [],
         withholdPending: Bool = false, outbox: [NewOutboxEntry] = [], heldWords: HeldWordsChange? = nil
     ) {

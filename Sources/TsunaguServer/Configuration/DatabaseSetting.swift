@@ -88,7 +88,7 @@ public enum DatabaseSetting: Sendable, CustomStringConvertible {
         do {
             try await database.probe()
             return try await database.whileRunning { try await body(database) }
-        } catch where PostgresFailure.isDatabaseError(error) {
+        } catch  where PostgresFailure.isDatabaseError(error) {
             throw StartupError(PostgresFailure.describe(error, location: location))
         }
     }

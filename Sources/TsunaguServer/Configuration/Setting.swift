@@ -86,7 +86,8 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         "tsunagu.staff.metricsTokenFile", "TSUNAGU_METRICS_TOKEN_FILE", "a file holding the metrics token")
     public static let database = Setting(
         "tsunagu.database", "TSUNAGU_DATABASE", default: "data/tsunagu.sqlite", secret: true,
-        "a SQLite file (one instance), or `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=verify-full&sslrootcert=FILE` shared by several instances ([`docs/deployment.md`](docs/deployment.md)); a secret because the URL may hold a password")
+        "a SQLite file (one instance), or `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=verify-full&sslrootcert=FILE` shared by several instances ([`docs/deployment.md`](docs/deployment.md)); a secret because the URL may hold a password"
+    )
     public static let databaseAllowUnverified = Setting(
         "tsunagu.databaseAllowUnverified", "TSUNAGU_DATABASE_ALLOW_UNVERIFIED", default: "false",
         accepts: .oneOf(["true", "false", "1", "0", "yes", "no"]),
@@ -131,9 +132,11 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         "the sandbox's loopback port")
     public static let sandboxToken = Setting(
         "tsunagu.sandbox.token", "TSUNAGU_SANDBOX_TOKEN", secret: true,
-        "the bearer token the sandbox's `/sandbox/*` endpoints require (`tsunagu phone` sends it too); unset, a random one is made at start and logged")
+        "the bearer token the sandbox's `/sandbox/*` endpoints require (`tsunagu phone` sends it too); unset, a random one is made at start and logged"
+    )
     public static let sandboxTokenFile = Setting(
-        "tsunagu.sandbox.tokenFile", "TSUNAGU_SANDBOX_TOKEN_FILE", "a file holding the sandbox's token (`scripts/run` keeps one in `data/local-sandbox-token`)")
+        "tsunagu.sandbox.tokenFile", "TSUNAGU_SANDBOX_TOKEN_FILE",
+        "a file holding the sandbox's token (`scripts/run` keeps one in `data/local-sandbox-token`)")
     public static let retentionMessageDays = Setting(
         "tsunagu.retention.messageDays", "TSUNAGU_RETENTION_MESSAGE_DAYS", default: "90",
         accepts: .integer(1...3650, what: "a number of days from 1 to 3650"), "days after a case closes until its messages are destroyed")
@@ -146,7 +149,8 @@ public struct Setting: Sendable, Hashable, CustomStringConvertible {
         "days of silence after which her sealed LINE id is deleted, unless a send, an open case or announcements need it")
     public static let retentionIdleTriageDays = Setting(
         "tsunagu.retention.idleTriageDays", "TSUNAGU_RETENTION_IDLE_TRIAGE_DAYS", default: "1",
-        accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case still in triage closes (`no-response`)")
+        accepts: .integer(1...365, what: "a number of days from 1 to 365"),
+        "days without a word after which a case still in triage closes (`no-response`)")
     public static let retentionIdleQueuedDays = Setting(
         "tsunagu.retention.idleQueuedDays", "TSUNAGU_RETENTION_IDLE_QUEUED_DAYS", default: "14",
         accepts: .integer(1...365, what: "a number of days from 1 to 365"), "days without a word after which a case waiting in the queue closes")

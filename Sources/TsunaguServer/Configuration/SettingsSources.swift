@@ -37,7 +37,8 @@ public struct SettingsSources: Sendable {
         } catch {
             throw StartupError("The config file \(path) is not valid YAML of the documented shape.", cause: error)
         }
-        var values: [String: String] = [:], keys: [String] = []
+        var values: [String: String] = [:]
+        var keys: [String] = []
         if let root {
             guard let mapping = root as? [String: Any] else {
                 throw StartupError("The config file \(path) is not valid YAML of the documented shape: its top level must be a mapping.")
@@ -47,7 +48,9 @@ public struct SettingsSources: Sendable {
         return SettingsSources(environment: environment, filePath: path, fileValues: values, fileKeys: keys.sorted())
     }
 
-    private static func flatten(_ mapping: [String: Any], prefix: String, into values: inout [String: String], keys: inout [String], path: String) throws {
+    private static func flatten(_ mapping: [String: Any], prefix: String, into values: inout [String: String], keys: inout [String], path: String)
+        throws
+    {
         for (name, value) in mapping {
             let key = prefix + name
             switch value {
@@ -72,7 +75,8 @@ public struct SettingsSources: Sendable {
 
     /// The reader every setting is read through: the documented variables first, then the file.
     public func reader() -> ConfigReader {
-        var fromEnvironment: [AbsoluteConfigKey: ConfigValue] = [:], fromFile: [AbsoluteConfigKey: ConfigValue] = [:]
+        var fromEnvironment: [AbsoluteConfigKey: ConfigValue] = [:]
+        var fromFile: [AbsoluteConfigKey: ConfigValue] = [:]
         for setting in Setting.all {
             let key = AbsoluteConfigKey(setting.configKey)
             if let value = environment[setting.variable] { fromEnvironment[key] = ConfigValue(.string(value), isSecret: setting.isSecret) }
@@ -106,7 +110,8 @@ public struct SettingsSources: Sendable {
         }
         for key in fileKeys where !keys.contains(key) {
             sentences.append(
-                "The config file key \(key) is not a Tsunagu setting and is ignored; did you mean \(Self.closest(to: key, in: Setting.all.map(\.key)))?")
+                "The config file key \(key) is not a Tsunagu setting and is ignored; did you mean \(Self.closest(to: key, in: Setting.all.map(\.key)))?"
+            )
         }
         return sentences
     }
@@ -126,7 +131,8 @@ public struct SettingsSources: Sendable {
 
     /// The words of a variable (`TSUNAGU_DATA_KEY`) or a key (`tsunagu.dataKey`), lowercased.
     static func words(of name: String) -> [String] {
-        var words: [String] = [], current = ""
+        var words: [String] = []
+        var current = ""
         for character in name {
             if character == "_" || character == "." || (character.isUppercase && !current.isEmpty && current.last!.isLowercase) {
                 if !current.isEmpty { words.append(current.lowercased()) }
@@ -141,7 +147,8 @@ public struct SettingsSources: Sendable {
 
     /// Levenshtein distance, one row at a time.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var row = Array(0...b.count)
         for i in 1...a.count {

@@ -1,8 +1,8 @@
 public import Configuration
 import Foundation
 public import Logging
-public import TsunaguSQLite
 public import TsunaguCore
+public import TsunaguSQLite
 
 /// Everything `tsunagud serve` needs, read and validated once at start-up.
 ///
@@ -92,7 +92,8 @@ public struct TsunaguConfiguration: Sendable {
 
         guard let secret = try Self.secret(.channelSecret, file: .channelSecretFile, in: reader) else {
             throw StartupError(
-                "LINE_CHANNEL_SECRET is not set; set it (or LINE_CHANNEL_SECRET_FILE) to the channel secret from the LINE Developers Console (scripts/run makes a local one).")
+                "LINE_CHANNEL_SECRET is not set; set it (or LINE_CHANNEL_SECRET_FILE) to the channel secret from the LINE Developers Console (scripts/run makes a local one)."
+            )
         }
         (self.channelSecret, self.channelSecretFile) = secret
         let token = try Self.secret(.channelAccessToken, file: .channelAccessTokenFile, in: reader)
@@ -161,11 +162,13 @@ public struct TsunaguConfiguration: Sendable {
         guard sandboxPort != nil else { return }
         if hasRealAccessToken {
             throw StartupError(
-                "TSUNAGU_SANDBOX_ENABLED is on while LINE_CHANNEL_ACCESS_TOKEN is set; unset one of them, since the sandbox must never run beside a real channel (for a restore drill use TSUNAGU_OUTBOX_PAUSED=true).")
+                "TSUNAGU_SANDBOX_ENABLED is on while LINE_CHANNEL_ACCESS_TOKEN is set; unset one of them, since the sandbox must never run beside a real channel (for a restore drill use TSUNAGU_OUTBOX_PAUSED=true)."
+            )
         }
         if apiBaseURL != Setting.apiBaseURL.defaultValue {
             throw StartupError(
-                "TSUNAGU_SANDBOX_ENABLED is on while LINE_API_BASE_URL is set to another server; unset one of them, since the sandbox must be the only LINE this instance talks to.")
+                "TSUNAGU_SANDBOX_ENABLED is on while LINE_API_BASE_URL is set to another server; unset one of them, since the sandbox must be the only LINE this instance talks to."
+            )
         }
     }
 

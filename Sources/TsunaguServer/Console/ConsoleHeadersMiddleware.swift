@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// The console's security headers on every answer under `/console/`, errors included: only this origin's
 /// scripts, styles and connections (no inline script, no `eval`), never framed, no sniffing, and no referrer to

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// Lets the web console's session cookie stand in for a bearer token on the staff listener.
 ///
@@ -49,7 +49,8 @@ public struct ConsoleSessionMiddleware<Context: RequestContext>: RouterMiddlewar
 
     /// Compares in constant time (through their SHA-256, so lengths do not show either).
     static func equal(_ a: String, _ b: String) -> Bool {
-        let x = SHA256.hash(data: Data(a.utf8)), y = SHA256.hash(data: Data(b.utf8))
+        let x = SHA256.hash(data: Data(a.utf8))
+        let y = SHA256.hash(data: Data(b.utf8))
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -14,7 +14,7 @@ struct HTML: Sendable {
     /// An element; attributes whose value is `nil` are left out, `""` gives a bare attribute (`hidden`).
     static func element(_ name: String, _ attributes: [(String, String?)] = [], _ children: [HTML] = []) -> HTML {
         var out = "<" + name
-        for case let (key, value?) in attributes {
+        for case (let key, let value?) in attributes {
             out += value.isEmpty ? " \(key)" : " \(key)=\"\(escape(value))\""
         }
         out += ">"

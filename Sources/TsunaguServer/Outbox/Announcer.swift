@@ -65,7 +65,9 @@ public struct Announcer: Sendable {
         let plan = try await plan(for: recipients.count, now: now)
         guard plan.fits else {
             throw Refusal(
-                description: "It would take \(plan.messages) pushes and only \(max(0, plan.monthlyQuota - plan.pushesThisMonth)) are left of this month's \(plan.monthlyQuota); send it next month or raise the plan.")
+                description:
+                    "It would take \(plan.messages) pushes and only \(max(0, plan.monthlyQuota - plan.pushesThisMonth)) are left of this month's \(plan.monthlyQuota); send it next month or raise the plan."
+            )
         }
         let message = BotMessage(text: text, choices: [BotChoice(label: wording.unsubscribe, data: "announce:off")])
         var entries: [NewOutboxEntry] = []

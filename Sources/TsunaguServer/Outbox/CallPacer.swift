@@ -18,9 +18,10 @@ enum CallPacer: Sendable {
         }
         // About 36 reservations a second at the full rate, across all instances.
         let block = max(1, requestsPerSecond / 36)
-        self = .shared(SharedRateLimiter(local: local, block: block, logger: logger) { calls in
-            try await shared(endpoint, calls, requestsPerSecond)
-        })
+        self = .shared(
+            SharedRateLimiter(local: local, block: block, logger: logger) { calls in
+                try await shared(endpoint, calls, requestsPerSecond)
+            })
     }
 
     func acquire() async {

@@ -1,9 +1,9 @@
 import CurlHTTP
 import Foundation
-import Synchronization
 public import LineMessaging
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 public import TsunaguCore
 
 /// The service that delivers the outbox to LINE until told to stop.
@@ -195,7 +195,8 @@ public struct OutboxSender: Service {
                 return .accepted
             case .push:
                 await pushLimiter.acquire()
-                switch try await client.push(to: payload.chatID, messages: payload.messages, retryKey: UUID(uuidString: entry.retryKey) ?? ids.next()) {
+                switch try await client.push(to: payload.chatID, messages: payload.messages, retryKey: UUID(uuidString: entry.retryKey) ?? ids.next())
+                {
                 case .accepted: return .accepted
                 case .alreadyAccepted: return .alreadyAccepted
                 }

@@ -59,7 +59,8 @@ actor SharedRateLimiter {
                 try? await Task.sleep(for: .milliseconds(20))
             }
         } catch {
-            logger.warning("Could not reserve calls from the shared rate budget; pacing this instance alone for a second",
+            logger.warning(
+                "Could not reserve calls from the shared rate budget; pacing this instance alone for a second",
                 metadata: ["error.type": "\(type(of: error))"])
             slots = block
             usableUntil = ContinuousClock.now + .seconds(1)

@@ -43,7 +43,8 @@ public enum Keyring {
             return combined(sealing: sealing, pseudonym: pseudonym, current: current, previous: previous)
         }
         throw StartupError(
-            "TSUNAGU_DATA_KEY is not the key this database is protected with; set it back, or set TSUNAGU_DATA_KEY_PREVIOUS to the key in use so far to rotate to the new one.")
+            "TSUNAGU_DATA_KEY is not the key this database is protected with; set it back, or set TSUNAGU_DATA_KEY_PREVIOUS to the key in use so far to rotate to the new one."
+        )
     }
 
     /// The audit chain of the database whose keyring `store` is, opened without writing anything

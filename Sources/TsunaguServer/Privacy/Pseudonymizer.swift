@@ -1,6 +1,6 @@
 import Crypto
-public import TsunaguCore
 import Foundation
+public import TsunaguCore
 
 /// Turns a LINE chat id into its keyed pseudonym (HMAC-SHA256 with a key derived from the data key,
 /// truncated to 128 bits, hex).

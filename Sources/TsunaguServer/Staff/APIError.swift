@@ -1,6 +1,6 @@
 import Foundation
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 import TsunaguCore
 
 /// An error of the staff API: a status, a stable code for scripts, and one sentence that says what to do.

@@ -77,7 +77,9 @@ public struct CaseDesk: Sendable {
             summary.counsellor = member.name
             summary.leaseUntil = now + settings.leaseMilliseconds
             let lapsed = state.summary.counsellor.map { " (lapsed from \($0))" } ?? ""
-            return (CaseChange(triage: triage, holder: .take(member.name), audit: ("case.claim", "claimed\(lapsed)"), event: (.claimed, nil)), summary)
+            return (
+                CaseChange(triage: triage, holder: .take(member.name), audit: ("case.claim", "claimed\(lapsed)"), event: (.claimed, nil)), summary
+            )
         }
     }
 
@@ -224,7 +226,7 @@ public struct CaseDesk: Sendable {
                 return (CaseChange(triage: triage), triage.outbox.isEmpty ? 0 : 1)
             }
         }
-        doorbells.forEach { $0.ring() }
+        for doorbell in doorbells { doorbell.ring() }
         return told
     }
 
@@ -249,7 +251,7 @@ public struct CaseDesk: Sendable {
                 return (CaseChange(triage: triage, holder: .drop, audit: ("case.close", "outcome \(TriageEngine.idleOutcome)")), 1)
             }
         }
-        if closed > 0 { doorbells.forEach { $0.ring() } }
+        if closed > 0 { for doorbell in doorbells { doorbell.ring() } }
         return closed
     }
 
@@ -273,7 +275,7 @@ public struct CaseDesk: Sendable {
             on: selector, by: member.name, now: now, lease: settings.leaseMilliseconds, cap: settings.casesPerCounsellor,
             transcriptAfter: transcriptAfter
         ) { state in try decide(state, now) }
-        doorbells.forEach { $0.ring() }
+        for doorbell in doorbells { doorbell.ring() }
         return result
     }
 

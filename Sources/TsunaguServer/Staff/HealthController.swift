@@ -1,5 +1,5 @@
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// `GET /healthz` on both listeners: 200 with the database status (at most a second old), 503 when the database
 /// does not answer, so a load balancer takes the instance out. Only the staff listener adds the version: on the
@@ -24,7 +24,9 @@ public struct HealthController<Context: RequestContext>: Sendable {
             let healthy = await probe.isHealthy()
             return EditedResponse(
                 status: healthy ? .ok : .serviceUnavailable,
-                response: Health(status: healthy ? "ok" : "degraded", version: showsVersion ? TsunaguVersion.current : nil, database: healthy ? "ok" : "unavailable"))
+                response: Health(
+                    status: healthy ? "ok" : "degraded", version: showsVersion ? TsunaguVersion.current : nil,
+                    database: healthy ? "ok" : "unavailable"))
         }
     }
 }

@@ -1,7 +1,7 @@
-public import Hummingbird
 import HTTPTypes
-public import TsunaguCore
+public import Hummingbird
 import Prometheus
+public import TsunaguCore
 
 /// `GET /metrics` on the staff listener: Prometheus text, to whom ``MetricsAccess`` admits (401 to others; 404
 /// when it is off). Gauges that mirror durable state (the pending inbox and outbox) are read from the database at

@@ -70,12 +70,13 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
         api.post("records/products") { request, _ in
             let member = try await authenticator.member(for: request, allowing: Self.recorders)
             let body = try await body(StaffAPI.ProductsRequest.self, request, "{\"facility\", \"count\"} (and \"month\")")
-            let month = try body.month.map { text in
-                guard let month = CivilMonth(text) else {
-                    throw APIError(.badRequest, code: "invalid_body", "month must be written YYYY-MM.")
-                }
-                return month
-            } ?? CivilMonth(JapanTime(milliseconds: clock.now()).date)
+            let month =
+                try body.month.map { text in
+                    guard let month = CivilMonth(text) else {
+                        throw APIError(.badRequest, code: "invalid_body", "month must be written YYYY-MM.")
+                    }
+                    return month
+                } ?? CivilMonth(JapanTime(milliseconds: clock.now()).date)
             return try await append(.products(ProductHandout(month: month, facility: body.facility, count: body.count)), by: member)
         }
         api.post("records/events") { request, _ in
@@ -104,8 +105,9 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
             guard let entry = try await store.programmeRecord(number: number), entry.record.withdrawnNumber == nil else {
                 throw APIError(.notFound, code: "not_found", "There is no entry with that number to withdraw.")
             }
-            let withdrawn = Set(try await store.programmeRecords(datedIn: .month(entry.record.date.year, entry.record.date.month))
-                .compactMap(\.record.withdrawnNumber))
+            let withdrawn = Set(
+                try await store.programmeRecords(datedIn: .month(entry.record.date.year, entry.record.date.month))
+                    .compactMap(\.record.withdrawnNumber))
             guard !withdrawn.contains(number) else {
                 throw APIError(.conflict, code: "already_withdrawn", "That entry was withdrawn already.")
             }
@@ -115,12 +117,14 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
         api.get("records") { request, _ -> StaffAPI.ProgrammeEntries in
             _ = try await authenticator.member(for: request, allowing: Self.recorders)
             let entries = try await store.programmeRecords(datedIn: .fiscalYear(try fiscalYear(request)))
-            let withdrawals = Dictionary(entries.compactMap { entry in entry.record.withdrawnNumber.map { ($0, entry.number) } }) { first, _ in first }
-            return StaffAPI.ProgrammeEntries(entries: entries.map { entry in
-                .init(
-                    number: entry.number, kind: entry.record.kind.rawValue, date: "\(entry.record.date)",
-                    detail: entry.record.auditDetail, withdrawnBy: withdrawals[entry.number])
-            })
+            let withdrawals = Dictionary(entries.compactMap { entry in entry.record.withdrawnNumber.map { ($0, entry.number) } }) { first, _ in first
+            }
+            return StaffAPI.ProgrammeEntries(
+                entries: entries.map { entry in
+                    .init(
+                        number: entry.number, kind: entry.record.kind.rawValue, date: "\(entry.record.date)",
+                        detail: entry.record.auditDetail, withdrawnBy: withdrawals[entry.number])
+                })
         }
         api.get("stats/programme") { request, _ -> ProgrammeReport in
             _ = try await authenticator.member(for: request, allowing: [.supervisor])

@@ -9,7 +9,8 @@ public enum StaffToken {
     /// `tsu_` and 43 characters of Base64url.
     public static func generate() -> String {
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return "tsu_" + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        return "tsu_"
+            + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 

@@ -15,7 +15,8 @@ public struct StatisticsController<Context: RequestContext>: Sendable {
 
     /// - Parameter labels: what the ids mean, by table (from the conversation script).
     public init(
-        stores: StoreSet, authenticationGuard: AuthenticationGuard, settings: StatisticsSettings, labels: [String: [String: String]] = [:], clock: WallClock
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, settings: StatisticsSettings, labels: [String: [String: String]] = [:],
+        clock: WallClock
     ) {
         self.labels = labels
         self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)

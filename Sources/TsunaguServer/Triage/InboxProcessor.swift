@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
-import Synchronization
 import LineMessaging
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 public import TsunaguCore
 
 /// The service that turns inbox events into conversation: for each event, in order per chat, it runs the

@@ -24,7 +24,8 @@ public enum RichMenuInstaller {
         }
         guard let size = RichMenu.pngSize(data), size.width == script.richMenu.width, size.height == script.richMenu.height else {
             throw StartupError(
-                "The rich menu image \(path) is not a PNG of \(script.richMenu.width)×\(script.richMenu.height) pixels; draw it again with scripts/make-rich-menu.")
+                "The rich menu image \(path) is not a PNG of \(script.richMenu.width)×\(script.richMenu.height) pixels; draw it again with scripts/make-rich-menu."
+            )
         }
         guard data.count <= RichMenu.maxImageBytes else { throw StartupError("The rich menu image \(path) is larger than LINE's 1 MB.") }
         return data

@@ -80,9 +80,10 @@ public struct TriageDecider: Sendable {
             case .releaseHeldWords:
                 if let key = caseKey, let record {
                     for text in held.texts() {
-                        commit.transcript.append(TranscriptEntry(
-                            caseID: record.id, at: now, author: .her, messageRef: nil,
-                            sealedText: try CaseCipher.seal(text, with: key, caseID: record.id)))
+                        commit.transcript.append(
+                            TranscriptEntry(
+                                caseID: record.id, at: now, author: .her, messageRef: nil,
+                                sealedText: try CaseCipher.seal(text, with: key, caseID: record.id)))
                     }
                 }
                 commit.heldWords = .destroy
@@ -90,16 +91,18 @@ public struct TriageDecider: Sendable {
                 commit.heldWords = .destroy
             case .record(let text):
                 guard let key = caseKey, let record else { continue }
-                commit.transcript.append(TranscriptEntry(
-                    caseID: record.id, at: now, author: .her, messageRef: incoming.messageID.map(messageRef),
-                    sealedText: try CaseCipher.seal(text, with: key, caseID: record.id)))
+                commit.transcript.append(
+                    TranscriptEntry(
+                        caseID: record.id, at: now, author: .her, messageRef: incoming.messageID.map(messageRef),
+                        sealedText: try CaseCipher.seal(text, with: key, caseID: record.id)))
             case .send(let sent):
                 messages += sent
                 if let key = caseKey, let record {
                     for message in sent {
-                        commit.transcript.append(TranscriptEntry(
-                            caseID: record.id, at: now, author: .bot, messageRef: nil,
-                            sealedText: try CaseCipher.seal(message.text, with: key, caseID: record.id)))
+                        commit.transcript.append(
+                            TranscriptEntry(
+                                caseID: record.id, at: now, author: .bot, messageRef: nil,
+                                sealedText: try CaseCipher.seal(message.text, with: key, caseID: record.id)))
                     }
                 }
             case .deleteMessage(let ref):
@@ -143,11 +146,12 @@ public struct TriageDecider: Sendable {
         _ messages: [BotMessage], to chatID: String, replyToken: String?, leave: OutboxPayload.Leave?, conversation: Pseudonym,
         receivedAt: Int64, occurredAt: Int64, now: Int64
     ) throws -> [NewOutboxEntry] {
-        let outgoing = try MessageLimits.prepare(messages.map { message in
-            OutgoingMessage(
-                text: message.text,
-                quickReply: message.choices.map { QuickReplyButton(label: $0.label, action: .postback(data: $0.data, displayText: $0.label)) })
-        })
+        let outgoing = try MessageLimits.prepare(
+            messages.map { message in
+                OutgoingMessage(
+                    text: message.text,
+                    quickReply: message.choices.map { QuickReplyButton(label: $0.label, action: .postback(data: $0.data, displayText: $0.label)) })
+            })
         var calls = stride(from: 0, to: outgoing.count, by: MessageLimits.messagesPerCall).map {
             Array(outgoing[$0..<min($0 + MessageLimits.messagesPerCall, outgoing.count)])
         }

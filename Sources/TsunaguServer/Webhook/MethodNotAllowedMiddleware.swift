@@ -1,5 +1,5 @@
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 /// Answers 405 with `Allow` when a known path is asked with a method it does not serve; Hummingbird's router
 /// would answer 404, which tells an operator probing `/webhook` with `GET` the wrong thing.

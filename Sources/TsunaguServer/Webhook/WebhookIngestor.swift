@@ -1,7 +1,7 @@
+import Crypto
 public import Foundation
 import LineMessaging
 public import TsunaguCore
-import Crypto
 
 /// Turns a signed webhook request into durable inbox events: verify, decode, seal, pseudonymise, append.
 ///
@@ -55,7 +55,7 @@ public struct WebhookIngestor: Sendable {
         let events = try request.events.map { try inboxEvent(for: $0, receivedAt: receivedAt) }
         let outcomes = try await inbox.append(events)
         let stored = outcomes.count { $0 == .stored }
-        if stored > 0 { doorbells.forEach { $0.ring() } }
+        if stored > 0 { for doorbell in doorbells { doorbell.ring() } }
         return .accepted(stored: stored, duplicates: outcomes.count - stored)
     }
 
