@@ -155,9 +155,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TsunaguCoreTesting",
+            dependencies: ["TsunaguCore", "TsunaguScript", "TsunaguMeCab", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TsunaguTesting",
             dependencies: [
-                "CurlHTTP", "LineMessaging", "LineSandbox",
+                "TsunaguCoreTesting", "CurlHTTP", "LineMessaging", "LineSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"), "TsunaguCore", "TsunaguScript", "TsunaguMeCab", "TsunaguSQLite",
                 "TsunaguPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -168,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TsunaguCoreTests",
-            dependencies: ["TsunaguCore", "TsunaguMeCab", "TsunaguTesting", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TsunaguCore", "TsunaguMeCab", "TsunaguCoreTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -185,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "LineMessagingTests",
             dependencies: [
-                "LineMessaging", "TsunaguTesting", "CurlHTTP", "LineSandbox",
+                "LineMessaging", "TsunaguTesting", "TsunaguCoreTesting", "CurlHTTP", "LineSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -194,7 +199,8 @@ let package = Package(
         .testTarget(
             name: "TsunaguSQLiteTests",
             dependencies: [
-                "TsunaguSQLite", "TsunaguCore", "TsunaguTesting", "TsunaguPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                "TsunaguSQLite", "TsunaguCore", "TsunaguTesting", "TsunaguCoreTesting", "TsunaguPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -202,7 +208,8 @@ let package = Package(
         .testTarget(
             name: "TsunaguServerTests",
             dependencies: [
-                "TsunaguServer", "TsunaguTesting", "LineMessaging", "TsunaguCore", "TsunaguSQLite", "TsunaguPostgres", "LineSandbox",
+                "TsunaguServer", "TsunaguTesting", "TsunaguCoreTesting", "LineMessaging", "TsunaguCore", "TsunaguSQLite", "TsunaguPostgres",
+                "LineSandbox",
                 "CurlHTTP", "TsunaguMeCab",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -222,7 +229,8 @@ let package = Package(
         .testTarget(
             name: "TsunaguDaemonTests",
             dependencies: [
-                "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguSQLite", "TsunaguCore", "LineSandbox", "CurlHTTP", "TsunaguServer",
+                "tsunagud", "tsunagu", "TsunaguTesting", "TsunaguCoreTesting", "TsunaguSQLite", "TsunaguCore", "LineSandbox", "CurlHTTP",
+                "TsunaguServer",
                 "LineMessaging",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

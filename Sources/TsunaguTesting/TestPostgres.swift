@@ -2,6 +2,7 @@ import Foundation
 import Logging
 public import PostgresNIO
 public import TsunaguCore
+import TsunaguCoreTesting
 public import TsunaguPostgres
 
 /// The PostgreSQL server the tests use: the one `scripts/test` starts in a temporary cluster and names in

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LineMessaging
 import LineSandbox
 import Testing
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// The real client, over the real libcurl transport, against the sandbox on loopback.

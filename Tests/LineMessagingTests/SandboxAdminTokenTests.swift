@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LineMessaging
 import LineSandbox
 import Testing
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// The sandbox's `/sandbox/*` endpoints show what the bot sent her and sign webhooks as her: they answer only

@@ -1,7 +1,7 @@
 import Crypto
 import Testing
 import TsunaguCore
-import TsunaguTesting
+import TsunaguCoreTesting
 
 /// The audit chain is keyed: whoever can write the database but has no audit key cannot rewrite history.
 @Suite("The keyed audit chain")

@@ -1,6 +1,6 @@
 import Testing
 import TsunaguCore
-import TsunaguTesting
+import TsunaguCoreTesting
 
 /// Statistics from a generated dataset whose answers are known by construction, and the small-cell rules.
 @Suite("Statistics")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TsunaguCore
-import TsunaguTesting
+import TsunaguCoreTesting
 
 /// The conversation engine with the shipped script: every state × event kind, and the conversations that
 /// matter most, step by step.

@@ -1,6 +1,7 @@
 import Foundation
 import LineSandbox
 import Testing
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

@@ -6,6 +6,7 @@ import LineMessaging
 import LineSandbox
 import NIOCore
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

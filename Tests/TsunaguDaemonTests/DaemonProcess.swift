@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// A `tsunagud` child process, built by the same `swift build` as the tests, with its stderr captured.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Synchronization
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguTesting
 
 @Suite("tsunagud as a process", .serialized)

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// The process's own edges: what `tsunagud` does to itself and its files before it serves.

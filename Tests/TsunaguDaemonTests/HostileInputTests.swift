@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LineMessaging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// More than 500 requests no honest client sends, against a running `tsunagud`: each must get the right 4xx (or a

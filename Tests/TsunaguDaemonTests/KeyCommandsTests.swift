@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LineSandbox
 import Testing
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

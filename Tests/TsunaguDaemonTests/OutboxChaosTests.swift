@@ -5,6 +5,7 @@ import LineMessaging
 import LineSandbox
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

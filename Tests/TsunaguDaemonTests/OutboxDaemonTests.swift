@@ -3,6 +3,7 @@ import Foundation
 import LineMessaging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

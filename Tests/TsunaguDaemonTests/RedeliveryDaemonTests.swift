@@ -4,6 +4,7 @@ import LineMessaging
 import LineSandbox
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguTesting
 

@@ -2,6 +2,7 @@ import Foundation
 import LineMessaging
 import LineSandbox
 import Testing
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// `tsunagud rich-menu` against the LINE sandbox, which checks the calls as LINE does: the menu is created, its

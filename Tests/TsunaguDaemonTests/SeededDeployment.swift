@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LineSandbox
 import NIOCore
 import Testing
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

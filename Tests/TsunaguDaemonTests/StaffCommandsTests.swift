@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// `tsunagud staff` and `tsunagud audit`, run as processes.

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguPostgres
 import TsunaguTesting
 

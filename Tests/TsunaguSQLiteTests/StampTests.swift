@@ -1,5 +1,6 @@
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguTesting
 
 /// Rows are stamped by the clock the database was opened with, on both backends, so a test can pin when a member of

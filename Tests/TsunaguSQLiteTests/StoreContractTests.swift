@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguPostgres
 import TsunaguSQLite
 import TsunaguTesting

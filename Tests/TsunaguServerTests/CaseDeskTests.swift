@@ -7,6 +7,7 @@ import LineSandbox
 import NIOCore
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Testing
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

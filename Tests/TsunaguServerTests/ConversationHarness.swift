@@ -11,6 +11,7 @@ import NIOCore
 import Synchronization
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

@@ -6,6 +6,7 @@ import LineSandbox
 import Prometheus
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

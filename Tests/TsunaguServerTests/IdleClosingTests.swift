@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguPostgres
 import TsunaguSQLite
 import TsunaguServer

@@ -3,6 +3,7 @@ import GRDB
 import LineSandbox
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

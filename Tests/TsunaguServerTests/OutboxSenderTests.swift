@@ -9,6 +9,7 @@ import Logging
 import Prometheus
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

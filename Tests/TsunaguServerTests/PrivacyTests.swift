@@ -6,6 +6,7 @@ import LineMessaging
 import Logging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

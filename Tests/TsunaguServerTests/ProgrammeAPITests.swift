@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguMeCab
 import TsunaguSQLite
 import TsunaguServer

@@ -4,6 +4,7 @@ import LineSandbox
 import Logging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

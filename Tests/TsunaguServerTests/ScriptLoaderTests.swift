@@ -2,6 +2,7 @@ import Foundation
 import LineMessaging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

@@ -6,6 +6,7 @@ import InMemoryLogging
 import Logging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguServer
 import TsunaguTesting
 

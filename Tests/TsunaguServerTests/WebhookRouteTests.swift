@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LineMessaging
 import Testing
 import TsunaguCore
+import TsunaguCoreTesting
 import TsunaguSQLite
 import TsunaguServer
 import TsunaguTesting

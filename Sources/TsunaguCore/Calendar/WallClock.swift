@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// Nothing reads the system clock by itself. Each executable's entry (its composition root) makes the one reading
 /// of real time and hands this clock to everything that needs "now"; tests hand in a clock they move
-/// (`ManualClock` in `TsunaguTesting`), so any hour, any lapse and any cutoff can be pinned. The triage engine and
+/// (`ManualClock` in `TsunaguCoreTesting`), so any hour, any lapse and any cutoff can be pinned. The triage engine and
 /// the statistics never hold one at all: their callers pass `now` in.
 public struct WallClock: Sendable {
     private let read: @Sendable () -> Int64
