@@ -14,12 +14,6 @@ extension Tsunagu {
                 fiscal year.
                 """)
 
-        /// `--report`'s values, as `StatisticsRequest.Report` names them.
-        enum Report: String, ExpressibleByArgument {
-            case kpi
-            case programme
-        }
-
         @Option(help: ArgumentHelp("A calendar month, YYYY-MM.", valueName: "month")) var month: String?
         @Option(help: ArgumentHelp("The fiscal year starting in April of this year, e.g. 2026 for April 2026 to March 2027.", valueName: "year"))
         var fiscalYear: Int?
@@ -29,8 +23,9 @@ extension Tsunagu {
         @Option(
             help: ArgumentHelp(
                 "Print a fixed report for a fiscal year instead: kpi (目標・KPI / 目標 / 実績 / 達成率) or programme (the annual report: KPI, every service, by month).",
-                valueName: "name"))
-        var report: Report?
+                valueName: "name"),
+            transform: Self.report)
+        var report: StatisticsRequest.Report?
         @Flag(help: "Print JSON for scripts.") var json = false
         @Flag(help: "Print CSV (section,key,value) for spreadsheets.") var csv = false
         @Option(help: ArgumentHelp("Also write a self-contained HTML page (Japanese, with charts) to this file.", valueName: "file"))
@@ -38,8 +33,17 @@ extension Tsunagu {
 
         private var request: StatisticsRequest {
             StatisticsRequest(
-                month: month, fiscalYear: fiscalYear, from: from, to: to, report: report.flatMap { StatisticsRequest.Report(rawValue: $0.rawValue) },
+                month: month, fiscalYear: fiscalYear, from: from, to: to, report: report,
                 json: json, csv: csv, html: html)
+        }
+
+        /// `--report`'s values are `StatisticsRequest.Report`'s names, read here rather than listed again.
+        private static func report(_ name: String) throws -> StatisticsRequest.Report {
+            guard let report = StatisticsRequest.Report(rawValue: name) else {
+                let names = StatisticsRequest.Report.allCases.map(\.rawValue).joined(separator: " or ")
+                throw ValidationError("--report is \(names), not \(name).")
+            }
+            return report
         }
 
         func validate() throws { try usage { () throws(UsageError) in try request.check() } }

@@ -204,6 +204,8 @@ struct CounsellorCLITests {
         let programmeHTML = try String(contentsOfFile: programmePage, encoding: .utf8)
         #expect(try XMLDocument(xmlString: programmeHTML).rootElement()?.name == "html" && programmeHTML.contains("国際女性デー"))
         #expect(try await loop.cli("tanaka", ["stats", "--report", "programme", "--month", "2026-11"]).status == 2)
+        let unknownReport = try await loop.cli("tanaka", ["stats", "--report", "annual"])
+        #expect(unknownReport.status == 2 && unknownReport.stderr.contains("--report is kpi or programme, not annual."), "\(unknownReport.stderr)")
         // The HTML page: well-formed, the JSON's figures in the script's words, nothing loaded from anywhere.
         let page = loop.directory.path("stats.html")
         #expect(try await loop.cli("tanaka", ["stats", "--html", page]).status == 0)
