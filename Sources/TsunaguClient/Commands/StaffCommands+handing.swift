@@ -40,8 +40,7 @@ extension StaffCommands {
             if held.notes.isEmpty { terminal.say("        no notes yet: add one with tsunagu note \(held.summary.handle)") }
             for note in held.notes { terminal.say("        " + terminal.line(note)) }
         }
-        let waiting = Priority.queueOrder.map { "\(answer.waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        terminal.say(terminal.paint("Waiting", .bold) + ": \(waiting)")
+        terminal.say(terminal.paint("Waiting", .bold) + ": " + QueueTable.byPriority(answer.waiting))
         let now = self.now()
         for item in answer.urgent {
             terminal.say(

@@ -70,7 +70,10 @@ enum QueueTable {
     }
 
     /// `Waiting: 1 emergency, 2 urgent, 5 normal`.
-    static func counts(_ waiting: [String: Int]) -> String {
-        "Waiting: " + Priority.queueOrder.map { "\(waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+    static func counts(_ waiting: [String: Int]) -> String { "Waiting: " + byPriority(waiting) }
+
+    /// `1 emergency, 2 urgent, 5 normal`: every priority, most urgent first, zeros included.
+    static func byPriority(_ waiting: [String: Int]) -> String {
+        Priority.queueOrder.map { "\(waiting[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
     }
 }
