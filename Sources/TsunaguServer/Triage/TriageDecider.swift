@@ -117,8 +117,10 @@ public struct TriageDecider: Sendable {
                 commit.erasure = Erasure(closing: closing, personToken: ids.nextString())
             case .alert(let category):
                 if let record { commit.alerts.append((record.id, category)) }
-                // Raised at once: if the transaction then failed, the event is retried and alerts again,
-                // which errs on the side of her safety.
+                // Raised at once, before the commit: if the transaction then fails (on PostgreSQL also when
+                // another conversation of the same batch cannot be written, and the batch is redone one by one),
+                // the event is decided again and alerts again. Counting an alert twice errs on the side of her
+                // safety; counting only committed ones could lose one to a crash between commit and count.
                 metrics?.recordEmergencyAlert()
                 logger.warning("Emergency wording: the case is at the front of the queue", metadata: ["category": "\(category)"])
             case .flag(let category):
