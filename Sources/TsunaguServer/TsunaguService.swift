@@ -190,7 +190,11 @@ public enum TsunaguService {
         services += [webhook, staff]
         // Started: what the office still has to fill in (after any refusal, so a refusal stays one sentence).
         for warning in ScriptLoader.officeWarnings(configuration.engine.script, path: configuration.scriptPath) { logger.warning("\(warning)") }
-        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Each service named by its type: without a name, ServiceLifecycle names a service by interpolating it, which
+        // prints every stored property (the engine's tables, the LINE client with its access token) into megabytes of
+        // debug log and keeps that text resident for the life of the process.
+        let named = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, serviceName: "\(type(of: $0))") }
+        var groupConfiguration = ServiceGroupConfiguration(services: named, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight work has this long to finish; then the rest is cancelled, so that a client that never finishes
         // its request (or a long-poll) cannot hold a restart up. Anything acknowledged is already on disk.
         groupConfiguration.maximumGracefulShutdownDuration = Self.shutdownGrace

@@ -135,6 +135,26 @@ struct DurabilityTests {
         #expect(!daemon.stderr.contains(TestSecrets.dataKeyBase64))
     }
 
+    @Test("at trace level the log names each service by its type, and carries no token, secret or key")
+    func traceLoggingKeepsSecretsOut() async throws {
+        let directory = try TemporaryDirectory()
+        let token = "trace-test-access-token-7d41"
+        let environment = DaemonProcess.environment(
+            database: directory.path("tsunagu.sqlite"),
+            extra: ["TSUNAGU_LOG_LEVEL": "trace", "LINE_CHANNEL_ACCESS_TOKEN": token, "LINE_API_BASE_URL": "http://127.0.0.1:9"])
+        let daemon = try DaemonProcess(environment: environment)
+        _ = try await daemon.port(of: "staff")
+        daemon.kill(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        let log = daemon.stderr
+        #expect(log.contains("Starting service") && log.contains("InboxProcessor"), "ServiceLifecycle's debug lines are not in the log")
+        for secret in [token, TestSecrets.channelSecret, TestSecrets.dataKeyBase64] {
+            #expect(!log.contains(secret), "a secret was logged at trace level")
+        }
+        // A service's name is its type, not a dump of what it holds (that was megabytes of log).
+        #expect(log.utf8.count < 1_000_000, "the trace log of a start and stop is \(log.utf8.count) bytes")
+    }
+
     @Test("a declared body over the cap gets 413 at once, without the server waiting for the rest")
     func oversizedBodyIsRefusedUnread() async throws {
         let directory = try TemporaryDirectory()
