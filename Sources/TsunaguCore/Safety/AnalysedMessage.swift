@@ -25,6 +25,9 @@ struct AnalysedMessage {
 
     let folded: String
     let foldedBytes: [UInt8]
+    /// Her text as the analyser reads it (``TextNormalizer/prepareForAnalysis(_:)``): the engine folds her typed
+    /// answers from it too.
+    let prepared: String
     let words: [Word]
     /// The words' folded surfaces run together, and where each word ends in it: a text pattern found here is
     /// placed at a word, so a negation after it can be seen (りすかとかしてない).
@@ -42,7 +45,8 @@ struct AnalysedMessage {
         emoji = text.unicodeScalars.filter { $0.value >= 0x2190 && $0.properties.isEmoji }
         asks = text.unicodeScalars.contains { $0 == "?" || $0 == "？" }
         laughs = Self.laughs(Array(text.unicodeScalars))
-        let words: [Word] = (analyzer?.morphemes(of: TextNormalizer.prepareForAnalysis(text)) ?? []).compactMap { morpheme in
+        prepared = TextNormalizer.prepareForAnalysis(text)
+        let words: [Word] = (analyzer?.morphemes(of: prepared) ?? []).compactMap { morpheme in
             guard morpheme.partOfSpeech != "記号" else { return nil }
             let surface = TextNormalizer.normalize(morpheme.surface)
             guard !surface.isEmpty else { return nil }

@@ -36,6 +36,10 @@ extension TriageEngine {
 
     /// The script's words and choices for `question`.
     func words(of question: Question) -> ConversationScript.Question {
+        Self.words(of: question, in: script)
+    }
+
+    static func words(of question: Question, in script: ConversationScript) -> ConversationScript.Question {
         switch question {
         case .consent: script.consent
         case .topic: script.topic

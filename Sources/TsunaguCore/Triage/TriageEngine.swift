@@ -29,6 +29,8 @@ public struct TriageEngine: Sendable {
     private let consentWords: [(word: String, yes: Bool)]
     /// Folded thanks and goodbyes, longest first.
     private let goodbyeWords: [String]
+    /// Each question's button labels, folded once here rather than for every message she types.
+    private let foldedLabels: [Question: [(label: String, id: String)]]
 
     /// - Parameter safety: the detector, with the server's analyser and model; by default the script's rules alone
     ///   on folded text (for tests of the conversation that do not need MeCab).
@@ -52,6 +54,10 @@ public struct TriageEngine: Sendable {
         }
         self.goodbyeWords = script.goodbye.words.map(TextNormalizer.normalize).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
         self.announcementStopWords = Set((script.announcements?.stopWords ?? []).map(TextNormalizer.normalize).filter { !$0.isEmpty })
+        self.foldedLabels = Dictionary(
+            uniqueKeysWithValues: Question.allCases.map { question in
+                (question, Self.words(of: question, in: script).choices.map { (TextNormalizer.normalize($0.label), $0.id) })
+            })
     }
 
     /// The welcome and privacy notice as she reads it, with the retention period in force.
@@ -137,17 +143,19 @@ public struct TriageEngine: Sendable {
     // MARK: Her messages
 
     private func fromHer(text: String, _ turn: inout Turn) {
-        let folded = TextNormalizer.normalize(text)
+        // Folded and analysed once, for danger and for every word list below.
+        let message = safety.analyse(text)
+        let folded = message.folded
         if turn.conversation.erasureAsked {
             turn.conversation.erasureAsked = false
-            if let erase = typedErasureAnswer(text, folded: folded) {
+            if let erase = typedErasureAnswer(message) {
                 fromHer(choice: Question.erase.data(for: erase ? "yes" : "no"), erasureAsked: true, &turn)
                 return
             }
             // Anything else: she has carried on talking, and it is read as usual.
         }
         let stops = erasureRequest.matches(folded)
-        let assessment = safety.assess(text)
+        let assessment = safety.assess(message)
         switch assessment.tier {
         case .emergency:
             // Danger first; then, if she also asked to erase, the question.
@@ -182,11 +190,11 @@ public struct TriageEngine: Sendable {
             return
         }
         // A typed label counts as tapping it.
-        if let data = choiceData(matchingLabel: text, in: turn.conversation.state) {
+        if let data = choiceData(matchingLabel: folded, in: turn.conversation.state) {
             fromHer(choice: data, &turn)
             return
         }
-        if case .consent = turn.conversation.state, let yes = typedConsent(text) {
+        if case .consent = turn.conversation.state, let yes = typedConsent(message) {
             fromHer(choice: Question.consent.data(for: yes ? "yes" : "no"), &turn)
             return
         }
@@ -502,11 +510,9 @@ public struct TriageEngine: Sendable {
     }
 
     /// Her typed answer to the erasure question: a button's label, or a plain yes or no (はい, いいえ).
-    private func typedErasureAnswer(_ text: String, folded: String) -> Bool? {
-        if let choice = script.stop.confirm.choices.first(where: { TextNormalizer.normalize($0.label) == folded }) {
-            return choice.id == "yes"
-        }
-        return typedConsent(text)
+    private func typedErasureAnswer(_ message: AnalysedMessage) -> Bool? {
+        if let id = foldedLabels[.erase]?.first(where: { $0.label == message.folded })?.id { return id == "yes" }
+        return typedConsent(message)
     }
 
     /// Holds her words (sealed by the caller) until she answers the privacy notice.
@@ -730,8 +736,8 @@ public struct TriageEngine: Sendable {
 
     /// Her typed answer to the consent question: `true` or `false` when her whole message is made of the script's
     /// yes words (「うん、お願いします」) or of its no words, up to two characters more (です); `nil` otherwise.
-    private func typedConsent(_ text: String) -> Bool? {
-        var rest = Substring(Self.answerFold(text))
+    private func typedConsent(_ message: AnalysedMessage) -> Bool? {
+        var rest = Substring(Self.answerFold(prepared: message.prepared))
         var answer: Bool?
         while let (word, yes) = consentWords.first(where: { rest.hasPrefix($0.word) }), answer == nil || answer == yes {
             rest = rest.dropFirst(word.count)
@@ -743,8 +749,13 @@ public struct TriageEngine: Sendable {
     /// Her typed answer folded less than ``TextNormalizer`` folds phrases: widths, kana and case alike, punctuation and
     /// spaces gone, but long vowels and pairs kept, since 「うーん」 (hmm) and 「ううん」 (no) are not 「うん」 (yes).
     static func answerFold(_ text: String) -> String {
+        answerFold(prepared: TextNormalizer.prepareForAnalysis(text))
+    }
+
+    /// ``answerFold(_:)`` of text already prepared for analysis (``AnalysedMessage/prepared``).
+    static func answerFold(prepared: String) -> String {
         var folded = String.UnicodeScalarView()
-        for scalar in TextNormalizer.prepareForAnalysis(text).lowercased().unicodeScalars {
+        for scalar in prepared.lowercased().unicodeScalars {
             var value = scalar.value
             if (0x30A1...0x30F6).contains(value) { value -= 0x60 }  // Katakana → hiragana.
             guard let kept = Unicode.Scalar(value) else { continue }
@@ -753,10 +764,10 @@ public struct TriageEngine: Sendable {
         return String(folded)
     }
 
-    private func choiceData(matchingLabel text: String, in state: TriageState) -> String? {
+    /// - Parameter folded: her message, folded.
+    private func choiceData(matchingLabel folded: String, in state: TriageState) -> String? {
         guard let question = Question(awaitedIn: state) else { return nil }
-        let folded = TextNormalizer.normalize(text)
-        return words(of: question).choices.first { TextNormalizer.normalize($0.label) == folded }.map { question.data(for: $0.id) }
+        return foldedLabels[question]?.first { $0.label == folded }.map { question.data(for: $0.id) }
     }
 
     /// Asks `question` with its buttons, in the state it belongs to.
