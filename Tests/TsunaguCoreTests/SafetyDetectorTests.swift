@@ -126,4 +126,27 @@ struct SafetyDetectorTests {
             try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.6\n@intercept\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\nl:x\t1\t2\n")
         }
     }
+
+    @Test("each of many weighted features is found by its exact name; one written twice keeps its last weights")
+    func modelLookups() throws {
+        let zeros = Array(repeating: "0", count: 9).joined(separator: "\t")
+        func model(_ lines: [String]) throws -> SafetyModel {
+            try SafetyModel(text: "@thresholds\t0.3\t0.9\t0.6\n" + lines.map { $0 + "\n" }.joined())
+        }
+        // More features than the table is first sized for, so it grows while the file is read.
+        var lines = ["@intercept\t0\t" + zeros]
+        for index in 0..<500 { lines.append("c:f\(index)\t\(Float(index) / 100)\t\(zeros)") }
+        lines.append("c:f7\t-1\t\(zeros)")
+        let many = try model(lines)
+        #expect(many.featureCount == 500)
+        // A feature's weight adds to a zero intercept exactly as the same weight as the intercept scores alone.
+        func alone(_ weight: Float) throws -> SafetyModel.Scores { try model(["@intercept\t\(weight)\t" + zeros]).scores([]) }
+        for index in [0, 1, 10, 100, 250, 499] {
+            #expect(many.scores([SafetyFeature("c:f\(index)")]) == (try alone(Float(index) / 100)), "feature \(index)")
+        }
+        #expect(many.scores([SafetyFeature("c:f7")]) == (try alone(-1)))
+        for unknown in ["c:f", "c:f500", "c:f4990", "f1"] {
+            #expect(many.scores([SafetyFeature(unknown)]) == (try alone(0)), "\(unknown) is not a feature of the model")
+        }
+    }
 }

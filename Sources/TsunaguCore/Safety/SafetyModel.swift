@@ -5,11 +5,11 @@
 /// - `emergency`: among risky messages, is it now rather than a concern;
 /// - `category`: which of ``SafetyLexicon/categories``.
 ///
-/// Scoring is a sum of the weights of the features present (all features are 0/1), so it costs one dictionary
-/// lookup per feature; the weights lie in one flat array, a row of ``width`` per feature.
+/// Scoring is a sum of the weights of the features present (all features are 0/1), so it costs one table lookup
+/// per feature (``FeatureTable``); the weights lie in one flat array, a row of ``width`` per feature.
 public struct SafetyModel: Sendable, Hashable {
     /// Where each feature's row starts in ``table``.
-    private var rows: [SafetyFeature: Int]
+    private var rows: FeatureTable
     /// Rows of weights, one per feature: risk, emergency, then one per category.
     private var table: [Float]
     private var intercepts: [Float]
@@ -32,7 +32,7 @@ public struct SafetyModel: Sendable, Hashable {
     /// - Throws: ``ModelFileError`` naming the first malformed line.
     public init(text: String) throws(ModelFileError) {
         let width = 2 + SafetyLexicon.categories.count
-        rows = [:]
+        rows = FeatureTable(capacity: text.utf8.count / 64)
         table = []
         intercepts = []
         riskThreshold = 0.5
@@ -51,7 +51,7 @@ public struct SafetyModel: Sendable, Hashable {
                 intercepts = numbers
             default:
                 guard numbers.count == width else { throw ModelFileError(line: number + 1) }
-                rows[SafetyFeature(String(fields[0]))] = table.count
+                rows.set(fields[0].utf8, to: table.count)
                 table += numbers
             }
         }
@@ -65,7 +65,7 @@ public struct SafetyModel: Sendable, Hashable {
         table.withUnsafeBufferPointer { table in
             sums.withUnsafeMutableBufferPointer { sums in
                 for feature in features {
-                    guard let start = rows[feature] else { continue }
+                    guard let start = rows.value(of: feature.bytes) else { continue }
                     for index in 0..<width { sums[index] += table[start + index] }
                 }
             }
