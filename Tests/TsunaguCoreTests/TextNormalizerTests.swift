@@ -26,4 +26,12 @@ struct TextNormalizerTests {
         #expect(TextNormalizer.normalize("ＯＤした！！") == "odした")
         #expect(TextNormalizer.normalize("ｶﾞｯｺｳ 2025") == "がっこう2025")
     }
+
+    @Test("her text for the analyser: widths folded, spaces gone, long runs cut, pairs and punctuation kept")
+    func preparedForAnalysis() {
+        #expect(TextNormalizer.prepareForAnalysis("ｼ ﾆ ﾀ ｲ") == "シニタイ")
+        #expect(TextNormalizer.prepareForAnalysis("しにたいいいい！！！") == "しにたい!")
+        #expect(TextNormalizer.prepareForAnalysis("ＯＤ、いいよ。") == "OD、いいよ。")
+        #expect(TextNormalizer.prepareForAnalysis("") == "")
+    }
 }
