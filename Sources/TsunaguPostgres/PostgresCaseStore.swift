@@ -11,7 +11,7 @@ public import TsunaguCore
 /// still waiting; when another instance took it meanwhile, the transaction is rolled back and tried again with
 /// the next candidate, so a transaction never holds two conversations' locks.
 public struct PostgresCaseStore: CaseStore {
-    private let database: SharedDatabase
+    let database: SharedDatabase
 
     /// The advisory-lock namespace of a counsellor's claims (the second key is a hash of the counsellor's name).
     static let counsellorLockNamespace: Int32 = 0x7473_7536  // "tsu6"
@@ -120,43 +120,7 @@ public struct PostgresCaseStore: CaseStore {
                 guard stillWaiting else { throw CandidateTaken() }
             }
             let (change, result) = try decide(state)
-            if let conversation = change.triage.conversation, conversation.currentCase?.id != state.caseID {
-                preconditionFailure("A case action changed another case of the conversation")
-            }
-            // The new holder is checked before anything is written: locks are taken in one order everywhere
-            // (her conversation, the case, the counsellor, the audit chain).
-            if case .take(let counsellor) = change.holder {
-                try await Self.checkCanHold(counsellor, actor: actor, cap: cap, except: caseID, now: now, on: connection, logger: logger)
-            }
-            let moment = database.clock.now()
-            _ = try await PostgresTriageStore.apply(change.triage, to: state.pseudonym, at: moment, on: connection, logger: logger)
-            switch change.holder {
-            case .keep:
-                break
-            case .renew:
-                try await connection.query(
-                    "UPDATE triage_case SET lease_until = \(now + lease) WHERE id = \(caseID) AND counsellor IS NOT NULL", logger: logger)
-            case .take(let counsellor):
-                try await connection.query(
-                    "UPDATE triage_case SET counsellor = \(counsellor), lease_until = \(now + lease) WHERE id = \(caseID)", logger: logger)
-            case .drop:
-                try await connection.query(
-                    "UPDATE triage_case SET counsellor = NULL, lease_until = NULL WHERE id = \(caseID)", logger: logger)
-            }
-            if change.triage.transcript.contains(where: { $0.author == .counsellor }) {
-                // Her first answer from a person: the first-response time of statistics.
-                try await connection.query(
-                    "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, \(now)) WHERE id = \(caseID)",
-                    logger: logger)
-            }
-            if let event = change.event {
-                try await PostgresTriageStore.emit(event.kind, caseID: caseID, detail: event.detail, at: moment, on: connection, logger: logger)
-            }
-            if let audit = change.audit {
-                try await PostgresAuditLog.append(
-                    actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, chain: database.auditChain,
-                    at: moment, on: connection, logger: logger)
-            }
+            try await execute(CasePlan(change, on: state, by: actor, now: now, lease: lease, cap: cap), for: state.pseudonym, on: connection)
             return result
         }
     }
@@ -365,34 +329,5 @@ public struct PostgresCaseStore: CaseStore {
             caseID: caseID, pseudonym: Pseudonym(rawValue: found.pseudonym), summary: found.summary, conversation: try found.conversation(),
             sealedAddress: found.sealedAddress, wrappedCaseKey: key.map { Array($0.wrapped) }, caseKeyFingerprint: key?.fingerprint,
             transcript: transcript, activity: activity)
-    }
-
-    /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.
-    private static func checkCanHold(
-        _ counsellor: String, actor: String, cap: Int, except caseID: String, now: Int64, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws {
-        // One counsellor's claims are counted one transaction at a time, whichever instances they go through.
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(\(counsellorLockNamespace), hashtext(\(counsellor)))", logger: logger)
-        var role: String?
-        for try await value in try await connection.query(
-            "SELECT role FROM staff WHERE name = \(counsellor) AND revoked_at IS NULL", logger: logger
-        ).decode(String.self) {
-            role = value
-        }
-        guard role == StaffRole.counsellor.rawValue else { throw CaseRefusal.unknownColleague(name: counsellor) }
-        var holding = 0
-        for try await count in try await connection.query(
-            """
-            SELECT COUNT(*) FROM triage_case
-            WHERE counsellor = \(counsellor) AND closed_at IS NULL AND lease_until >= \(now) AND id != \(caseID)
-            """, logger: logger
-        ).decode(Int.self) {
-            holding = count
-        }
-        guard holding < cap else {
-            throw counsellor == actor ? CaseRefusal.atCapacity(limit: cap) : CaseRefusal.colleagueAtCapacity(name: counsellor, limit: cap)
-        }
     }
 }

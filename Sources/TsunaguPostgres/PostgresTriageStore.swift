@@ -193,9 +193,9 @@ public struct PostgresTriageStore: TriageStore {
             try await connection.query("DELETE FROM case_message WHERE message_ref = \(ref)", logger: logger)
         }
         for entry in commit.transcript {
-            // A case whose content was destroyed keeps nothing new either. Her line, once stored, goes to the feed
-            // if a counsellor holds her case, in the same statement.
-            let held = StaffEvent.Kind.message.rawValue
+            // A case whose content was destroyed keeps nothing new either. The event the line raises, if any
+            // (TriageFeed), is recorded once the line is stored, in the same statement.
+            let event = TriageFeed.event(forLine: entry)
             try await connection.query(
                 """
                 WITH stored AS (
@@ -204,8 +204,9 @@ public struct PostgresTriageStore: TriageStore {
                     WHERE EXISTS (SELECT 1 FROM case_key WHERE case_id = \(entry.caseID))
                     RETURNING id)
                 INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-                SELECT \(moment), \(held), handle, priority, counsellor, NULL FROM triage_case
-                WHERE id = \(entry.caseID) AND counsellor IS NOT NULL AND \(entry.author == .her) AND EXISTS (SELECT 1 FROM stored)
+                SELECT \(moment), \(event?.kind.rawValue), handle, priority, counsellor, \(event?.detail) FROM triage_case
+                WHERE id = \(event?.caseID) AND (counsellor IS NOT NULL OR NOT \(event?.onlyIfHeld ?? true))
+                    AND EXISTS (SELECT 1 FROM stored)
                 """, logger: logger)
         }
         switch commit.heldWords {
@@ -222,7 +223,7 @@ public struct PostgresTriageStore: TriageStore {
             try await connection.query(
                 "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (\(alert.caseID), \(alert.category), \(moment))",
                 logger: logger)
-            try await emit(.alert, caseID: alert.caseID, detail: alert.category, at: moment, on: connection, logger: logger)
+            try await PostgresCaseStore.record(TriageFeed.event(forAlert: alert), at: moment, on: connection, logger: logger)
         }
         return try await PostgresOutboxStore.insert(
             commit.outbox, on: connection, logger: logger, numberingLocked: numberingLocked ? pseudonym : nil
@@ -300,8 +301,6 @@ public struct PostgresTriageStore: TriageStore {
         ).decode((Int64?, Int64?).self) {
             stored = row
         }
-        let joinsQueue = record.queuedAt != nil && stored?.queuedAt == nil && record.closedAt == nil
-        let closes = stored != nil && record.closedAt != nil && stored?.closedAt == nil
         if stored == nil {
             // Another instance may take the same random handle at the same moment: the unique index decides.
             var generator = SystemRandomNumberGenerator()
@@ -322,22 +321,9 @@ public struct PostgresTriageStore: TriageStore {
             }
             guard inserted else { throw HandlesExhausted() }
         }
-        if joinsQueue { try await emit(.queued, caseID: record.id, at: moment, on: connection, logger: logger) }
-        if closes { try await emit(.closed, caseID: record.id, at: moment, on: connection, logger: logger) }
+        let moments = stored.map { TriageFeed.StoredMoments(queuedAt: $0.queuedAt, closedAt: $0.closedAt) }
+        for event in TriageFeed.events(saving: record, over: moments) {
+            try await PostgresCaseStore.record(event, at: moment, on: connection, logger: logger)
+        }
     }
-
-    /// Adds an event to the counsellors' feed, in the transaction of what it reports. It has no feed id yet:
-    /// ``PostgresCaseStore`` numbers events once they are committed.
-    static func emit(
-        _ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, at moment: Int64, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-            SELECT \(moment), \(kind.rawValue), handle, priority, counsellor, \(detail) FROM triage_case
-            WHERE id = \(caseID)
-            """, logger: logger)
-    }
-
 }

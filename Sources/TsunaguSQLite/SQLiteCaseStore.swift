@@ -9,7 +9,7 @@ public import TsunaguCore
 /// the audit entry and the feed event commit together. SQLite has one writer, so two counsellors claiming
 /// the same case are serialised: the second one sees the first one's claim.
 public struct SQLiteCaseStore: CaseStore {
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
 
     public init(database: SQLiteDatabase) { self.database = database }
 
@@ -103,36 +103,7 @@ public struct SQLiteCaseStore: CaseStore {
         try await database.writer.write { db in
             let state = try Self.state(of: selector, now: now, transcriptAfter: transcriptAfter, in: db)
             let (change, result) = try decide(state)
-            if let conversation = change.triage.conversation, conversation.currentCase?.id != state.caseID {
-                preconditionFailure("A case action changed another case of the conversation")
-            }
-            _ = try SQLiteTriageStore.apply(change.triage, to: state.pseudonym, scrub: database.requestScrub, in: db)
-            switch change.holder {
-            case .keep:
-                break
-            case .renew:
-                try db.execute(
-                    sql: "UPDATE triage_case SET lease_until = ? WHERE id = ? AND counsellor IS NOT NULL",
-                    arguments: [now + lease, state.caseID])
-            case .take(let counsellor):
-                try Self.checkCanHold(counsellor, actor: actor, cap: cap, except: state.caseID, now: now, in: db)
-                try db.execute(
-                    sql: "UPDATE triage_case SET counsellor = ?, lease_until = ? WHERE id = ?",
-                    arguments: [counsellor, now + lease, state.caseID])
-            case .drop:
-                try db.execute(sql: "UPDATE triage_case SET counsellor = NULL, lease_until = NULL WHERE id = ?", arguments: [state.caseID])
-            }
-            if change.triage.transcript.contains(where: { $0.author == .counsellor }) {
-                // Her first answer from a person: the first-response time of statistics.
-                try db.execute(
-                    sql: "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
-                    arguments: [now, state.caseID])
-            }
-            if let event = change.event { try Self.emit(event.kind, caseID: state.caseID, detail: event.detail, in: db) }
-            if let audit = change.audit {
-                try SQLiteAuditLog.append(
-                    actor: actor, action: audit.action, caseID: state.handle, detail: audit.detail, chain: database.auditChain, in: db)
-            }
+            try execute(CasePlan(change, on: state, by: actor, now: now, lease: lease, cap: cap), for: state.pseudonym, in: db)
             return result
         }
     }
@@ -207,17 +178,6 @@ public struct SQLiteCaseStore: CaseStore {
         try await database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM staff_event") ?? 0 }
     }
 
-    /// Records a feed event about a case, with its handle, priority and holder as they are now.
-    /// - Parameter onlyIfHeld: skip it when no counsellor holds the case (her messages while she waits).
-    static func emit(_ kind: StaffEvent.Kind, caseID: String, detail: String? = nil, onlyIfHeld: Bool = false, in db: Database) throws {
-        try db.execute(
-            cached: """
-                INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-                SELECT ?, ?, handle, priority, counsellor, ? FROM triage_case WHERE id = ?
-                """ + (onlyIfHeld ? " AND counsellor IS NOT NULL" : ""),
-            arguments: [try SQLiteDatabase.now(in: db), kind.rawValue, detail, caseID])
-    }
-
     // MARK: Reading
 
     private static func state(of selector: CaseSelector, now: Int64, transcriptAfter: Int64?, in db: Database) throws -> CaseState {
@@ -276,22 +236,6 @@ public struct SQLiteCaseStore: CaseStore {
             sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
             wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], transcript: transcript,
             activity: activity)
-    }
-
-    /// Throws unless `counsellor` is an active counsellor holding fewer than `cap` live claims besides this case.
-    private static func checkCanHold(_ counsellor: String, actor: String, cap: Int, except caseID: String, now: Int64, in db: Database) throws {
-        guard
-            try String.fetchOne(db, sql: "SELECT role FROM staff WHERE name = ? AND revoked_at IS NULL", arguments: [counsellor])
-                == StaffRole.counsellor.rawValue
-        else { throw CaseRefusal.unknownColleague(name: counsellor) }
-        let holding =
-            try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until >= ? AND id != ?",
-                arguments: [counsellor, now, caseID]) ?? 0
-        guard holding < cap else {
-            throw counsellor == actor ? CaseRefusal.atCapacity(limit: cap) : CaseRefusal.colleagueAtCapacity(name: counsellor, limit: cap)
-        }
     }
 
     private static func queueItem(from row: Row) -> QueueItem {

@@ -228,7 +228,7 @@ public struct SQLiteTriageStore: TriageStore {
             try db.execute(
                 cached: "INSERT INTO case_message (case_id, at, author, message_ref, sealed_text) VALUES (?, ?, ?, ?, ?)",
                 arguments: [entry.caseID, entry.at, entry.author.rawValue, entry.messageRef, Data(entry.sealedText)])
-            if entry.author == .her { try SQLiteCaseStore.emit(.message, caseID: entry.caseID, onlyIfHeld: true, in: db) }
+            if let event = TriageFeed.event(forLine: entry) { try SQLiteCaseStore.record(event, in: db) }
         }
         switch commit.heldWords {
         case .hold(let sealed, let since):
@@ -248,7 +248,7 @@ public struct SQLiteTriageStore: TriageStore {
             try db.execute(
                 cached: "INSERT INTO emergency_alert (case_id, category, raised_at) VALUES (?, ?, ?)",
                 arguments: [alert.caseID, alert.category, try SQLiteDatabase.now(in: db)])
-            try SQLiteCaseStore.emit(.alert, caseID: alert.caseID, detail: alert.category, in: db)
+            try SQLiteCaseStore.record(TriageFeed.event(forAlert: alert), in: db)
         }
         return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
     }
@@ -294,8 +294,6 @@ public struct SQLiteTriageStore: TriageStore {
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {
         let stored = try Row.fetchOne(db, cached: "SELECT queued_at, closed_at FROM triage_case WHERE id = ?", arguments: [record.id])
         let exists = stored != nil
-        let joinsQueue = record.queuedAt != nil && (stored?["queued_at"] as Int64?) == nil && record.closedAt == nil
-        let closes = exists && record.closedAt != nil && (stored?["closed_at"] as Int64?) == nil
         let values: [(any DatabaseValueConvertible)?] = [
             record.topic, record.urgency, record.priority?.rawValue, record.emergency, record.outOfHours, record.queuedAt,
             record.claimedAt, record.closedAt, record.outcome, record.referral, record.satisfaction,
@@ -317,8 +315,8 @@ public struct SQLiteTriageStore: TriageStore {
                     """,
                 arguments: StatementArguments([record.id, handle, conversation.rawValue, record.openedAt] + values))
         }
-        if joinsQueue { try SQLiteCaseStore.emit(.queued, caseID: record.id, in: db) }
-        if closes { try SQLiteCaseStore.emit(.closed, caseID: record.id, in: db) }
+        let moments = stored.map { TriageFeed.StoredMoments(queuedAt: $0["queued_at"], closedAt: $0["closed_at"]) }
+        for event in TriageFeed.events(saving: record, over: moments) { try SQLiteCaseStore.record(event, in: db) }
     }
 
 }
