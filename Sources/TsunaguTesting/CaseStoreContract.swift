@@ -195,6 +195,6 @@ public enum CaseStoreContract {
         ("queueOrder", queueOrder), ("claimNext", claimNext), ("concurrentClaims", concurrentClaims), ("lapsedClaim", lapsedClaim),
         ("limits", limits), ("idleCases", idleCases), ("queueTies", queueTies), ("holderChanges", holderChanges),
         ("renewClaims", renewClaims), ("capacity", capacity), ("firstResponse", firstResponse), ("feedCleanUp", feedCleanUp),
-        ("corruptConversation", corruptConversation), ("feedEvents", feedEvents),
+        ("corruptConversation", corruptConversation), ("feedEvents", feedEvents), ("actionEvents", actionEvents),
     ]
 }
