@@ -178,7 +178,7 @@ struct PostgresStoreTests {
         let whileHeld = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
         #expect(whileHeld.processed == 1 && whileHeld.failed.isEmpty, "the free chat is answered, the held one left pending")
         #expect(try await triage.pendingEvents(limit: 10).map(\.eventID) == ["held-0"])
-        try await other.close()
+        try await Self.release(other, holding: PostgresTriageStore.conversationLockNamespace)
         let afterwards = try await triage.process(try await triage.pendingEvents(limit: 10), decide: TriageStoreContract.counting)
         #expect(afterwards.processed == 1)
         #expect(try await triage.pendingEvents(limit: 10).isEmpty)
@@ -214,7 +214,8 @@ struct PostgresStoreTests {
             whileHeld.withLock { $0 = result }
         }
         let finished = await eventually(within: .seconds(30)) { whileHeld.value != nil }
-        try await other.close()  // Releases the lock, so that a process that waited for it ends too.
+        // Releases the lock, so that a process that waited for it ends too.
+        try await Self.release(other, holding: PostgresOutboxStore.sequenceLockNamespace)
         try await processing.value
         #expect(finished, "the batch waited for the numbering lock")
         #expect(whileHeld.value?.processed == 1 && whileHeld.value?.failed.isEmpty == true, "\(String(describing: whileHeld.value))")
@@ -234,6 +235,13 @@ struct PostgresStoreTests {
             configuration: try database.location.connectionConfiguration(), id: 9, logger: Logger(label: "test"))
         try await other.query("SELECT pg_advisory_lock(\(namespace), hashtext('HELD'))", logger: Logger(label: "test"))
         return (PostgresTriageStore(database: database), other)
+    }
+
+    /// Releases HELD's lock in `namespace` on `other` and closes it. The lock goes when `pg_advisory_unlock` returns;
+    /// closing alone would release it only once the server has noticed, a moment after `close()` returns.
+    static func release(_ other: PostgresConnection, holding namespace: Int32) async throws {
+        try await other.query("SELECT pg_advisory_unlock(\(namespace), hashtext('HELD'))", logger: Logger(label: "test"))
+        try await other.close()
     }
 
     @Test("a reader of the live feed misses no event, whatever order concurrent writers commit in")
