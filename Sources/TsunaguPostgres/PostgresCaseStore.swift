@@ -257,40 +257,46 @@ public struct PostgresCaseStore: CaseStore {
 
     private static let caseColumns = """
         c.id, c.handle, c.conversation, c.priority, c.topic, c.urgency, c.emergency, c.out_of_hours, c.queued_at,
-        c.claimed_at, c.counsellor, c.lease_until, c.closed_at, c.outcome, c.referral, v.state, v.sealed_address
+        c.claimed_at, c.counsellor, c.lease_until, c.closed_at, c.outcome, c.referral, v.state, v.sealed_address,
+        \(PostgresTriageStore.recordJSON(of: "c"))
         """
 
     private struct StoredCase {
         var caseID: String
         var pseudonym: String
         var summary: CaseSummary
-        /// Her conversation's state as stored; decoded only to act on the case (``Conversation/decodeStored(_:)``).
+        /// Her conversation's state as stored; decoded only to act on the case (``StoredConversation/init(json:)``).
         var state: String?
         var sealedAddress: [UInt8]?
+        /// The case's record (``PostgresTriageStore/recordJSON(of:)``).
+        var record: String
 
-        /// Her state when this case is her current one (only that one can be acted on: an older one is over).
+        /// Her state when this case is her current one (only that one can be acted on: an older one is over), with
+        /// this row's record and holder (Conversation+stored).
         func conversation() throws -> Conversation? {
             guard let state else { return nil }
-            let conversation = try Conversation.decodeStored(state)
-            return conversation.currentCase?.id == caseID ? conversation : nil
+            let stored = try StoredConversation(json: state)
+            guard stored.currentCaseID == caseID else { return nil }
+            return try stored.conversation(currentCase: try PostgresTriageStore.record(fromJSON: record), holder: summary.counsellor)
         }
     }
 
     private static func stored(from row: PostgresRow) throws -> StoredCase {
         let (
             id, handle, pseudonym, priority, topic, urgency, emergency, outOfHours, queued, claimed, counsellor, leaseUntil, closed,
-            outcome, referral, state, address
+            outcome, referral, state, address, record
         ) = try row.decode(
             (
                 String, String, String, String?, String?, String?, String?, Bool?, Int64?, Int64?, String?, Int64?, Int64?, String?,
-                String?, String?, Data?
+                String?, String?, Data?, String
             ).self)
         let summary = CaseSummary(
             handle: handle, priority: priority.flatMap(Priority.init(rawValue:)) ?? .normal, topic: topic, urgency: urgency,
             emergency: emergency, outOfHours: outOfHours ?? false, queuedAt: queued, claimedAt: claimed, counsellor: counsellor,
             leaseUntil: leaseUntil, closedAt: closed, outcome: outcome, referral: referral,
             reachable: Conversation.isReachable(storedState: state))
-        return StoredCase(caseID: id, pseudonym: pseudonym, summary: summary, state: state, sealedAddress: address.map { Array($0) })
+        return StoredCase(
+            caseID: id, pseudonym: pseudonym, summary: summary, state: state, sealedAddress: address.map { Array($0) }, record: record)
     }
 
     /// The case as it is now, its row locked for the rest of the transaction.

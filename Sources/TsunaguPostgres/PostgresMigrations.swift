@@ -256,6 +256,41 @@ enum PostgresMigrations {
                 "CREATE TABLE seen_event (digest BYTEA PRIMARY KEY, seen_at BIGINT NOT NULL)",
                 "CREATE INDEX seen_event_seen ON seen_event (seen_at)",
             ]),
+        Migration(
+            name: "v14-one-case-record",
+            statements: [
+                // One source of truth for a case, as SQLite's v17: its record and its holder live only in triage_case.
+                // The concern gets its column; her state keeps her current case's id (currentCaseID) instead of a copy
+                // of its record, and a case in the queue or with a counsellor as {"queued":{}}, without the priority
+                // or the holder. A state that is not JSON (damaged) is left for the operator, as it was.
+                "ALTER TABLE triage_case ADD COLUMN concern TEXT",
+                """
+                DO $$
+                DECLARE
+                    r RECORD;
+                    j JSONB;
+                BEGIN
+                    FOR r IN SELECT pseudonym, state FROM conversation
+                        WHERE state LIKE '%"currentCase"%' OR state LIKE '%"active"%' OR state LIKE '%"queued"%'
+                    LOOP
+                        BEGIN
+                            j := r.state::jsonb;
+                        EXCEPTION WHEN others THEN
+                            CONTINUE;
+                        END;
+                        IF jsonb_typeof(j -> 'currentCase') = 'object' THEN
+                            UPDATE triage_case SET concern = j -> 'currentCase' ->> 'concern' WHERE id = j -> 'currentCase' ->> 'id';
+                            j := (j - 'currentCase') || jsonb_build_object('currentCaseID', j -> 'currentCase' -> 'id');
+                        END IF;
+                        IF (j -> 'state') ? 'queued' OR (j -> 'state') ? 'active' THEN
+                            j := jsonb_set(j, '{state}', '{"queued": {}}'::jsonb);
+                        END IF;
+                        UPDATE conversation SET state = j::text WHERE pseudonym = r.pseudonym;
+                    END LOOP;
+                END
+                $$
+                """,
+            ]),
     ]
 
     /// Applies what is missing; returns the names applied now, in order.

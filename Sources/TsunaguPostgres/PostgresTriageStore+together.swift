@@ -169,28 +169,49 @@ extension PostgresTriageStore {
         var stored: (state: String, address: Data?)?
         var keys: [String: (wrapped: Data, fingerprint: String?)] = [:]
         var held: Data?
+        var records: [String] = []
+        var holders: [String?] = []
         for try await (part, text, count, bytes, fingerprint) in rows {
             switch part {
             case 0: if let text, let priority = Priority(rawValue: text) { waiting[priority, default: 0] += Int(count ?? 0) }
             case 1: if let text { stored = (text, bytes) }
             case 2: if let text, let bytes { keys[text] = (bytes, fingerprint) }
-            default: held = bytes
+            case 3: held = bytes
+            default:
+                if let text {
+                    records.append(text)
+                    holders.append(fingerprint)
+                }
             }
         }
         guard let stored else { return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting) }
-        let state = try Conversation.decodeStored(stored.state)
+        let storedState = try StoredConversation(json: stored.state)
+        var current: (record: CaseRecord, holder: String?)?
         var key: (wrapped: Data, fingerprint: String?)?
-        if let record = state.currentCase {
-            // Her current case is one of hers; read by its id too, should its record ever point elsewhere.
-            key = keys[record.id]
+        if let caseID = storedState.currentCaseID {
+            // Her current case's record and holder are its row's (Conversation+stored), read among her cases' rows.
+            for (json, holder) in zip(records, holders) {
+                let record = try Self.record(fromJSON: json)
+                if record.id == caseID { current = (record, holder) }
+            }
+            // Her current case is one of hers; read by its id too, should it ever point elsewhere.
+            if current == nil {
+                for try await (json, holder) in try await connection.query(
+                    "SELECT \(unescaped: Self.recordJSON()), counsellor FROM triage_case WHERE id = \(caseID)", logger: logger
+                ).decode((String, String?).self) {
+                    current = (try Self.record(fromJSON: json), holder)
+                }
+            }
+            key = keys[caseID]
             if key == nil {
                 for try await row in try await connection.query(
-                    "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = \(record.id)", logger: logger
+                    "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = \(caseID)", logger: logger
                 ).decode((Data, String?).self) {
                     key = row
                 }
             }
         }
+        let state = try storedState.conversation(currentCase: current?.record, holder: current?.holder)
         return TriageSnapshot(
             conversation: state, sealedAddress: stored.address.map { Array($0) }, wrappedCaseKey: key.map { Array($0.wrapped) },
             caseKeyFingerprint: key?.fingerprint, waiting: waiting, sealedHeldWords: held.map { Array($0) })

@@ -172,7 +172,8 @@ public struct PostgresTriageStore: TriageStore {
         numberingLocked: Bool = false
     ) async throws -> Int {
         if let conversation = commit.conversation {
-            let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
+            // Her state without her case's record and holder: those are the case row's alone.
+            let state = try conversation.storedState()
             try await connection.run(
                 PostgresTriageStatements.SaveConversation(
                     conversation: pseudonym.rawValue, state: state, sealedAddress: commit.sealedAddress.map { Data($0) },
@@ -272,13 +273,9 @@ public struct PostgresTriageStore: TriageStore {
         ).decode(String.self) {
             state = stored
         }
-        guard let state else { return }
-        let stored = try JSONDecoder().decode(Conversation.self, from: Data(state.utf8))
-        let forgotten = stored.forgetting(case: caseID)
-        guard forgotten != stored else { return }
-        let encoded = String(decoding: try JSONEncoder().encode(forgotten), as: UTF8.self)
+        guard let state, let forgotten = try StoredConversation(json: state).forgetting(case: caseID) else { return }
         try await connection.query(
-            "UPDATE conversation SET state = \(encoded) WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
+            "UPDATE conversation SET state = \(forgotten) WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
     }
 
     private static func save(
@@ -292,7 +289,7 @@ public struct PostgresTriageStore: TriageStore {
             WITH stored AS (SELECT queued_at, closed_at FROM triage_case WHERE id = \(record.id)),
             changed AS (
                 UPDATE triage_case SET topic = \(record.topic), urgency = \(record.urgency), priority = \(record.priority?.rawValue),
-                    emergency = \(record.emergency), out_of_hours = \(record.outOfHours), queued_at = \(record.queuedAt),
+                    emergency = \(record.emergency), concern = \(record.concern), out_of_hours = \(record.outOfHours), queued_at = \(record.queuedAt),
                     claimed_at = \(record.claimedAt), closed_at = \(record.closedAt), outcome = \(record.outcome),
                     referral = \(record.referral), satisfaction = \(record.satisfaction)
                 WHERE id = \(record.id))
@@ -309,10 +306,10 @@ public struct PostgresTriageStore: TriageStore {
                 let handle = CaseHandleGenerator.random(length: CaseHandleGenerator.length(ofAttempt: attempt), using: &generator)
                 inserted = try await !connection.query(
                     """
-                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency,
+                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, concern,
                         out_of_hours, queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
                     VALUES (\(record.id), \(handle), \(conversation.rawValue), \(record.openedAt), \(record.topic), \(record.urgency),
-                        \(record.priority?.rawValue), \(record.emergency), \(record.outOfHours), \(record.queuedAt),
+                        \(record.priority?.rawValue), \(record.emergency), \(record.concern), \(record.outOfHours), \(record.queuedAt),
                         \(record.claimedAt), \(record.closedAt), \(record.outcome), \(record.referral), \(record.satisfaction))
                     ON CONFLICT (handle) DO NOTHING
                     RETURNING id

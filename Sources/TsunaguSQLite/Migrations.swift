@@ -312,6 +312,28 @@ enum Migrations {
                     CREATE INDEX seen_event_seen ON seen_event (seen_at);
                     """)
         }
+        migrator.registerMigration("v17-one-case-record") { db in
+            // One source of truth for a case: its record and its holder live only in triage_case. The concern, until
+            // now only in her state's JSON, gets its column; her state keeps her current case's id (currentCaseID)
+            // instead of a copy of its record, and a case in the queue or with a counsellor as {"queued":{}}, without
+            // the priority or the holder. A state that is not JSON (damaged) is left for the operator, as it was.
+            try db.execute(
+                sql: """
+                    ALTER TABLE triage_case ADD COLUMN concern TEXT;
+                    UPDATE triage_case SET concern = (
+                        SELECT json_extract(state, '$.currentCase.concern') FROM conversation
+                        WHERE CASE WHEN json_valid(state) THEN json_extract(state, '$.currentCase.id') = triage_case.id ELSE 0 END)
+                    WHERE id IN (
+                        SELECT json_extract(state, '$.currentCase.id') FROM conversation
+                        WHERE CASE WHEN json_valid(state) THEN json_extract(state, '$.currentCase.concern') IS NOT NULL ELSE 0 END);
+                    UPDATE conversation
+                        SET state = json_set(json_remove(state, '$.currentCase'), '$.currentCaseID', json_extract(state, '$.currentCase.id'))
+                        WHERE CASE WHEN json_valid(state) THEN json_type(state, '$.currentCase') = 'object' ELSE 0 END;
+                    UPDATE conversation SET state = json_set(state, '$.state', json('{"queued":{}}'))
+                        WHERE CASE WHEN json_valid(state)
+                            THEN json_type(state, '$.state.queued') IS NOT NULL OR json_type(state, '$.state.active') IS NOT NULL ELSE 0 END;
+                    """)
+        }
         return migrator
     }
 }

@@ -217,9 +217,11 @@ public struct SQLiteCaseStore: CaseStore {
         let caseID: String = row["id"]
         var conversation: Conversation?
         if let json = row["conversation_state"] as String? {
-            let decoded = try Conversation.decodeStored(json)
-            // Only her current case can be acted on: an older one is over.
-            if decoded.currentCase?.id == caseID { conversation = decoded }
+            let stored = try StoredConversation(json: json)
+            // Only her current case can be acted on: an older one is over. Its record and holder are this row's.
+            if stored.currentCaseID == caseID {
+                conversation = try stored.conversation(currentCase: SQLiteTriageStore.record(from: row), holder: row["counsellor"])
+            }
         }
         let key = try Row.fetchOne(db, sql: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [caseID])
         var transcript: [StoredLine] = []

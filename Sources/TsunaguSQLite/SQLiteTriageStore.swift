@@ -177,15 +177,42 @@ public struct SQLiteTriageStore: TriageStore {
         else {
             return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting)
         }
-        let state = try JSONDecoder().decode(Conversation.self, from: Data((row["state"] as String).utf8))
-        let key = try state.currentCase.flatMap { record in
-            try Row.fetchOne(db, cached: "SELECT wrapped_key, fingerprint FROM case_key WHERE case_id = ?", arguments: [record.id])
+        let stored = try StoredConversation(json: row["state"])
+        // Her current case's row: its record, its holder and its key (one statement, as the key alone was before).
+        let current = try stored.currentCaseID.flatMap { id in
+            try Row.fetchOne(
+                db,
+                cached: """
+                    SELECT \(recordColumns), counsellor, wrapped_key, fingerprint FROM triage_case
+                    LEFT JOIN case_key ON case_key.case_id = triage_case.id WHERE triage_case.id = ?
+                    """,
+                arguments: [id])
         }
+        let state = try stored.conversation(currentCase: current.map(record(from:)), holder: current?["counsellor"])
+        let key = (current?["wrapped_key"] as Data?).map { Array($0) }
         let held = try Data.fetchOne(db, cached: "SELECT sealed_text FROM held_words WHERE pseudonym = ?", arguments: [conversation.rawValue])
         return TriageSnapshot(
             conversation: state, sealedAddress: (row["sealed_address"] as Data?).map { Array($0) },
-            wrappedCaseKey: key.map { Array($0["wrapped_key"] as Data) }, caseKeyFingerprint: key?["fingerprint"], waiting: waiting,
+            wrappedCaseKey: key, caseKeyFingerprint: key == nil ? nil : current?["fingerprint"], waiting: waiting,
             sealedHeldWords: held.map { Array($0) })
+    }
+
+    /// The columns of `triage_case` that make a ``CaseRecord`` (``record(from:)``): the record's only home.
+    static let recordColumns = """
+        triage_case.id, opened_at, topic, urgency, priority, emergency, concern, out_of_hours, queued_at, claimed_at, closed_at,
+        outcome, referral, satisfaction
+        """
+
+    /// A case's anonymous record from its row (``recordColumns``).
+    static func record(from row: Row) -> CaseRecord {
+        var record = CaseRecord(id: row["id"], openedAt: row["opened_at"])
+        (record.topic, record.urgency, record.priority) = (
+            row["topic"], row["urgency"], (row["priority"] as String?).flatMap(Priority.init(rawValue:))
+        )
+        (record.emergency, record.concern, record.outOfHours) = (row["emergency"], row["concern"], row["out_of_hours"])
+        (record.queuedAt, record.claimedAt, record.closedAt) = (row["queued_at"], row["claimed_at"], row["closed_at"])
+        (record.outcome, record.referral, record.satisfaction) = (row["outcome"], row["referral"], row["satisfaction"])
+        return record
     }
 
     // MARK: Writing
@@ -195,7 +222,8 @@ public struct SQLiteTriageStore: TriageStore {
     /// - Parameter scrub: called once the transaction has committed, when it destroyed something (to clear the log).
     static func apply(_ commit: TriageCommit, to pseudonym: Pseudonym, scrub: @escaping @Sendable () -> Void, in db: Database) throws -> Int {
         if let conversation = commit.conversation {
-            let state = String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self)
+            // Her state without her case's record and holder: those are the case row's alone.
+            let state = try conversation.storedState()
             try db.execute(
                 cached: """
                     INSERT INTO conversation (pseudonym, state, sealed_address, updated_at, announcements) VALUES (?, ?, ?, ?, ?)
@@ -283,35 +311,31 @@ public struct SQLiteTriageStore: TriageStore {
         try db.execute(cached: "UPDATE triage_case SET conversation = id WHERE id = ?", arguments: [caseID])
         guard let state = try String.fetchOne(db, cached: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
         else { return }
-        let stored = try JSONDecoder().decode(Conversation.self, from: Data(state.utf8))
-        let forgotten = stored.forgetting(case: caseID)
-        guard forgotten != stored else { return }
-        try db.execute(
-            cached: "UPDATE conversation SET state = ? WHERE pseudonym = ?",
-            arguments: [String(decoding: try JSONEncoder().encode(forgotten), as: UTF8.self), pseudonym.rawValue])
+        guard let forgotten = try StoredConversation(json: state).forgetting(case: caseID) else { return }
+        try db.execute(cached: "UPDATE conversation SET state = ? WHERE pseudonym = ?", arguments: [forgotten, pseudonym.rawValue])
     }
 
     private static func save(_ record: CaseRecord, of conversation: Pseudonym, in db: Database) throws {
         let stored = try Row.fetchOne(db, cached: "SELECT queued_at, closed_at FROM triage_case WHERE id = ?", arguments: [record.id])
         let exists = stored != nil
         let values: [(any DatabaseValueConvertible)?] = [
-            record.topic, record.urgency, record.priority?.rawValue, record.emergency, record.outOfHours, record.queuedAt,
+            record.topic, record.urgency, record.priority?.rawValue, record.emergency, record.concern, record.outOfHours, record.queuedAt,
             record.claimedAt, record.closedAt, record.outcome, record.referral, record.satisfaction,
         ]
         if exists {
             try db.execute(
                 cached: """
-                    UPDATE triage_case SET topic = ?, urgency = ?, priority = ?, emergency = ?, out_of_hours = ?, queued_at = ?,
-                        claimed_at = ?, closed_at = ?, outcome = ?, referral = ?, satisfaction = ? WHERE id = ?
+                    UPDATE triage_case SET topic = ?, urgency = ?, priority = ?, emergency = ?, concern = ?, out_of_hours = ?,
+                        queued_at = ?, claimed_at = ?, closed_at = ?, outcome = ?, referral = ?, satisfaction = ? WHERE id = ?
                     """,
                 arguments: StatementArguments(values + [record.id]))
         } else {
             let handle = try CaseHandle.unused(in: db)
             try db.execute(
                 cached: """
-                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency,
+                    INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, emergency, concern,
                         out_of_hours, queued_at, claimed_at, closed_at, outcome, referral, satisfaction)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments([record.id, handle, conversation.rawValue, record.openedAt] + values))
         }

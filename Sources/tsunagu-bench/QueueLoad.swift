@@ -50,7 +50,7 @@ struct SeedCases: AsyncParsableCommand {
                 let (_, wrapped, fingerprint) = try cipher.newKey(for: caseID)
                 try db.execute(
                     sql: "INSERT INTO conversation (pseudonym, state, sealed_address, updated_at) VALUES (?, ?, ?, ?)",
-                    arguments: [pseudonym, String(decoding: try JSONEncoder().encode(conversation), as: UTF8.self), Data(address), now])
+                    arguments: [pseudonym, try conversation.storedState(), Data(address), now])
                 try db.execute(
                     sql: """
                         INSERT INTO triage_case (id, handle, conversation, opened_at, topic, urgency, priority, out_of_hours, queued_at)
