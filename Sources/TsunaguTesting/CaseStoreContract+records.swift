@@ -105,7 +105,7 @@ extension CaseStoreContract {
     /// A conversation whose stored state cannot be read hides nothing else: the counsellor's listing still shows
     /// every case (that one as unreachable), an action on it is refused and changes nothing, "take the next case"
     /// passes over a damaged one at the head of the queue, and her next message is not lost but waits in the inbox
-    /// (``Conversation/decodeStored(_:)``).
+    /// (``StoredConversation/init(json:)``).
     public static func corruptConversation(_ make: MakeStores) async throws -> [String] {
         let stores = try await make()
         try await addCounsellors(["sato"], to: stores)

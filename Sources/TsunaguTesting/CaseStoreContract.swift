@@ -13,11 +13,17 @@ public enum CaseStoreContract {
         /// Overwrites a conversation's stored state with bytes that are not a conversation (a damaged row, or one
         /// written by a version that no longer decodes): the backend's own raw write, which no store offers.
         public var corruptConversation: @Sendable (Pseudonym) async throws -> Void
+        /// Takes the database back to the schema before one source of truth for a case (no `concern` column, that
+        /// migration not applied), overwrites these conversations' states as an older version wrote them, migrates
+        /// it again and returns the states as stored then: the backend's own raw writes, which no store offers.
+        public var migrateFromOldFormat: @Sendable ([Pseudonym: String]) async throws -> [Pseudonym: String]
 
         public init(
             cases: any CaseStore, staff: any StaffStore, inbox: any InboxStore, triage: any TriageStore, audit: any AuditLog,
-            statistics: any StatisticsStore, corruptConversation: @escaping @Sendable (Pseudonym) async throws -> Void
+            statistics: any StatisticsStore, corruptConversation: @escaping @Sendable (Pseudonym) async throws -> Void,
+            migrateFromOldFormat: @escaping @Sendable ([Pseudonym: String]) async throws -> [Pseudonym: String]
         ) {
+            self.migrateFromOldFormat = migrateFromOldFormat
             self.cases = cases
             self.staff = staff
             self.inbox = inbox
@@ -196,5 +202,6 @@ public enum CaseStoreContract {
         ("limits", limits), ("idleCases", idleCases), ("queueTies", queueTies), ("holderChanges", holderChanges),
         ("renewClaims", renewClaims), ("capacity", capacity), ("firstResponse", firstResponse), ("feedCleanUp", feedCleanUp),
         ("corruptConversation", corruptConversation), ("feedEvents", feedEvents), ("actionEvents", actionEvents),
+        ("oneRecord", oneRecord), ("oldFormat", oldFormat),
     ]
 }
