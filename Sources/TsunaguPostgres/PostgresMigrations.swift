@@ -262,7 +262,8 @@ enum PostgresMigrations {
                 // One source of truth for a case, as SQLite's v17: its record and its holder live only in triage_case.
                 // The concern gets its column; her state keeps her current case's id (currentCaseID) instead of a copy
                 // of its record, and a case in the queue or with a counsellor as {"queued":{}}, without the priority
-                // or the holder. A state that is not JSON (damaged) is left for the operator, as it was.
+                // or the holder; the stage moves from "state" to "stage", a key older versions do not read
+                // (Conversation+stored). A state that is not JSON (damaged) is left for the operator, as it was.
                 "ALTER TABLE triage_case ADD COLUMN concern TEXT",
                 """
                 DO $$
@@ -270,8 +271,7 @@ enum PostgresMigrations {
                     r RECORD;
                     j JSONB;
                 BEGIN
-                    FOR r IN SELECT pseudonym, state FROM conversation
-                        WHERE state LIKE '%"currentCase"%' OR state LIKE '%"active"%' OR state LIKE '%"queued"%'
+                    FOR r IN SELECT pseudonym, state FROM conversation WHERE state LIKE '%"currentCase"%' OR state LIKE '%"state"%'
                     LOOP
                         BEGIN
                             j := r.state::jsonb;
@@ -284,6 +284,9 @@ enum PostgresMigrations {
                         END IF;
                         IF (j -> 'state') ? 'queued' OR (j -> 'state') ? 'active' THEN
                             j := jsonb_set(j, '{state}', '{"queued": {}}'::jsonb);
+                        END IF;
+                        IF jsonb_typeof(j -> 'state') = 'object' THEN
+                            j := (j - 'state') || jsonb_build_object('stage', j -> 'state');
                         END IF;
                         UPDATE conversation SET state = j::text WHERE pseudonym = r.pseudonym;
                     END LOOP;

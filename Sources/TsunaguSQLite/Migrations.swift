@@ -316,7 +316,8 @@ enum Migrations {
             // One source of truth for a case: its record and its holder live only in triage_case. The concern, until
             // now only in her state's JSON, gets its column; her state keeps her current case's id (currentCaseID)
             // instead of a copy of its record, and a case in the queue or with a counsellor as {"queued":{}}, without
-            // the priority or the holder. A state that is not JSON (damaged) is left for the operator, as it was.
+            // the priority or the holder; the stage moves from "state" to "stage", a key older versions do not read
+            // (Conversation+stored). A state that is not JSON (damaged) is left for the operator, as it was.
             try db.execute(
                 sql: """
                     ALTER TABLE triage_case ADD COLUMN concern TEXT;
@@ -332,6 +333,8 @@ enum Migrations {
                     UPDATE conversation SET state = json_set(state, '$.state', json('{"queued":{}}'))
                         WHERE CASE WHEN json_valid(state)
                             THEN json_type(state, '$.state.queued') IS NOT NULL OR json_type(state, '$.state.active') IS NOT NULL ELSE 0 END;
+                    UPDATE conversation SET state = json_set(json_remove(state, '$.state'), '$.stage', json(json_extract(state, '$.state')))
+                        WHERE CASE WHEN json_valid(state) THEN json_type(state, '$.state') = 'object' ELSE 0 END;
                     """)
         }
         return migrator

@@ -136,6 +136,9 @@ extension CaseStoreContract {
                 broken.append("\(chat.rawValue)'s state still holds a copy of its case: \(state)")
             }
             if !state.contains("currentCaseID") { broken.append("\(chat.rawValue)'s state lost her current case: \(state)") }
+            if state.contains("\"state\"") || !state.contains("\"stage\"") {
+                broken.append("\(chat.rawValue)'s stage is still where older versions read it: \(state)")
+            }
         }
         if migrated[Pseudonym(rawValue: "chat-n3")] != damaged { broken.append("the damaged state was changed") }
 

@@ -18,6 +18,8 @@ struct StoredConversationTests {
             conversation.announcements = true
             let json = try conversation.storedState()
             for copy in ["work", "selfharm", "urgent", "sato", "openedAt"] { #expect(!json.contains(copy), "\(state) stored \(copy): \(json)") }
+            // Under a key versions before this one do not read: one of them still running refuses her state.
+            #expect(json.contains(#""stage":{"queued":{}}"#) && !json.contains(#""state""#), "\(json)")
             let stored = try StoredConversation(json: json)
             #expect(stored.currentCaseID == "case-1")
             let holder: String? = if case .active(let name) = state { name } else { nil }

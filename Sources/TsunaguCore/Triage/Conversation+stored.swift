@@ -10,7 +10,9 @@ import Foundation
 /// same transaction, and the holder from ``CaseChange/Holder``); reading joins them again
 /// (``StoredConversation/conversation(currentCase:holder:)``). So nothing stored can disagree with anything else:
 /// the engine, the queue, a counsellor's listing and statistics all read the one row. The old format (the whole
-/// record in `currentCase`, the holder in `active`) is still read, taking only the case's id from it.
+/// record in `currentCase`, the holder in `active`, the stage under `state` rather than `stage`) is still read,
+/// taking only the case's id from it; the new one is written under a key the old versions cannot read, so that
+/// one of them left running during an upgrade refuses her state rather than misreading it.
 ///
 /// A stored state that does not decode (a damaged row, or one written by a newer version after a rollback) is
 /// a fault in one woman's conversation, and must stay in hers:
@@ -118,6 +120,48 @@ public struct StoredConversation: Sendable, Hashable {
         var pendingRequest: String?
         var heldSince: Int64?
         var announcements: Bool?
+
+        private enum CodingKeys: String, CodingKey {
+            /// Where the stage is written: a key versions before one source of truth do not read. One of them still
+            /// running during a rolling upgrade then finds no `state`, cannot read her conversation and leaves her
+            /// events pending for a new instance, instead of deciding from a state whose case record it cannot see
+            /// (it would queue her with no case row, and no counsellor would ever see her).
+            case stage
+            /// Where versions before it wrote the stage: still read.
+            case state
+            case reachable, currentCaseID, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked
+            case pendingRequest, heldSince, announcements
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            state = try container.decodeIfPresent(Stage.self, forKey: .stage) ?? container.decode(Stage.self, forKey: .state)
+            reachable = try container.decode(Bool.self, forKey: .reachable)
+            currentCaseID = try container.decodeIfPresent(String.self, forKey: .currentCaseID)
+            currentCase = try container.decodeIfPresent(OldRecord.self, forKey: .currentCase)
+            unansweredPrompts = try container.decode(Int.self, forKey: .unansweredPrompts)
+            hasConsented = try container.decode(Bool.self, forKey: .hasConsented)
+            toldStillWaiting = try container.decodeIfPresent(Bool.self, forKey: .toldStillWaiting)
+            erasureAsked = try container.decodeIfPresent(Bool.self, forKey: .erasureAsked)
+            pendingRequest = try container.decodeIfPresent(String.self, forKey: .pendingRequest)
+            heldSince = try container.decodeIfPresent(Int64.self, forKey: .heldSince)
+            announcements = try container.decodeIfPresent(Bool.self, forKey: .announcements)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(state, forKey: .stage)
+            try container.encode(reachable, forKey: .reachable)
+            try container.encodeIfPresent(currentCaseID, forKey: .currentCaseID)
+            try container.encodeIfPresent(currentCase, forKey: .currentCase)
+            try container.encode(unansweredPrompts, forKey: .unansweredPrompts)
+            try container.encode(hasConsented, forKey: .hasConsented)
+            try container.encodeIfPresent(toldStillWaiting, forKey: .toldStillWaiting)
+            try container.encodeIfPresent(erasureAsked, forKey: .erasureAsked)
+            try container.encodeIfPresent(pendingRequest, forKey: .pendingRequest)
+            try container.encodeIfPresent(heldSince, forKey: .heldSince)
+            try container.encodeIfPresent(announcements, forKey: .announcements)
+        }
 
         init(_ conversation: Conversation) {
             state =
