@@ -169,8 +169,9 @@ extension PostgresTriageStore {
         var stored: (state: String, address: Data?)?
         var keys: [String: (wrapped: Data, fingerprint: String?)] = [:]
         var held: Data?
-        var records: [String] = []
-        var holders: [String?] = []
+        /// Her cases' records as JSON, by case id, with their holders: only her current case's is decoded, so a
+        /// damaged row of a past case cannot hold her events back (as on SQLite, which reads only that row).
+        var records: [String: (json: String, holder: String?)] = [:]
         for try await (part, text, count, bytes, fingerprint) in rows {
             switch part {
             case 0: if let text, let priority = Priority(rawValue: text) { waiting[priority, default: 0] += Int(count ?? 0) }
@@ -178,10 +179,7 @@ extension PostgresTriageStore {
             case 2: if let text, let bytes { keys[text] = (bytes, fingerprint) }
             case 3: held = bytes
             default:
-                if let text {
-                    records.append(text)
-                    holders.append(fingerprint)
-                }
+                if let text, let bytes { records[String(decoding: bytes, as: UTF8.self)] = (text, fingerprint) }
             }
         }
         guard let stored else { return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting) }
@@ -190,10 +188,7 @@ extension PostgresTriageStore {
         var key: (wrapped: Data, fingerprint: String?)?
         if let caseID = storedState.currentCaseID {
             // Her current case's record and holder are its row's (Conversation+stored), read among her cases' rows.
-            for (json, holder) in zip(records, holders) {
-                let record = try Self.record(fromJSON: json)
-                if record.id == caseID { current = (record, holder) }
-            }
+            if let row = records[caseID] { current = (try Self.record(fromJSON: row.json), row.holder) }
             // Her current case is one of hers; read by its id too, should it ever point elsewhere.
             if current == nil {
                 for try await (json, holder) in try await connection.query(
