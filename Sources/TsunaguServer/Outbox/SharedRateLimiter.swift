@@ -16,6 +16,8 @@ actor SharedRateLimiter {
     private let reserve: Reserve
     private let block: Int
     private let logger: Logger
+    /// How long the instance paces itself alone after the budget could not be reached, before asking again.
+    private let aloneFor: Duration
     private var slots = 0
     private var usableUntil = ContinuousClock.now
     private var reserving: Task<Void, Never>?
@@ -23,9 +25,12 @@ actor SharedRateLimiter {
     /// - Parameters:
     ///   - local: this instance's own pacing, which smooths its calls within the shared limit.
     ///   - block: how many calls each reservation asks for; smaller wastes less, larger costs fewer round trips.
-    init(local: RateLimiter, block: Int, logger: Logger, reserve: @escaping Reserve) {
+    ///   - aloneFor: how long to go on alone when the budget cannot be reached (tests lengthen it, so that a slow
+    ///     machine does not see the window close before the calls it is meant for).
+    init(local: RateLimiter, block: Int, aloneFor: Duration = .seconds(1), logger: Logger, reserve: @escaping Reserve) {
         self.local = local
         self.block = block
+        self.aloneFor = aloneFor
         self.logger = logger
         self.reserve = reserve
     }
@@ -63,7 +68,7 @@ actor SharedRateLimiter {
                 "Could not reserve calls from the shared rate budget; pacing this instance alone for a second",
                 metadata: ["error.type": "\(type(of: error))"])
             slots = block
-            usableUntil = ContinuousClock.now + .seconds(1)
+            usableUntil = ContinuousClock.now + aloneFor
         }
     }
 }
