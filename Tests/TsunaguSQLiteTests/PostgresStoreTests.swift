@@ -237,6 +237,27 @@ struct PostgresStoreTests {
         return (PostgresTriageStore(database: database), other)
     }
 
+    @Test("a damaged row of one of her past cases does not hold back her events")
+    func damagedPastCaseHoldsNothingBack() async throws {
+        let database = try await TestPostgres.makeDatabase()
+        let state = try Conversation(state: .topic, currentCase: CaseRecord(id: "case-now", openedAt: 10), hasConsented: true).storedState()
+        try await database.client.query("INSERT INTO conversation (pseudonym, state, updated_at) VALUES ('HER', \(state), 0)")
+        try await database.client.query(
+            """
+            INSERT INTO triage_case (id, handle, conversation, opened_at, priority, closed_at)
+            VALUES ('case-old', 'OLD1', 'HER', 1, 'not-a-priority', 5), ('case-now', 'NOW1', 'HER', 10, NULL, NULL)
+            """)
+        _ = try await PostgresInboxStore(database: database).append([InboxStoreContract.event("her-0", conversation: "HER", at: 20)])
+        let triage = PostgresTriageStore(database: database)
+        let seen = Locked<Conversation?>(nil)
+        let result = try await triage.process(try await triage.pendingEvents(limit: 10)) { _, snapshot in
+            seen.withLock { $0 = snapshot.conversation }
+            return .nothing
+        }
+        #expect(result.processed == 1 && result.failed.isEmpty, "\(result)")
+        #expect(seen.value?.currentCase?.id == "case-now" && seen.value?.state == .topic, "\(String(describing: seen.value))")
+    }
+
     /// Releases HELD's lock in `namespace` on `other` and closes it. The lock goes when `pg_advisory_unlock` returns;
     /// closing alone would release it only once the server has noticed, a moment after `close()` returns.
     static func release(_ other: PostgresConnection, holding namespace: Int32) async throws {
