@@ -13,15 +13,7 @@ extension PostgresCaseStore {
         if let capacity = plan.capacity { try await Self.check(capacity, on: connection, logger: logger) }
         let moment = database.clock.now()
         _ = try await PostgresTriageStore.apply(plan.triage, to: pseudonym, at: moment, on: connection, logger: logger)
-        if case .set(let counsellor, let leaseUntil) = plan.holder {
-            try await connection.query(
-                "UPDATE triage_case SET counsellor = \(counsellor), lease_until = \(leaseUntil) WHERE id = \(plan.caseID)", logger: logger)
-        }
-        if let firstResponseAt = plan.firstResponseAt {
-            try await connection.query(
-                "UPDATE triage_case SET first_response_at = COALESCE(first_response_at, \(firstResponseAt)) WHERE id = \(plan.caseID)",
-                logger: logger)
-        }
+        for write in plan.caseWrites { try await connection.query(PostgresQuery(write), logger: logger) }
         if let event = plan.event { try await Self.record(event, at: moment, on: connection, logger: logger) }
         if let audit = plan.audit {
             try await PostgresAuditLog.append(
@@ -45,8 +37,7 @@ extension PostgresCaseStore {
         for try await count in try await connection.query(
             """
             SELECT COUNT(*) FROM triage_case
-            WHERE counsellor = \(capacity.counsellor) AND closed_at IS NULL AND lease_until >= \(capacity.liveAt)
-                AND id != \(capacity.exceptCaseID)
+            WHERE \(CaseConditions.liveClaim(of: capacity.counsellor, at: capacity.liveAt)) AND id != \(capacity.exceptCaseID)
             """, logger: logger
         ).decode(Int.self) {
             holding = count
@@ -54,15 +45,9 @@ extension PostgresCaseStore {
         if let refusal = capacity.refusal(activeRole: role.flatMap(StaffRole.init(rawValue:)), holding: holding) { throw refusal }
     }
 
-    /// Adds an event to the counsellors' feed, in the transaction of what it reports, with the case's handle,
-    /// priority and holder as they are now; an `onlyIfHeld` event is skipped when nobody holds the case. It has no
-    /// feed id yet: ``numberNewEvents()`` numbers events once they are committed.
+    /// Adds an event to the counsellors' feed (``FeedEvent/recording(at:)``), in the transaction of what it reports.
+    /// It has no feed id yet: ``numberNewEvents()`` numbers events once they are committed.
     static func record(_ event: FeedEvent, at moment: Int64, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
-            """
-            INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-            SELECT \(moment), \(event.kind.rawValue), handle, priority, counsellor, \(event.detail) FROM triage_case
-            WHERE id = \(event.caseID) AND (counsellor IS NOT NULL OR NOT \(event.onlyIfHeld))
-            """, logger: logger)
+        try await connection.query(PostgresQuery(event.recording(at: moment)), logger: logger)
     }
 }

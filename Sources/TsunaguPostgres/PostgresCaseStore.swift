@@ -29,8 +29,7 @@ public struct PostgresCaseStore: CaseStore {
             for try await (priority, count) in try await connection.query(
                 """
                 SELECT priority, COUNT(*) FROM triage_case
-                WHERE queued_at IS NOT NULL AND closed_at IS NULL AND priority IS NOT NULL
-                    AND (counsellor IS NULL OR lease_until < \(now))
+                WHERE \(CaseConditions.waiting(at: now)) AND priority IS NOT NULL
                 GROUP BY priority
                 """, logger: logger
             ).decode((String, Int).self) {
@@ -41,8 +40,7 @@ public struct PostgresCaseStore: CaseStore {
                 for try await (handle, topic, urgency, emergency, outOfHours, queuedAt) in try await connection.query(
                     """
                     SELECT handle, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
-                    WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
-                        AND (counsellor IS NULL OR lease_until < \(now))
+                    WHERE priority = \(priority.rawValue) AND \(CaseConditions.waiting(at: now))
                     ORDER BY \(unescaped: QueueOrder.withinPriority) LIMIT \(limit - items.count)
                     """, logger: logger
                 ).decode((String, String?, String?, String?, Bool?, Int64).self) {
@@ -60,7 +58,7 @@ public struct PostgresCaseStore: CaseStore {
         let rows = try await database.client.query(
             """
             SELECT \(unescaped: Self.caseColumns) FROM triage_case c LEFT JOIN conversation v ON v.pseudonym = c.conversation
-            WHERE c.counsellor = \(counsellor) AND c.closed_at IS NULL
+            WHERE \(CaseConditions.held(by: counsellor))
             ORDER BY \(unescaped: QueueOrder.acrossPriorities)
             """, logger: database.logger)
         var summaries: [CaseSummary] = []
@@ -113,12 +111,7 @@ public struct PostgresCaseStore: CaseStore {
             } catch is DecodingError where selector == .next {
                 throw CandidateUnreadable(caseID: caseID)
             }
-            if case .next = selector {
-                let summary = state.summary
-                let stillWaiting =
-                    summary.queuedAt != nil && summary.closedAt == nil && (summary.counsellor == nil || (summary.leaseUntil ?? 0) < now)
-                guard stillWaiting else { throw CandidateTaken() }
-            }
+            if case .next = selector, !state.summary.isWaiting(at: now) { throw CandidateTaken() }
             let (change, result) = try decide(state)
             try await execute(CasePlan(change, on: state, by: actor, now: now, lease: lease, cap: cap), for: state.pseudonym, on: connection)
             return result
@@ -126,14 +119,7 @@ public struct PostgresCaseStore: CaseStore {
     }
 
     public func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws {
-        // One statement checks and renews (ClaimRenewal decides when it is due).
-        try await database.client.query(
-            """
-            UPDATE triage_case SET lease_until = \(now + lease)
-            WHERE counsellor = \(counsellor) AND closed_at IS NULL
-              AND EXISTS (SELECT 1 FROM triage_case h WHERE h.counsellor = \(counsellor) AND h.closed_at IS NULL
-                          AND h.lease_until < \(ClaimRenewal.dueBefore(now: now, lease: lease)))
-            """, logger: database.logger)
+        try await database.client.query(PostgresQuery(CaseConditions.renewClaims(of: counsellor, now: now, lease: lease)), logger: database.logger)
     }
 
     // MARK: The live feed
@@ -243,8 +229,7 @@ public struct PostgresCaseStore: CaseStore {
                 for try await row in try await connection.query(
                     """
                     SELECT id, conversation FROM triage_case
-                    WHERE priority = \(priority.rawValue) AND queued_at IS NOT NULL AND closed_at IS NULL
-                        AND (counsellor IS NULL OR lease_until < \(now)) AND NOT (id = ANY(\(unreadable)))
+                    WHERE priority = \(priority.rawValue) AND \(CaseConditions.waiting(at: now)) AND NOT (id = ANY(\(unreadable)))
                     ORDER BY \(unescaped: QueueOrder.withinPriority) LIMIT 1
                     """, logger: logger
                 ).decode((String, String).self) {

@@ -96,7 +96,7 @@ public struct PostgresTriageStore: TriageStore {
         let logger = database.logger
         var cases: [(id: String, conversation: String)] = []
         for try await row in try await database.client.query(
-            "SELECT id, conversation FROM triage_case WHERE closed_at < \(cutoff) AND content_destroyed_at IS NULL", logger: logger
+            PostgresQuery(ErasurePlan.casesToShred(closedBefore: cutoff)), logger: logger
         ).decode((String, String).self) {
             cases.append(row)
         }
@@ -231,42 +231,34 @@ public struct PostgresTriageStore: TriageStore {
         ).count
     }
 
-    /// Destroys a case's content: its key and transcript go; its anonymous record stays.
+    /// Destroys a case's content (``ErasurePlan/shred(caseID:at:)``).
     static func shred(caseID: String, at moment: Int64, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM case_key WHERE case_id = \(caseID)", logger: logger)
-        try await connection.query("DELETE FROM case_message WHERE case_id = \(caseID)", logger: logger)
-        try await connection.query(
-            "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(moment)) WHERE id = \(caseID)",
-            logger: logger)
+        for statement in ErasurePlan.shred(caseID: caseID, at: moment) { try await connection.query(PostgresQuery(statement), logger: logger) }
     }
 
-    /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.
+    /// A confirmed erasure (``Erasure``): the steps of ``ErasurePlan``, in this transaction.
     private static func erase(
         _ pseudonym: Pseudonym, _ erasure: Erasure, at moment: Int64, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        if let closing = erasure.closing { try await save(closing, of: pseudonym, at: moment, on: connection, logger: logger) }
-        var cases: [String] = []
-        for try await id in try await connection.query(
-            "SELECT id FROM triage_case WHERE conversation = \(pseudonym.rawValue)", logger: logger
-        ).decode(String.self) {
-            cases.append(id)
+        for step in ErasurePlan.steps(erasing: pseudonym, erasure) {
+            switch step {
+            case .save(let record):
+                try await save(record, of: pseudonym, at: moment, on: connection, logger: logger)
+            case .shredEach(let query):
+                var cases: [String] = []
+                for try await id in try await connection.query(PostgresQuery(query), logger: logger).decode(String.self) { cases.append(id) }
+                for caseID in cases { try await shred(caseID: caseID, at: moment, on: connection, logger: logger) }
+            case .withholdPendingSends:
+                _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger)
+            case .run(let statement):
+                try await connection.query(PostgresQuery(statement), logger: logger)
+            }
         }
-        for caseID in cases { try await shred(caseID: caseID, at: moment, on: connection, logger: logger) }
-        try await connection.query(
-            "UPDATE triage_case SET conversation = \(erasure.personToken) WHERE conversation = \(pseudonym.rawValue)", logger: logger)
-        _ = try await PostgresOutboxStore.withholdPending(for: pseudonym, on: connection, logger: logger)
-        try await connection.query(
-            "DELETE FROM outbox_entry WHERE conversation = \(pseudonym.rawValue) AND state <> 'pending'", logger: logger)
-        try await connection.query(
-            "UPDATE conversation SET sealed_address = NULL WHERE pseudonym = \(pseudonym.rawValue)", logger: logger)
-        try await connection.query(
-            "UPDATE inbox_event SET conversation = NULL WHERE conversation = \(pseudonym.rawValue) AND processed_at IS NOT NULL",
-            logger: logger)
     }
 
-    /// Cuts a case past retention from her: the case's `conversation` becomes its own id, and her state forgets it.
+    /// Cuts a case past retention from her (``ErasurePlan/unlink(caseID:)``), and her state forgets it.
     static func unlink(caseID: String, from pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE triage_case SET conversation = id WHERE id = \(caseID)", logger: logger)
+        try await connection.query(PostgresQuery(ErasurePlan.unlink(caseID: caseID)), logger: logger)
         var state: String?
         for try await stored in try await connection.query(
             "SELECT state FROM conversation WHERE pseudonym = \(pseudonym.rawValue) FOR UPDATE", logger: logger

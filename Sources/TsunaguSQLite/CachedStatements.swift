@@ -1,4 +1,5 @@
 import GRDB
+import TsunaguCore
 
 /// Statements the answering path runs for every event, compiled once per connection and kept.
 ///
@@ -28,5 +29,51 @@ extension DatabaseValueConvertible {
 
     static func fetchAll(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
+/// ``StoreStatement``s (the SQL both backends share), bound with `?` and run from the connection's cache.
+extension StoreStatement {
+    var sqlite: (sql: String, arguments: StatementArguments) {
+        let (sql, values) = rendered { _ in "?" }
+        return (
+            sql,
+            StatementArguments(
+                values.map { value -> (any DatabaseValueConvertible)? in
+                    switch value {
+                    case .integer(let integer): integer
+                    case .text(let text): text
+                    }
+                })
+        )
+    }
+}
+
+extension Database {
+    /// Runs `statement`; returns how many rows it changed.
+    @discardableResult
+    func run(_ statement: StoreStatement) throws -> Int {
+        let (sql, arguments) = statement.sqlite
+        try execute(cached: sql, arguments: arguments)
+        return changesCount
+    }
+}
+
+extension Row {
+    static func fetchAll(_ db: Database, statement: StoreStatement) throws -> [Row] {
+        let (sql, arguments) = statement.sqlite
+        return try fetchAll(db, cached: sql, arguments: arguments)
+    }
+}
+
+extension DatabaseValueConvertible {
+    static func fetchAll(_ db: Database, statement: StoreStatement) throws -> [Self] {
+        let (sql, arguments) = statement.sqlite
+        return try fetchAll(db, cached: sql, arguments: arguments)
+    }
+
+    static func fetchOne(_ db: Database, statement: StoreStatement) throws -> Self? {
+        let (sql, arguments) = statement.sqlite
+        return try fetchOne(db, cached: sql, arguments: arguments)
     }
 }

@@ -36,13 +36,11 @@ public struct SQLiteCaseStore: CaseStore {
             for priority in Priority.queueOrder where items.count < limit && counts[priority, default: 0] > 0 {
                 items += try Row.fetchAll(
                     db,
-                    sql: """
+                    statement: """
                         SELECT handle, priority, topic, urgency, emergency, out_of_hours, queued_at FROM triage_case
-                        WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
-                            AND (counsellor IS NULL OR lease_until < ?)
-                        ORDER BY \(QueueOrder.withinPriority) LIMIT ?
-                        """,
-                    arguments: [priority.rawValue, now, limit - items.count]
+                        WHERE priority = \(priority.rawValue) AND \(CaseConditions.waiting(at: now))
+                        ORDER BY \(sql: QueueOrder.withinPriority) LIMIT \(limit - items.count)
+                        """
                 ).map(Self.queueItem(from:))
             }
             return (items, counts)
@@ -59,11 +57,10 @@ public struct SQLiteCaseStore: CaseStore {
         guard let now else { return counts }
         for row in try Row.fetchAll(
             db,
-            cached: """
+            statement: """
                 SELECT priority, COUNT(*) AS n FROM triage_case INDEXED BY triage_case_counsellor
-                WHERE counsellor IS NOT NULL AND closed_at IS NULL AND lease_until < ? AND queued_at IS NOT NULL GROUP BY priority
-                """,
-            arguments: [now])
+                WHERE \(CaseConditions.lapsed(at: now)) GROUP BY priority
+                """)
         {
             if let priority = Priority(rawValue: row["priority"] ?? "") { counts[priority, default: 0] += row["n"] }
         }
@@ -75,13 +72,12 @@ public struct SQLiteCaseStore: CaseStore {
         try await database.writer.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                statement: """
                     SELECT triage_case.*, conversation.state AS conversation_state FROM triage_case
                     LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
-                    WHERE counsellor = ? AND closed_at IS NULL
-                    ORDER BY \(QueueOrder.acrossPriorities)
-                    """,
-                arguments: [counsellor]
+                    WHERE \(CaseConditions.held(by: counsellor))
+                    ORDER BY \(sql: QueueOrder.acrossPriorities)
+                    """
             ).map(Self.summary(from:))
         }
     }
@@ -111,25 +107,15 @@ public struct SQLiteCaseStore: CaseStore {
     /// Extends every open claim `counsellor` holds to `now + lease`, when one of them is due
     /// (``ClaimRenewal/dueBefore(now:lease:)``).
     ///
-    /// The renewal is one statement that checks and extends at once, as on PostgreSQL. The read before it only
-    /// spares the single writer: polls come every few seconds and are rarely due, so most end on a reader.
+    /// The renewal is the statement PostgreSQL runs too (``CaseConditions/renewClaims(of:now:lease:)``). The read
+    /// before it only spares the single writer: polls come every few seconds and are rarely due, so most end on a reader.
     public func renewClaims(of counsellor: String, now: Int64, lease: Int64) async throws {
-        let dueBefore = ClaimRenewal.dueBefore(now: now, lease: lease)
+        let lapsing = CaseConditions.lapsing(of: counsellor, before: ClaimRenewal.dueBefore(now: now, lease: lease))
         let due = try await database.writer.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM triage_case WHERE counsellor = ? AND closed_at IS NULL AND lease_until < ? LIMIT 1",
-                arguments: [counsellor, dueBefore]) ?? false
+            try Bool.fetchOne(db, statement: "SELECT 1 FROM triage_case WHERE \(lapsing) LIMIT 1") ?? false
         }
         guard due else { return }
-        try await database.writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE triage_case SET lease_until = ?
-                    WHERE counsellor = ? AND closed_at IS NULL
-                        AND EXISTS (SELECT 1 FROM triage_case h WHERE h.counsellor = ? AND h.closed_at IS NULL AND h.lease_until < ?)
-                    """,
-                arguments: [now + lease, counsellor, counsellor, dueBefore])
-        }
+        try await database.writer.write { db in try db.run(CaseConditions.renewClaims(of: counsellor, now: now, lease: lease)) }
     }
 
     // MARK: The live feed
@@ -197,15 +183,12 @@ public struct SQLiteCaseStore: CaseStore {
             var next: Row?
             for priority in Priority.queueOrder where next == nil {
                 // The first whose state can be read: a damaged one stays queued, for the operator to repair.
-                let candidates = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT \(columns) FROM triage_case LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
-                        WHERE priority = ? AND queued_at IS NOT NULL AND closed_at IS NULL
-                            AND (counsellor IS NULL OR lease_until < ?)
-                        ORDER BY \(QueueOrder.withinPriority)
-                        """,
-                    arguments: [priority.rawValue, now])
+                let query: StoreStatement = """
+                    SELECT \(sql: columns) FROM triage_case LEFT JOIN conversation ON conversation.pseudonym = triage_case.conversation
+                    WHERE priority = \(priority.rawValue) AND \(CaseConditions.waiting(at: now))
+                    ORDER BY \(sql: QueueOrder.withinPriority)
+                    """
+                let candidates = try Row.fetchCursor(db, sql: query.sqlite.sql, arguments: query.sqlite.arguments)
                 while next == nil, let candidate = try candidates.next() {
                     if Conversation.isReadable(storedState: candidate["conversation_state"]) { next = candidate.copy() }
                 }

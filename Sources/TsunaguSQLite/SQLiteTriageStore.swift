@@ -103,9 +103,7 @@ public struct SQLiteTriageStore: TriageStore {
 
     public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
         let count = try await database.writer.write { db in
-            let cases = try Row.fetchAll(
-                db, cached: "SELECT id, conversation FROM triage_case WHERE closed_at < ? AND content_destroyed_at IS NULL",
-                arguments: [cutoff])
+            let cases = try Row.fetchAll(db, statement: ErasurePlan.casesToShred(closedBefore: cutoff))
             for row in cases {
                 let caseID: String = row["id"]
                 try Self.shred(caseID: caseID, in: db)
@@ -281,34 +279,26 @@ public struct SQLiteTriageStore: TriageStore {
         return try SQLiteOutboxStore.insert(commit.outbox, in: db).count
     }
 
-    /// Destroys a case's content: its key and transcript go; its anonymous record stays.
+    /// Destroys a case's content (``ErasurePlan/shred(caseID:at:)``).
     static func shred(caseID: String, in db: Database) throws {
-        try db.execute(cached: "DELETE FROM case_key WHERE case_id = ?", arguments: [caseID])
-        try db.execute(cached: "DELETE FROM case_message WHERE case_id = ?", arguments: [caseID])
-        try db.execute(
-            cached: "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, ?) WHERE id = ?",
-            arguments: [try SQLiteDatabase.now(in: db), caseID])
+        for statement in ErasurePlan.shred(caseID: caseID, at: try SQLiteDatabase.now(in: db)) { try db.run(statement) }
     }
 
-    /// A confirmed erasure (``Erasure``): everything of hers goes, in this transaction.
+    /// A confirmed erasure (``Erasure``): the steps of ``ErasurePlan``, in this transaction.
     private static func erase(_ pseudonym: Pseudonym, _ erasure: Erasure, in db: Database) throws {
-        if let closing = erasure.closing { try save(closing, of: pseudonym, in: db) }
-        for caseID in try String.fetchAll(db, cached: "SELECT id FROM triage_case WHERE conversation = ?", arguments: [pseudonym.rawValue]) {
-            try shred(caseID: caseID, in: db)
+        for step in ErasurePlan.steps(erasing: pseudonym, erasure) {
+            switch step {
+            case .save(let record): try save(record, of: pseudonym, in: db)
+            case .shredEach(let query): for caseID in try String.fetchAll(db, statement: query) { try shred(caseID: caseID, in: db) }
+            case .withholdPendingSends: _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db)
+            case .run(let statement): try db.run(statement)
+            }
         }
-        try db.execute(
-            cached: "UPDATE triage_case SET conversation = ? WHERE conversation = ?", arguments: [erasure.personToken, pseudonym.rawValue])
-        _ = try SQLiteOutboxStore.withholdPending(for: pseudonym, in: db)
-        try db.execute(cached: "DELETE FROM outbox_entry WHERE conversation = ? AND state <> 'pending'", arguments: [pseudonym.rawValue])
-        try db.execute(cached: "UPDATE conversation SET sealed_address = NULL WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
-        try db.execute(
-            cached: "UPDATE inbox_event SET conversation = NULL WHERE conversation = ? AND processed_at IS NOT NULL",
-            arguments: [pseudonym.rawValue])
     }
 
-    /// Cuts a case past retention from her: the case's `conversation` becomes its own id, and her state forgets it.
+    /// Cuts a case past retention from her (``ErasurePlan/unlink(caseID:)``), and her state forgets it.
     static func unlink(caseID: String, from pseudonym: Pseudonym, in db: Database) throws {
-        try db.execute(cached: "UPDATE triage_case SET conversation = id WHERE id = ?", arguments: [caseID])
+        try db.run(ErasurePlan.unlink(caseID: caseID))
         guard let state = try String.fetchOne(db, cached: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
         else { return }
         guard let forgotten = try StoredConversation(json: state).forgetting(case: caseID) else { return }

@@ -32,3 +32,26 @@ extension CaseStoreContract {
         return seen == expected ? [] : ["the feed told \(seen), expected \(expected)"]
     }
 }
+
+extension CaseStoreContract {
+    /// A counsellor closing a case is one action that saves the closed record and drops the holder: the feed's `closed`
+    /// names the counsellor who held it (the record is saved before the holder is written), so the console can say who
+    /// closed it, and the case is no longer anyone's afterwards.
+    public static func closeNamesHolder(_ make: MakeStores) async throws -> [String] {
+        let stores = try await make()
+        try await addCounsellors(["sato"], to: stores)
+        try await queueCases([("n1", .normal, 100)], in: stores)
+        let claimed = try await claim(.next, by: "sato", in: stores)
+        guard var record = claimed.conversation?.currentCase else { return ["the claimed case came without her record"] }
+        (record.closedAt, record.outcome) = (2_000, "listened")
+        let closing = TriageCommit(conversation: Conversation(state: .survey, currentCase: record))
+        try await stores.cases.act(on: .handle(claimed.handle), by: "sato", now: 2_000, lease: 60_000, cap: 3, transcriptAfter: nil) { _ in
+            (CaseChange(triage: closing, holder: .drop, audit: ("case.close", "outcome listened")), ())
+        }
+        var broken: [String] = []
+        let events = try await stores.cases.events(after: 0, limit: 100).map { "\($0.kind.rawValue) \($0.counsellor ?? "-")" }
+        if events != ["queued -", "claimed sato", "closed sato"] { broken.append("the feed told \(events), expected the close by sato") }
+        if try await !stores.cases.held(by: "sato").isEmpty { broken.append("sato still holds the closed case") }
+        return broken
+    }
+}

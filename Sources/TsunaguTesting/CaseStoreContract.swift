@@ -127,6 +127,10 @@ public enum CaseStoreContract {
         var broken: [String] = []
         let claimed = try await claim(.next, by: "sato", in: stores, now: 1_000, lease: 100)
         if try await !stores.cases.queue(now: 1_050, limit: 10).items.isEmpty { broken.append("waiting while held") }
+        // The claim is the holder's up to and including its last millisecond (it still counts against the cap then):
+        // waiting and live must never both be true of one case, or two counsellors could hold it within their caps.
+        if try await !stores.cases.queue(now: 1_100, limit: 10).items.isEmpty { broken.append("waiting at the lease's last millisecond") }
+        if try await stores.cases.queue(now: 1_101, limit: 10).counts[.normal] != 1 { broken.append("not counted waiting just after the lease") }
         if try await stores.cases.queue(now: 1_200, limit: 10).items.map(\.topic) != ["n1"] { broken.append("not waiting after the lapse") }
         let taken = try await claim(.next, by: "suzuki", in: stores, now: 1_200)
         if taken.handle != claimed.handle || taken.summary.counsellor != "sato" { broken.append("taken over: \(taken.summary)") }
@@ -202,6 +206,6 @@ public enum CaseStoreContract {
         ("limits", limits), ("idleCases", idleCases), ("queueTies", queueTies), ("holderChanges", holderChanges),
         ("renewClaims", renewClaims), ("capacity", capacity), ("firstResponse", firstResponse), ("feedCleanUp", feedCleanUp),
         ("corruptConversation", corruptConversation), ("feedEvents", feedEvents), ("actionEvents", actionEvents),
-        ("oneRecord", oneRecord), ("oldFormat", oldFormat),
+        ("oneRecord", oneRecord), ("oldFormat", oldFormat), ("closeNamesHolder", closeNamesHolder),
     ]
 }

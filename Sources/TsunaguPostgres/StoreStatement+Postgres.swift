@@ -1,0 +1,23 @@
+import PostgresNIO
+import TsunaguCore
+
+/// ``StoreStatement``s (the SQL both backends share) in PostgreSQL's queries, their values bound as `$n` parameters.
+extension PostgresQuery.StringInterpolation {
+    mutating func appendInterpolation(_ statement: StoreStatement) {
+        for part in statement.parts {
+            switch part {
+            case .sql(let text): appendLiteral(text)
+            case .value(.integer(let integer)): appendInterpolation(integer)  // Typed: bigint, also when NULL.
+            case .value(.text(let text)): appendInterpolation(text)
+            }
+        }
+    }
+}
+
+extension PostgresQuery {
+    init(_ statement: StoreStatement) {
+        var query = StringInterpolation(literalCapacity: 0, interpolationCount: 0)
+        query.appendInterpolation(statement)
+        self.init(stringInterpolation: query)
+    }
+}
