@@ -96,7 +96,7 @@ public struct PostgresTriageStore: TriageStore {
         let logger = database.logger
         var cases: [(id: String, conversation: String)] = []
         for try await row in try await database.client.query(
-            PostgresQuery(ErasurePlan.casesToShred(closedBefore: cutoff)), logger: logger
+            PostgresQuery(RetentionStatements.casesToShred(closedBefore: cutoff)), logger: logger
         ).decode((String, String).self) {
             cases.append(row)
         }
@@ -114,39 +114,25 @@ public struct PostgresTriageStore: TriageStore {
     }
 
     public func forgetProcessedEvents(before cutoff: Int64) async throws -> Int {
-        try await database.client.query(
-            "DELETE FROM inbox_event WHERE processed_at < \(cutoff) RETURNING event_id", logger: database.logger
-        ).collect().count
+        try await database.rowsChanged(by: RetentionStatements.forgetProcessedEvents(before: cutoff))
     }
 
     public func forgetSeenEvents(before cutoff: Int64) async throws -> Int {
-        try await database.client.query(
-            "DELETE FROM seen_event WHERE seen_at < \(cutoff) RETURNING seen_at", logger: database.logger
-        ).collect().count
+        try await database.rowsChanged(by: RetentionStatements.forgetSeenEvents(before: cutoff))
     }
 
     public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
         // Without her conversation's lock: every commit of an event of hers seals her address again (the decider does
         // on every event), so an event processed meanwhile stores it whichever commits first; and what else reads it
         // (a counsellor's reply, an announcement) belongs to an open case or an opt-in, which this leaves alone.
-        try await database.client.query(
-            """
-            UPDATE conversation SET sealed_address = NULL
-            WHERE sealed_address IS NOT NULL AND updated_at < \(cutoff) AND NOT announcements
-            AND NOT EXISTS (SELECT 1 FROM outbox_entry WHERE outbox_entry.conversation = pseudonym AND state = 'pending')
-            AND NOT EXISTS (SELECT 1 FROM triage_case WHERE triage_case.conversation = pseudonym AND closed_at IS NULL)
-            RETURNING pseudonym
-            """, logger: database.logger
-        ).collect().count
+        try await database.rowsChanged(by: RetentionStatements.forgetAddresses(unchangedSince: cutoff))
     }
 
     /// Every handle tried was taken (not expected before billions of cases).
     private struct HandlesExhausted: Error {}
 
     public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
-        try await database.client.query(
-            "DELETE FROM held_words WHERE held_at < \(cutoff) RETURNING pseudonym", logger: database.logger
-        ).collect().count
+        try await database.rowsChanged(by: RetentionStatements.destroyHeldWords(heldBefore: cutoff))
     }
 
     public func announcementRecipients() async throws -> [AnnouncementRecipient] {
@@ -256,9 +242,9 @@ public struct PostgresTriageStore: TriageStore {
         }
     }
 
-    /// Cuts a case past retention from her (``ErasurePlan/unlink(caseID:)``), and her state forgets it.
+    /// Cuts a case past retention from her (``RetentionStatements/unlink(caseID:)``), and her state forgets it.
     static func unlink(caseID: String, from pseudonym: Pseudonym, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(PostgresQuery(ErasurePlan.unlink(caseID: caseID)), logger: logger)
+        try await connection.query(PostgresQuery(RetentionStatements.unlink(caseID: caseID)), logger: logger)
         var state: String?
         for try await stored in try await connection.query(
             "SELECT state FROM conversation WHERE pseudonym = \(pseudonym.rawValue) FOR UPDATE", logger: logger

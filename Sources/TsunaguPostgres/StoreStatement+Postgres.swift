@@ -21,3 +21,10 @@ extension PostgresQuery {
         self.init(stringInterpolation: query)
     }
 }
+
+extension SharedDatabase {
+    /// Runs `statement` (an `UPDATE` or `DELETE`) on the pool; returns how many rows it changed.
+    func rowsChanged(by statement: StoreStatement) async throws -> Int {
+        try await client.query("\(statement) RETURNING 1", logger: logger).collect().count
+    }
+}

@@ -103,7 +103,7 @@ public struct SQLiteTriageStore: TriageStore {
 
     public func destroyContent(ofCasesClosedBefore cutoff: Int64) async throws -> Int {
         let count = try await database.writer.write { db in
-            let cases = try Row.fetchAll(db, statement: ErasurePlan.casesToShred(closedBefore: cutoff))
+            let cases = try Row.fetchAll(db, statement: RetentionStatements.casesToShred(closedBefore: cutoff))
             for row in cases {
                 let caseID: String = row["id"]
                 try Self.shred(caseID: caseID, in: db)
@@ -116,42 +116,23 @@ public struct SQLiteTriageStore: TriageStore {
     }
 
     public func forgetProcessedEvents(before cutoff: Int64) async throws -> Int {
-        let count = try await database.writer.write { db in
-            try db.execute(cached: "DELETE FROM inbox_event WHERE processed_at < ?", arguments: [cutoff])
-            return db.changesCount
-        }
+        let count = try await database.writer.write { db in try db.run(RetentionStatements.forgetProcessedEvents(before: cutoff)) }
         if count > 0 { database.requestScrub() }
         return count
     }
 
     public func forgetSeenEvents(before cutoff: Int64) async throws -> Int {
-        try await database.writer.write { db in
-            try db.execute(sql: "DELETE FROM seen_event WHERE seen_at < ?", arguments: [cutoff])
-            return db.changesCount
-        }
+        try await database.writer.write { db in try db.run(RetentionStatements.forgetSeenEvents(before: cutoff)) }
     }
 
     public func forgetAddresses(unchangedSince cutoff: Int64) async throws -> Int {
-        let count = try await database.writer.write { db in
-            try db.execute(
-                cached: """
-                    UPDATE conversation SET sealed_address = NULL
-                    WHERE sealed_address IS NOT NULL AND updated_at < ? AND announcements = 0
-                    AND NOT EXISTS (SELECT 1 FROM outbox_entry WHERE outbox_entry.conversation = pseudonym AND state = 'pending')
-                    AND NOT EXISTS (SELECT 1 FROM triage_case WHERE triage_case.conversation = pseudonym AND closed_at IS NULL)
-                    """,
-                arguments: [cutoff])
-            return db.changesCount
-        }
+        let count = try await database.writer.write { db in try db.run(RetentionStatements.forgetAddresses(unchangedSince: cutoff)) }
         if count > 0 { database.requestScrub() }
         return count
     }
 
     public func destroyHeldWords(heldBefore cutoff: Int64) async throws -> Int {
-        try await database.writer.write { db in
-            try db.execute(cached: "DELETE FROM held_words WHERE held_at < ?", arguments: [cutoff])
-            return db.changesCount
-        }
+        try await database.writer.write { db in try db.run(RetentionStatements.destroyHeldWords(heldBefore: cutoff)) }
     }
 
     public func announcementRecipients() async throws -> [AnnouncementRecipient] {
@@ -296,9 +277,9 @@ public struct SQLiteTriageStore: TriageStore {
         }
     }
 
-    /// Cuts a case past retention from her (``ErasurePlan/unlink(caseID:)``), and her state forgets it.
+    /// Cuts a case past retention from her (``RetentionStatements/unlink(caseID:)``), and her state forgets it.
     static func unlink(caseID: String, from pseudonym: Pseudonym, in db: Database) throws {
-        try db.run(ErasurePlan.unlink(caseID: caseID))
+        try db.run(RetentionStatements.unlink(caseID: caseID))
         guard let state = try String.fetchOne(db, cached: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.rawValue])
         else { return }
         guard let forgotten = try StoredConversation(json: state).forgetting(case: caseID) else { return }

@@ -38,14 +38,4 @@ public enum ErasurePlan {
             "UPDATE triage_case SET content_destroyed_at = COALESCE(content_destroyed_at, \(moment)) WHERE id = \(caseID)",
         ]
     }
-
-    /// The closed cases past retention whose content is still kept: `id` and `conversation`, to shred and unlink.
-    public static func casesToShred(closedBefore cutoff: Int64) -> StoreStatement {
-        "SELECT id, conversation FROM triage_case WHERE closed_at < \(cutoff) AND content_destroyed_at IS NULL"
-    }
-
-    /// Cuts a case past retention from her: its `conversation` becomes its own id (her state then forgets the case).
-    public static func unlink(caseID: String) -> StoreStatement {
-        "UPDATE triage_case SET conversation = id WHERE id = \(caseID)"
-    }
 }
