@@ -331,7 +331,7 @@ struct TriageEngineTests {
 
     @Test func aConversationStoredBeforeTheErasureQuestionStillReads() throws {
         let stored = #"{"state":{"queued":{"priority":"normal"}},"reachable":true,"unansweredPrompts":0,"hasConsented":true}"#
-        let conversation = try JSONDecoder().decode(Conversation.self, from: Data(stored.utf8))
+        let conversation = try StoredConversation(json: stored).conversation(currentCase: nil, holder: nil)
         #expect(conversation.state == .queued(priority: .normal) && !conversation.erasureAsked && !conversation.toldStillWaiting)
     }
 

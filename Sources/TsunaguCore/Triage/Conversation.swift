@@ -1,7 +1,7 @@
 /// Where one person's conversation with the office stands: what the engine reads and writes.
 ///
 /// It holds no text and no LINE id: only her triage state and the anonymous record of her current case.
-public struct Conversation: Sendable, Hashable, Codable {
+public struct Conversation: Sendable, Hashable {
     public var state: TriageState
     /// `false` after she blocked the account: nothing more is pushed to her.
     public var reachable: Bool
@@ -50,31 +50,10 @@ public struct Conversation: Sendable, Hashable, Codable {
         self.unansweredPrompts = unansweredPrompts
         self.hasConsented = hasConsented
     }
-
-    private enum CodingKeys: String, CodingKey {
-        case state, reachable, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked, pendingRequest, heldSince
-        case announcements
-    }
-
-    /// Conversations stored before a field existed read it as its default.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            state: try container.decode(TriageState.self, forKey: .state),
-            reachable: try container.decode(Bool.self, forKey: .reachable),
-            currentCase: try container.decodeIfPresent(CaseRecord.self, forKey: .currentCase),
-            unansweredPrompts: try container.decode(Int.self, forKey: .unansweredPrompts),
-            hasConsented: try container.decode(Bool.self, forKey: .hasConsented),
-            toldStillWaiting: try container.decodeIfPresent(Bool.self, forKey: .toldStillWaiting) ?? false,
-            erasureAsked: try container.decodeIfPresent(Bool.self, forKey: .erasureAsked) ?? false)
-        pendingRequest = try container.decodeIfPresent(String.self, forKey: .pendingRequest)
-        heldSince = try container.decodeIfPresent(Int64.self, forKey: .heldSince)
-        announcements = try container.decodeIfPresent(Bool.self, forKey: .announcements) ?? false
-    }
 }
 
 /// The triage states. Between `new` and `queued` the bot asks; from `queued` a counsellor answers.
-public enum TriageState: Sendable, Hashable, Codable {
+public enum TriageState: Sendable, Hashable {
     /// Never talked with us, or asked to stop: the next message gets the welcome.
     case new
     /// The welcome and privacy notice were sent; waiting for her consent.
