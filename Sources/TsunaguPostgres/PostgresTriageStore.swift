@@ -181,20 +181,21 @@ public struct PostgresTriageStore: TriageStore {
         }
         for entry in commit.transcript {
             // A case whose content was destroyed keeps nothing new either. The event the line raises, if any
-            // (TriageFeed), is recorded once the line is stored, in the same statement.
-            let event = TriageFeed.event(forLine: entry)
-            try await connection.query(
-                """
+            // (TriageFeed), is recorded once the line is stored, in the same statement (`recording` ends in its WHERE).
+            let stored: StoreStatement = """
                 WITH stored AS (
                     INSERT INTO case_message (case_id, at, author, message_ref, sealed_text)
-                    SELECT \(entry.caseID), \(entry.at), \(entry.author.rawValue), \(entry.messageRef), \(Data(entry.sealedText))
+                    SELECT \(entry.caseID), \(entry.at), \(entry.author.rawValue), \(entry.messageRef), \(entry.sealedText)
                     WHERE EXISTS (SELECT 1 FROM case_key WHERE case_id = \(entry.caseID))
                     RETURNING id)
-                INSERT INTO staff_event (at, kind, handle, priority, counsellor, detail)
-                SELECT \(moment), \(event?.kind.rawValue), handle, priority, counsellor, \(event?.detail) FROM triage_case
-                WHERE id = \(event?.caseID) AND (counsellor IS NOT NULL OR NOT \(event?.onlyIfHeld ?? true))
-                    AND EXISTS (SELECT 1 FROM stored)
-                """, logger: logger)
+                """
+            let query: StoreStatement =
+                if let event = TriageFeed.event(forLine: entry) {
+                    "\(stored) \(event.recording(at: moment)) AND EXISTS (SELECT 1 FROM stored)"
+                } else {
+                    "\(stored) SELECT 1"
+                }
+            try await connection.query(PostgresQuery(query), logger: logger)
         }
         switch commit.heldWords {
         case .hold(let sealed, let since):

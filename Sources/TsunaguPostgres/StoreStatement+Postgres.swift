@@ -7,8 +7,9 @@ extension PostgresQuery.StringInterpolation {
         for part in statement.parts {
             switch part {
             case .sql(let text): appendLiteral(text)
-            case .value(.integer(let integer)): appendInterpolation(integer)  // Typed: bigint, also when NULL.
+            case .value(.integer(let integer)): appendInterpolation(integer)
             case .value(.text(let text)): appendInterpolation(text)
+            case .value(.bytes(let bytes)): appendInterpolation(ByteBuffer(bytes: bytes))
             }
         }
     }

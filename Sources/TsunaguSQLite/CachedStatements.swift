@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TsunaguCore
 
@@ -43,6 +44,7 @@ extension StoreStatement {
                     switch value {
                     case .integer(let integer): integer
                     case .text(let text): text
+                    case .bytes(let bytes): Data(bytes)
                     }
                 })
         )

@@ -188,7 +188,8 @@ public struct SQLiteCaseStore: CaseStore {
                     WHERE priority = \(priority.rawValue) AND \(CaseConditions.waiting(at: now))
                     ORDER BY \(sql: QueueOrder.withinPriority)
                     """
-                let candidates = try Row.fetchCursor(db, sql: query.sqlite.sql, arguments: query.sqlite.arguments)
+                let (sql, arguments) = query.sqlite  // A cursor, so not from the statement cache.
+                let candidates = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while next == nil, let candidate = try candidates.next() {
                     if Conversation.isReadable(storedState: candidate["conversation_state"]) { next = candidate.copy() }
                 }

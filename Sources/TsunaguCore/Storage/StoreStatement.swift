@@ -6,10 +6,12 @@
 /// its placeholders. A statement is written as an interpolated string; an interpolated `Int64` or `String` is a bound
 /// value, never SQL text, and another statement or `sql:` (for fixed text such as ``QueueOrder``) is spliced in.
 public struct StoreStatement: Sendable, Hashable, ExpressibleByStringInterpolation {
-    /// A value bound to the statement, typed even when it is `NULL` (PostgreSQL binds a parameter with its type).
+    /// A value bound to the statement. A `NULL` is bound untyped on PostgreSQL, which infers its type from where it
+    /// stands: fine in a `SET` or an `INSERT`, not as an operand of its own (`$1 IS NULL` cannot be typed).
     public enum Value: Sendable, Hashable {
         case integer(Int64?)
         case text(String?)
+        case bytes([UInt8])
     }
 
     /// A piece of the statement: SQL text, or a value in its place.
@@ -35,6 +37,7 @@ public struct StoreStatement: Sendable, Hashable, ExpressibleByStringInterpolati
         public mutating func appendInterpolation(_ value: Int64?) { parts.append(.value(.integer(value))) }
         public mutating func appendInterpolation(_ value: String) { parts.append(.value(.text(value))) }
         public mutating func appendInterpolation(_ value: String?) { parts.append(.value(.text(value))) }
+        public mutating func appendInterpolation(_ value: [UInt8]) { parts.append(.value(.bytes(value))) }
         public mutating func appendInterpolation(_ statement: StoreStatement) { parts += statement.parts }
         /// Fixed SQL text written in this codebase (an `ORDER BY` list), never a value from outside.
         public mutating func appendInterpolation(sql: String) { parts.append(.sql(sql)) }
