@@ -18,8 +18,4 @@ public enum RealTime {
     /// The same, in the shape `LineSandbox.Configuration` takes them (the sandbox knows nothing of Tsunagu's types).
     public static let now: @Sendable () -> Date = { RealTime.clock.date() }
     public static let newID: @Sendable () -> UUID = { RealTime.ids.next() }
-
-    private struct RandomIDs: IDSource {
-        func next() -> UUID { UUID() }
-    }
 }

@@ -9,8 +9,4 @@ enum SystemTime {
 
     /// Now, in seconds since the epoch: the unit the sandbox reports its deliveries in.
     static func seconds() -> Double { Double(clock.now()) / 1000 }
-
-    private struct RandomIDs: IDSource {
-        func next() -> UUID { UUID() }
-    }
 }

@@ -7,8 +7,4 @@ import TsunaguCore
 enum SystemTime {
     static let clock = WallClock { Int64(Date().timeIntervalSince1970 * 1000) }
     static let ids: any IDSource = RandomIDs()
-
-    private struct RandomIDs: IDSource {
-        func next() -> UUID { UUID() }
-    }
 }
