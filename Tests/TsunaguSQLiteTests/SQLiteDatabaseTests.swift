@@ -8,12 +8,12 @@ import TsunaguTesting
 
 @Suite("SQLite database")
 struct SQLiteDatabaseTests {
-    @Test("full durability is really in force: WAL, synchronous FULL, secure_delete on")
+    @Test("full durability is really in force: WAL, synchronous FULL, secure_delete on, temporary files in memory")
     func fullDurability() async throws {
         let directory = try TemporaryDirectory()
         let database = try SQLiteDatabase.open(path: directory.path("db.sqlite"), durability: .full, clock: RealTime.clock)
         let pragmas = try await database.pragmas()
-        #expect(pragmas == ["journal_mode": "wal", "synchronous": "2", "secure_delete": "1"])
+        #expect(pragmas == ["journal_mode": "wal", "synchronous": "2", "secure_delete": "1", "temp_store": "2"])
     }
 
     @Test("the log is checkpointed off the writer: the writer never checkpoints, the checkpointer does")
