@@ -70,7 +70,7 @@ public struct ServerDependencies: Sendable {
         self.outboxDoorbell = doorbells.outbox
         self.feedDoorbell = doorbells.feed
         let deskBells = [outboxDoorbell, feedDoorbell]
-        self.desk = decider.map { CaseDesk(stores: stores, decider: $0, settings: desk, doorbells: deskBells) }
+        self.desk = decider.map { CaseDesk(stores: stores, answeringWith: $0, settings: desk, doorbells: deskBells) }
         self.ingestor = WebhookIngestor(
             channelSecret: channelSecret, dataKey: dataKey, inbox: stores.inbox, doorbells: [inboxDoorbell, outboxDoorbell, feedDoorbell],
             clock: clock)

@@ -33,6 +33,7 @@ import TsunaguCore
                 handle: "H", priority: .normal, queuedAt: queuedAt, counsellor: counsellor, leaseUntil: leaseUntil, closedAt: closedAt)
             let expected = queuedAt != nil && closedAt == nil && (counsellor == nil || leaseUntil! < 100)
             #expect(summary.isWaiting(at: 100) == expected)
+            #expect(summary.isClaimLive(at: 100) == (counsellor != nil && leaseUntil! >= 100))
         }
     }
 

@@ -98,7 +98,7 @@ struct IdleClosingTests {
         let decider = TriageDecider(
             engine: ScriptFixture.rulesOnlyEngine, dataKey: DataKey(base64: TestSecrets.dataKeyBase64)!, clock: RealTime.clock,
             ids: RealTime.ids, logger: Logger(label: "test"))
-        let desk = CaseDesk(stores: racing, decider: decider)
+        let desk = CaseDesk(stores: racing, answeringWith: decider)
         #expect(try await desk.closeIdleCases(triage: now - day, queued: now - day, held: now - day) == 1, "only B closes")
 
         // A's case is open and no longer idle; B's is closed.

@@ -46,8 +46,14 @@ public enum CaseConditions {
 }
 
 extension CaseSummary {
+    /// Whether someone holds the case with a claim still live at `now` (``CaseConditions/leaseEnded(at:)``'s other
+    /// side): the holder a colleague is told of, and a case no one else may take.
+    public func isClaimLive(at now: Int64) -> Bool {
+        counsellor != nil && (leaseUntil ?? 0) >= now
+    }
+
     /// ``CaseConditions/waiting(at:)`` for a case already read: whether taking "the next case" may take it.
     public func isWaiting(at now: Int64) -> Bool {
-        queuedAt != nil && closedAt == nil && (counsellor == nil || (leaseUntil ?? 0) < now)
+        queuedAt != nil && closedAt == nil && !isClaimLive(at: now)
     }
 }

@@ -73,7 +73,7 @@ public struct Announcer: Sendable {
         var entries: [NewOutboxEntry] = []
         for recipient in recipients {
             let chatID = String(decoding: try decider.sealer.open(recipient.sealedAddress, boundTo: recipient.conversation.rawValue), as: UTF8.self)
-            entries += try decider.outboxEntries(
+            entries += try decider.outbox.entries(
                 [message], to: chatID, replyToken: nil, leave: nil, conversation: recipient.conversation, receivedAt: now, occurredAt: now, now: now)
         }
         _ = try await stores.outbox.enqueue(entries)

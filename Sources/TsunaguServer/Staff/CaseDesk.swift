@@ -27,20 +27,43 @@ public struct CaseDesk: Sendable {
 
     let store: any CaseStore
     private let statistics: any StatisticsStore
-    private let decider: TriageDecider
+    /// Her side of each action, as triage decides it.
+    private let engine: TriageEngine
+    private let clock: WallClock
+    /// Each case's own key: what the transcript is sealed with.
+    private let cipher: CaseCipher
+    /// Her address, sealed to her conversation.
+    private let addresses: EventSealer
+    private let outbox: OutboxEntryBuilder
     public let settings: Settings
     private let doorbells: [Doorbell]
 
+    /// The desk takes the same engine, keys and outbox builder as triage (``TriageDecider``), so that what a
+    /// counsellor's action tells her is decided, sealed and queued exactly as an answer to her own message is.
     /// - Parameter doorbells: rung after every action: the sender's (a message may be queued) and the feed's.
-    public init(stores: StoreSet, decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
+    init(
+        stores: StoreSet, engine: TriageEngine, clock: WallClock, cipher: CaseCipher, addresses: EventSealer, outbox: OutboxEntryBuilder,
+        settings: Settings = Settings(), doorbells: [Doorbell] = []
+    ) {
         self.store = stores.cases
         self.statistics = stores.statistics
-        self.decider = decider
+        self.engine = engine
+        self.clock = clock
+        self.cipher = cipher
+        self.addresses = addresses
+        self.outbox = outbox
         self.settings = settings
         self.doorbells = doorbells
     }
 
-    var script: ConversationScript { decider.engine.script }
+    /// A desk with the parts of `decider`, for a server answering with it.
+    public init(stores: StoreSet, answeringWith decider: TriageDecider, settings: Settings = Settings(), doorbells: [Doorbell] = []) {
+        self.init(
+            stores: stores, engine: decider.engine, clock: decider.clock, cipher: decider.cipher, addresses: decider.sealer,
+            outbox: decider.outbox, settings: settings, doorbells: doorbells)
+    }
+
+    var script: ConversationScript { engine.script }
 
     /// What the statistics' ids mean, in the script's own words.
     public var statisticsLabels: [String: [String: String]] {
@@ -59,7 +82,7 @@ public struct CaseDesk: Sendable {
     }
 
     /// The desk's clock (milliseconds since the epoch): leases are reckoned by it.
-    public func now() -> Int64 { decider.now() }
+    public func now() -> Int64 { clock.now() }
 
     // MARK: Actions
 
@@ -123,7 +146,7 @@ public struct CaseDesk: Sendable {
     /// Sends the reply template `id`, filled in for now.
     public func reply(_ handle: String, canned id: String, by member: StaffMember) async throws {
         guard let template = script.canned.first(where: { $0.id == id }) else { throw CaseRefusal.unknownTemplate(id) }
-        try await reply(handle, text: decider.engine.fill(template.text, now: decider.now()), by: member)
+        try await reply(handle, text: engine.fill(template.text, now: clock.now()), by: member)
     }
 
     /// Keeps a private note with the case, sealed with its key like the transcript; never sent to her.
@@ -170,7 +193,7 @@ public struct CaseDesk: Sendable {
         let partners = script.partners.map(\.id)
         if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
         // Noon of the day given (Japan time), or now: which hour it was is not asked.
-        let heldAt = day.map { JapanTime(date: $0, minuteOfDay: 12 * 60).milliseconds } ?? decider.now()
+        let heldAt = day.map { JapanTime(date: $0, minuteOfDay: 12 * 60).milliseconds } ?? clock.now()
         try await statistics.record(
             CaseFacts(person: nil, channel: channel, openedAt: heldAt, topic: topic, outcome: outcome, referral: referral), by: member.name)
     }
@@ -197,7 +220,7 @@ public struct CaseDesk: Sendable {
             }
             cases.append(StaffAPI.Handover.HeldCase(summary: summary, notes: notes))
         }
-        let now = decider.now()
+        let now = clock.now()
         let (waiting, counts) = try await store.queue(now: now, limit: 50)
         let urgent = waiting.filter { $0.priority != .normal }
         return StaffAPI.Handover(cases: cases, waiting: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }), urgent: urgent)
@@ -205,22 +228,22 @@ public struct CaseDesk: Sendable {
 
     /// The reply templates, filled in for now.
     public func cannedReplies() -> [StaffAPI.CannedReply] {
-        let now = decider.now()
-        return script.canned.map { StaffAPI.CannedReply(id: $0.id, text: decider.engine.fill($0.text, now: now)) }
+        let now = clock.now()
+        return script.canned.map { StaffAPI.CannedReply(id: $0.id, text: engine.fill($0.text, now: now)) }
     }
 
     /// Tells every woman still waiting, whom no counsellor holds, that the office has closed for the day and when
     /// she will be answered (``TriageEvent/officeClosed``); returns how many were told. Each is one transaction,
     /// like a counsellor's action, so a woman taken meanwhile is not told.
     public func tellWaitingTheOfficeClosed() async throws -> Int {
-        let now = decider.now()
+        let now = clock.now()
         var told = 0
         for item in try await store.queue(now: now, limit: 1_000).items {
             told += try await store.act(
                 on: .handle(item.handle), by: Self.system, now: now, lease: settings.leaseMilliseconds, cap: settings.casesPerCounsellor,
                 transcriptAfter: nil
             ) { state in
-                let held = state.summary.counsellor != nil && (state.summary.leaseUntil ?? 0) >= now
+                let held = state.summary.isClaimLive(at: now)
                 guard state.summary.closedAt == nil, state.summary.queuedAt != nil, !held else { return (CaseChange(), 0) }
                 let triage = try tell(state, .officeClosed, now: now)
                 return (CaseChange(triage: triage), triage.outbox.isEmpty ? 0 : 1)
@@ -235,7 +258,7 @@ public struct CaseDesk: Sendable {
     /// milliseconds since the epoch, as in ``CaseStore/idleCases(triage:queued:held:)``; each selected case is
     /// judged again (``IdleCutoffs``) in the transaction that would close it, so her message written meanwhile keeps it open.
     public func closeIdleCases(triage: Int64, queued: Int64, held: Int64) async throws -> Int {
-        let now = decider.now()
+        let now = clock.now()
         let cutoffs = IdleCutoffs(triage: triage, queued: queued, held: held)
         var closed = 0
         for handle in try await store.idleCases(triage: triage, queued: queued, held: held) {
@@ -261,7 +284,7 @@ public struct CaseDesk: Sendable {
     /// Extends the claims of every case `member` holds (the member's client is polling: they are at their desk). Writes
     /// only when a claim has less than half its lease left.
     public func keepClaimsAlive(of member: StaffMember) async throws {
-        try await store.renewClaims(of: member.name, now: decider.now(), lease: settings.leaseMilliseconds)
+        try await store.renewClaims(of: member.name, now: clock.now(), lease: settings.leaseMilliseconds)
     }
 
     // MARK: Steps
@@ -270,7 +293,7 @@ public struct CaseDesk: Sendable {
         on selector: CaseSelector, by member: StaffMember, transcriptAfter: Int64? = nil,
         _ decide: @escaping @Sendable (CaseState, Int64) throws -> (CaseChange, Result)
     ) async throws -> Result {
-        let now = decider.now()
+        let now = clock.now()
         let result = try await store.act(
             on: selector, by: member.name, now: now, lease: settings.leaseMilliseconds, cap: settings.casesPerCounsellor,
             transcriptAfter: transcriptAfter
@@ -282,15 +305,14 @@ public struct CaseDesk: Sendable {
     private func requireHolder(_ state: CaseState, _ member: StaffMember) throws {
         guard state.summary.closedAt == nil, state.conversation != nil else { throw CaseRefusal.closed(handle: state.handle) }
         guard state.summary.counsellor == member.name else {
-            let live = (state.summary.leaseUntil ?? 0) >= decider.now()
-            throw CaseRefusal.notHeld(handle: state.handle, holder: live ? state.summary.counsellor : nil)
+            throw CaseRefusal.notHeld(handle: state.handle, holder: state.summary.isClaimLive(at: clock.now()) ? state.summary.counsellor : nil)
         }
     }
 
     /// Runs the engine for a counsellor's event; returns her new state with the bot's messages kept and queued.
     private func tell(_ state: CaseState, _ event: TriageEvent, now: Int64) throws -> TriageCommit {
         guard let conversation = state.conversation else { throw CaseRefusal.closed(handle: state.handle) }
-        let decision = decider.engine.decide(event, for: conversation, context: TriageContext(now: now), newCaseID: state.caseID)
+        let decision = engine.decide(event, for: conversation, context: TriageContext(now: now), newCaseID: state.caseID)
         var commit = TriageCommit(conversation: decision.conversation)
         let messages = decision.messages
         guard !messages.isEmpty else { return commit }
@@ -313,14 +335,14 @@ public struct CaseDesk: Sendable {
 
     private func outbox(_ messages: [BotMessage], to state: CaseState, now: Int64) throws -> [NewOutboxEntry] {
         guard let sealedAddress = state.sealedAddress else { throw CaseRefusal.unreachable(handle: state.handle) }
-        let chatID = String(decoding: try decider.sealer.open(sealedAddress, boundTo: state.pseudonym.rawValue), as: UTF8.self)
-        return try decider.outboxEntries(
+        let chatID = String(decoding: try addresses.open(sealedAddress, boundTo: state.pseudonym.rawValue), as: UTF8.self)
+        return try outbox.entries(
             messages, to: chatID, replyToken: nil, leave: nil, conversation: state.pseudonym, receivedAt: now, occurredAt: now, now: now)
     }
 
     private func caseKey(of state: CaseState) throws -> SymmetricKey {
         guard let wrapped = state.wrappedCaseKey else { throw CaseRefusal.contentDestroyed(handle: state.handle) }
-        return try decider.cipher.unwrap(wrapped, for: state.caseID, fingerprint: state.caseKeyFingerprint)
+        return try cipher.unwrap(wrapped, for: state.caseID, fingerprint: state.caseKeyFingerprint)
     }
 
     private func openLines(_ state: CaseState) throws -> [TranscriptLine] {

@@ -17,7 +17,8 @@ public struct TriageDecider: Sendable {
     let sealer: EventSealer
     private let pseudonymizer: Pseudonymizer
     let cipher: CaseCipher
-    private let policy: DeliveryPolicy
+    /// How the answer's messages become outbox rows; the case desk and the announcer are given the same builder.
+    let outbox: OutboxEntryBuilder
     /// The server's clock: every decision, lease and record reads "now" here (tests move it).
     let clock: WallClock
     /// Where case ids, outbox ids, retry keys and erasure tokens come from.
@@ -33,7 +34,7 @@ public struct TriageDecider: Sendable {
         self.sealer = EventSealer(dataKey: dataKey)
         self.pseudonymizer = Pseudonymizer(dataKey: dataKey)
         self.cipher = CaseCipher(dataKey: dataKey)
-        self.policy = policy
+        self.outbox = OutboxEntryBuilder(sealer: sealer, policy: policy, ids: ids)
         self.clock = clock
         self.ids = ids
         self.metrics = metrics
@@ -130,7 +131,7 @@ public struct TriageDecider: Sendable {
             }
         }
         if decision.conversation.reachable {
-            commit.outbox = try outboxEntries(
+            commit.outbox = try outbox.entries(
                 messages, to: incoming.chatID, replyToken: incoming.replyToken, leave: leave, conversation: pseudonym,
                 receivedAt: event.receivedAt, occurredAt: event.occurredAt, now: now)
         }
@@ -141,36 +142,6 @@ public struct TriageDecider: Sendable {
     private func webhookEvent(of event: InboxEvent) throws -> WebhookEvent {
         if let received = event.received as? WebhookEvent { return received }
         return try JSONDecoder().decode(WebhookEvent.self, from: try sealer.open(event.sealedEvent, boundTo: event.eventID))
-    }
-
-    /// The bot's messages as outbox rows: up to five a call, the first call by reply while the token is fresh.
-    func outboxEntries(
-        _ messages: [BotMessage], to chatID: String, replyToken: String?, leave: OutboxPayload.Leave?, conversation: Pseudonym,
-        receivedAt: Int64, occurredAt: Int64, now: Int64
-    ) throws -> [NewOutboxEntry] {
-        let outgoing = try MessageLimits.prepare(
-            messages.map { message in
-                OutgoingMessage(
-                    text: message.text,
-                    quickReply: message.choices.map { QuickReplyButton(label: $0.label, action: .postback(data: $0.data, displayText: $0.label)) })
-            })
-        var calls = stride(from: 0, to: outgoing.count, by: MessageLimits.messagesPerCall).map {
-            Array(outgoing[$0..<min($0 + MessageLimits.messagesPerCall, outgoing.count)])
-        }
-        if calls.isEmpty {
-            guard leave != nil else { return [] }
-            calls = [[]]
-        }
-        let usableUntil = policy.replyTokenUsableUntil(receivedAt: receivedAt, occurredAt: occurredAt, now: now)
-        return try calls.enumerated().map { index, call in
-            let id = ids.nextString()
-            let token = index == 0 && usableUntil != nil ? replyToken : nil
-            let payload = OutboxPayload(chatID: chatID, replyToken: token, messages: call, leave: index == calls.count - 1 ? leave : nil)
-            return NewOutboxEntry(
-                id: id, conversation: conversation, retryKey: ids.nextString(), createdAt: now,
-                replyTokenUsableUntil: token == nil ? nil : usableUntil,
-                sealedPayload: try payload.sealed(with: sealer, entryID: id))
-        }
     }
 
     /// A keyed reference to one of her LINE message ids: an unsend finds the message, nobody else can.
