@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import TsunaguCore
 import TsunaguServer
 
@@ -32,12 +31,11 @@ extension Tsunagud {
             do {
                 let text = try readText()
                 let configuration = try TsunaguConfiguration(reader: options.reader())
-                let decider = TriageDecider(
-                    engine: configuration.engine, dataKey: configuration.dataKey, clock: SystemTime.clock, ids: SystemTime.ids,
-                    logger: Logger(label: "tsunagud.announce"))
                 let (dryRun, quota) = (dryRun, configuration.monthlyPushQuota)
                 let plan = try await configuration.database.withStores(readOnly: dryRun, clock: SystemTime.clock) { stores in
-                    let announcer = Announcer(stores: stores, decider: decider, monthlyQuota: quota)
+                    let announcer = Announcer(
+                        stores: stores, script: configuration.engine.script, dataKey: configuration.dataKey, ids: SystemTime.ids,
+                        monthlyQuota: quota)
                     let now = SystemTime.clock.now()
                     return dryRun ? try await announcer.plan(now: now) : try await announcer.enqueue(text, now: now)
                 }

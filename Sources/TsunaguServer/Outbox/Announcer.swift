@@ -1,6 +1,6 @@
 import Foundation
 import LineMessaging
-import TsunaguCore
+public import TsunaguCore
 
 /// Pushes one of the programme's announcements (the month's drop-in schedule, an event) to everyone who asked for
 /// them, and to nobody else: one outbox entry each, delivered by the running server's sender like any push, with
@@ -10,12 +10,24 @@ import TsunaguCore
 /// would cost before anything is sent, and ``enqueue(_:now:)`` refuses one that would not fit.
 public struct Announcer: Sendable {
     let stores: StoreSet
-    let decider: TriageDecider
+    /// The script's announcements section: the button that stops them.
+    let script: ConversationScript
+    /// Opens each recipient's sealed address.
+    let addresses: EventSealer
+    let outboxBuilder: OutboxEntryBuilder
     /// The plan's monthly push allowance; 0 when it is not tracked.
     let monthlyQuota: Int
 
-    public init(stores: StoreSet, decider: TriageDecider, monthlyQuota: Int) {
-        (self.stores, self.decider, self.monthlyQuota) = (stores, decider, monthlyQuota)
+    /// - Parameters:
+    ///   - dataKey: what her address is sealed with and the outbox rows are sealed with, as the server's.
+    ///   - ids: the outbox rows' ids and retry keys.
+    public init(stores: StoreSet, script: ConversationScript, dataKey: DataKey, ids: any IDSource, monthlyQuota: Int) {
+        self.stores = stores
+        self.script = script
+        self.addresses = EventSealer(dataKey: dataKey)
+        // Announcements are pushes, never replies: the delivery policy's reply-token rule does not apply to them.
+        self.outboxBuilder = OutboxEntryBuilder(sealer: addresses, policy: DeliveryPolicy(), ids: ids)
+        self.monthlyQuota = monthlyQuota
     }
 
     /// What an announcement would cost this month.
@@ -57,7 +69,7 @@ public struct Announcer: Sendable {
         guard text.utf16.count <= MessageLimits.textUTF16Units else {
             throw Refusal(description: "The announcement is longer than LINE's \(MessageLimits.textUTF16Units) characters; shorten it.")
         }
-        guard let wording = decider.engine.script.announcements else {
+        guard let wording = script.announcements else {
             throw Refusal(description: "The script has no announcements section, so nobody can have asked for them.")
         }
         // Read once: the plan counts exactly the people the entries are made for.
@@ -72,8 +84,8 @@ public struct Announcer: Sendable {
         let message = BotMessage(text: text, choices: [BotChoice(label: wording.unsubscribe, data: "announce:off")])
         var entries: [NewOutboxEntry] = []
         for recipient in recipients {
-            let chatID = String(decoding: try decider.sealer.open(recipient.sealedAddress, boundTo: recipient.conversation.rawValue), as: UTF8.self)
-            entries += try decider.outbox.entries(
+            let chatID = String(decoding: try addresses.open(recipient.sealedAddress, boundTo: recipient.conversation.rawValue), as: UTF8.self)
+            entries += try outboxBuilder.entries(
                 [message], to: chatID, replyToken: nil, leave: nil, conversation: recipient.conversation, receivedAt: now, occurredAt: now, now: now)
         }
         _ = try await stores.outbox.enqueue(entries)

@@ -2,8 +2,8 @@ import LineMessaging
 import TsunaguCore
 
 /// The bot's messages as outbox rows, sealed: what triage's answers, a counsellor's case actions and announcements
-/// all queue. One builder, given to each of them by the composition root, so the split into calls, the reply token's
-/// use and the sealing are decided in one place.
+/// all queue, each through this one type, so the split into calls, the reply token's use and the sealing are decided
+/// in one place. The decider makes one from its key, delivery policy and ids, and the case desk is given that one.
 struct OutboxEntryBuilder: Sendable {
     let sealer: EventSealer
     let policy: DeliveryPolicy

@@ -34,7 +34,7 @@ public struct CaseDesk: Sendable {
     private let cipher: CaseCipher
     /// Her address, sealed to her conversation.
     private let addresses: EventSealer
-    private let outbox: OutboxEntryBuilder
+    private let outboxBuilder: OutboxEntryBuilder
     public let settings: Settings
     private let doorbells: [Doorbell]
 
@@ -51,7 +51,7 @@ public struct CaseDesk: Sendable {
         self.clock = clock
         self.cipher = cipher
         self.addresses = addresses
-        self.outbox = outbox
+        self.outboxBuilder = outbox
         self.settings = settings
         self.doorbells = doorbells
     }
@@ -92,7 +92,7 @@ public struct CaseDesk: Sendable {
             guard state.summary.closedAt == nil, state.conversation != nil else { throw CaseRefusal.closed(handle: state.handle) }
             guard state.summary.queuedAt != nil else { throw CaseRefusal.notWaiting(handle: state.handle) }
             if state.summary.counsellor == member.name { return (CaseChange(holder: .renew), state.summary) }
-            if let holder = state.summary.counsellor, let until = state.summary.leaseUntil, until >= now {
+            if state.summary.isClaimLive(at: now), let holder = state.summary.counsellor {
                 throw CaseRefusal.heldByColleague(handle: state.handle, counsellor: holder)
             }
             let triage = try tell(state, .claimed(counsellor: member.name), now: now)
@@ -109,7 +109,7 @@ public struct CaseDesk: Sendable {
     /// Puts a case the counsellor holds back in the queue, at its place (it keeps its time of queueing).
     public func release(_ handle: String, by member: StaffMember) async throws {
         try await act(on: .handle(handle), by: member) { state, now in
-            try requireHolder(state, member)
+            try requireHolder(state, member, at: now)
             let triage = try tell(state, .released, now: now)
             return (CaseChange(triage: triage, holder: .drop, audit: ("case.release", nil), event: (.released, nil)), ())
         }
@@ -118,7 +118,7 @@ public struct CaseDesk: Sendable {
     /// Hands a case the counsellor holds to a colleague (`nil`: back to the queue). She is not told twice.
     public func transfer(_ handle: String, to colleague: String?, by member: StaffMember) async throws {
         try await act(on: .handle(handle), by: member) { state, now in
-            try requireHolder(state, member)
+            try requireHolder(state, member, at: now)
             guard let colleague, colleague != member.name else {
                 let triage = try tell(state, .released, now: now)
                 return (CaseChange(triage: triage, holder: .drop, audit: ("case.transfer", "to the queue"), event: (.released, nil)), ())
@@ -134,7 +134,7 @@ public struct CaseDesk: Sendable {
     public func reply(_ handle: String, text: String, by member: StaffMember) async throws {
         let text = try Self.checked(text)
         try await act(on: .handle(handle), by: member) { state, now in
-            try requireHolder(state, member)
+            try requireHolder(state, member, at: now)
             guard state.conversation?.reachable == true else { throw CaseRefusal.unreachable(handle: state.handle) }
             var triage = TriageCommit()
             triage.transcript = [try kept(text, by: .counsellor, in: state, with: try caseKey(of: state), at: now)]
@@ -153,7 +153,7 @@ public struct CaseDesk: Sendable {
     public func note(_ handle: String, text: String, by member: StaffMember) async throws {
         let text = try Self.checked(text)
         try await act(on: .handle(handle), by: member) { state, now in
-            try requireHolder(state, member)
+            try requireHolder(state, member, at: now)
             var triage = TriageCommit()
             triage.transcript = [try kept(text, by: .note, in: state, with: try caseKey(of: state), at: now)]
             return (CaseChange(triage: triage, holder: .renew, audit: ("case.note", nil)), ())
@@ -168,7 +168,7 @@ public struct CaseDesk: Sendable {
         let partners = script.partners.map(\.id)
         if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
         return try await act(on: .handle(handle), by: member) { state, now in
-            try requireHolder(state, member)
+            try requireHolder(state, member, at: now)
             let triage = try tell(state, .closed(outcome: outcome, referral: referral), now: now)
             var summary = state.summary
             summary.closedAt = now
@@ -201,8 +201,8 @@ public struct CaseDesk: Sendable {
     /// The case and its transcript lines after `after` (0 for all), opened for the counsellor holding it.
     /// Every read is written to the audit log.
     public func show(_ handle: String, after: Int64, by member: StaffMember) async throws -> CaseDetail {
-        try await act(on: .handle(handle), by: member, transcriptAfter: max(0, after)) { state, _ in
-            try requireHolder(state, member)
+        try await act(on: .handle(handle), by: member, transcriptAfter: max(0, after)) { state, now in
+            try requireHolder(state, member, at: now)
             let lines = try openLines(state)
             let detail = after > 0 ? "lines after \(after)" : "whole transcript"
             return (CaseChange(holder: .renew, audit: ("case.read", detail)), CaseDetail(summary: state.summary, lines: lines))
@@ -302,10 +302,11 @@ public struct CaseDesk: Sendable {
         return result
     }
 
-    private func requireHolder(_ state: CaseState, _ member: StaffMember) throws {
+    /// - Parameter now: the action's moment, which also says whether another holder's claim is still live.
+    private func requireHolder(_ state: CaseState, _ member: StaffMember, at now: Int64) throws {
         guard state.summary.closedAt == nil, state.conversation != nil else { throw CaseRefusal.closed(handle: state.handle) }
         guard state.summary.counsellor == member.name else {
-            throw CaseRefusal.notHeld(handle: state.handle, holder: state.summary.isClaimLive(at: clock.now()) ? state.summary.counsellor : nil)
+            throw CaseRefusal.notHeld(handle: state.handle, holder: state.summary.isClaimLive(at: now) ? state.summary.counsellor : nil)
         }
     }
 
@@ -336,7 +337,7 @@ public struct CaseDesk: Sendable {
     private func outbox(_ messages: [BotMessage], to state: CaseState, now: Int64) throws -> [NewOutboxEntry] {
         guard let sealedAddress = state.sealedAddress else { throw CaseRefusal.unreachable(handle: state.handle) }
         let chatID = String(decoding: try addresses.open(sealedAddress, boundTo: state.pseudonym.rawValue), as: UTF8.self)
-        return try outbox.entries(
+        return try outboxBuilder.entries(
             messages, to: chatID, replyToken: nil, leave: nil, conversation: state.pseudonym, receivedAt: now, occurredAt: now, now: now)
     }
 
