@@ -35,19 +35,19 @@ public func buildStaffRouter(
         stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: dependencies.desk,
         feed: dependencies.feedDoorbell, clock: clock
     ).addRoutes(to: router)
-    let desk = dependencies.desk
+    let labels = dependencies.consultations?.labels ?? [:]
     StatisticsController(
         stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, settings: dependencies.statistics,
-        labels: desk?.statisticsLabels ?? [:], clock: clock
+        labels: labels, clock: clock
     ).addRoutes(to: router)
     ProgrammeController(
-        stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, desk: desk, settings: dependencies.statistics,
-        clock: clock
+        stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, consultations: dependencies.consultations,
+        settings: dependencies.statistics, clock: clock
     ).addRoutes(to: router)
     AdminController(stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard).addRoutes(to: router)
     ConsoleController(
         stores: dependencies.stores, authenticationGuard: dependencies.authenticationGuard, sessions: sessions,
-        labels: desk?.statisticsLabels ?? [:], clock: clock
+        labels: labels, clock: clock
     ).addRoutes(to: router)
     return router
 }

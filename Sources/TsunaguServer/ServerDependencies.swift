@@ -18,6 +18,9 @@ public struct ServerDependencies: Sendable {
     public let feedDoorbell: Doorbell
     /// Counsellors' actions on cases; `nil` without a triage decider (the staff API then answers 503).
     public let desk: CaseDesk?
+    /// Phone and in-person consultations for statistics, and the statistics' labels; `nil` without a triage decider
+    /// (whose script they are checked against).
+    public let consultations: ConsultationLog?
     /// The KPI target and small-cell protection of the statistics.
     public let statistics: StatisticsSettings
     /// Failed staff authentications: logged, and limited across the staff listener.
@@ -71,6 +74,7 @@ public struct ServerDependencies: Sendable {
         self.feedDoorbell = doorbells.feed
         let deskBells = [outboxDoorbell, feedDoorbell]
         self.desk = decider.map { CaseDesk(stores: stores, answeringWith: $0, settings: desk, doorbells: deskBells) }
+        self.consultations = decider.map { ConsultationLog(statistics: stores.statistics, script: $0.engine.script, clock: clock) }
         self.ingestor = WebhookIngestor(
             channelSecret: channelSecret, dataKey: dataKey, inbox: stores.inbox, doorbells: [inboxDoorbell, outboxDoorbell, feedDoorbell],
             clock: clock)

@@ -20,7 +20,7 @@ public struct ConsoleController<Context: RequestContext>: Sendable {
 
     static var loginPath: String { "/console/login" }
 
-    /// - Parameter labels: what the ids of topics, urgency, outcomes and the rest mean (``CaseDesk/statisticsLabels``).
+    /// - Parameter labels: what the ids of topics, urgency, outcomes and the rest mean (``ConsultationLog/labels``).
     public init(
         stores: StoreSet, authenticationGuard: AuthenticationGuard, sessions: ConsoleSessions, labels: [String: [String: String]] = [:],
         clock: WallClock

@@ -26,7 +26,6 @@ public struct CaseDesk: Sendable {
     }
 
     let store: any CaseStore
-    private let statistics: any StatisticsStore
     /// Her side of each action, as triage decides it.
     private let engine: TriageEngine
     private let clock: WallClock
@@ -46,7 +45,6 @@ public struct CaseDesk: Sendable {
         settings: Settings = Settings(), doorbells: [Doorbell] = []
     ) {
         self.store = stores.cases
-        self.statistics = stores.statistics
         self.engine = engine
         self.clock = clock
         self.cipher = cipher
@@ -64,22 +62,6 @@ public struct CaseDesk: Sendable {
     }
 
     var script: ConversationScript { engine.script }
-
-    /// What the statistics' ids mean, in the script's own words.
-    public var statisticsLabels: [String: [String: String]] {
-        func labels(_ question: ConversationScript.Question) -> [String: String] {
-            Dictionary(question.choices.map { ($0.id, $0.label) }) { first, _ in first }
-        }
-        return [
-            "topic": labels(script.topic), "urgency": labels(script.urgency), "satisfaction": labels(script.survey),
-            "outcome": Dictionary(script.outcomes.map { ($0.id, $0.label) }) { first, _ in first },
-            "referral": Dictionary(script.partners.map { ($0.id, $0.name) }) { first, _ in first },
-            "channel": ["line": "LINE", "phone": "電話", "visit": "来所", "onsite": "居場所での相談"],
-            "place": Dictionary((script.programme?.places ?? []).map { ($0.id, $0.name) }) { first, _ in first },
-            "facility": Dictionary((script.programme?.facilities ?? []).map { ($0.id, $0.name) }) { first, _ in first },
-            "purpose": ["interview": "就職の面接", "work": "仕事", "own-ceremony": "ご自身の式", "child-ceremony": "お子さんの式"],
-        ]
-    }
 
     /// The desk's clock (milliseconds since the epoch): leases are reckoned by it.
     public func now() -> Int64 { clock.now() }
@@ -178,24 +160,6 @@ public struct CaseDesk: Sendable {
             let detail = "outcome \(outcome)" + (referral.map { ", referred to \($0)" } ?? "")
             return (CaseChange(triage: triage, holder: .drop, audit: ("case.close", detail)), summary)
         }
-    }
-
-    /// Logs a phone or in-person consultation for statistics: its day, topic, outcome and referral, nothing
-    /// about the person.
-    public func record(
-        channel: CaseFacts.Channel, on day: CivilDate?, topic: String, outcome: String, referral: String?, by member: StaffMember
-    ) async throws {
-        guard channel != .line else { throw CaseRefusal.unknownChannel }
-        let topics = script.topic.choices.map(\.id)
-        guard topics.contains(topic) else { throw CaseRefusal.unknownTopic(allowed: topics) }
-        let outcomes = script.outcomes.map(\.id)
-        guard outcomes.contains(outcome) else { throw CaseRefusal.unknownOutcome(outcome, allowed: outcomes) }
-        let partners = script.partners.map(\.id)
-        if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
-        // Noon of the day given (Japan time), or now: which hour it was is not asked.
-        let heldAt = day.map { JapanTime(date: $0, minuteOfDay: 12 * 60).milliseconds } ?? clock.now()
-        try await statistics.record(
-            CaseFacts(person: nil, channel: channel, openedAt: heldAt, topic: topic, outcome: outcome, referral: referral), by: member.name)
     }
 
     /// The case and its transcript lines after `after` (0 for all), opened for the counsellor holding it.

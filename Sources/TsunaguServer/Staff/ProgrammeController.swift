@@ -13,17 +13,17 @@ public import TsunaguCore
 public struct ProgrammeController<Context: RequestContext>: Sendable {
     let authenticator: StaffAuthenticator
     let store: any StatisticsStore
-    let desk: CaseDesk?
+    let consultations: ConsultationLog?
     let settings: StatisticsSettings
     let clock: WallClock
 
     public init(
-        stores: StoreSet, authenticationGuard: AuthenticationGuard, desk: CaseDesk?, settings: StatisticsSettings,
+        stores: StoreSet, authenticationGuard: AuthenticationGuard, consultations: ConsultationLog?, settings: StatisticsSettings,
         clock: WallClock
     ) {
         self.authenticator = StaffAuthenticator(store: stores.staff, guard: authenticationGuard)
         self.store = stores.statistics
-        self.desk = desk
+        self.consultations = consultations
         self.settings = settings
         self.clock = clock
     }
@@ -42,7 +42,7 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
             try refusing { try settings.recordingWindow.check(day, now: clock.now()) }
             do {
                 guard let channel = CaseFacts.Channel(rawValue: body.channel) else { throw CaseRefusal.unknownChannel }
-                try await caseDesk().record(
+                try await consultationLog().record(
                     channel: channel, on: body.date == nil ? nil : day, topic: body.topic, outcome: body.outcome, referral: body.referral,
                     by: member)
             } catch let refusal as CaseRefusal {
@@ -134,13 +134,13 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
             let records = try await store.programmeRecords(datedIn: period)
             let publisher = ProgrammePublisher(
                 k: settings.minimumCell, kpiName: settings.kpiName, formula: settings.kpiFormula, target: settings.peopleTarget,
-                labels: desk?.statisticsLabels ?? [:])
+                labels: consultations?.labels ?? [:])
             return publisher.publish(facts, records, fiscalYear: year)
         }
     }
 
     private func append(_ record: ProgrammeRecord, by member: StaffMember) async throws -> EditedResponse<StaffAPI.RecordedEntry> {
-        let script = try caseDesk().script
+        let script = try consultationLog().script
         let rules = ProgrammeRules(
             places: (script.programme?.places ?? []).map(\.id), facilities: (script.programme?.facilities ?? []).map(\.id),
             partners: script.partners.map(\.id), window: settings.recordingWindow)
@@ -170,11 +170,11 @@ public struct ProgrammeController<Context: RequestContext>: Sendable {
         return try integer(in: request, "fiscalYear", default: current, in: 2000...2100)
     }
 
-    private func caseDesk() throws -> CaseDesk {
-        guard let desk else {
+    private func consultationLog() throws -> ConsultationLog {
+        guard let consultations else {
             throw APIError(.serviceUnavailable, code: "unavailable", "Records need the conversation script, which this server has not loaded.")
         }
-        return desk
+        return consultations
     }
 
     private func refusing(_ body: () throws -> Void) throws {
