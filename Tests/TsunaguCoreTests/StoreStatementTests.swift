@@ -20,7 +20,9 @@ import TsunaguCore
         #expect(sql.contains("lease_until = $1") && sql.contains("h WHERE counsellor = $3"))
     }
 
-    @Test func nullsKeepTheirType() {
+    /// Dropping the holder writes NULLs, each as the kind of value its column holds (text, integer), so a backend
+    /// that can bind a typed NULL knows which.
+    @Test func nullsKeepTheirKind() {
         let plan = CasePlanTests.plan(CaseChange(holder: .drop))
         #expect(plan.caseWrites.map { $0.rendered { _ in "?" }.values } == [[.text(nil), .integer(nil), .text("C1")]])
     }

@@ -1,4 +1,3 @@
-import Foundation
 public import TsunaguCore
 
 /// What statistics learn besides LINE's cases: the phone and in-person consultations counsellors log, checked against
