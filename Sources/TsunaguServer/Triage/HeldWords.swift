@@ -4,10 +4,20 @@ import TsunaguCore
 /// Her words written before she answered the privacy notice, as the decider holds them: a list of texts sealed with
 /// the data key, bound to her conversation, so the bytes on disk are useless without the key and cannot be moved to
 /// another conversation.
+///
+/// At most ``limit`` bytes of text are held; words past it are not kept. Every new message seals the whole list
+/// again on the writer, so without a bound one flood of messages before consent (LINE lets her send thousands in
+/// the half hour the words are held) would make each of her events cost more than the last and slow every other
+/// woman's answer. The bound is far beyond what anyone writes before answering a privacy notice.
 struct HeldWords {
+    /// 64 KiB of UTF-8: about 21,000 Japanese characters, four of LINE's longest messages.
+    static let limit = 65_536
+
     private let sealer: EventSealer
     private let context: String
-    private var list: [String]
+    /// What was held when the decision began, opened only when an action needs it (most events need none).
+    private let sealed: [UInt8]?
+    private var opened: [String]?
     private var since: Int64?
 
     /// - Parameter sealed: what is held already (`nil`: nothing). Words that cannot be opened (sealed under a key
@@ -15,19 +25,30 @@ struct HeldWords {
     init(sealer: EventSealer, conversation: Pseudonym, sealed: [UInt8]?) {
         self.sealer = sealer
         self.context = "held-words:" + conversation.rawValue
-        let opened = sealed.flatMap { try? sealer.open($0, boundTo: "held-words:" + conversation.rawValue) }
-        self.list = opened.flatMap { try? JSONDecoder().decode([String].self, from: $0) } ?? []
+        self.sealed = sealed
     }
 
-    mutating func add(_ text: String, since: Int64) {
+    /// Holds `text`; `false` when it would take the words held past ``limit``, and nothing changes.
+    mutating func add(_ text: String, since: Int64) -> Bool {
+        var list = texts()
+        guard list.reduce(text.utf8.count, { $0 + $1.utf8.count }) <= Self.limit else { return false }
         list.append(text)
+        opened = list
         if self.since == nil { self.since = since }
+        return true
     }
 
-    func texts() -> [String] { list }
+    /// The words held, oldest first.
+    mutating func texts() -> [String] {
+        if let opened { return opened }
+        let bytes = sealed.flatMap { try? sealer.open($0, boundTo: context) }
+        let list = bytes.flatMap { try? JSONDecoder().decode([String].self, from: $0) } ?? []
+        opened = list
+        return list
+    }
 
     /// The commit's change: all the words so far, sealed again.
-    func change() throws -> HeldWordsChange {
-        .hold(sealed: try sealer.seal(try JSONEncoder().encode(list), boundTo: context), since: since ?? 0)
+    mutating func change() throws -> HeldWordsChange {
+        .hold(sealed: try sealer.seal(try JSONEncoder().encode(texts()), boundTo: context), since: since ?? 0)
     }
 }

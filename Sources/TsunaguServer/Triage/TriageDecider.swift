@@ -76,8 +76,8 @@ public struct TriageDecider: Sendable {
         for action in decision.actions {
             switch action {
             case .holdWords(let text):
-                held.add(text, since: decision.conversation.heldSince ?? now)
-                commit.heldWords = try held.change()
+                // Past the limit nothing is added, and nothing is written again.
+                if held.add(text, since: decision.conversation.heldSince ?? now) { commit.heldWords = try held.change() }
             case .releaseHeldWords:
                 if let key = caseKey, let record {
                     for text in held.texts() {
