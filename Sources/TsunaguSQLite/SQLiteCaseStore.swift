@@ -115,7 +115,7 @@ public struct SQLiteCaseStore: CaseStore {
             try Bool.fetchOne(db, statement: "SELECT 1 FROM triage_case WHERE \(lapsing) LIMIT 1") ?? false
         }
         guard due else { return }
-        try await database.writer.write { db in try db.run(CaseConditions.renewClaims(of: counsellor, now: now, lease: lease)) }
+        _ = try await database.writer.write { db in try db.run(CaseConditions.renewClaims(of: counsellor, now: now, lease: lease)) }
     }
 
     // MARK: The live feed
