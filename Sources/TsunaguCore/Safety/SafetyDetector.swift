@@ -15,14 +15,16 @@
 public struct SafetyDetector: Sendable {
     private let analyzer: (any MorphologicalAnalyzer)?
     private var model: SafetyModel?
-    private let risk: [(category: String, tier: SafetyAssessment.Tier, pattern: SafetyPattern)]
-    private let threats: [(category: String, pattern: SafetyPattern)]
-    private let immediacy: [SafetyPattern]
-    private let pleas: [SafetyPattern]
-    private let exposure: [SafetyPattern]
-    private let habitual: [SafetyPattern]
-    private let distance: [(kind: String, pattern: SafetyPattern)]
-    private let idioms: [SafetyPattern]
+    /// Every pattern below, by id: her message is matched against all of them in one pass.
+    private let rules: PatternIndex
+    private let risk: [(category: String, tier: SafetyAssessment.Tier, pattern: Int)]
+    private let threats: [(category: String, pattern: Int)]
+    private let immediacy: [Int]
+    private let pleas: [Int]
+    private let exposure: [Int]
+    private let habitual: [Int]
+    private let distance: [(kind: String, pattern: Int)]
+    private let idioms: [Int]
     private let negations: [[[UInt8]]]
 
     /// - Parameters:
@@ -31,20 +33,27 @@ public struct SafetyDetector: Sendable {
     public init(lexicon: SafetyLexicon, analyzer: (any MorphologicalAnalyzer)?, model: SafetyModel?) {
         self.analyzer = analyzer
         self.model = model
+        var all: [SafetyPattern] = []
+        // The ids (places in `all`) of the entries that fold to something.
+        func ids(_ entries: [String]) -> [Int] {
+            entries.compactMap(SafetyPattern.init).map { pattern in
+                all.append(pattern)
+                return all.count - 1
+            }
+        }
         risk = lexicon.risk.keys.sorted().flatMap { category in
             let tiers = lexicon.risk[category]!
-            return (tiers.emergency ?? []).compactMap(SafetyPattern.init).map { (category, SafetyAssessment.Tier.emergency, $0) }
-                + (tiers.concern ?? []).compactMap(SafetyPattern.init).map { (category, SafetyAssessment.Tier.concern, $0) }
+            return ids(tiers.emergency ?? []).map { (category, SafetyAssessment.Tier.emergency, $0) }
+                + ids(tiers.concern ?? []).map { (category, SafetyAssessment.Tier.concern, $0) }
         }
-        threats = lexicon.threats.keys.sorted().flatMap { category in
-            lexicon.threats[category]!.compactMap(SafetyPattern.init).map { (category, $0) }
-        }
-        immediacy = lexicon.immediacy.compactMap(SafetyPattern.init)
-        pleas = lexicon.pleas.compactMap(SafetyPattern.init)
-        exposure = lexicon.exposure.compactMap(SafetyPattern.init)
-        habitual = lexicon.habitual.compactMap(SafetyPattern.init)
-        distance = lexicon.distance.keys.sorted().flatMap { kind in lexicon.distance[kind]!.compactMap(SafetyPattern.init).map { (kind, $0) } }
-        idioms = lexicon.idioms.compactMap(SafetyPattern.init)
+        threats = lexicon.threats.keys.sorted().flatMap { category in ids(lexicon.threats[category]!).map { (category, $0) } }
+        immediacy = ids(lexicon.immediacy)
+        pleas = ids(lexicon.pleas)
+        exposure = ids(lexicon.exposure)
+        habitual = ids(lexicon.habitual)
+        distance = lexicon.distance.keys.sorted().flatMap { kind in ids(lexicon.distance[kind]!).map { (kind, $0) } }
+        idioms = ids(lexicon.idioms)
+        rules = PatternIndex(all)
         negations = lexicon.negations.map { $0.split(separator: " ").map { Array(TextNormalizer.normalize(String($0)).utf8) } }
     }
 
@@ -88,33 +97,33 @@ public struct SafetyDetector: Sendable {
     }
 
     func findings(in message: AnalysedMessage) -> RuleFindings {
+        let found = rules.matches(in: message)
         var findings = RuleFindings()
-        let idiomEnds = idioms.compactMap { $0.match(in: message) }
+        let inIdiom = idioms.contains { found[$0] != nil }
         for (category, tier, pattern) in risk {
-            guard let match = pattern.match(in: message) else { continue }
+            guard let match = found[pattern] else { continue }
             let negated = match.end.map { negatedAfter($0, in: message) } ?? false
             // An act wished for or weighed (ODしたい, 死のうかな) is a concern, not an emergency.
             let tentative = match.end.map { Self.tentativeAfter($0, in: message) } ?? false
             findings.hits.append(
-                RuleFindings.Hit(
-                    category: category, tier: tentative ? .concern : tier, negated: negated, inIdiom: !idiomEnds.isEmpty))
+                RuleFindings.Hit(category: category, tier: tentative ? .concern : tier, negated: negated, inIdiom: inIdiom))
         }
         for (category, pattern) in threats {
-            guard let match = pattern.match(in: message) else { continue }
+            guard let match = found[pattern] else { continue }
             // Denied (暴力とかはない) or wished for (監禁されたいレベル): not a threat to her.
             if let end = match.end, negatedAfter(end, in: message) || Self.tentativeAfter(end, in: message) { continue }
             findings.threats.insert(category)
         }
-        findings.threatsInIdiom = !idiomEnds.isEmpty
+        findings.threatsInIdiom = inIdiom
         if message.laughs { findings.distance.insert("joke") }
-        findings.immediate = immediacy.contains { $0.match(in: message) != nil }
+        findings.immediate = immediacy.contains { found[$0] != nil }
         findings.pleads = pleas.contains { pattern in
-            guard let match = pattern.match(in: message) else { return false }
+            guard let match = found[pattern] else { return false }
             return !(match.end.map { negatedAfter($0, in: message) } ?? false)
         }
-        findings.exposed = exposure.contains { $0.match(in: message) != nil }
-        findings.habitual = habitual.contains { $0.match(in: message) != nil }
-        findings.distance.formUnion(distance.filter { $0.pattern.match(in: message) != nil }.map(\.kind))
+        findings.exposed = exposure.contains { found[$0] != nil }
+        findings.habitual = habitual.contains { found[$0] != nil }
+        findings.distance.formUnion(distance.filter { found[$0.pattern] != nil }.map(\.kind))
         findings.foldedLength = message.folded.count
         return findings
     }

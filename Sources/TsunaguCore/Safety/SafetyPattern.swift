@@ -31,7 +31,8 @@ public struct SafetyPattern: Sendable, Hashable {
     }
 
     /// Where the pattern is found: the morpheme range for words (the index of the last morpheme matched, for the
-    /// negation check), or nothing but a hit for text.
+    /// negation check), or nothing but a hit for text. This is the definition; the detector finds all its patterns
+    /// at once with ``PatternIndex``, which must agree with it.
     func match(in message: AnalysedMessage) -> Match? {
         switch form {
         case .text(let needle):
@@ -51,12 +52,14 @@ public struct SafetyPattern: Sendable, Hashable {
         }
     }
 
-    struct Match {
+    struct Match: Equatable {
         /// The last morpheme of the match; `nil` for text found only in the folded message.
         var end: Int?
     }
 
-    private static func rest(_ words: ArraySlice<[UInt8]>, in message: AnalysedMessage, after index: Int) -> Int? {
+    /// Where the rest of a word pattern (`words`, after its first) ends when its first word is the morpheme at
+    /// `index`; `nil` when it does not follow.
+    static func rest(_ words: ArraySlice<[UInt8]>, in message: AnalysedMessage, after index: Int) -> Int? {
         guard let word = words.first else { return index }
         let last = min(message.words.count - 1, index + 1 + maximumGap)
         guard index + 1 <= last else { return nil }
