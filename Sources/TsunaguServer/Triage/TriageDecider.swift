@@ -76,7 +76,7 @@ public struct TriageDecider: Sendable {
         for action in decision.actions {
             switch action {
             case .holdWords(let text):
-                // Past the limit nothing is added, and nothing is written again.
+                // The first message past the limit ends the holding; after it nothing is written again.
                 if held.add(text, since: decision.conversation.heldSince ?? now) { commit.heldWords = try held.change() }
             case .releaseHeldWords:
                 if let key = caseKey, let record {
