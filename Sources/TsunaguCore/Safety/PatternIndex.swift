@@ -4,8 +4,8 @@
 /// pattern scanned her text, so a message cost the number of patterns times its length, a long one (LINE allows
 /// 5,000 characters) most of all: the rules were a fifth of the answering path's CPU for a message of 900
 /// characters. Here each morpheme's lemma and surface are looked up once among the patterns' first words, and only
-/// the patterns that start there are followed further; the text patterns are found together in one pass over her
-/// text (``NeedleAutomaton``). A pattern is found exactly where ``SafetyPattern/match(in:)`` finds it: the first
+/// the patterns that start there are followed further; the text patterns are found together, in one pass over each
+/// text they are looked for in (``NeedleAutomaton``). A pattern is found exactly where ``SafetyPattern/match(in:)`` finds it: the first
 /// place, in her order, where it stands (a test holds the two to each other).
 struct PatternIndex: Sendable {
     let patterns: [SafetyPattern]
