@@ -145,10 +145,7 @@ public struct CaseDesk: Sendable {
     /// Closes a case the counsellor holds with an outcome (and a partner she was referred to): she is thanked and asked
     /// the satisfaction question. Returns the case as closed.
     public func close(_ handle: String, outcome: String, referral: String?, by member: StaffMember) async throws -> CaseSummary {
-        let outcomes = script.outcomes.map(\.id)
-        guard outcomes.contains(outcome) else { throw CaseRefusal.unknownOutcome(outcome, allowed: outcomes) }
-        let partners = script.partners.map(\.id)
-        if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
+        try script.checkEnding(outcome: outcome, referral: referral)
         return try await act(on: .handle(handle), by: member) { state, now in
             try requireHolder(state, member, at: now)
             let triage = try tell(state, .closed(outcome: outcome, referral: referral), now: now)

@@ -11,14 +11,18 @@ public struct ConsultationLog: Sendable {
     let script: ConversationScript
     private let clock: WallClock
 
+    /// What the statistics' ids mean, in the script's own words: made once, as the script does not change while
+    /// the server runs (every statistics report and console page is given them).
+    public let labels: [String: [String: String]]
+
     public init(statistics: any StatisticsStore, script: ConversationScript, clock: WallClock) {
         self.statistics = statistics
         self.script = script
         self.clock = clock
+        self.labels = Self.labels(of: script)
     }
 
-    /// What the statistics' ids mean, in the script's own words.
-    public var labels: [String: [String: String]] {
+    private static func labels(of script: ConversationScript) -> [String: [String: String]] {
         func labels(_ question: ConversationScript.Question) -> [String: String] {
             Dictionary(question.choices.map { ($0.id, $0.label) }) { first, _ in first }
         }
@@ -41,10 +45,7 @@ public struct ConsultationLog: Sendable {
         guard channel != .line else { throw CaseRefusal.unknownChannel }
         let topics = script.topic.choices.map(\.id)
         guard topics.contains(topic) else { throw CaseRefusal.unknownTopic(allowed: topics) }
-        let outcomes = script.outcomes.map(\.id)
-        guard outcomes.contains(outcome) else { throw CaseRefusal.unknownOutcome(outcome, allowed: outcomes) }
-        let partners = script.partners.map(\.id)
-        if let referral, !partners.contains(referral) { throw CaseRefusal.unknownReferral(referral, allowed: partners) }
+        try script.checkEnding(outcome: outcome, referral: referral)
         // Noon of the day given (Japan time), or now: which hour it was is not asked.
         let heldAt = day.map { JapanTime(date: $0, minuteOfDay: 12 * 60).milliseconds } ?? clock.now()
         try await statistics.record(
