@@ -93,7 +93,15 @@ end
 
 local counter = 0
 -- BENCH_ID_PREFIX (8 hex digits) keeps ids apart when several wrk processes post at once.
-local prefix = os.getenv("BENCH_ID_PREFIX") or format("%08X", math.random(0, 0x7fffffff))
+-- LuaJIT's math.random starts from the same seed in every process and thread, so two wrk runs against one server
+-- (a warm-up, say) would repeat each other's ids and measure duplicates: the prefix comes from the kernel instead.
+local function random_prefix()
+  local urandom = assert(io.open("/dev/urandom", "rb"))
+  local a, b, c, d = byte(urandom:read(4), 1, 4)
+  urandom:close()
+  return format("%02X%02X%02X%02X", a, b, c, d)
+end
+local prefix = os.getenv("BENCH_ID_PREFIX") or random_prefix()
 local texts = {
   "最近、職場の人間関係がつらくて夜も眠れません。誰かに話を聞いてもらいたくて連絡しました。",
   "家族のことで相談があります。家に帰るのがこわいときがあって、どうしたらいいか分かりません。",
