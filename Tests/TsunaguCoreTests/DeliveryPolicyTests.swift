@@ -44,6 +44,9 @@ struct DeliveryPolicyTests {
             TokenCase(name: "decided after its usable time (a backlog)", occurredAt: 0, decidedAt: 45_000, usableUntil: nil),
             TokenCase(name: "decided late but inside it", occurredAt: 0, decidedAt: 44_999, usableUntil: 45_000),
             TokenCase(name: "LINE's clock ahead of ours", occurredAt: 30_000, usableUntil: 45_000),
+            // A signed body may say anything: the arithmetic holds at the bounds rather than trapping the process.
+            TokenCase(name: "a timestamp at Int64's top", occurredAt: .max, usableUntil: 45_000),
+            TokenCase(name: "a timestamp at Int64's bottom", occurredAt: .min, usableUntil: nil),
         ])
     func usableUntil(_ row: TokenCase) {
         #expect(policy.replyTokenUsableUntil(receivedAt: row.receivedAt, occurredAt: row.occurredAt, now: row.decidedAt) == row.usableUntil)
@@ -162,6 +165,9 @@ struct DeliveryPolicyTests {
         let honoured = policy.next(
             after: .retryable(retryAfterMs: 7_000, reason: "429"), of: entry(receivedAt: nil), by: .push, now: 0, using: &random)
         #expect(honoured.nextAttemptAt == 7_000 && honoured.lastError == "429")
+        let absurd = policy.next(
+            after: .retryable(retryAfterMs: .max, reason: "429"), of: entry(), by: .reply, now: 1_000, using: &random)
+        #expect(absurd.nextAttemptAt == .max, "a Retry-After past the end of time waits, and does not trap")
     }
 
     @Test("a server error on a reply is retried as a reply while the token lasts")

@@ -198,6 +198,11 @@ struct OutboxSenderTests {
             return
         }
         #expect(after == 3_000)
+        if case .retryable(let capped, _) = OutboxSenderMapping.outcome(api(503, "Busy", retryAfter: .max), .push) {
+            #expect(capped == 86_400_000, "a Retry-After is held to a day, and never overflows")
+        } else {
+            Issue.record("503 not retryable")
+        }
         guard case .rejected = OutboxSenderMapping.outcome(api(400, "bad"), .push) else {
             Issue.record("400 not rejected")
             return

@@ -34,8 +34,15 @@ public struct DeliveryPolicy: Sendable {
     /// at `receivedAt` may be used: the earlier of the two ends LINE documents, less the safety margin; `nil`
     /// when that is not after `now`, so the entry goes by push at once, without a reply LINE would refuse.
     public func replyTokenUsableUntil(receivedAt: Int64, occurredAt: Int64, now: Int64) -> Int64? {
-        let end = min(receivedAt + replyTokenLifetimeMs, occurredAt + redeliveredTokenWindowMs) - replyTokenSafetyMarginMs
+        let end = min(receivedAt + replyTokenLifetimeMs, Self.adding(occurredAt, redeliveredTokenWindowMs)) - replyTokenSafetyMarginMs
         return end > now ? end : nil
+    }
+
+    /// `a + b`, held at the bounds instead of trapping: times here come from outside (an event's `timestamp`, a
+    /// `Retry-After`), and one absurd value must cost its own entry an early push or a long wait, not the process.
+    static func adding(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 
     public enum Route: Sendable, Equatable {
@@ -123,7 +130,7 @@ public struct DeliveryPolicy: Sendable {
         let fraction = Double(random.next() >> 11) / Double((UInt64(1) << 53) - 1)
         let jittered = ceiling / 2 + Int64(fraction * Double(ceiling - ceiling / 2))
         let delay = max(jittered, retryAfterMs ?? 0)
-        let next = now + delay
+        let next = Self.adding(now, delay)
         if let firstPush = entry.firstPushAt, next >= firstPush + retryKeyWindowMs {
             entry.state = .deadLettered
             entry.lastError = "Retries ran out before LINE would forget the retry key: \(reason)"

@@ -233,7 +233,8 @@ public enum OutboxSenderMapping {
             // token used, it was used by this reply. (A push repeats its retry key, which is safe either way.)
             if route == .reply && apiError.status >= 500 { return .unknown }
             if apiError.status == 429 || apiError.status >= 500 {
-                return .retryable(retryAfterMs: apiError.retryAfterSeconds.map { Int64($0) * 1000 }, reason: apiError.description)
+                // At most a day: longer is past the retry key's life anyway, and a huge header must not overflow.
+                return .retryable(retryAfterMs: apiError.retryAfterSeconds.map { Int64(min($0, 86_400)) * 1000 }, reason: apiError.description)
             }
             return .rejected(reason: apiError.description)
         case .transport(let transportError):
