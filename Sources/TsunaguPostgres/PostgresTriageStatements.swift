@@ -44,9 +44,10 @@ enum PostgresTriageStatements {
 
     /// What triage reads of her (see `PostgresTriageStore.snapshot`): part 0, the unheld waiting cases by priority;
     /// 1, her state and sealed address; 2, the keys of her cases; 3, her held words; 4, the records of her cases
-    /// (``PostgresTriageStore/recordJSON``) with their ids (as bytes) and holders, one of which is her current case's.
+    /// (``PostgresTriageStore/recordJSON``) with their leases' ends, ids (as bytes) and holders, one of which is her
+    /// current case's.
     struct Snapshot: PostgresPreparedStatement {
-        static let name = "tsunagu_triage_snapshot_3"
+        static let name = "tsunagu_triage_snapshot_4"
         static let sql = """
             SELECT 0, priority, COUNT(*), NULL::BYTEA, NULL::TEXT FROM triage_case
             WHERE queued_at IS NOT NULL AND closed_at IS NULL AND counsellor IS NULL AND priority IS NOT NULL
@@ -55,7 +56,7 @@ enum PostgresTriageStatements {
             UNION ALL SELECT 2, case_key.case_id, NULL, wrapped_key, fingerprint
                 FROM case_key JOIN triage_case ON triage_case.id = case_key.case_id WHERE triage_case.conversation = $1
             UNION ALL SELECT 3, NULL, NULL, sealed_text, NULL FROM held_words WHERE pseudonym = $1
-            UNION ALL SELECT 4, \(PostgresTriageStore.recordJSON()), NULL, convert_to(id, 'UTF8'), counsellor
+            UNION ALL SELECT 4, \(PostgresTriageStore.recordJSON()), lease_until, convert_to(id, 'UTF8'), counsellor
                 FROM triage_case WHERE conversation = $1
             """
         static let bindingDataTypes: [PostgresDataType] = [.text]

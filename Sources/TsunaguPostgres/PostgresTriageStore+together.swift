@@ -111,7 +111,7 @@ extension PostgresTriageStore {
         }
         let snapshot: TriageSnapshot
         do {
-            snapshot = try await Self.snapshot(of: event.conversation, on: connection, logger: logger)
+            snapshot = try await Self.snapshot(of: event.conversation, at: moment, on: connection, logger: logger)
         } catch is DecodingError {
             throw DecisionFailed()  // Her stored state cannot be read: her event waits, the batch goes on (Conversation+stored).
         }
@@ -162,24 +162,27 @@ extension PostgresTriageStore {
     }
 
     /// What triage reads of her, in one statement: the unheld cases waiting by priority (her place is behind those
-    /// no counsellor has taken yet), her state and sealed address, the keys of her cases, her held words.
-    static func snapshot(of conversation: Pseudonym?, on connection: PostgresConnection, logger: Logger) async throws -> TriageSnapshot {
+    /// no counsellor has taken yet), her state and sealed address, the keys of her cases, her held words; her current
+    /// case's holder only while the claim is live at `moment`.
+    static func snapshot(
+        of conversation: Pseudonym?, at moment: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> TriageSnapshot {
         let rows = try await connection.execute(PostgresTriageStatements.Snapshot(conversation: conversation?.rawValue), logger: logger)
         var waiting: [Priority: Int] = [:]
         var stored: (state: String, address: Data?)?
         var keys: [String: (wrapped: Data, fingerprint: String?)] = [:]
         var held: Data?
-        /// Her cases' records as JSON, by case id, with their holders: only her current case's is decoded, so a
-        /// damaged row of a past case cannot hold her events back (as on SQLite, which reads only that row).
-        var records: [String: (json: String, holder: String?)] = [:]
+        /// Her cases' records as JSON, by case id, with their holders and leases: only her current case's is decoded,
+        /// so a damaged row of a past case cannot hold her events back (as on SQLite, which reads only that row).
+        var records: [String: (json: String, holder: String?, leaseUntil: Int64?)] = [:]
         for try await (part, text, count, bytes, fingerprint) in rows {
             switch part {
             case 0: if let text, let priority = Priority(rawValue: text) { waiting[priority, default: 0] += Int(count ?? 0) }
             case 1: if let text { stored = (text, bytes) }
             case 2: if let text, let bytes { keys[text] = (bytes, fingerprint) }
             case 3: held = bytes
-            default:
-                if let text, let bytes { records[String(decoding: bytes, as: UTF8.self)] = (text, fingerprint) }
+            default:  // Part 4's columns: the record, the lease's end, the id, the holder.
+                if let text, let bytes { records[String(decoding: bytes, as: UTF8.self)] = (text, fingerprint, count) }
             }
         }
         guard let stored else { return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting) }
@@ -188,13 +191,15 @@ extension PostgresTriageStore {
         var key: (wrapped: Data, fingerprint: String?)?
         if let caseID = storedState.currentCaseID {
             // Her current case's record and holder are its row's (Conversation+stored), read among her cases' rows.
-            if let row = records[caseID] { current = (try Self.record(fromJSON: row.json), row.holder) }
+            if let row = records[caseID] {
+                current = (try Self.record(fromJSON: row.json), CaseConditions.liveHolder(row.holder, leaseUntil: row.leaseUntil, at: moment))
+            }
             // Her current case is one of hers; read by its id too, should it ever point elsewhere.
             if current == nil {
-                for try await (json, holder) in try await connection.query(
-                    "SELECT \(unescaped: Self.recordJSON()), counsellor FROM triage_case WHERE id = \(caseID)", logger: logger
-                ).decode((String, String?).self) {
-                    current = (try Self.record(fromJSON: json), holder)
+                for try await (json, holder, leaseUntil) in try await connection.query(
+                    "SELECT \(unescaped: Self.recordJSON()), counsellor, lease_until FROM triage_case WHERE id = \(caseID)", logger: logger
+                ).decode((String, String?, Int64?).self) {
+                    current = (try Self.record(fromJSON: json), CaseConditions.liveHolder(holder, leaseUntil: leaseUntil, at: moment))
                 }
             }
             key = keys[caseID]

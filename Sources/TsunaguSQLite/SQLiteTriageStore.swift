@@ -157,17 +157,18 @@ public struct SQLiteTriageStore: TriageStore {
             return TriageSnapshot(conversation: nil, sealedAddress: nil, wrappedCaseKey: nil, waiting: waiting)
         }
         let stored = try StoredConversation(json: row["state"])
-        // Her current case's row: its record, its holder and its key (one statement, as the key alone was before).
+        // Her current case's row: its record, its holder while the claim is live, and its key (one statement).
         let current = try stored.currentCaseID.flatMap { id in
             try Row.fetchOne(
                 db,
                 cached: """
-                    SELECT \(recordColumns), counsellor, wrapped_key, fingerprint FROM triage_case
+                    SELECT \(recordColumns), counsellor, lease_until, wrapped_key, fingerprint FROM triage_case
                     LEFT JOIN case_key ON case_key.case_id = triage_case.id WHERE triage_case.id = ?
                     """,
                 arguments: [id])
         }
-        let state = try stored.conversation(currentCase: current.map(record(from:)), holder: current?["counsellor"])
+        let holder = CaseConditions.liveHolder(current?["counsellor"], leaseUntil: current?["lease_until"], at: try SQLiteDatabase.now(in: db))
+        let state = try stored.conversation(currentCase: current.map(record(from:)), holder: holder)
         let key = (current?["wrapped_key"] as Data?).map { Array($0) }
         let held = try Data.fetchOne(db, cached: "SELECT sealed_text FROM held_words WHERE pseudonym = ?", arguments: [conversation.rawValue])
         return TriageSnapshot(

@@ -59,10 +59,11 @@ extension CaseStoreContract {
         try await look("queued", holder: nil, record: record)
 
         // A holder change writes only the case's row, as every case action does: what is read follows it.
-        _ = try await claim(.handle(try await stores.cases.queue(now: 1_000, limit: 1).items[0].handle), by: "sato", in: stores)
+        _ = try await claim(
+            .handle(try await stores.cases.queue(now: 1_000, limit: 1).items[0].handle), by: "sato", in: stores, lease: liveThroughTheTest)
         try await look("claimed", holder: "sato", record: record)
         guard let handle = try await stores.cases.held(by: "sato").first?.handle else { return broken + ["the claim held nothing"] }
-        try await change(.take("suzuki"), of: handle, by: "sato", in: stores, now: 1_500)
+        try await change(.take("suzuki"), of: handle, by: "sato", in: stores, now: 1_500, lease: liveThroughTheTest)
         try await look("transferred", holder: "suzuki", record: record)
 
         // Her state naming someone else as the holder changes nothing: the row's holder is the only one.
@@ -116,7 +117,8 @@ extension CaseStoreContract {
         let stores = try await make()
         try await addCounsellors(["sato"], to: stores)
         try await queueCases([("n1", .normal, 100), ("n2", .normal, 200), ("n3", .normal, 300)], in: stores)
-        let held = try await claim(.handle(try await stores.cases.queue(now: 1_000, limit: 3).items[1].handle), by: "sato", in: stores)
+        let held = try await claim(
+            .handle(try await stores.cases.queue(now: 1_000, limit: 3).items[1].handle), by: "sato", in: stores, lease: liveThroughTheTest)
         let damaged = #"{"state":{"queued""#
         let old: [Pseudonym: String] = [
             Pseudonym(rawValue: "chat-n1"): """

@@ -58,6 +58,10 @@ public enum CaseStoreContract {
         }
     }
 
+    /// A lease that outlasts any test on the stores' real clock, for a claim triage must see as live
+    /// (``triageSeesOnlyLiveClaims``): the checks' other claims are stamped at made-up moments near the epoch.
+    static let liveThroughTheTest: Int64 = 1_000_000_000_000_000
+
     /// A claim as the case desk makes one: the case is the counsellor's, audited, announced.
     static func claim(
         _ selector: CaseSelector, by counsellor: String, in stores: Stores, now: Int64 = 1_000, lease: Int64 = 60_000, cap: Int = 3
@@ -138,6 +142,29 @@ public enum CaseStoreContract {
         return broken
     }
 
+    /// Triage decides her events as with a counsellor only while the counsellor's claim is live: a case whose claim
+    /// lapsed (a console closed without releasing, a counsellor gone home) is waiting again, and danger in her words
+    /// must then be answered at once, as for any woman waiting, not left to a counsellor who is not there.
+    public static func triageSeesOnlyLiveClaims(_ make: MakeStores) async throws -> [String] {
+        let stores = try await make()
+        try await addCounsellors(["sato"], to: stores)
+        try await queueCases([("n1", .normal, 100), ("n2", .normal, 200)], in: stores)
+        _ = try await claim(.next, by: "sato", in: stores, now: 1_000, lease: 100)  // n1, lapsed long before the stores' clock
+        _ = try await claim(.next, by: "sato", in: stores, now: 1_000, lease: liveThroughTheTest)  // n2, live
+        _ = try await stores.inbox.append([
+            InboxStoreContract.event("later-n1", conversation: "chat-n1"), InboxStoreContract.event("later-n2", conversation: "chat-n2"),
+        ])
+        let seen = Locked([String: TriageState]())
+        _ = try await stores.triage.process(try await stores.triage.pendingEvents(limit: 100)) { event, snapshot in
+            if let state = snapshot.conversation?.state { seen.withLock { $0[event.eventID] = state } }
+            return .nothing
+        }
+        var broken: [String] = []
+        if seen.value["later-n1"] != .queued(priority: .normal) { broken.append("a lapsed claim read as \(String(describing: seen.value["later-n1"]))") }
+        if seen.value["later-n2"] != .active(counsellor: "sato") { broken.append("a live claim read as \(String(describing: seen.value["later-n2"]))") }
+        return broken
+    }
+
     /// A counsellor holds at most `cap` cases; someone who is not an active counsellor holds none; nothing changes.
     public static func limits(_ make: MakeStores) async throws -> [String] {
         let stores = try await make()
@@ -207,5 +234,6 @@ public enum CaseStoreContract {
         ("renewClaims", renewClaims), ("capacity", capacity), ("firstResponse", firstResponse), ("feedCleanUp", feedCleanUp),
         ("corruptConversation", corruptConversation), ("feedEvents", feedEvents), ("actionEvents", actionEvents),
         ("oneRecord", oneRecord), ("oldFormat", oldFormat), ("closeNamesHolder", closeNamesHolder),
+        ("triageSeesOnlyLiveClaims", triageSeesOnlyLiveClaims),
     ]
 }

@@ -45,11 +45,20 @@ public enum CaseConditions {
     }
 }
 
+extension CaseConditions {
+    /// The holder whose claim is still live at `now` (``leaseEnded(at:)``'s other side), else nobody: a lapsed claim's
+    /// case is waiting again. Triage reads her case's holder through this, so that danger in her words is answered at
+    /// once unless a counsellor is with her now, not merely named on a case left open.
+    public static func liveHolder(_ counsellor: String?, leaseUntil: Int64?, at now: Int64) -> String? {
+        (leaseUntil ?? 0) >= now ? counsellor : nil
+    }
+}
+
 extension CaseSummary {
     /// Whether someone holds the case with a claim still live at `now` (``CaseConditions/leaseEnded(at:)``'s other
     /// side): the holder a colleague is told of, and a case no one else may take.
     public func isClaimLive(at now: Int64) -> Bool {
-        counsellor != nil && (leaseUntil ?? 0) >= now
+        CaseConditions.liveHolder(counsellor, leaseUntil: leaseUntil, at: now) != nil
     }
 
     /// ``CaseConditions/waiting(at:)`` for a case already read: whether taking "the next case" may take it.
