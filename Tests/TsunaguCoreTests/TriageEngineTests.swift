@@ -85,7 +85,7 @@ struct TriageEngineTests {
 
     /// Danger now, in every state and at any hour: the category's contacts that are open now, at once, an alert, and
     /// the front of the queue; out of hours, when a counsellor will read it, without the list again; with a
-    /// counsellor already talking with her, only the alert.
+    /// counsellor already talking with her in hours, only the alert (out of hours nobody may be reading a held case).
     @Test(arguments: states)
     func emergencyInEveryState(state: String) {
         for now in [Self.openTime, Self.closedTime] {
@@ -96,11 +96,14 @@ struct TriageEngineTests {
             #expect(decision.conversation.currentCase?.priority == .emergency, "\(state)")
             #expect(decision.conversation.currentCase?.emergency == "suicide", "\(state)")
             if state == "active" {
-                #expect(decision.conversation.state == .active(counsellor: "c1"))
-                #expect(decision.messages.isEmpty, "the counsellor answers her in person")
-                continue
+                #expect(decision.conversation.state == .active(counsellor: "c1"), "still hers")
+                if now == Self.openTime {
+                    #expect(decision.messages.isEmpty, "the counsellor answers her in person")
+                    continue
+                }
+            } else {
+                #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
             }
-            #expect(decision.conversation.state == .queued(priority: .emergency), "\(state)")
             let first = decision.messages.first?.text ?? ""
             #expect(first.contains("あなたのいばしょ") && first.contains("119") && !first.contains("110"), "\(state): suicide is not police-first")
             // いのちの電話's free line answers 16:00-21:00: not offered at 11:00, offered at 20:00.
@@ -118,8 +121,71 @@ struct TriageEngineTests {
         let first = engine.decide(
             .text("今から死にます"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.closedTime), newCaseID: "x")
         let again = engine.decide(.text("もう無理、今から死ぬ"), for: first.conversation, context: TriageContext(now: Self.closedTime + 60_000), newCaseID: "x")
-        #expect(again.messages.map(\.text) == [engine.script.emergency.again])
+        #expect(again.messages.first?.text == engine.script.emergency.again)
+        #expect(again.messages.count == 2 && again.messages[1].text.contains("11月30日(月) 10:00"), "out of hours, when a counsellor will read it")
         #expect(again.actions.contains(.alert(category: "suicide")))
+    }
+
+    /// Danger written to a counsellor in hours is answered by the counsellor, without the list: when she writes danger
+    /// again later, waiting, the short line must not point to a list she never saw.
+    @Test func theShortLineNeverPointsToAListThatWasNotSent() {
+        let toCounsellor = engine.decide(
+            .text("今から死にます"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(toCounsellor.messages.isEmpty)
+        var released = toCounsellor.conversation
+        released.state = .queued(priority: .emergency)
+        let again = engine.decide(.text("もう無理、今から死ぬ"), for: released, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "x")
+        #expect(again.messages.map(\.text) == [engine.script.emergency.again])
+        #expect(!engine.script.emergency.again.contains("上の") && engine.script.emergency.again.contains("110"))
+    }
+
+    /// A concern and a request to erase in one message: her safety first, then the question, as for an emergency.
+    @Test(arguments: ["死にたい、もう全部消して", "消えたい。記録消してほしい"])
+    func concernAndARequestToEraseGetTheSafetyReplyFirst(_ text: String) {
+        let decision = engine.decide(.text(text), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.actions.contains(.record(text)), "\(text)")
+        #expect(decision.actions.contains(.flag(category: "suicide")), "\(text)")
+        #expect(decision.messages.first?.text.contains("安全な場所") == true, "\(text)")
+        #expect(decision.messages.last?.text == engine.script.stop.confirm.text && decision.conversation.erasureAsked, "\(text)")
+        #expect(!decision.actions.contains(.stopPushes))
+    }
+
+    /// 「いいえ」 to the concern reply's 「いま、安全な場所にいますか？」 is danger now: the emergency list and an alert.
+    @Test(arguments: ["いいえ", "安全じゃない", "ううん、こわい"])
+    func notSafeAfterTheSafetyQuestionIsDangerNow(_ answer: String) {
+        let concern = engine.decide(.text("もう死にたい"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(concern.conversation.safetyAsked)
+        let answered = engine.decide(.text(answer), for: concern.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "x")
+        #expect(answered.actions.contains(.alert(category: "suicide")), "\(answer)")
+        #expect(answered.conversation.currentCase?.priority == .emergency, "\(answer)")
+        #expect(answered.messages.first?.text.contains("あなたのいばしょ") == true, "\(answer): the list for what she was asked about")
+        #expect(!answered.conversation.safetyAsked)
+    }
+
+    @Test(arguments: ["はい", "いいえ、大丈夫です", "大丈夫、家です"])
+    func otherAnswersToTheSafetyQuestionAreReadAsUsual(_ answer: String) {
+        let concern = engine.decide(.text("もう死にたい"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let answered = engine.decide(.text(answer), for: concern.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "x")
+        #expect(!answered.actions.contains { if case .alert = $0 { true } else { false } }, "\(answer)")
+        #expect(answered.actions.contains(.record(answer)) && !answered.conversation.safetyAsked, "\(answer)")
+    }
+
+    @Test func onlyTheNextMessageAnswersTheSafetyQuestion() throws {
+        let concern = engine.decide(.text("もう死にたい"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let stored = try StoredConversation(json: concern.conversation.storedState())
+            .conversation(currentCase: concern.conversation.currentCase, holder: nil)
+        #expect(stored.safetyAsked, "kept across events")
+        let moved = engine.decide(.text("仕事のことも相談したいです"), for: stored, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "x")
+        let later = engine.decide(.text("いいえ"), for: moved.conversation, context: TriageContext(now: Self.openTime + 2_000), newCaseID: "x")
+        #expect(!later.actions.contains { if case .alert = $0 { true } else { false } })
+        #expect(!(try later.conversation.storedState()).contains("safetyAsked"), "written only while it matters")
+    }
+
+    @Test func wantingToEndItIsReadAsDangerNotAsStopping() {
+        let decision = engine.decide(
+            .text("終わりにしたい"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(decision.actions.contains(.flag(category: "suicide")))
+        #expect(!decision.conversation.erasureAsked)
     }
 
     @Test func aContactIsOfferedOnlyWhileItAnswers() {
@@ -177,7 +243,13 @@ struct TriageEngineTests {
         #expect(!decision.actions.contains { if case .alert = $0 { true } else { false } }, "\(state)")
         #expect(decision.conversation.currentCase?.concern == "suicide", "\(state)")
         if state == "active" {
-            #expect(decision.messages.isEmpty)
+            #expect(decision.messages.isEmpty, "the counsellor talking with her reads it")
+            // Out of hours nobody may be reading a held case: the safety question and contacts, and when she will be read.
+            let late = engine.decide(
+                .text("もう死にたい"), for: Self.conversation(in: state), context: TriageContext(now: Self.closedTime), newCaseID: "case-2")
+            #expect(late.messages.first?.text.contains("いま、安全な場所にいますか？") == true)
+            #expect(late.messages.last?.text.contains("11月30日(月) 10:00") == true)
+            #expect(late.conversation.state == .active(counsellor: "c1") && late.conversation.currentCase?.priority == .urgent)
             return
         }
         let reply = decision.messages.first?.text ?? ""
@@ -288,10 +360,30 @@ struct TriageEngineTests {
         #expect(engine.script.outcomes.contains { $0.id == TriageEngine.idleOutcome })
     }
 
-    @Test(arguments: ["消して終わる", "はい", "うん"])
+    @Test(arguments: ["消して終わる", "はい", "うん", "はい、消してください"])
     func typedConfirmationErases(_ typed: String) {
         let (_, erased) = confirmErasure(from: "active", answer: .text(typed))
         #expect(erased.actions.contains(.shredCase(caseID: "case-1")))
+    }
+
+    /// Words that accept a privacy notice decline an offer to erase as often: erasing cannot be undone, so they keep.
+    @Test(arguments: ["大丈夫です", "いいです", "だいじょうぶ", "いいえ", "消さないで"])
+    func looseWordsNeverErase(_ typed: String) {
+        let (_, kept) = confirmErasure(from: "queued", answer: .text(typed))
+        #expect(!kept.actions.contains { if case .shredCase = $0 { true } else { false } }, "\(typed)")
+        #expect(!kept.actions.contains(.stopPushes), "\(typed)")
+        #expect(kept.messages.first?.text == engine.script.stop.continued, "\(typed)")
+    }
+
+    @Test func withoutTypedWordsOnlyTheLabelsAnswerTheErasureQuestion() throws {
+        var script = engine.script
+        script.stop.confirmWords = nil
+        let strict = try TriageEngine(script: script)
+        let asked = strict.decide(.text("やめる"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let typed = strict.decide(.text("はい"), for: asked.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(!typed.actions.contains(.stopPushes))
+        let label = strict.decide(.text("消して終わる"), for: asked.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(label.actions.contains(.stopPushes))
     }
 
     @Test func carryingOnKeepsEverythingAndBringsBackTheQuestion() {
@@ -350,6 +442,17 @@ struct TriageEngineTests {
         let back = engine.decide(.follow(unblocked: true), for: blocked.conversation, context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(back.conversation.reachable)
         #expect(back.conversation.state == .consent)
+    }
+
+    /// LINE redelivers a failed delivery later, so an unfollow may arrive after the follow that undid it: her next
+    /// message proves she can be reached (a blocked account cannot be written to), and is answered.
+    @Test(arguments: [TriageEvent.text("今から死にます"), .text("相談したいです"), .choice(data: "topic:work"), .image])
+    func aMessageAfterAStaleUnfollowIsAnswered(_ event: TriageEvent) {
+        let stale = engine.decide(.unfollow, for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(!stale.conversation.reachable)
+        let next = engine.decide(event, for: stale.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "y")
+        #expect(next.conversation.reachable, "\(event.kind)")
+        #expect(!next.messages.isEmpty, "\(event.kind)")
     }
 
     @Test func groupsAreDeclinedPolitely() {

@@ -94,6 +94,7 @@ public struct StoredConversation: Sendable, Hashable {
         conversation.pendingRequest = encoded.pendingRequest
         conversation.heldSince = encoded.heldSince
         conversation.announcements = encoded.announcements ?? false
+        conversation.safetyAsked = encoded.safetyAsked ?? false
         return conversation
     }
 
@@ -120,6 +121,7 @@ public struct StoredConversation: Sendable, Hashable {
         var pendingRequest: String?
         var heldSince: Int64?
         var announcements: Bool?
+        var safetyAsked: Bool?
 
         private enum CodingKeys: String, CodingKey {
             /// Where the stage is written: a key versions before one source of truth do not read. One of them still
@@ -130,7 +132,7 @@ public struct StoredConversation: Sendable, Hashable {
             /// Where versions before it wrote the stage: still read.
             case state
             case reachable, currentCaseID, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked
-            case pendingRequest, heldSince, announcements
+            case pendingRequest, heldSince, announcements, safetyAsked
         }
 
         init(from decoder: any Decoder) throws {
@@ -146,6 +148,7 @@ public struct StoredConversation: Sendable, Hashable {
             pendingRequest = try container.decodeIfPresent(String.self, forKey: .pendingRequest)
             heldSince = try container.decodeIfPresent(Int64.self, forKey: .heldSince)
             announcements = try container.decodeIfPresent(Bool.self, forKey: .announcements)
+            safetyAsked = try container.decodeIfPresent(Bool.self, forKey: .safetyAsked)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -161,6 +164,7 @@ public struct StoredConversation: Sendable, Hashable {
             try container.encodeIfPresent(pendingRequest, forKey: .pendingRequest)
             try container.encodeIfPresent(heldSince, forKey: .heldSince)
             try container.encodeIfPresent(announcements, forKey: .announcements)
+            try container.encodeIfPresent(safetyAsked, forKey: .safetyAsked)
         }
 
         init(_ conversation: Conversation) {
@@ -183,6 +187,7 @@ public struct StoredConversation: Sendable, Hashable {
             pendingRequest = conversation.pendingRequest
             heldSince = conversation.heldSince
             announcements = conversation.announcements
+            safetyAsked = conversation.safetyAsked ? true : nil  // Written only while it matters.
         }
     }
 

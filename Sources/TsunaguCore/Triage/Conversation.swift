@@ -23,6 +23,8 @@ public struct Conversation: Sendable, Hashable {
     /// She asked for the programme's announcements (the drop-in schedule, events): pushed to her until she stops
     /// them, asks to erase, or blocks the account.
     public var announcements: Bool = false
+    /// The concern reply asked whether she is somewhere safe: her next message is read as the answer too.
+    public var safetyAsked: Bool = false
 
     /// Whether an announcement may be pushed to her now: the one rule the stores keep a column of.
     public var receivesAnnouncements: Bool { announcements && reachable }

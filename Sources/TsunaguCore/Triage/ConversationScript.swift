@@ -100,6 +100,11 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var requestLead: Int?
         /// The confirmation: choices `yes` (erase and end) and `no` (carry on).
         public var confirm: Question
+        /// Typed answers to the confirmation besides its labels, under `erase` and `keep`: her whole message made of
+        /// them answers. Its own list, not ``ConversationScript/consentWords``: 「大丈夫です」 or 「いいです」 agree to a
+        /// privacy notice but decline an offer to erase, and erasing cannot be undone, so only plain words count and
+        /// anything else is read as her carrying on. Without the list, only the labels answer.
+        public var confirmWords: [String: [String]]?
         /// After she chose to carry on.
         public var continued: String
         /// After erasing: what was erased, and how to delete the talk on her phone too.
@@ -167,6 +172,9 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         /// `{contacts}` is the first ``contactCount`` of the category's emergency list.
         public var reply: String
         public var contactCount: Int
+        /// Her whole answer to the reply's safety question made of these words (「いいえ」「安全じゃない」) says she is
+        /// not safe now: danger now, answered as an emergency. Her next message only; without the list, none.
+        public var unsafeAnswers: [String]?
     }
 
     public struct Contact: Sendable, Hashable, Decodable {

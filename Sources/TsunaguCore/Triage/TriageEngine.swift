@@ -27,6 +27,10 @@ public struct TriageEngine: Sendable {
     static let itemTriggerLength = 20
     /// Folded typed answers to the consent question, longest first, each with the answer it gives.
     private let consentWords: [(word: String, yes: Bool)]
+    /// Folded typed answers to the erasure question (`yes`: erase), longest first: stricter than consent's.
+    private let erasureWords: [(word: String, yes: Bool)]
+    /// Folded answers to the concern reply's safety question that say she is not safe now (all `yes`).
+    private let unsafeAnswers: [(word: String, yes: Bool)]
     /// Folded thanks and goodbyes, longest first.
     private let goodbyeWords: [String]
     /// Each question's button labels, folded once here rather than for every message she types.
@@ -45,10 +49,9 @@ public struct TriageEngine: Sendable {
         self.infoTriggers = Set(script.info.triggers.map(TextNormalizer.normalize))
         self.itemTriggers = script.info.items.flatMap { item in (item.triggers ?? []).map { (TextNormalizer.normalize($0), item.id) } }
             .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
-        self.consentWords =
-            ((script.consentWords["accept"] ?? []).map { (Self.answerFold($0), true) }
-            + (script.consentWords["decline"] ?? []).map { (Self.answerFold($0), false) })
-            .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
+        self.consentWords = Self.answerWords(yes: script.consentWords["accept"], no: script.consentWords["decline"])
+        self.erasureWords = Self.answerWords(yes: script.stop.confirmWords?["erase"], no: script.stop.confirmWords?["keep"])
+        self.unsafeAnswers = Self.answerWords(yes: script.concern.unsafeAnswers, no: nil)
         self.requestWords = script.info.items.compactMap { item in
             item.request.map { (TextNormalizer.normalize($0.label).replacing("を", with: ""), item.id) }
         }
@@ -81,6 +84,15 @@ public struct TriageEngine: Sendable {
         _ event: TriageEvent, for conversation: Conversation, context: TriageContext, newCaseID: String
     ) -> TriageDecision {
         var turn = Turn(conversation: conversation, context: context, newCaseID: newCaseID)
+        switch event {
+        case .text, .choice, .sticker, .image, .otherMedia, .location:
+            // Only someone who has not blocked the account can write to it: her message proves she can be reached,
+            // whatever order a follow and an unfollow arrived in (LINE redelivers a failed delivery later).
+            turn.conversation.reachable = true
+            turn.conversation.safetyAsked = false  // Her next message answers the safety question, or moves on.
+        default:
+            break
+        }
         switch event {
         case .fromGroup:
             // One notice per group or room; if the bot is somehow still there later, it just leaves.
@@ -120,7 +132,7 @@ public struct TriageEngine: Sendable {
                 turn.conversation.toldStillWaiting = true
             }
         case .text(let text):
-            fromHer(text: text, &turn)
+            fromHer(text: text, safetyAsked: conversation.safetyAsked, &turn)
         case .choice(let data):
             fromHer(choice: data, &turn)
         case .sticker:
@@ -142,7 +154,8 @@ public struct TriageEngine: Sendable {
 
     // MARK: Her messages
 
-    private func fromHer(text: String, _ turn: inout Turn) {
+    /// - Parameter safetyAsked: her previous message was answered with the concern reply's safety question.
+    private func fromHer(text: String, safetyAsked: Bool = false, _ turn: inout Turn) {
         // Folded and analysed once, for danger and for every word list below.
         let message = safety.analyse(text)
         let folded = message.folded
@@ -156,16 +169,25 @@ public struct TriageEngine: Sendable {
         }
         let stops = erasureRequest.matches(folded)
         let assessment = safety.assess(message)
+        if safetyAsked, assessment.tier != .emergency, typedAnswer(message, words: unsafeAnswers) == true {
+            // 「いいえ」 to 「いま、安全な場所にいますか？」: not safe now is danger now, of the kind she was asked about.
+            let askedAbout = turn.caseRecord?.concern.flatMap { $0 == Self.unnamed ? nil : $0 }
+            emergency(category: assessment.category ?? askedAbout, text: text, &turn)
+            return
+        }
         switch assessment.tier {
         case .emergency:
             // Danger first; then, if she also asked to erase, the question.
             emergency(category: assessment.category, text: text, &turn)
             if stops { askErasure(&turn) }
             return
-        case .concern where !stops:
-            // A request to erase is hers to make; a concern read in it (消して) does not override it.
-            if concern(category: assessment.category, text: text, &turn) { return }
-        case .concern, .none:
+        case .concern:
+            // Her safety first here too (死にたい、もう全部消して); then, if she also asked to erase, the question.
+            if concern(category: assessment.category, text: text, &turn) {
+                if stops { askErasure(&turn) }
+                return
+            }
+        case .none:
             break
         }
         if announcementStopWords.contains(folded) {
@@ -458,33 +480,38 @@ public struct TriageEngine: Sendable {
             if record.emergency == nil { record.emergency = category }
         }
         turn.actions.append(.alert(category: category))
-        if case .active = turn.conversation.state {
-            // The counsellor talking with her is alerted and answers her in person: nothing automatic in between.
-            turn.updateCase { $0.priority = .emergency }
-            return
-        }
-        enqueue(priority: .emergency, &turn)
-        guard !answeredBefore else {
-            turn.send(script.emergency.again)  // The list once per case; later, one short line.
-            return
-        }
-        turn.send(script.emergency.reply.replacing("{contacts}", with: contactList(for: named, at: turn.context.now)))
         let status = hours.status(at: turn.context.now)
+        if case .active = turn.conversation.state {
+            turn.updateCase { $0.priority = .emergency }
+            // In hours the counsellor talking with her is alerted and answers her in person: nothing automatic in
+            // between. Out of hours nobody may be reading (a case held overnight), so she is answered as if waiting.
+            if status.isOpen { return }
+        } else {
+            enqueue(priority: .emergency, &turn)
+        }
+        if answeredBefore {
+            turn.send(script.emergency.again)  // The list once per case; later, one short line.
+        } else {
+            turn.send(script.emergency.reply.replacing("{contacts}", with: contactList(for: named, at: turn.context.now)))
+        }
         if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
     }
 
     /// A risk without immediacy: in triage or the queue, a gentle safety question with a contact or two and a
-    /// raised priority, once per case; with a counsellor, only a flag for the counsellor, who reads the words in person.
+    /// raised priority, once per case; with a counsellor in hours, only a flag for the counsellor, who reads the words
+    /// in person (out of hours nobody may be reading a held case, so she is answered as if waiting).
     /// Returns whether the message was handled (otherwise the usual step for the state follows).
     private func concern(category named: String?, text: String, _ turn: inout Turn) -> Bool {
         let category = named ?? Self.unnamed
         let alreadyFlagged = turn.caseRecord.map { $0.concern != nil || $0.emergency != nil } ?? false
         switch turn.conversation.state {
         case .active:
-            turn.record(text)
-            turn.updateCase { if $0.concern == nil { $0.concern = category } }
-            turn.actions.append(.flag(category: category))
-            return true
+            if alreadyFlagged || hours.status(at: turn.context.now).isOpen {
+                turn.record(text)
+                turn.updateCase { if $0.concern == nil { $0.concern = category } }
+                turn.actions.append(.flag(category: category))
+                return true
+            }
         case .new, .consent, .closed, .survey:
             if case .survey = turn.conversation.state { turn.finishSurvey(satisfaction: nil) }
             turn.openCase()
@@ -496,8 +523,13 @@ public struct TriageEngine: Sendable {
         turn.updateCase { if $0.concern == nil { $0.concern = category } }
         let contacts = script.emergency.contacts(for: named, openAt: turn.context.now).filter(isKnown).prefix(script.concern.contactCount)
         turn.send(script.concern.reply.replacing("{contacts}", with: Self.list(contacts)))
+        turn.conversation.safetyAsked = true
         turn.actions.append(.flag(category: category))
-        enqueue(priority: .urgent, &turn)
+        if case .active = turn.conversation.state {
+            turn.updateCase { $0.priority = min($0.priority ?? .urgent, .urgent) }
+        } else {
+            enqueue(priority: .urgent, &turn)
+        }
         let status = hours.status(at: turn.context.now)
         if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
         return true
@@ -509,10 +541,11 @@ public struct TriageEngine: Sendable {
         turn.conversation.erasureAsked = true
     }
 
-    /// Her typed answer to the erasure question: a button's label, or a plain yes or no (はい, いいえ).
+    /// Her typed answer to the erasure question: a button's label, or the script's plain words for it (はい, いいえ);
+    /// nothing looser, since erasing cannot be undone.
     private func typedErasureAnswer(_ message: AnalysedMessage) -> Bool? {
         if let id = foldedLabels[.erase]?.first(where: { $0.label == message.folded })?.id { return id == "yes" }
-        return typedConsent(message)
+        return typedAnswer(message, words: erasureWords)
     }
 
     /// Holds her words (sealed by the caller) until she answers the privacy notice.
@@ -737,13 +770,25 @@ public struct TriageEngine: Sendable {
     /// Her typed answer to the consent question: `true` or `false` when her whole message is made of the script's
     /// yes words (「うん、お願いします」) or of its no words, up to two characters more (です); `nil` otherwise.
     private func typedConsent(_ message: AnalysedMessage) -> Bool? {
+        typedAnswer(message, words: consentWords)
+    }
+
+    /// A typed yes or no: her whole message made of `words` that agree (「うん、お願いします」), up to two characters more.
+    private func typedAnswer(_ message: AnalysedMessage, words: [(word: String, yes: Bool)]) -> Bool? {
+        guard !words.isEmpty else { return nil }
         var rest = Substring(Self.answerFold(prepared: message.prepared))
         var answer: Bool?
-        while let (word, yes) = consentWords.first(where: { rest.hasPrefix($0.word) }), answer == nil || answer == yes {
+        while let (word, yes) = words.first(where: { rest.hasPrefix($0.word) }), answer == nil || answer == yes {
             rest = rest.dropFirst(word.count)
             answer = yes
         }
         return rest.count <= 2 ? answer : nil
+    }
+
+    /// Typed answers folded as her message will be, longest first, each with the answer it gives.
+    private static func answerWords(yes: [String]?, no: [String]?) -> [(word: String, yes: Bool)] {
+        ((yes ?? []).map { (answerFold($0), true) } + (no ?? []).map { (answerFold($0), false) })
+            .filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
     }
 
     /// Her typed answer folded less than ``TextNormalizer`` folds phrases: widths, kana and case alike, punctuation and
