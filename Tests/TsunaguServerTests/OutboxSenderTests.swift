@@ -27,6 +27,7 @@ struct OutboxSenderTests {
         let sealer: EventSealer
         let directory: TemporaryDirectory
         let metrics: TsunaguMetrics
+        let baseURL: String
 
         /// Adds one send per (chat, text), numbered per chat in the order given.
         func enqueue(_ sends: [(chat: String, text: String, replyToken: String?)]) async throws {
@@ -74,7 +75,46 @@ struct OutboxSenderTests {
             let sender = OutboxSender(
                 store: store, client: lineClient, sealer: sealer, policy: policy, clock: RealTime.clock, ids: RealTime.ids,
                 monthlyPushQuota: monthlyPushQuota, metrics: metrics, logger: Logger(label: "test") { _ in logs })
-            try await body(Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory, metrics: metrics))
+            try await body(
+                Harness(sandbox: sandbox, store: store, sender: sender, sealer: sealer, directory: directory, metrics: metrics, baseURL: baseURL))
+        }
+    }
+
+    /// An outbox whose saves fail (a full disk, a lock timeout); everything else is the real store's.
+    struct UnsavableOutbox: OutboxStore {
+        let store: SQLiteOutboxStore
+        struct SaveFailed: Error {}
+        func enqueue(_ entries: [NewOutboxEntry]) async throws -> [OutboxEntry] { try await store.enqueue(entries) }
+        func dueEntries(now: Int64, limit: Int, excluding busy: Set<Pseudonym>) async throws -> [OutboxEntry] {
+            try await store.dueEntries(now: now, limit: limit, excluding: busy)
+        }
+        func update(_ entries: [OutboxEntry], countingPushes pushes: Int, in month: String) async throws -> Int { throw SaveFailed() }
+        func markRepliesPossiblyMade() async throws -> Int { try await store.markRepliesPossiblyMade() }
+        func withholdPending(for conversation: Pseudonym) async throws -> Int { try await store.withholdPending(for: conversation) }
+        func counts() async throws -> OutboxCounts { try await store.counts() }
+        func pendingCount() async throws -> Int { try await store.pendingCount() }
+    }
+
+    @Test("a result that cannot be saved holds back its conversation instead of being sent again at once")
+    func failedSaveIsNotATightLoop() async throws {
+        try await withHarness { harness in
+            try await harness.enqueue([("Ua", "a1", nil)])
+            let paused = Locked(0)
+            let sender = OutboxSender(
+                store: UnsavableOutbox(store: harness.store), client: LineMessagingClient(
+                    transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: harness.baseURL),
+                sealer: harness.sealer, clock: RealTime.clock, ids: RealTime.ids, logger: Logger(label: "test"),
+                pauseAfterFailedSave: {
+                    paused.withLock { $0 += 1 }
+                    try? await Task.sleep(for: .seconds(3_600))  // Until the test ends (cancelled).
+                })
+            let running = Task { try await sender.run() }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while paused.value == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(paused.value == 1, "the failed save was not followed by a pause")
+            #expect(harness.sandbox.deliveries(to: "Ua").count == 1, "sent again before the pause")
+            running.cancel()
+            _ = try? await running.value
         }
     }
 

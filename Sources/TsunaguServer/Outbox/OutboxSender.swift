@@ -31,13 +31,17 @@ public struct OutboxSender: Service {
     private let monthlyPushQuota: Int
     private let replyLimiter: CallPacer
     private let pushLimiter: CallPacer
+    /// Waited, holding back only that conversation, after an attempt whose result could not be saved.
+    private let pauseAfterFailedSave: @Sendable () async -> Void
 
     public init(
         store: any OutboxStore, client: LineMessagingClient, sealer: EventSealer, policy: DeliveryPolicy = DeliveryPolicy(),
         batchSize: Int = 1024, idleInterval: Duration = .milliseconds(200), doorbell: Doorbell? = nil,
         clock: WallClock, ids: any IDSource, requestsPerSecond: Int = 1_800, sharedBudget: SharedRateBudget? = nil,
-        monthlyPushQuota: Int = 200, metrics: TsunaguMetrics? = nil, logger: Logger
+        monthlyPushQuota: Int = 200, metrics: TsunaguMetrics? = nil, logger: Logger,
+        pauseAfterFailedSave: @escaping @Sendable () async -> Void = { try? await Task.sleep(for: .seconds(1)) }
     ) {
+        self.pauseAfterFailedSave = pauseAfterFailedSave
         self.monthlyPushQuota = monthlyPushQuota
         self.replyLimiter = CallPacer(endpoint: "reply", requestsPerSecond: requestsPerSecond, shared: sharedBudget, logger: logger)
         self.pushLimiter = CallPacer(endpoint: "push", requestsPerSecond: requestsPerSecond, shared: sharedBudget, logger: logger)
@@ -77,7 +81,12 @@ public struct OutboxSender: Service {
                     for entry in due where inFlight.insert(entry.conversation) {
                         group.addTask {
                             let attempt = await attempt(entry)
-                            await save([attempt])
+                            if await !save([attempt]) {
+                                // The entry is still due as it was: offered again at once, it would be sent to LINE as
+                                // fast as calls go (a reply LINE then refuses, pushes it answers 409) for as long as
+                                // the database cannot write. Her conversation waits a moment; the others go on.
+                                await pauseAfterFailedSave()
+                            }
                             inFlight.remove(entry.conversation)
                             wakeUp.ring()  // Her next entry, if any, may go now.
                         }
@@ -113,9 +122,10 @@ public struct OutboxSender: Service {
         }
     }
 
-    /// Saves attempts' results. If the save fails, the entries stay as they were and are attempted again:
-    /// pushes repeat their retry keys, which LINE answers 409.
-    private func save(_ attempts: [(entry: OutboxEntry, pushAccepted: Bool)]) async {
+    /// Saves attempts' results; returns whether they were saved. If the save fails, the entries stay as they were
+    /// and are attempted again: pushes repeat their retry keys, which LINE answers 409.
+    @discardableResult
+    private func save(_ attempts: [(entry: OutboxEntry, pushAccepted: Bool)]) async -> Bool {
         let results = attempts.map(\.entry)
         let pushes = attempts.count { $0.pushAccepted }
         do {
@@ -123,6 +133,7 @@ public struct OutboxSender: Service {
             notePushUsage(used: used, added: pushes)
         } catch {
             logger.error("Could not save outbox results", metadata: ["error.type": "\(type(of: error))"])
+            return false
         }
         for entry in results {
             metrics?.recordOutboxResult(entry.state == .pending ? "retried" : entry.state.rawValue)
@@ -130,6 +141,7 @@ public struct OutboxSender: Service {
                 logger.warning("An outbox entry was dead-lettered", metadata: ["outbox.entry": "\(entry.id)", "reason": "\(entry.lastError ?? "")"])
             }
         }
+        return true
     }
 
     /// Publishes this month's push count and warns once when it crosses 80 % of the plan's quota.
