@@ -39,11 +39,13 @@ public struct PostgresTriageStore: TriageStore {
         self.conversationsPerTransaction = max(1, conversationsPerTransaction)
     }
 
-    public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
+    public func pendingEvents(limit: Int, excluding: Set<Pseudonym>) async throws -> [InboxEvent] {
+        let excluded = excluding.map(\.rawValue)
         let rows = try await database.client.query(
             """
             SELECT event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event
-            FROM inbox_event WHERE processed_at IS NULL ORDER BY arrival LIMIT \(limit)
+            FROM inbox_event WHERE processed_at IS NULL AND (conversation IS NULL OR NOT (conversation = ANY(\(excluded))))
+            ORDER BY arrival LIMIT \(limit)
             """, logger: database.logger)
         var events: [InboxEvent] = []
         for try await (id, type, occurred, received, source, conversation, sealed) in rows.decode(

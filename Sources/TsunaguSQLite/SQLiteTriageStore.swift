@@ -11,16 +11,19 @@ public struct SQLiteTriageStore: TriageStore {
 
     public init(database: SQLiteDatabase) { self.database = database }
 
-    public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
-        try await database.writer.read { db in
+    public func pendingEvents(limit: Int, excluding: Set<Pseudonym>) async throws -> [InboxEvent] {
+        // The conversations to leave out travel as one JSON array, so the statement stays cached whatever their number.
+        let excluded = String(decoding: try JSONEncoder().encode(excluding.map(\.rawValue)), as: UTF8.self)
+        return try await database.writer.read { db in
             try Row.fetchAll(
                 db,
                 cached: """
                     SELECT event_id, event_type, occurred_at, received_at, source_kind, conversation, sealed_event
                     FROM inbox_event WHERE processed_at IS NULL
+                      AND (conversation IS NULL OR conversation NOT IN (SELECT value FROM json_each(?)))
                     ORDER BY received_at, occurred_at, rowid LIMIT ?
                     """,
-                arguments: [limit]
+                arguments: [excluded, limit]
             ).map { row in
                 InboxEvent(
                     eventID: row["event_id"], eventType: row["event_type"], occurredAt: row["occurred_at"],

@@ -231,9 +231,24 @@ public enum TriageStoreContract {
         return broken
     }
 
+    /// Pending events leave out the conversations asked to be left out, and only those (events without one stay).
+    public static func excluding(_ make: MakeStores) async throws -> [String] {
+        let (inbox, triage) = try await make()
+        _ = try await inbox.append([
+            InboxStoreContract.event("a-1", conversation: "A", at: 1), InboxStoreContract.event("b-1", conversation: "B", at: 2),
+            InboxStoreContract.event("none-1", conversation: nil, at: 3), InboxStoreContract.event("a-2", conversation: "A", at: 4),
+        ])
+        var broken: [String] = []
+        let without = try await triage.pendingEvents(limit: 10, excluding: [Pseudonym(rawValue: "A")]).map(\.eventID)
+        if without != ["b-1", "none-1"] { broken.append("leaving out A gave \(without)") }
+        let all = try await triage.pendingEvents(limit: 10, excluding: []).map(\.eventID)
+        if all != ["a-1", "b-1", "none-1", "a-2"] { broken.append("leaving out nobody gave \(all)") }
+        return broken
+    }
+
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
-        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder), ("heldWords", heldWords),
+        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder), ("heldWords", heldWords), ("excluding", excluding),
         ("announcementRecipients", announcementRecipients),
     ]
 }

@@ -1,14 +1,14 @@
 /// Where triage keeps conversations, cases and transcripts, and how an inbox event is processed exactly once.
 ///
 /// The contract every backend keeps:
-/// - ``pendingEvents(limit:)`` returns unprocessed events oldest first, so each conversation's events can be
-///   taken in order;
+/// - ``pendingEvents(limit:excluding:)`` returns unprocessed events oldest first, so each conversation's events can
+///   be taken in order, leaving out the conversations in `excluding` (events without one are never left out);
 /// - ``process(_:decide:)`` runs `decide` for each event *inside* one write transaction, with the
 ///   conversation as stored at that moment (earlier events of the batch included), and commits what it
 ///   returns together with marking the event processed: a crash leaves either all of it or none of it. An
 ///   event already processed is skipped, so a batch that is retried after a crash does nothing twice.
 public protocol TriageStore: Sendable {
-    func pendingEvents(limit: Int) async throws -> [InboxEvent]
+    func pendingEvents(limit: Int, excluding: Set<Pseudonym>) async throws -> [InboxEvent]
 
     /// Processes `events` in order; returns how many were processed now (not skipped). An event whose
     /// `decide` throws is left unprocessed (and the others are kept): the caller logs it and it is retried.
@@ -41,6 +41,12 @@ public protocol TriageStore: Sendable {
     /// The conversations that receive announcements now (``Conversation/receivesAnnouncements``, kept in a column
     /// by every commit), with their sealed addresses.
     func announcementRecipients() async throws -> [AnnouncementRecipient]
+}
+
+extension TriageStore {
+    public func pendingEvents(limit: Int) async throws -> [InboxEvent] {
+        try await pendingEvents(limit: limit, excluding: [])
+    }
 }
 
 /// Someone who asked for the programme's announcements: her conversation and her sealed LINE address.

@@ -24,6 +24,12 @@ public struct InboxProcessor: Service {
     private let metrics: TsunaguMetrics?
     private let logger: Logger
     private let batchSize: Int
+    /// Conversations whose last event failed, and until when (ms, the decider's clock) they are left out of batches.
+    private let failing = FailingConversations()
+    /// How long a conversation whose event failed waits before it is tried again: its events stay pending (order
+    /// holds), and a stored state that cannot be read does not fill every batch and hold up everyone else. Short,
+    /// since a failure may also be a passing one (a lost connection) that delays her answer this long.
+    static let failedConversationPauseMs: Int64 = 5_000
 
     public init(
         store: any TriageStore, decider: TriageDecider, incoming: Doorbell, outgoing: Doorbell? = nil, feed: Doorbell? = nil,
@@ -51,10 +57,14 @@ public struct InboxProcessor: Service {
     @discardableResult
     public func processPending() async -> Int {
         do {
-            let events = try await store.pendingEvents(limit: batchSize)
+            let events = try await store.pendingEvents(limit: batchSize, excluding: failing.waiting(at: decider.now()))
             guard !events.isEmpty else { return 0 }
             let decider = self.decider
             let result = try await store.process(events) { event, snapshot in try decider.decide(event, snapshot) }
+            let failed = Set(result.failed)
+            failing.note(
+                events.filter { failed.contains($0.eventID) }.compactMap(\.conversation),
+                until: decider.now() + Self.failedConversationPauseMs)
             metrics?.recordTriage(processed: result.processed, failed: result.failed.count)
             for event in result.failed {
                 logger.error("An inbox event could not be processed; it will be retried", metadata: ["inbox.event": "\(event)"])
@@ -66,6 +76,26 @@ public struct InboxProcessor: Service {
         } catch {
             logger.error("Could not process the inbox", metadata: ["error.type": "\(type(of: error))"])
             return 0
+        }
+    }
+}
+
+/// The conversations an ``InboxProcessor`` leaves out for a while because an event of theirs failed.
+private final class FailingConversations: Sendable {
+    private let until = Mutex<[Pseudonym: Int64]>([:])
+
+    /// Those still waiting at `now` (the others are forgotten, and tried again).
+    func waiting(at now: Int64) -> Set<Pseudonym> {
+        until.withLock { until in
+            until = until.filter { $0.value > now }
+            return Set(until.keys)
+        }
+    }
+
+    func note(_ conversations: [Pseudonym], until moment: Int64) {
+        guard !conversations.isEmpty else { return }
+        until.withLock { until in
+            for conversation in conversations { until[conversation] = moment }
         }
     }
 }
