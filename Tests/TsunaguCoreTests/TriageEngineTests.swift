@@ -482,11 +482,12 @@ struct TriageEngineTests {
             (.location, acknowledgements.location, acknowledgements.locationRecord),
         ] {
             let decision = engine.decide(event, for: Self.conversation(in: state), context: TriageContext(now: Self.openTime), newCaseID: "x")
+            #expect(decision.messages.first?.text == text, "\(state) + \(event.kind)")
             if state == "new" {
                 #expect(decision.conversation.state == .consent, "a first message of any kind gets the welcome")
+                #expect(decision.messages.last?.choices.isEmpty == false, "the welcome's buttons under the last message")
                 continue
             }
-            #expect(decision.messages.first?.text == text, "\(state) + \(event.kind)")
             if ["topic", "urgency", "queued", "active"].contains(state) { #expect(decision.actions.first == .record(mark), "\(state)") }
         }
         #expect(acknowledgements.image.contains("見えません") && acknowledgements.location.contains("110"))

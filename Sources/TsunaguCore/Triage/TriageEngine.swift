@@ -326,6 +326,9 @@ public struct TriageEngine: Sendable {
             turn.finishSurvey(satisfaction: nil)
             if !isSticker { turn.send(acknowledgement) }
         case .new:
+            // What happens to it first (a location: that 110 takes it from her call), then the welcome, whose
+            // buttons must be under the last message.
+            if !isSticker { turn.send(acknowledgement) }
             startConsultation(firstMessage: record, holdingIt: false, &turn)
         case .consent:
             turn.send(acknowledgement)
