@@ -160,8 +160,12 @@ public enum CaseStoreContract {
             return .nothing
         }
         var broken: [String] = []
-        if seen.value["later-n1"] != .queued(priority: .normal) { broken.append("a lapsed claim read as \(String(describing: seen.value["later-n1"]))") }
-        if seen.value["later-n2"] != .active(counsellor: "sato") { broken.append("a live claim read as \(String(describing: seen.value["later-n2"]))") }
+        if seen.value["later-n1"] != .queued(priority: .normal) {
+            broken.append("a lapsed claim read as \(String(describing: seen.value["later-n1"]))")
+        }
+        if seen.value["later-n2"] != .active(counsellor: "sato") {
+            broken.append("a live claim read as \(String(describing: seen.value["later-n2"]))")
+        }
         return broken
     }
 

@@ -248,7 +248,8 @@ public enum TriageStoreContract {
 
     public static let all: [(name: String, check: @Sendable (MakeStores) async throws -> [String])] = [
         ("exactlyOnce", exactlyOnce), ("stateCarries", stateCarries), ("failureIsolated", failureIsolated),
-        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder), ("heldWords", heldWords), ("excluding", excluding),
+        ("caseAndOutbox", caseAndOutbox), ("retention", retention), ("arrivalOrder", arrivalOrder), ("heldWords", heldWords),
+        ("excluding", excluding),
         ("announcementRecipients", announcementRecipients),
     ]
 }

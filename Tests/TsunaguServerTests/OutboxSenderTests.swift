@@ -101,7 +101,8 @@ struct OutboxSenderTests {
             try await harness.enqueue([("Ua", "a1", nil)])
             let paused = Locked(0)
             let sender = OutboxSender(
-                store: UnsavableOutbox(store: harness.store), client: LineMessagingClient(
+                store: UnsavableOutbox(store: harness.store),
+                client: LineMessagingClient(
                     transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: harness.baseURL),
                 sealer: harness.sealer, clock: RealTime.clock, ids: RealTime.ids, logger: Logger(label: "test"),
                 pauseAfterFailedSave: {

@@ -101,7 +101,9 @@ extension ConversationScript {
         for key in consentWords.keys { require(key == "accept" || key == "decline", ["consentWords", key], "must be accept or decline") }
         require(
             !(consentWords["accept"] ?? []).isEmpty && !(consentWords["decline"] ?? []).isEmpty, ["consentWords"], "needs accept and decline words")
-        for key in (stop.confirmWords ?? [:]).keys { require(key == "erase" || key == "keep", ["stop", "confirmWords", key], "must be erase or keep") }
+        for key in (stop.confirmWords ?? [:]).keys {
+            require(key == "erase" || key == "keep", ["stop", "confirmWords", key], "must be erase or keep")
+        }
         require((1...5).contains(concern.contactCount), ["concern", "contactCount"], "must be from 1 to 5")
         for (category, tiers) in safety.risk {
             require(SafetyLexicon.categories.contains(category), ["safety", "risk", category], "is not a category")
