@@ -128,14 +128,43 @@ struct TriageEngineTests {
 
     /// Danger written to a counsellor in hours is answered by the counsellor, without the list: when she writes danger
     /// again later, waiting, the short line must not point to a list she never saw.
+    /// Danger written to a counsellor in hours is recorded without the list; if she writes danger again when nobody
+    /// is with her (out of hours, or released), she gets the whole list then, not the short line. A concern likewise.
+    @Test func theListNotSentInALiveTalkIsSentLater() throws {
+        let toCounsellor = engine.decide(
+            .text("今から死にます"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(toCounsellor.messages.isEmpty && !toCounsellor.conversation.sentContactList)
+        let stored = try StoredConversation(json: toCounsellor.conversation.storedState())
+            .conversation(currentCase: toCounsellor.conversation.currentCase, holder: "c1")
+        let night = engine.decide(.text("もう無理、今から死ぬ"), for: stored, context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        #expect(night.messages.first?.text.contains("あなたのいばしょ") == true, "the list, at last")
+        #expect(night.conversation.sentContactList)
+        let again = engine.decide(.text("今から死にます"), for: night.conversation, context: TriageContext(now: Self.closedTime + 1_000), newCaseID: "x")
+        #expect(again.messages.first?.text == engine.script.emergency.again)
+
+        let concern = engine.decide(
+            .text("もう死にたい"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(concern.messages.isEmpty)
+        let later = engine.decide(.text("消えたい"), for: concern.conversation, context: TriageContext(now: Self.closedTime), newCaseID: "x")
+        #expect(later.messages.first?.text.contains("安全な場所") == true, "the safety question, at last")
+    }
+
+    @Test func aStateStoredBeforeTheListWasTrackedReadsFromTheRecord() throws {
+        var record = Self.conversation(in: "queued").currentCase!
+        record.emergency = "suicide"
+        let older = #"{"stage":{"queued":{}},"reachable":true,"currentCaseID":"case-1","unansweredPrompts":0,"hasConsented":true}"#
+        let read = try StoredConversation(json: older).conversation(currentCase: record, holder: nil)
+        #expect(read.sentContactList && read.sentSafetyReply, "an older case with an emergency was answered with the list")
+    }
+
     @Test func theShortLineNeverPointsToAListThatWasNotSent() {
         let toCounsellor = engine.decide(
             .text("今から死にます"), for: Self.conversation(in: "active"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         #expect(toCounsellor.messages.isEmpty)
         var released = toCounsellor.conversation
         released.state = .queued(priority: .emergency)
-        let again = engine.decide(.text("もう無理、今から死ぬ"), for: released, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "x")
-        #expect(again.messages.map(\.text) == [engine.script.emergency.again])
+        let listed = engine.decide(.text("もう無理、今から死ぬ"), for: released, context: TriageContext(now: Self.openTime + 60_000), newCaseID: "x")
+        #expect(listed.messages.first?.text.contains("あなたのいばしょ") == true, "the list she never saw")
         #expect(!engine.script.emergency.again.contains("上の") && engine.script.emergency.again.contains("110"))
     }
 
@@ -170,6 +199,26 @@ struct TriageEngineTests {
         #expect(answered.actions.contains(.record(answer)) && !answered.conversation.safetyAsked, "\(answer)")
     }
 
+    /// A concern and a request to erase in one message ask both questions; 「いいえ」 then says she is not safe, and
+    /// erases nothing.
+    @Test func notSafeWinsOverTheErasureQuestion() {
+        let both = engine.decide(
+            .text("死にたい、もう全部消して"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        #expect(both.conversation.safetyAsked && both.conversation.erasureAsked)
+        let answered = engine.decide(.text("いいえ"), for: both.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "x")
+        #expect(answered.actions.contains(.alert(category: "suicide")))
+        #expect(!answered.actions.contains(.stopPushes) && !answered.conversation.erasureAsked)
+    }
+
+    @Test func aCounsellorTakingTheCaseEndsTheSafetyQuestion() {
+        let concern = engine.decide(.text("もう死にたい"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
+        let claimed = engine.decide(
+            .claimed(counsellor: "c1"), for: concern.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "x")
+        #expect(!claimed.conversation.safetyAsked)
+        let answer = engine.decide(.text("いいえ"), for: claimed.conversation, context: TriageContext(now: Self.openTime + 2_000), newCaseID: "x")
+        #expect(!answer.actions.contains { if case .alert = $0 { true } else { false } }, "her answer to the counsellor")
+    }
+
     @Test func onlyTheNextMessageAnswersTheSafetyQuestion() throws {
         let concern = engine.decide(.text("もう死にたい"), for: Self.conversation(in: "queued"), context: TriageContext(now: Self.openTime), newCaseID: "x")
         let stored = try StoredConversation(json: concern.conversation.storedState())
@@ -195,6 +244,12 @@ struct TriageEngineTests {
         #expect(consult.isOpen(at: JapanTime(date: monday, minuteOfDay: 9 * 60)))
         #expect(!consult.isOpen(at: JapanTime(date: monday, minuteOfDay: 18 * 60)))
         #expect(!consult.isOpen(at: JapanTime(date: sunday, minuteOfDay: 11 * 60)))
+        // 平日 services keep national holidays as days off: 2026-11-23, a Monday, is 勤労感謝の日.
+        let holiday = CivilDate(year: 2026, month: 11, day: 23)
+        let navi = engine.script.emergency.contacts.first { $0.id == "dv-navi" }!
+        #expect(
+            !consult.isOpen(at: JapanTime(date: holiday, minuteOfDay: 10 * 60)) && !navi.isOpen(at: JapanTime(date: holiday, minuteOfDay: 10 * 60)))
+        #expect(navi.isOpen(at: JapanTime(date: monday, minuteOfDay: 10 * 60)) && !navi.isOpen(at: JapanTime(date: monday, minuteOfDay: 2 * 60)))
         var night = consult
         (night.open, night.days) = ("22:00-02:00", ["sun"])
         #expect(night.isOpen(at: JapanTime(date: monday, minuteOfDay: 60)), "past midnight, the slot of the day before")
@@ -367,12 +422,14 @@ struct TriageEngineTests {
     }
 
     /// Words that accept a privacy notice decline an offer to erase as often: erasing cannot be undone, so they keep.
-    @Test(arguments: ["大丈夫です", "いいです", "だいじょうぶ", "いいえ", "消さないで"])
+    @Test(arguments: ["大丈夫です", "いいです", "だいじょうぶ", "いいえ", "消さないで", "消すな", "はい？", "消すの？", "終わるの?"])
     func looseWordsNeverErase(_ typed: String) {
         let (_, kept) = confirmErasure(from: "queued", answer: .text(typed))
         #expect(!kept.actions.contains { if case .shredCase = $0 { true } else { false } }, "\(typed)")
         #expect(!kept.actions.contains(.stopPushes), "\(typed)")
-        #expect(kept.messages.first?.text == engine.script.stop.continued, "\(typed)")
+        if !typed.contains("?") && !typed.contains("？") && typed != "消すな" {
+            #expect(kept.messages.first?.text == engine.script.stop.continued, "\(typed)")
+        }
     }
 
     @Test func withoutTypedWordsOnlyTheLabelsAnswerTheErasureQuestion() throws {
@@ -453,6 +510,9 @@ struct TriageEngineTests {
         let next = engine.decide(event, for: stale.conversation, context: TriageContext(now: Self.openTime + 1_000), newCaseID: "y")
         #expect(next.conversation.reachable, "\(event.kind)")
         #expect(!next.messages.isEmpty, "\(event.kind)")
+        let redelivered = engine.decide(
+            event, for: stale.conversation, context: TriageContext(now: Self.openTime + 1_000, isRedelivery: true), newCaseID: "y")
+        #expect(!redelivered.conversation.reachable, "a redelivered message may be older than the unfollow: \(event.kind)")
     }
 
     @Test func groupsAreDeclinedPolitely() {

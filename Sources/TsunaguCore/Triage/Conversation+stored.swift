@@ -95,6 +95,9 @@ public struct StoredConversation: Sendable, Hashable {
         conversation.heldSince = encoded.heldSince
         conversation.announcements = encoded.announcements ?? false
         conversation.safetyAsked = encoded.safetyAsked ?? false
+        // Older states did not say: then the record's flags are what answered her.
+        conversation.sentContactList = encoded.sentContactList ?? (record?.emergency != nil)
+        conversation.sentSafetyReply = encoded.sentSafetyReply ?? (record.map { $0.concern != nil || $0.emergency != nil } ?? false)
         return conversation
     }
 
@@ -104,6 +107,7 @@ public struct StoredConversation: Sendable, Hashable {
         guard currentCaseID == id else { return nil }
         var forgotten = encoded
         (forgotten.currentCaseID, forgotten.currentCase, forgotten.state) = (nil, nil, .new)
+        (forgotten.sentContactList, forgotten.sentSafetyReply) = (nil, nil)
         return String(decoding: try JSONEncoder().encode(forgotten), as: UTF8.self)
     }
 
@@ -122,6 +126,9 @@ public struct StoredConversation: Sendable, Hashable {
         var heldSince: Int64?
         var announcements: Bool?
         var safetyAsked: Bool?
+        /// Written with every current case, so that a state without them is known to be older.
+        var sentContactList: Bool?
+        var sentSafetyReply: Bool?
 
         private enum CodingKeys: String, CodingKey {
             /// Where the stage is written: a key versions before one source of truth do not read. One of them still
@@ -132,7 +139,7 @@ public struct StoredConversation: Sendable, Hashable {
             /// Where versions before it wrote the stage: still read.
             case state
             case reachable, currentCaseID, currentCase, unansweredPrompts, hasConsented, toldStillWaiting, erasureAsked
-            case pendingRequest, heldSince, announcements, safetyAsked
+            case pendingRequest, heldSince, announcements, safetyAsked, sentContactList, sentSafetyReply
         }
 
         init(from decoder: any Decoder) throws {
@@ -149,6 +156,8 @@ public struct StoredConversation: Sendable, Hashable {
             heldSince = try container.decodeIfPresent(Int64.self, forKey: .heldSince)
             announcements = try container.decodeIfPresent(Bool.self, forKey: .announcements)
             safetyAsked = try container.decodeIfPresent(Bool.self, forKey: .safetyAsked)
+            sentContactList = try container.decodeIfPresent(Bool.self, forKey: .sentContactList)
+            sentSafetyReply = try container.decodeIfPresent(Bool.self, forKey: .sentSafetyReply)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -165,6 +174,8 @@ public struct StoredConversation: Sendable, Hashable {
             try container.encodeIfPresent(heldSince, forKey: .heldSince)
             try container.encodeIfPresent(announcements, forKey: .announcements)
             try container.encodeIfPresent(safetyAsked, forKey: .safetyAsked)
+            try container.encodeIfPresent(sentContactList, forKey: .sentContactList)
+            try container.encodeIfPresent(sentSafetyReply, forKey: .sentSafetyReply)
         }
 
         init(_ conversation: Conversation) {
@@ -188,6 +199,9 @@ public struct StoredConversation: Sendable, Hashable {
             heldSince = conversation.heldSince
             announcements = conversation.announcements
             safetyAsked = conversation.safetyAsked ? true : nil  // Written only while it matters.
+            if conversation.currentCase != nil {
+                (sentContactList, sentSafetyReply) = (conversation.sentContactList, conversation.sentSafetyReply)
+            }
         }
     }
 

@@ -25,6 +25,11 @@ public struct Conversation: Sendable, Hashable {
     public var announcements: Bool = false
     /// The concern reply asked whether she is somewhere safe: her next message is read as the answer too.
     public var safetyAsked: Bool = false
+    /// Her current case was sent the emergency list (later danger in it gets one short line). Not the same as the
+    /// record's `emergency`: danger written to a counsellor talking with her in hours is recorded, not answered.
+    public var sentContactList: Bool = false
+    /// Her current case was sent the concern reply or the emergency list (a later concern gets only a flag).
+    public var sentSafetyReply: Bool = false
 
     /// Whether an announcement may be pushed to her now: the one rule the stores keep a column of.
     public var receivesAnnouncements: Bool { announcements && reachable }

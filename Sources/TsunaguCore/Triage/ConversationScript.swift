@@ -190,7 +190,8 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
         public var audience: String
         /// When it answers (`HH:mm-HH:mm`, Japan time); absent: at any hour. Only open contacts are offered.
         public var open: String?
-        /// The days it answers (`mon` … `sun`); absent: every day.
+        /// The days it answers (`mon` … `sun`), national holidays excepted, as 平日 services keep them; absent: every
+        /// day, holidays included.
         public var days: [String]?
 
         /// Whether it answers at `time`. A slot past midnight (22:00-02:00) belongs to the day it starts on.
@@ -200,7 +201,7 @@ public struct ConversationScript: Sendable, Hashable, Decodable {
             guard parts.count == 2, let start = ConversationScript.minutes(parts[0]), let end = ConversationScript.minutes(parts[1]) else {
                 return true  // Validation refuses this; never hide a contact for a typo.
             }
-            func day(_ date: CivilDate) -> Bool { days.map { $0.contains(date.weekday.code) } ?? true }
+            func day(_ date: CivilDate) -> Bool { days.map { $0.contains(date.weekday.code) && !JapaneseHolidays.isHoliday(date) } ?? true }
             if start < end { return day(time.date) && (start..<end).contains(time.minuteOfDay) }
             return (day(time.date) && time.minuteOfDay >= start) || (day(time.date.adding(days: -1)) && time.minuteOfDay < end)
         }

@@ -84,12 +84,15 @@ public struct TriageEngine: Sendable {
         _ event: TriageEvent, for conversation: Conversation, context: TriageContext, newCaseID: String
     ) -> TriageDecision {
         var turn = Turn(conversation: conversation, context: context, newCaseID: newCaseID)
+        // Only her very next message answers the safety question: after anything else (a counsellor taking the case,
+        // a close) her 「いいえ」 answers something else.
+        turn.conversation.safetyAsked = false
         switch event {
         case .text, .choice, .sticker, .image, .otherMedia, .location:
-            // Only someone who has not blocked the account can write to it: her message proves she can be reached,
-            // whatever order a follow and an unfollow arrived in (LINE redelivers a failed delivery later).
-            turn.conversation.reachable = true
-            turn.conversation.safetyAsked = false  // Her next message answers the safety question, or moves on.
+            // Only someone who has not blocked the account can write to it: a message of hers proves she can be
+            // reached, whatever order a follow and an unfollow arrived in (LINE redelivers a failed delivery later).
+            // Not a redelivered one, which may be older than the unfollow.
+            if !context.isRedelivery { turn.conversation.reachable = true }
         default:
             break
         }
@@ -159,9 +162,12 @@ public struct TriageEngine: Sendable {
         // Folded and analysed once, for danger and for every word list below.
         let message = safety.analyse(text)
         let folded = message.folded
+        // 「いいえ」 to 「いま、安全な場所にいますか？」 says she is not safe now: that reading wins over any other question
+        // it might answer (the erasure question, asked in the same turn when she also asked to erase).
+        let notSafe = safetyAsked && typedAnswer(message, words: unsafeAnswers) == true
         if turn.conversation.erasureAsked {
             turn.conversation.erasureAsked = false
-            if let erase = typedErasureAnswer(message) {
+            if !notSafe, let erase = typedErasureAnswer(message) {
                 fromHer(choice: Question.erase.data(for: erase ? "yes" : "no"), erasureAsked: true, &turn)
                 return
             }
@@ -169,8 +175,8 @@ public struct TriageEngine: Sendable {
         }
         let stops = erasureRequest.matches(folded)
         let assessment = safety.assess(message)
-        if safetyAsked, assessment.tier != .emergency, typedAnswer(message, words: unsafeAnswers) == true {
-            // 「いいえ」 to 「いま、安全な場所にいますか？」: not safe now is danger now, of the kind she was asked about.
+        if notSafe, assessment.tier != .emergency {
+            // Not safe now is danger now, of the kind she was asked about.
             let askedAbout = turn.caseRecord?.concern.flatMap { $0 == Self.unnamed ? nil : $0 }
             emergency(category: assessment.category ?? askedAbout, text: text, &turn)
             return
@@ -478,7 +484,7 @@ public struct TriageEngine: Sendable {
             break
         }
         turn.record(text)
-        let answeredBefore = turn.caseRecord?.emergency != nil
+        let answeredBefore = turn.conversation.sentContactList
         turn.updateCase { record in
             if record.emergency == nil { record.emergency = category }
         }
@@ -496,6 +502,7 @@ public struct TriageEngine: Sendable {
             turn.send(script.emergency.again)  // The list once per case; later, one short line.
         } else {
             turn.send(script.emergency.reply.replacing("{contacts}", with: contactList(for: named, at: turn.context.now)))
+            (turn.conversation.sentContactList, turn.conversation.sentSafetyReply) = (true, true)
         }
         if !status.isOpen { turn.send(outOfHoursAfterSafety(status)) }
     }
@@ -506,10 +513,10 @@ public struct TriageEngine: Sendable {
     /// Returns whether the message was handled (otherwise the usual step for the state follows).
     private func concern(category named: String?, text: String, _ turn: inout Turn) -> Bool {
         let category = named ?? Self.unnamed
-        let alreadyFlagged = turn.caseRecord.map { $0.concern != nil || $0.emergency != nil } ?? false
+        let answeredBefore = turn.caseRecord != nil && turn.conversation.sentSafetyReply
         switch turn.conversation.state {
         case .active:
-            if alreadyFlagged || hours.status(at: turn.context.now).isOpen {
+            if answeredBefore || hours.status(at: turn.context.now).isOpen {
                 turn.record(text)
                 turn.updateCase { if $0.concern == nil { $0.concern = category } }
                 turn.actions.append(.flag(category: category))
@@ -520,13 +527,13 @@ public struct TriageEngine: Sendable {
             turn.openCase()
             settleHeldWords(release: true, &turn)
         case .topic, .urgency, .queued:
-            if alreadyFlagged { return false }
+            if answeredBefore { return false }
         }
         turn.record(text)
         turn.updateCase { if $0.concern == nil { $0.concern = category } }
         let contacts = script.emergency.contacts(for: named, openAt: turn.context.now).filter(isKnown).prefix(script.concern.contactCount)
         turn.send(script.concern.reply.replacing("{contacts}", with: Self.list(contacts)))
-        turn.conversation.safetyAsked = true
+        (turn.conversation.safetyAsked, turn.conversation.sentSafetyReply) = (true, true)
         turn.actions.append(.flag(category: category))
         if case .active = turn.conversation.state {
             turn.updateCase { $0.priority = min($0.priority ?? .urgent, .urgent) }
@@ -548,7 +555,9 @@ public struct TriageEngine: Sendable {
     /// nothing looser, since erasing cannot be undone.
     private func typedErasureAnswer(_ message: AnalysedMessage) -> Bool? {
         if let id = foldedLabels[.erase]?.first(where: { $0.label == message.folded })?.id { return id == "yes" }
-        return typedAnswer(message, words: erasureWords)
+        // A question (「はい？」「消すの？」) is not an answer, and nothing may follow the words (「消すな」 is no).
+        guard !message.prepared.contains("?"), !message.prepared.contains("？") else { return nil }
+        return typedAnswer(message, words: erasureWords, slack: 0)
     }
 
     /// Holds her words (sealed by the caller) until she answers the privacy notice.
@@ -776,8 +785,9 @@ public struct TriageEngine: Sendable {
         typedAnswer(message, words: consentWords)
     }
 
-    /// A typed yes or no: her whole message made of `words` that agree (「うん、お願いします」), up to two characters more.
-    private func typedAnswer(_ message: AnalysedMessage, words: [(word: String, yes: Bool)]) -> Bool? {
+    /// A typed yes or no: her whole message made of `words` that agree (「うん、お願いします」), up to `slack` characters
+    /// more (です).
+    private func typedAnswer(_ message: AnalysedMessage, words: [(word: String, yes: Bool)], slack: Int = 2) -> Bool? {
         guard !words.isEmpty else { return nil }
         var rest = Substring(Self.answerFold(prepared: message.prepared))
         var answer: Bool?
@@ -785,7 +795,7 @@ public struct TriageEngine: Sendable {
             rest = rest.dropFirst(word.count)
             answer = yes
         }
-        return rest.count <= 2 ? answer : nil
+        return rest.count <= slack ? answer : nil
     }
 
     /// Typed answers folded as her message will be, longest first, each with the answer it gives.
@@ -872,6 +882,7 @@ private struct Turn {
         conversation.currentCase = CaseRecord(id: newCaseID, openedAt: context.now)
         conversation.unansweredPrompts = 0
         conversation.toldStillWaiting = false
+        (conversation.sentContactList, conversation.sentSafetyReply) = (false, false)
         openedCase = true
     }
 

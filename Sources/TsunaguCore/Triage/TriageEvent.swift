@@ -52,15 +52,19 @@ public enum TriageEvent: Sendable, Hashable {
     }
 }
 
-/// What the engine needs to know about the world besides the event: the time and the queue.
+/// What the engine needs to know about the world besides the event: the time, the queue, and whether LINE is
+/// delivering the event again.
 public struct TriageContext: Sendable, Hashable {
     /// Milliseconds since the epoch.
     public var now: Int64
     /// Cases already waiting that would be taken before a new one of each priority.
     public var waitingAhead: [Priority: Int]
+    /// LINE redelivered the event (`deliveryContext.isRedelivery`): it may be older than events already decided.
+    public var isRedelivery: Bool
 
-    public init(now: Int64, waitingAhead: [Priority: Int] = [:]) {
+    public init(now: Int64, waitingAhead: [Priority: Int] = [:], isRedelivery: Bool = false) {
         self.now = now
         self.waitingAhead = waitingAhead
+        self.isRedelivery = isRedelivery
     }
 }

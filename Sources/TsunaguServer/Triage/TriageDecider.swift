@@ -47,14 +47,15 @@ public struct TriageDecider: Sendable {
     /// Runs inside the store's transaction: open the event, let the engine decide, seal what is kept.
     public func decide(_ event: InboxEvent, _ snapshot: TriageSnapshot) throws -> TriageCommit {
         guard let pseudonym = event.conversation, !event.sealedEvent.isEmpty else { return .nothing }
-        guard let incoming = IncomingEvent(try webhookEvent(of: event)) else { return .nothing }
+        let webhook = try webhookEvent(of: event)
+        guard let incoming = IncomingEvent(webhook) else { return .nothing }
 
         var triageEvent = incoming.event
         if case .unsend(let messageID) = triageEvent { triageEvent = .unsend(messageID: messageRef(messageID)) }
         let now = clock.now()
         let decision = engine.decide(
             triageEvent, for: snapshot.conversation ?? Conversation(),
-            context: TriageContext(now: now, waitingAhead: snapshot.waiting), newCaseID: ids.nextString())
+            context: TriageContext(now: now, waitingAhead: snapshot.waiting, isRedelivery: webhook.isRedelivery), newCaseID: ids.nextString())
 
         var commit = TriageCommit(conversation: decision.conversation)
         // On every event, not only when none is stored: the retention purge may forget it at any moment (on
