@@ -119,6 +119,31 @@ struct OutboxSenderTests {
         }
     }
 
+    /// A reissued or revoked access token: LINE sends nothing and answers 401. The answers wait for a new token
+    /// instead of becoming dead letters, and go once it is set.
+    @Test("a send refused for the access token waits, and goes with the next token")
+    func refusedTokenKeepsTheAnswer() async throws {
+        try await withHarness { harness in
+            try await harness.enqueue([("Ua", "a1", nil)])
+            let stale = OutboxSender(
+                store: harness.store,
+                client: LineMessagingClient(transport: CurlTransport(), accessToken: "a-reissued-token", apiBaseURL: harness.baseURL),
+                sealer: harness.sealer, clock: RealTime.clock, ids: RealTime.ids, logger: Logger(label: "test"))
+            #expect(await stale.deliverDueEntries() == 1)
+            let counts = try await harness.store.counts()
+            #expect(counts.byState["pending"] == 1 && (counts.byState["deadLettered"] ?? 0) == 0, "\(counts.byState)")
+            #expect(harness.sandbox.deliveries(to: "Ua").isEmpty)
+            // With the token set again, it goes once its wait is over (a sender whose clock reads a minute on).
+            let minuteOn = ManualClock(at: Int64(Date().timeIntervalSince1970 * 1000) + 61_000)
+            let renewed = OutboxSender(
+                store: harness.store,
+                client: LineMessagingClient(transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: harness.baseURL),
+                sealer: harness.sealer, clock: minuteOn.clock, ids: RealTime.ids, logger: Logger(label: "test"))
+            #expect(await renewed.deliverDueEntries() == 1)
+            #expect(harness.sandbox.deliveries(to: "Ua").map(\.message.text) == ["a1"])
+        }
+    }
+
     @Test("a fresh reply token is used for the first send, later sends are pushed, each chat in order")
     func routesAndOrder() async throws {
         try await withHarness { harness in
@@ -239,6 +264,11 @@ struct OutboxSenderTests {
             return
         }
         #expect(after == 3_000)
+        guard case .retryable(let wait, _) = OutboxSenderMapping.outcome(api(401, "Authentication failed"), .push) else {
+            Issue.record("401 not retried")
+            return
+        }
+        #expect(wait == 60_000)
         if case .retryable(let capped, _) = OutboxSenderMapping.outcome(api(503, "Busy", retryAfter: .max), .push) {
             #expect(capped == 86_400_000, "a Retry-After is held to a day, and never overflows")
         } else {
