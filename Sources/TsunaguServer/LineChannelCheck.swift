@@ -17,7 +17,7 @@ enum LineChannelCheck {
             let info = try await client.botInfo()
             logger.notice("LINE channel ready", metadata: ["bot": "\(info.basicId)"])
         } catch {
-            if case .api(let apiError) = error, apiError.status == 401 || apiError.status == 403 {
+            if case .api(let apiError) = error, apiError.isAccessTokenRefused || apiError.status == 403 {
                 throw StartupError(
                     "LINE rejected LINE_CHANNEL_ACCESS_TOKEN (\(apiError.status)); issue a new channel access token in the LINE Developers Console.")
             }

@@ -74,4 +74,7 @@ public struct LineAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// 400 because the reply token was used already or has expired (LINE does not say which).
     public var isInvalidReplyToken: Bool { status == 400 && message.lowercased().contains("invalid reply token") }
+
+    /// 401: the channel access token was refused (reissued, revoked or expired); LINE executed nothing.
+    public var isAccessTokenRefused: Bool { status == 401 }
 }

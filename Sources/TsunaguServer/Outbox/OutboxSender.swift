@@ -214,7 +214,7 @@ public struct OutboxSender: Service {
                 }
             }
         } catch {
-            if case .api(let apiError) = error, apiError.status == 401 {
+            if case .api(let apiError) = error, apiError.isAccessTokenRefused {
                 logger.error("LINE refused the channel access token: sends wait and are retried until it is replaced")
             }
             return OutboxSenderMapping.outcome(error, route)
@@ -248,7 +248,7 @@ public enum OutboxSenderMapping {
             if apiError.isMonthlyQuotaExhausted { return .quotaExhausted(reason: apiError.message) }
             // Our channel access token was refused (reissued, revoked): LINE sent nothing, and every send would be
             // refused alike until the operator sets a new one. Waiting keeps her answers; a dead letter lost them.
-            if apiError.status == 401 { return .retryable(retryAfterMs: Self.refusedTokenWaitMs, reason: apiError.description) }
+            if apiError.isAccessTokenRefused { return .retryable(retryAfterMs: Self.refusedTokenWaitMs, reason: apiError.description) }
             // LINE sends nothing when it answers an error, but a 5xx may come from something in between that lost
             // LINE's answer. A reply cannot be repeated safely, so its 5xx counts as unknown: if the retry finds the
             // token used, it was used by this reply. (A push repeats its retry key, which is safe either way.)
