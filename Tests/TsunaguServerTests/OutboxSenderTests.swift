@@ -124,15 +124,19 @@ struct OutboxSenderTests {
     @Test("a send refused for the access token waits, and goes with the next token")
     func refusedTokenKeepsTheAnswer() async throws {
         try await withHarness { harness in
-            try await harness.enqueue([("Ua", "a1", nil)])
+            try await harness.enqueue([("Ua", "ひみつの話", nil)])
+            let logs = InMemoryLogHandler()
             let stale = OutboxSender(
                 store: harness.store,
                 client: LineMessagingClient(transport: CurlTransport(), accessToken: "a-reissued-token", apiBaseURL: harness.baseURL),
-                sealer: harness.sealer, clock: RealTime.clock, ids: RealTime.ids, logger: Logger(label: "test"))
+                sealer: harness.sealer, clock: RealTime.clock, ids: RealTime.ids, logger: Logger(label: "test") { _ in logs })
             #expect(await stale.deliverDueEntries() == 1)
             let counts = try await harness.store.counts()
             #expect(counts.byState["pending"] == 1 && (counts.byState["deadLettered"] ?? 0) == 0, "\(counts.byState)")
             #expect(harness.sandbox.deliveries(to: "Ua").isEmpty)
+            let logged = logs.entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+            #expect(logged.contains("LINE refused the channel access token"), "the operator is told why sends wait")
+            #expect(!logged.contains("Ua") && !logged.contains("ひみつ") && !logged.contains("a-reissued-token"), "\(logged)")
             // With the token set again, it goes once its wait is over (a sender whose clock reads a minute on).
             let minuteOn = ManualClock(at: Int64(Date().timeIntervalSince1970 * 1000) + 61_000)
             let renewed = OutboxSender(
@@ -140,7 +144,7 @@ struct OutboxSenderTests {
                 client: LineMessagingClient(transport: CurlTransport(), accessToken: Self.accessToken, apiBaseURL: harness.baseURL),
                 sealer: harness.sealer, clock: minuteOn.clock, ids: RealTime.ids, logger: Logger(label: "test"))
             #expect(await renewed.deliverDueEntries() == 1)
-            #expect(harness.sandbox.deliveries(to: "Ua").map(\.message.text) == ["a1"])
+            #expect(harness.sandbox.deliveries(to: "Ua").map(\.message.text) == ["ひみつの話"])
         }
     }
 
